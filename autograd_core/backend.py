@@ -1,0 +1,37 @@
+"""The two array namespaces a VJP rule can run on.
+
+`numpy_ops`: plain numpy, for an ordinary backward (fast, records nothing).
+`tensor_ops`: the engine's own ops, for `create_graph=True`: the backward pass is
+itself recorded, so gradients can be differentiated again.
+"""
+from types import SimpleNamespace
+
+import numpy as np
+
+from . import ops as tensor_ops
+from .ops.shape import IndexAdd
+from .ops.window import SlidingWindow, WindowAdjoint
+
+
+def _numpy_form(prim):
+    def call(x, **params):
+        return prim.forward(None, x, **params)
+    call.__name__ = prim.name
+    return call
+
+
+numpy_ops = SimpleNamespace(
+    value=lambda x: x,
+    exp=np.exp,
+    log=np.log,
+    where=np.where,
+    matmul=np.matmul,
+    swapaxes=np.swapaxes,
+    transpose=np.transpose,
+    broadcast_to=np.broadcast_to,
+    index_add=_numpy_form(IndexAdd),
+    sliding_window=_numpy_form(SlidingWindow),
+    window_adjoint=_numpy_form(WindowAdjoint),
+)
+
+__all__ = ["numpy_ops", "tensor_ops"]

@@ -1,0 +1,88 @@
+"""Global switches read on every op: gradient recording, module scope, and observers."""
+import contextlib
+
+
+class _State:
+    """Process-wide engine state; one attribute read per op keeps the hot path cheap."""
+
+    __slots__ = ("grad_enabled", "observers", "scope")
+
+    def __init__(self):
+        self.grad_enabled = True
+        self.observers = ()
+        self.scope = None
+
+
+STATE = _State()
+
+
+def is_grad_enabled():
+    """True when new ops are recorded for reverse mode."""
+    return STATE.grad_enabled
+
+
+class _GradMode(contextlib.ContextDecorator):
+    """Context manager and decorator that sets recording on or off, then restores it."""
+
+    def __init__(self, enabled):
+        self.enabled = enabled
+        self._saved = []
+
+    def __enter__(self):
+        self._saved.append(STATE.grad_enabled)
+        STATE.grad_enabled = self.enabled
+        return self
+
+    def __exit__(self, *exc):
+        STATE.grad_enabled = self._saved.pop()
+        return False
+
+
+def no_grad():
+    """Nothing computed inside is recorded: `with no_grad(): ...` or `@no_grad()`."""
+    return _GradMode(False)
+
+
+def enable_grad():
+    """Recording on again inside an outer `no_grad()`."""
+    return _GradMode(True)
+
+
+def set_grad_enabled(enabled):
+    """Recording on or off, as a context manager (PyTorch's `set_grad_enabled`)."""
+    return _GradMode(bool(enabled))
+
+
+class Observer:
+    """Watches the engine: `on_forward` after every op, `on_backward` after every VJP.
+
+    Forward mode, anomaly detection and the cost ledger are observers; with none
+    installed the hot path pays a single truth test.
+    """
+
+    def on_forward(self, prim, ctx, out, args, arrays, params):
+        pass
+
+    def on_backward(self, node, out, in_grads):
+        pass
+
+
+@contextlib.contextmanager
+def observe(observer):
+    """Install `observer` (an `Observer`) for the duration of the block."""
+    STATE.observers = STATE.observers + (observer,)
+    try:
+        yield observer
+    finally:
+        STATE.observers = tuple(o for o in STATE.observers if o is not observer)
+
+
+@contextlib.contextmanager
+def scope(name):
+    """Tag every op recorded inside with `name` (module calls use this for graph clusters)."""
+    saved = STATE.scope
+    STATE.scope = name
+    try:
+        yield
+    finally:
+        STATE.scope = saved

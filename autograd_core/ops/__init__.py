@@ -1,0 +1,319 @@
+"""The engine's functional API: every Tensor op as a function on Tensors, arrays or numbers.
+
+Primitives live in the modules of this package; everything else here is composed
+from them (mean, var, softmax, stack, matmul of vectors, ...), so its gradient,
+tangent and graph come from the primitives for free.
+"""
+import builtins
+
+import numpy as np
+
+from ..tensor import Tensor
+from .elementwise import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow,
+                          Relu, Sigmoid, Sub, Tanh, Where)
+from .linalg import MatMul
+from .reduce import LogSumExp, Max, Min, Sum
+from .shape import BroadcastTo, Concatenate, GetItem, IndexAdd, Pad, Reshape, Transpose
+from .window import SlidingWindow, WindowAdjoint, window_output_size
+
+add, sub, mul, div, neg = Add.apply, Sub.apply, Mul.apply, Div.apply, Neg.apply
+exp, log, tanh, sigmoid, relu, abs = Exp.apply, Log.apply, Tanh.apply, Sigmoid.apply, Relu.apply, Abs.apply
+maximum, minimum = Maximum.apply, Minimum.apply
+
+
+def value(x):
+    """The numpy array behind a Tensor (anything else is returned as is)."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _shape(x):
+    return np.shape(value(x))
+
+
+def pow(x, y):
+    """x ** y, elementwise with broadcasting."""
+    return Pow.apply(x, y)
+
+
+def sqrt(x):
+    """Square root, as x ** 0.5."""
+    return Pow.apply(x, 0.5)
+
+
+def where(cond, x, y):
+    """x where cond is true, else y (cond takes no gradient)."""
+    return Where.apply(value(cond), x, y)
+
+
+def clip(x, lo=None, hi=None):
+    """Limit x to [lo, hi]; either bound may be None."""
+    return Clip.apply(x, lo=lo, hi=hi)
+
+
+def astype(x, dtype):
+    """x converted to `dtype` (a no-op when it already has it)."""
+    dtype = np.dtype(dtype)
+    if value(x).dtype == dtype:
+        return x
+    return Cast.apply(x, dtype=dtype)
+
+
+def _compare(fn):
+    def compare(x, y):
+        return Tensor(fn(value(x), value(y)))
+    compare.__doc__ = f"Elementwise {fn.__name__}; returns a boolean Tensor without gradient."
+    return compare
+
+
+less, less_equal = _compare(np.less), _compare(np.less_equal)
+greater, greater_equal = _compare(np.greater), _compare(np.greater_equal)
+equal, not_equal = _compare(np.equal), _compare(np.not_equal)
+
+
+# ---- reductions -----------------------------------------------------------------------------
+def normalize_axes(op, axis, shape):
+    """`axis` as None or a sorted tuple of non-negative ints; raises naming `op` and `shape`."""
+    if axis is None:
+        return None
+    ndim = len(shape)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    result = []
+    for a in axes:
+        if not isinstance(a, (int, np.integer)) or not -ndim <= a < builtins.max(ndim, 1):
+            raise ValueError(f"{op}: axis {a} is out of range for a tensor of shape {tuple(shape)}")
+        result.append(int(a) % builtins.max(ndim, 1))
+    if len(set(result)) != len(result):
+        raise ValueError(f"{op}: repeated axis in {axis} for a tensor of shape {tuple(shape)}")
+    return tuple(sorted(result))
+
+
+def _count(shape, axes):
+    return int(np.prod(shape)) if axes is None else int(np.prod([shape[a] for a in axes]))
+
+
+def sum(x, axis=None, keepdims=False):
+    """Sum over `axis` (None: all axes)."""
+    return Sum.apply(x, axis=normalize_axes("sum", axis, _shape(x)), keepdims=keepdims)
+
+
+def mean(x, axis=None, keepdims=False):
+    """Mean over `axis`, as sum / count."""
+    axes = normalize_axes("mean", axis, _shape(x))
+    return Sum.apply(x, axis=axes, keepdims=keepdims) * (1.0 / _count(_shape(x), axes))
+
+
+def max(x, axis=None, keepdims=False):
+    """Maximum over `axis`; tied maxima share the gradient evenly (like torch.amax)."""
+    return Max.apply(x, axis=normalize_axes("max", axis, _shape(x)), keepdims=keepdims)
+
+
+def min(x, axis=None, keepdims=False):
+    """Minimum over `axis`; tied minima share the gradient evenly (like torch.amin)."""
+    return Min.apply(x, axis=normalize_axes("min", axis, _shape(x)), keepdims=keepdims)
+
+
+def var(x, axis=None, keepdims=False, ddof=0):
+    """Variance over `axis` with numpy's `ddof` (0: biased, 1: unbiased)."""
+    axes = normalize_axes("var", axis, _shape(x))
+    d = x - Sum.apply(x, axis=axes, keepdims=True) * (1.0 / _count(_shape(x), axes))
+    return Sum.apply(d * d, axis=axes, keepdims=keepdims) * (1.0 / (_count(_shape(x), axes) - ddof))
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    """log Σ exp(x) over `axis`, computed stably."""
+    return LogSumExp.apply(x, axis=normalize_axes("logsumexp", axis, _shape(x)), keepdims=keepdims)
+
+
+def log_softmax(x, axis=-1):
+    """x - logsumexp(x) along `axis`."""
+    return x - logsumexp(x, axis, keepdims=True)
+
+
+def softmax(x, axis=-1):
+    """exp(x) / Σ exp(x) along `axis`, computed as exp(log_softmax(x))."""
+    return exp(log_softmax(x, axis))
+
+
+def argmax(x, axis=None):
+    """Indices of the maxima (an integer Tensor, no gradient)."""
+    return Tensor(np.argmax(value(x), axis=axis))
+
+
+def argmin(x, axis=None):
+    """Indices of the minima (an integer Tensor, no gradient)."""
+    return Tensor(np.argmin(value(x), axis=axis))
+
+
+# ---- shapes ---------------------------------------------------------------------------------
+def reshape(x, shape):
+    """x with a new shape; one entry may be -1."""
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    old = _shape(x)
+    if old == shape:
+        return x
+    try:
+        new = np.empty(old, dtype=np.bool_).reshape(shape).shape if -1 in shape else shape
+    except ValueError:
+        new = None
+    if new is None or int(np.prod(new)) != int(np.prod(old)):
+        raise ValueError(f"reshape: cannot reshape a tensor of shape {old} into shape {shape}")
+    return Reshape.apply(x, shape=tuple(new))
+
+
+def transpose(x, axes=None):
+    """Permute the axes (numpy's meaning; None reverses them)."""
+    shape = _shape(x)
+    if axes is not None:
+        axes = tuple(int(a) % builtins.max(len(shape), 1) for a in axes)
+        if sorted(axes) != list(range(len(shape))):
+            raise ValueError(f"transpose: axes {axes} are not a permutation of the axes of a tensor of shape {shape}")
+    return Transpose.apply(x, axes=axes)
+
+
+def swapaxes(x, a, b):
+    """Exchange two axes."""
+    n = len(_shape(x))
+    axes = list(range(n))
+    a, b = normalize_axes("swapaxes", a, _shape(x))[0], normalize_axes("swapaxes", b, _shape(x))[0]
+    axes[a], axes[b] = axes[b], axes[a]
+    return Transpose.apply(x, axes=tuple(axes))
+
+
+def flatten(x, start_dim=0, end_dim=-1):
+    """Merge axes start_dim..end_dim into one (PyTorch's flatten)."""
+    shape = _shape(x)
+    if not shape:
+        return reshape(x, (1,))
+    s, e = normalize_axes("flatten", start_dim, shape)[0], normalize_axes("flatten", end_dim, shape)[0]
+    return reshape(x, shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
+
+
+def squeeze(x, axis=None):
+    """Drop axes of size 1 (all of them, or the given ones)."""
+    shape = _shape(x)
+    axes = normalize_axes("squeeze", axis, shape)
+    if axes is None:
+        axes = tuple(i for i, n in enumerate(shape) if n == 1)
+    for a in axes:
+        if shape[a] != 1:
+            raise ValueError(f"squeeze: axis {a} has size {shape[a]}, not 1, in a tensor of shape {shape}")
+    return reshape(x, tuple(n for i, n in enumerate(shape) if i not in axes))
+
+
+def unsqueeze(x, axis):
+    """Insert an axis of size 1 at `axis`."""
+    shape = _shape(x)
+    a = normalize_axes("unsqueeze", axis, shape + (1,))[0]
+    return reshape(x, shape[:a] + (1,) + shape[a:])
+
+
+def broadcast_to(x, shape):
+    """Repeat x along broadcast axes to `shape` (numpy's rules)."""
+    shape = tuple(shape)
+    try:
+        np.broadcast_shapes(_shape(x), shape)
+    except ValueError:
+        raise ValueError(f"broadcast_to: cannot broadcast a tensor of shape {_shape(x)} to shape {shape}") from None
+    if _shape(x) == shape:
+        return x
+    return BroadcastTo.apply(x, shape=shape)
+
+
+def expand(x, shape):
+    """PyTorch's expand: broadcast_to where -1 keeps an axis as it is."""
+    old = _shape(x)
+    shape = tuple(shape)
+    lead = len(shape) - len(old)
+    return broadcast_to(x, tuple(old[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape)))
+
+
+def _index_part(i):
+    if isinstance(i, Tensor):
+        return i.data
+    if isinstance(i, list):
+        return np.asarray(i)
+    return i
+
+
+def getitem(x, index):
+    """x[index]: basic slicing and integer or boolean array indexing (Tensors allowed)."""
+    index = tuple(_index_part(i) for i in index) if isinstance(index, tuple) else (_index_part(index),)
+    for i in index:
+        if isinstance(i, np.ndarray) and not (np.issubdtype(i.dtype, np.integer) or i.dtype == np.bool_):
+            raise IndexError(f"getitem: index arrays must be integer or boolean, got dtype {i.dtype}")
+    return GetItem.apply(x, index=index)
+
+
+def index_add(g, shape, index):
+    """zeros(shape) with g added at `index` (the adjoint of getitem)."""
+    return IndexAdd.apply(g, shape=tuple(shape), index=index)
+
+
+def concatenate(tensors, axis=0):
+    """Join tensors along an existing axis."""
+    tensors = tuple(tensors)
+    if not tensors:
+        raise ValueError("concatenate: need at least one tensor")
+    shapes = [_shape(t) for t in tensors]
+    a = normalize_axes("concatenate", axis, shapes[0])[0]
+    for s in shapes[1:]:
+        if len(s) != len(shapes[0]) or s[:a] + s[a + 1:] != shapes[0][:a] + shapes[0][a + 1:]:
+            raise ValueError(f"concatenate: shapes {shapes} do not match outside axis {axis}")
+    return Concatenate.apply(*tensors, axis=a)
+
+
+cat = concatenate
+
+
+def stack(tensors, axis=0):
+    """Join tensors of one shape along a new axis."""
+    tensors = tuple(tensors)
+    if not tensors:
+        raise ValueError("stack: need at least one tensor")
+    shapes = {_shape(t) for t in tensors}
+    if len(shapes) != 1:
+        raise ValueError(f"stack: all tensors must have the same shape, got {[_shape(t) for t in tensors]}")
+    return concatenate([unsqueeze(t, axis) for t in tensors], axis)
+
+
+def pad(x, widths, value=0.0):
+    """Pad with a constant; `widths` is numpy style: ((before, after), ...) per axis."""
+    shape = _shape(x)
+    try:
+        w = np.broadcast_to(np.asarray(widths, dtype=np.int64), (len(shape), 2))
+    except ValueError:
+        raise ValueError(f"pad: widths {widths} do not fit a tensor of shape {shape}") from None
+    if (w < 0).any():
+        raise ValueError(f"pad: negative widths {widths}")
+    return Pad.apply(x, widths=tuple((int(b), int(a)) for b, a in w), value=value)
+
+
+# ---- linear algebra and windows -------------------------------------------------------------
+def matmul(x, y):
+    """Matrix product with numpy's rules (rank-1 operands are promoted, then squeezed)."""
+    sx, sy = _shape(x), _shape(y)
+    if not sx or not sy:
+        raise ValueError(f"matmul: both operands need at least one dimension, got shapes {sx} and {sy}")
+    if sx[-1] != (sy[0] if len(sy) == 1 else sy[-2]):
+        raise ValueError(f"matmul: shapes {sx} and {sy} are not aligned (inner dimensions {sx[-1]} and {sy[0] if len(sy) == 1 else sy[-2]})")
+    if len(sx) >= 2 and len(sy) >= 2:
+        return MatMul.apply(x, y)
+    out = MatMul.apply(reshape(x, (1,) + sx) if len(sx) == 1 else x, reshape(y, sy + (1,)) if len(sy) == 1 else y)
+    if len(sy) == 1:
+        out = squeeze(out, -1)
+    if len(sx) == 1:
+        out = squeeze(out, -2 if len(sy) > 1 else -1)
+    return out
+
+
+def sliding_window(x, kernel, stride):
+    """(N, C, H, W) -> (N, C, OH, OW, kh, kw) windows, a strided view."""
+    return SlidingWindow.apply(x, kernel=tuple(kernel), stride=tuple(stride))
+
+
+def window_adjoint(g, shape, kernel, stride):
+    """Add (.., OH, OW, kh, kw) windows back into an image of `shape` (adjoint of sliding_window)."""
+    return WindowAdjoint.apply(g, shape=tuple(shape), kernel=tuple(kernel), stride=tuple(stride))
+
+
+__all__ = [name for name in dir() if not name.startswith("_") and name not in ("np", "builtins", "Tensor")]

@@ -1,0 +1,36 @@
+"""Helpers shared by the VJP and JVP rules; each works on numpy arrays and on Tensors alike."""
+import numpy as np
+
+
+def unbroadcast(g, shape):
+    """Sum `g` down to `shape`: the VJP of numpy broadcasting."""
+    if g.shape == shape:
+        return g
+    extra = len(g.shape) - len(shape)
+    axes = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and g.shape[extra + i] != 1
+    )
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
+
+
+def tangent_sum(*terms):
+    """Sum the terms of a JVP that are present (a None term is an input with no tangent)."""
+    total = None
+    for term in terms:
+        if term is not None:
+            total = term if total is None else total + term
+    return total
+
+
+def keepdims_shape(shape, axis):
+    """`shape` with the reduced axes kept as size 1 (axis: None, int or tuple, normalized)."""
+    if axis is None:
+        return (1,) * len(shape)
+    axes = (axis,) if isinstance(axis, int) else axis
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def broadcast_shapes(*shapes):
+    return np.broadcast_shapes(*shapes)

@@ -1,0 +1,160 @@
+"""Shape primitives: reshape, transpose, broadcast, indexing, concatenation, padding.
+
+All are linear, so their JVP is the op applied to the tangent; each VJP is the
+adjoint op (reshape back, inverse permutation, sum over broadcast axes, scatter-add).
+"""
+import numpy as np
+
+from ..primitive import Primitive
+from ._rules import unbroadcast
+
+
+class Reshape(Primitive):
+    """out = x with a new shape (same elements, C order)"""
+
+    linear = True
+
+    def sample_inputs(rng):
+        yield (rng.standard_normal((2, 3, 4)),), {"shape": (6, 4)}
+        yield (rng.standard_normal((5,)),), {"shape": (5, 1)}
+
+    def forward(ctx, x, shape):
+        return np.reshape(x, shape)
+
+    def vjp(ctx, xp, g, out, x, shape):
+        return (g.reshape(x.shape),)
+
+    def flops(out, x, shape):
+        return 0
+
+
+class Transpose(Primitive):
+    """out = x with its axes permuted (None reverses them)"""
+
+    linear = True
+
+    def sample_inputs(rng):
+        yield (rng.standard_normal((2, 3, 4)),), {"axes": (1, 2, 0)}
+        yield (rng.standard_normal((3, 5)),), {"axes": None}
+
+    def forward(ctx, x, axes=None):
+        return np.transpose(x, axes)
+
+    def vjp(ctx, xp, g, out, x, axes=None):
+        inverse = None if axes is None else tuple(np.argsort(axes))
+        return (xp.transpose(g, inverse),)
+
+    def flops(out, x, axes=None):
+        return 0
+
+
+class BroadcastTo(Primitive):
+    """out = x repeated along broadcast axes to `shape` (numpy's rules)"""
+
+    linear = True
+
+    def sample_inputs(rng):
+        yield (rng.standard_normal((3, 1)),), {"shape": (2, 3, 4)}
+        yield (rng.standard_normal(()),), {"shape": (2, 2)}
+
+    def forward(ctx, x, shape):
+        return np.broadcast_to(x, shape)
+
+    def vjp(ctx, xp, g, out, x, shape):
+        return (unbroadcast(g, x.shape),)
+
+    def flops(out, x, shape):
+        return 0
+
+
+class GetItem(Primitive):
+    """out = x[index] (basic slicing and integer/boolean array indexing)"""
+
+    linear = True
+
+    def sample_inputs(rng):
+        yield (rng.standard_normal((4, 5)),), {"index": (slice(1, 3), slice(None, None, 2))}
+        yield (rng.standard_normal((4, 3)),), {"index": (np.array([0, 2, 2, 3]),)}
+        yield (rng.standard_normal((3, 4)),), {"index": (slice(None), np.array([[1, 1], [3, 0]]))}
+        yield (rng.standard_normal((2, 3)),), {"index": (np.array([[True, False, True], [False, True, True]]),)}
+        yield (rng.standard_normal((3, 4)),), {"index": (1, Ellipsis, None)}
+
+    def forward(ctx, x, index):
+        return x[index]
+
+    def vjp(ctx, xp, g, out, x, index):
+        return (xp.index_add(g, shape=x.shape, index=index),)
+
+    def flops(out, x, index):
+        return 0
+
+
+def _is_basic(index):
+    """True when `index` selects each element at most once (no integer or boolean arrays)."""
+    return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in index)
+
+
+class IndexAdd(Primitive):
+    """out = zeros(shape) with g added at `index` (repeated indices accumulate): adjoint of GetItem"""
+
+    linear = True
+
+    def sample_inputs(rng):
+        yield (rng.standard_normal((4, 3)),), {"shape": (5, 3), "index": (np.array([0, 4, 4, 1]),)}
+        yield (rng.standard_normal((2, 3)),), {"shape": (4, 6), "index": (slice(1, 3), slice(None, None, 2))}
+
+    def forward(ctx, g, shape, index):
+        out = np.zeros(shape, dtype=g.dtype)
+        if _is_basic(index):
+            out[index] = g
+        else:
+            np.add.at(out, index, g)
+        return out
+
+    def vjp(ctx, xp, g, out, x, shape, index):
+        return (g[index],)
+
+
+class Concatenate(Primitive):
+    """out = the inputs joined along `axis`"""
+
+    linear = True
+
+    def sample_inputs(rng):
+        yield (rng.standard_normal((2, 3)), rng.standard_normal((4, 3))), {"axis": 0}
+        yield (rng.standard_normal((2, 1)), rng.standard_normal((2, 3)), rng.standard_normal((2, 2))), {"axis": 1}
+
+    def forward(ctx, *xs, axis=0):
+        return np.concatenate(xs, axis=axis)
+
+    def vjp(ctx, xp, g, out, *xs, axis=0):
+        grads, start = [], 0
+        lead = (slice(None),) * axis
+        for x in xs:
+            stop = start + x.shape[axis]
+            grads.append(g[lead + (slice(start, stop),)])
+            start = stop
+        return tuple(grads)
+
+    def flops(out, *xs, axis=0):
+        return 0
+
+
+class Pad(Primitive):
+    """out = x padded with `value` by numpy-style `widths` ((before, after) per axis)"""
+
+    def sample_inputs(rng):
+        yield (rng.standard_normal((2, 3)),), {"widths": ((1, 0), (2, 1)), "value": 0.0}
+        yield (rng.standard_normal((1, 2, 3, 3)),), {"widths": ((0, 0), (0, 0), (1, 1), (1, 1)), "value": -1.0}
+
+    def forward(ctx, x, widths, value=0.0):
+        return np.pad(x, widths, constant_values=value)
+
+    def vjp(ctx, xp, g, out, x, widths, value=0.0):
+        return (g[tuple(slice(b, b + n) for (b, _), n in zip(widths, x.shape))],)
+
+    def jvp(ctx, xp, ts, out, x, widths, value=0.0):
+        return np.pad(ts[0], widths)
+
+    def flops(out, x, widths, value=0.0):
+        return 0

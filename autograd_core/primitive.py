@@ -1,0 +1,108 @@
+"""The primitive base class, its registry, and `apply`, which runs and records one op.
+
+A primitive defines, side by side:
+  forward(ctx, *xs, **params)            -> ndarray, on numpy arrays
+  vjp(ctx, xp, g, out, *xs, **params)    -> one cotangent per input (None: no gradient)
+  jvp(ctx, xp, ts, out, *xs, **params)   -> the output tangent; ts[i] is None for an
+                                            input without a tangent
+Rules are written against the array namespace `xp`: numpy for a plain backward, the
+engine's own ops when `create_graph=True`, so the same rule also builds the graph of
+the gradient (grad of grad comes for free).
+"""
+import inspect
+
+import numpy as np
+
+from .grad_mode import STATE
+from .tensor import Tensor
+
+PRIMITIVES = {}
+
+
+class Node:
+    """One recorded op: the primitive, its inputs, its params, and whatever forward saved.
+
+    It is also the `ctx` that forward writes into (`ctx.mask = ...`) for the rules.
+    """
+
+    __slots__ = ("prim", "parents", "params", "scope", "needs", "stack", "__dict__")
+
+    def __init__(self):
+        self.parents = ()
+
+
+class Primitive:
+    """Base of every differentiable op; subclasses are registered by class name.
+
+    Class attributes:
+      linear   -- the op is linear in its differentiable inputs, so its JVP is the op
+                  applied to the tangents (no jvp rule to write).
+      nondiff  -- positions of inputs that never receive a gradient (masks, indices).
+    """
+
+    name = "Primitive"
+    linear = False
+    nondiff = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for attr in ("forward", "vjp", "jvp", "sample_inputs", "flops", "domain"):
+            fn = cls.__dict__.get(attr)
+            if inspect.isfunction(fn):
+                setattr(cls, attr, staticmethod(fn))
+        cls.name = cls.__name__
+        if not cls.__name__.startswith("_"):
+            PRIMITIVES[cls.__name__] = cls
+
+    @classmethod
+    def apply(cls, *args, **params):
+        """Run the op on Tensors, arrays or numbers and record it when a gradient is needed."""
+        return apply(cls, args, params)
+
+    def flops(out, *xs, **params):
+        """Floating-point operations of one forward call (one per output element)."""
+        return out.size
+
+    def sample_inputs(rng):
+        """Yield `(args, params)` test cases; every registered primitive must define this."""
+        raise NotImplementedError
+
+
+
+def apply(prim, args, params):
+    """Compute `prim` on the arrays behind `args`; link the result into the graph if needed."""
+    arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+    ctx = Node()
+    try:
+        out = prim.forward(ctx, *arrays, **params)
+    except (ValueError, IndexError, TypeError) as exc:
+        raise _op_error(prim, exc, arrays, params) from exc
+    if type(out) is not np.ndarray:
+        out = np.asarray(out)
+    result = Tensor.__new__(Tensor)
+    result._init_result(out)
+    if STATE.grad_enabled:
+        for a in args:
+            if isinstance(a, Tensor) and a.requires_grad:
+                ctx.prim = prim
+                ctx.parents = args
+                ctx.params = params
+                ctx.scope = STATE.scope
+                result._node = ctx
+                result.requires_grad = True
+                break
+    if STATE.observers:
+        for observer in STATE.observers:
+            observer.on_forward(prim, ctx, result, args, arrays, params)
+    return result
+
+
+def _op_error(prim, exc, arrays, params):
+    """The forward's exception, re-raised with the op's name, its input shapes and params."""
+    shapes = ", ".join(str(np.shape(a)) for a in arrays)
+    shown = {k: v for k, v in params.items() if k != "index"}
+    message = f"{prim.name}: {exc} (input shapes: {shapes}{'; ' + str(shown) if shown else ''})"
+    try:
+        return type(exc)(message)
+    except Exception:
+        return ValueError(message)

@@ -1,0 +1,266 @@
+"""`Tensor`: a numpy array that remembers the op that made it, for reverse and forward mode."""
+import numpy as np
+
+from .grad_mode import STATE
+
+
+def _as_array(data, dtype=None):
+    """numpy array for `data`: Python floats and lists become float32, arrays keep their dtype."""
+    if isinstance(data, Tensor):
+        arr = data.data
+    elif isinstance(data, np.ndarray):
+        arr = data
+    else:
+        arr = np.asarray(data)
+        if dtype is None and arr.dtype == np.float64:
+            arr = arr.astype(np.float32)
+    if dtype is not None and arr.dtype != np.dtype(dtype):
+        arr = arr.astype(dtype)
+    return arr
+
+
+def _check_float(arr, what):
+    if not np.issubdtype(arr.dtype, np.floating):
+        raise TypeError(
+            f"{what}: only floating-point tensors can require gradients, got dtype {arr.dtype}; "
+            "convert first, e.g. Tensor(data, dtype=np.float32)"
+        )
+
+
+class Tensor:
+    """An n-dimensional array with gradient tracking.
+
+    Args:
+        data: a number, nested list, numpy array or Tensor. Python floats and lists
+            become float32; a float numpy array keeps its dtype; integers stay integers.
+        requires_grad: record ops on this tensor so `backward()` fills its `.grad`.
+        dtype: numpy dtype to convert to.
+        name: label shown in graph renderings and error messages.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "name", "_node", "_hooks",
+                 "_retains_grad", "_tangent", "__weakref__")
+    __array_ufunc__ = None  # numpy defers to our reflected operators: `array * tensor` is a Tensor
+
+    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        self.data = _as_array(data, dtype)
+        self.grad = None
+        self.requires_grad = False
+        self.name = name
+        self._node = None
+        self._hooks = None
+        self._retains_grad = False
+        self._tangent = None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    def _init_result(self, data):
+        """Fill the slots of a freshly computed op result (no conversions: data is an ndarray)."""
+        self.data = data
+        self.grad = None
+        self.requires_grad = False
+        self.name = None
+        self._node = None
+        self._hooks = None
+        self._retains_grad = False
+        self._tangent = None
+
+    # ---- attributes -------------------------------------------------------------
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def is_leaf(self):
+        """True for tensors made by the user rather than by a recorded op."""
+        return self._node is None
+
+    @property
+    def grad_fn(self):
+        """Name of the op that produced this tensor, or None for a leaf."""
+        return None if self._node is None else self._node.prim.name
+
+    @property
+    def T(self):
+        return _ops.transpose(self)
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is not None and dtype != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def numpy(self):
+        """The underlying numpy array (shared, not copied)."""
+        return self.data
+
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item(): only one-element tensors can be converted, got shape {self.shape}")
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __bool__(self):
+        return bool(self.data)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        body = np.array2string(self.data, precision=4, separator=", ", prefix="tensor(")
+        extra = ""
+        if self.data.dtype != np.float32:
+            extra += f", dtype={self.data.dtype}"
+        if self._node is not None:
+            extra += f", grad_fn={self._node.prim.name}"
+        elif self.requires_grad:
+            extra += ", requires_grad=True"
+        return f"tensor({body}{extra})"
+
+    # ---- autograd -----------------------------------------------------------------
+    def backward(self, grad=None, retain_graph=None, create_graph=False):
+        """Reverse mode: accumulate d(self)/d(leaf) into `.grad` of every leaf requiring grad.
+
+        `grad` may be omitted only for a one-element tensor. The graph's saved values
+        are freed afterwards unless `retain_graph` (default: `create_graph`) is true.
+        """
+        _engine.backward(self, grad, retain_graph, create_graph)
+
+    def detach(self):
+        """A new leaf sharing this tensor's data, cut from the graph."""
+        out = Tensor.__new__(Tensor)
+        out._init_result(self.data)
+        return out
+
+    def requires_grad_(self, flag=True):
+        """Turn gradient tracking of this leaf on or off, in place; returns self."""
+        if flag:
+            _check_float(self.data, "requires_grad_")
+        elif self._node is not None:
+            raise RuntimeError("requires_grad_(False): only leaf tensors can stop requiring grad; use detach()")
+        self.requires_grad = bool(flag)
+        return self
+
+    def retain_grad(self):
+        """Keep `.grad` on this non-leaf tensor after backward."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad(): tensor does not require grad")
+        self._retains_grad = True
+
+    def register_hook(self, fn):
+        """Call `fn(grad)` when this tensor's gradient is computed; a returned Tensor replaces it."""
+        if not self.requires_grad:
+            raise RuntimeError("register_hook(): cannot register a hook on a tensor that does not require grad")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _HookHandle(self._hooks, fn)
+
+    # ---- operators ----------------------------------------------------------------
+    def __add__(self, other): return _ops.add(self, other)
+    def __radd__(self, other): return _ops.add(other, self)
+    def __sub__(self, other): return _ops.sub(self, other)
+    def __rsub__(self, other): return _ops.sub(other, self)
+    def __mul__(self, other): return _ops.mul(self, other)
+    def __rmul__(self, other): return _ops.mul(other, self)
+    def __truediv__(self, other): return _ops.div(self, other)
+    def __rtruediv__(self, other): return _ops.div(other, self)
+    def __pow__(self, other): return _ops.pow(self, other)
+    def __rpow__(self, other): return _ops.pow(other, self)
+    def __matmul__(self, other): return _ops.matmul(self, other)
+    def __rmatmul__(self, other): return _ops.matmul(other, self)
+    def __neg__(self): return _ops.neg(self)
+    def __pos__(self): return self
+    def __abs__(self): return _ops.abs(self)
+    def __getitem__(self, index): return _ops.getitem(self, index)
+
+    def __lt__(self, other): return _ops.less(self, other)
+    def __le__(self, other): return _ops.less_equal(self, other)
+    def __gt__(self, other): return _ops.greater(self, other)
+    def __ge__(self, other): return _ops.greater_equal(self, other)
+    def __eq__(self, other): return _ops.equal(self, other)
+    def __ne__(self, other): return _ops.not_equal(self, other)
+
+    # ---- methods (one-line delegations to autograd_core.ops) ----------------------
+    def exp(self): return _ops.exp(self)
+    def log(self): return _ops.log(self)
+    def sqrt(self): return _ops.sqrt(self)
+    def abs(self): return _ops.abs(self)
+    def tanh(self): return _ops.tanh(self)
+    def sigmoid(self): return _ops.sigmoid(self)
+    def relu(self): return _ops.relu(self)
+    def clip(self, lo=None, hi=None): return _ops.clip(self, lo, hi)
+    clamp = clip
+    def matmul(self, other): return _ops.matmul(self, other)
+    def maximum(self, other): return _ops.maximum(self, other)
+    def minimum(self, other): return _ops.minimum(self, other)
+    def sum(self, axis=None, keepdims=False): return _ops.sum(self, axis, keepdims)
+    def mean(self, axis=None, keepdims=False): return _ops.mean(self, axis, keepdims)
+    def max(self, axis=None, keepdims=False): return _ops.max(self, axis, keepdims)
+    def min(self, axis=None, keepdims=False): return _ops.min(self, axis, keepdims)
+    def var(self, axis=None, keepdims=False, ddof=0): return _ops.var(self, axis, keepdims, ddof)
+    def logsumexp(self, axis=None, keepdims=False): return _ops.logsumexp(self, axis, keepdims)
+    def softmax(self, axis=-1): return _ops.softmax(self, axis)
+    def log_softmax(self, axis=-1): return _ops.log_softmax(self, axis)
+    def argmax(self, axis=None): return _ops.argmax(self, axis)
+    def argmin(self, axis=None): return _ops.argmin(self, axis)
+    def reshape(self, *shape): return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+    view = reshape
+    def transpose(self, *axes):
+        """numpy's permutation (no axes reverses them); two axes on a tensor of other rank swap, as in PyTorch."""
+        if len(axes) == 1 and not isinstance(axes[0], int):
+            axes = axes[0]
+        if axes is not None and len(axes) == 2 and self.ndim != 2:
+            return _ops.swapaxes(self, *axes)
+        return _ops.transpose(self, tuple(axes) if axes else None)
+
+    def permute(self, *axes): return self.transpose(*axes)
+    def swapaxes(self, a, b): return _ops.swapaxes(self, a, b)
+    def flatten(self, start_dim=0, end_dim=-1): return _ops.flatten(self, start_dim, end_dim)
+    def squeeze(self, axis=None): return _ops.squeeze(self, axis)
+    def unsqueeze(self, axis): return _ops.unsqueeze(self, axis)
+    def expand(self, *shape): return _ops.expand(self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
+    def broadcast_to(self, shape): return _ops.broadcast_to(self, shape)
+    def astype(self, dtype): return _ops.astype(self, dtype)
+
+
+class _HookHandle:
+    """Returned by `register_hook`; `remove()` unregisters the hook."""
+
+    def __init__(self, hooks, fn):
+        self._hooks, self._fn = hooks, fn
+
+    def remove(self):
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
+
+
+from . import engine as _engine  # noqa: E402  (engine and ops need Tensor defined first)
+from . import ops as _ops  # noqa: E402

@@ -1,0 +1,102 @@
+"""`Value`: the micrograd-style scalar engine.
+
+Each op stores, next to its inputs, the local derivative of its output with respect
+to each input (the number written on the edge of the computational graph). The
+backward pass then multiplies along edges, visiting each edge exactly once.
+"""
+import math
+
+from .graph import topological_order
+
+
+class Value:
+    """One scalar node: `.data`, `.grad` (0.0 until backward), `.label`.
+
+    Supports + - * / ** (number exponent), unary -, reflected forms, and
+    exp, log, tanh, sigmoid, relu.
+    """
+
+    __slots__ = ("data", "grad", "label", "_prev", "_local", "_op")
+
+    def __init__(self, data, label="", _prev=(), _local=(), _op=""):
+        self.data = float(data)
+        self.grad = 0.0
+        self.label = label
+        self._prev = _prev
+        self._local = _local
+        self._op = _op
+
+    def __repr__(self):
+        return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{', label=' + repr(self.label) if self.label else ''})"
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data + other.data, "", (self, other), (1.0, 1.0), "+")
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        return Value(self.data * other.data, "", (self, other), (other.data, self.data), "*")
+
+    def __pow__(self, n):
+        if not isinstance(n, (int, float)):
+            raise TypeError(f"Value ** {type(n).__name__}: only int or float exponents are supported")
+        return Value(self.data ** n, "", (self,), (n * self.data ** (n - 1),), f"**{n:g}")
+
+    def exp(self):
+        out = math.exp(self.data)
+        return Value(out, "", (self,), (out,), "exp")
+
+    def log(self):
+        if self.data <= 0:
+            raise ValueError(f"Value.log: argument must be positive, got {self.data}")
+        return Value(math.log(self.data), "", (self,), (1.0 / self.data,), "log")
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        return Value(t, "", (self,), (1.0 - t * t,), "tanh")
+
+    def sigmoid(self):
+        x = self.data
+        s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+        return Value(s, "", (self,), (s * (1.0 - s),), "sigmoid")
+
+    def relu(self):
+        x = self.data
+        return Value(x if x > 0 else 0.0, "", (self,), (1.0 if x > 0 else 0.0,), "relu")
+
+    def __neg__(self):
+        return self * -1.0
+
+    def __sub__(self, other):
+        return self + (-other)
+
+    def __truediv__(self, other):
+        return self * other ** -1
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __rsub__(self, other):
+        return Value(other) + (-self)
+
+    def __rtruediv__(self, other):
+        return Value(other) * self ** -1
+
+    def backward(self):
+        """Fill `.grad` of every node reachable from this one (d self / d node), in one pass.
+
+        Like micrograd, gradients accumulate: zero them (or rebuild the graph) between calls.
+        """
+        order = topological_order(self, _prev)
+        self.grad = 1.0
+        for v in reversed(order):
+            g = v.grad
+            for parent, local in zip(v._prev, v._local):
+                parent.grad += local * g
+
+
+def _prev(v):
+    return v._prev
