@@ -12,6 +12,7 @@ class _Elementwise(Primitive):
     """Base of elementwise primitives: `domain` draws valid inputs for the test suite."""
 
     arity = 1
+    sample_params = False
 
     def domain(rng, shape, position):
         return rng.standard_normal(shape)
@@ -259,6 +260,9 @@ class Where(_Elementwise):
 
     arity, nondiff = 3, (0,)
 
+    def domain(rng, shape, position):
+        return rng.random(shape) > 0.5 if position == 0 else rng.standard_normal(shape)
+
     @classmethod
     def sample_inputs(cls, rng):
         for sx, sy in _BINARY_SHAPES:
@@ -281,6 +285,8 @@ class Where(_Elementwise):
 
 class Clip(_Elementwise):
     """out = min(max(x, lo), hi); the gradient passes where lo <= x <= hi, as in PyTorch."""
+
+    sample_params = True
 
     @classmethod
     def sample_inputs(cls, rng):
@@ -312,7 +318,7 @@ def _inside(x, lo, hi):
 class Cast(_Elementwise):
     """out = x converted to `dtype`; the gradient is converted back."""
 
-    linear = True
+    linear, sample_params = True, True
 
     @classmethod
     def sample_inputs(cls, rng):
