@@ -1,5 +1,6 @@
 """`detect_anomaly()`: stop at the first op whose output or gradient holds NaN or Inf."""
 import contextlib
+import os
 import traceback
 
 import numpy as np
@@ -11,10 +12,15 @@ class AnomalyError(FloatingPointError):
     """A NaN or Inf appeared; the message names the op, its input shapes and where it was made."""
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
 def _where_created(stack):
-    if not stack:
+    """The innermost frame of user code (outside this package) that made the op."""
+    user = [f for f in stack or () if not os.path.abspath(f.filename).startswith(_PACKAGE_DIR)]
+    if not user:
         return "(created outside detect_anomaly)"
-    frame = stack[-1]
+    frame = user[-1]
     return f"created at {frame.filename}:{frame.lineno} in {frame.name}: {frame.line}"
 
 

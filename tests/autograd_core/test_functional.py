@@ -1,0 +1,117 @@
+"""grad, value_and_grad, vjp, jvp, jacrev, jacfwd, hessian and gradcheck."""
+import numpy as np
+import pytest
+
+import autograd_core as ag
+from autograd_core import GradcheckError, Primitive, Tensor, gradcheck
+from autograd_core.grad_mode import Observer, observe
+
+
+def f_vec(x):
+    return (x.tanh() * x).sum(axis=-1, keepdims=False) * 2 + x[..., 0] * x[..., 1]
+
+
+def test_grad_and_value_and_grad():
+    x = np.array([0.3, -1.2, 2.0])
+    value, g = ag.value_and_grad(lambda t: (t ** 2).sum())(x)
+    assert value == pytest.approx(np.sum(x ** 2))
+    np.testing.assert_allclose(g, 2 * x)
+    assert isinstance(g, np.ndarray) and g.dtype == np.float64
+    np.testing.assert_allclose(ag.grad(lambda t: (t ** 2).sum())(x), 2 * x)
+
+
+def test_grad_argnums_tuple():
+    gx, gy = ag.grad(lambda a, b: (a * b).sum(), argnums=(0, 1))(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    np.testing.assert_allclose(gx, [3.0, 4.0])
+    np.testing.assert_allclose(gy, [1.0, 2.0])
+
+
+def test_grad_requires_scalar_output():
+    with pytest.raises(TypeError, match="one-element"):
+        ag.grad(lambda t: t * 2)(np.ones(3))
+
+
+def test_vjp_returns_function_of_cotangent():
+    x = np.array([[1.0, 2.0], [3.0, 4.0]])
+    out, vjp_fn = ag.vjp(lambda t: t.exp() * 2, x)
+    np.testing.assert_allclose(out, 2 * np.exp(x))
+    u = np.array([[1.0, 0.0], [0.5, 2.0]])
+    (g,) = vjp_fn(u)
+    np.testing.assert_allclose(g, u * 2 * np.exp(x))
+    (g2,) = vjp_fn(u)  # the graph is kept for repeated calls
+    np.testing.assert_allclose(g2, g)
+
+
+def test_jvp_is_true_forward_mode():
+    """One forward pass, no VJP rule runs: an observer sees no backward activity."""
+    class Watch(Observer):
+        backward_calls = 0
+
+        def on_backward(self, node, out, in_grads):
+            Watch.backward_calls += 1
+
+    x, v = np.array([0.5, -0.3, 1.1]), np.array([1.0, 2.0, -1.0])
+    with observe(Watch()):
+        out, tangent = ag.jvp(lambda t: (t * t).sum(), (x,), (v,))
+    assert Watch.backward_calls == 0
+    assert out == pytest.approx(np.sum(x * x))
+    assert tangent == pytest.approx(np.sum(2 * x * v))
+
+
+def test_jacfwd_and_jacrev_agree_and_count_passes():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((4, 3))
+    jr = ag.jacrev(f_vec)(x)
+    jf = ag.jacfwd(f_vec)(x)
+    assert jr.shape == (4, 4, 3)
+    np.testing.assert_allclose(jr, jf, rtol=1e-10, atol=1e-12)
+
+
+def test_jacfwd_runs_one_forward_pass_per_input():
+    calls = []
+    x = np.arange(5.0)
+    ag.jacfwd(lambda t: calls.append(1) or (t * 2).sum())(x)
+    assert len(calls) == 5
+
+
+def test_jacrev_runs_one_backward_pass_per_output():
+    sweeps = []
+
+    class Watch(Observer):
+        def on_backward(self, node, out, in_grads):
+            if node.prim.name == "Mul":
+                sweeps.append(1)
+    with observe(Watch()):
+        ag.jacrev(lambda t: t * 3.0)(np.arange(4.0))
+    assert len(sweeps) == 4
+
+
+def test_hessian():
+    a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    x = np.array([0.4, -0.7])
+    h = ag.hessian(lambda t: 0.5 * (t @ (Tensor(a) @ t)) + (t ** 3).sum())(x)
+    np.testing.assert_allclose(h, a + np.diag(6 * x), rtol=1e-10)
+
+
+class _WrongSquare(Primitive):
+    """A deliberately wrong rule (d x² = x) that gradcheck must catch; not registered."""
+
+    def forward(ctx, x):
+        return x * x
+
+    def vjp(ctx, xp, g, out, x):
+        return (g * x,)
+
+    def jvp(ctx, xp, ts, out, x):
+        return ts[0] * x
+
+
+def test_gradcheck_catches_a_wrong_rule():
+    assert "_WrongSquare" not in ag.PRIMITIVES
+    with pytest.raises(GradcheckError, match="element"):
+        gradcheck(lambda t: _WrongSquare.apply(t), np.array([1.0, 2.0]))
+
+
+def test_gradcheck_passes_composites_with_integer_inputs():
+    idx = np.array([2, 0, 2])
+    assert gradcheck(lambda t, i: (t[i] * t[i]).sum() + t.logsumexp(), [np.array([0.1, -0.4, 0.9]), idx])
