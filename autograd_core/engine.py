@@ -9,7 +9,6 @@ import numpy as np
 from .grad_mode import STATE
 from .tensor import Tensor
 from . import backend
-from .graph import topological_order
 
 
 def _recorded_parents(t):
@@ -23,7 +22,7 @@ def _recorded_parents(t):
             f"op '{node.prim.name}' (output shape {t.shape}) were freed by an earlier backward(); "
             "pass retain_graph=True to the first call if you need to backward twice"
         )
-    return [p for p in node.parents if isinstance(p, Tensor) and p.requires_grad]
+    return [p for p, need in zip(node.parents, node.needs) if need]
 
 
 def _seed(root, grad, create_graph):
@@ -63,35 +62,60 @@ def grad_of(root, inputs, grad=None, retain_graph=None, create_graph=False):
     return results
 
 
+def _consumer_counts(root):
+    """For every tensor reachable from `root` that needs a gradient, how many edges consume it.
+
+    The sweep processes a tensor once all its consumers have sent their share, which
+    yields a reverse topological order without sorting and without recursion.
+    """
+    counts, stack, seen = {}, [root], {id(root)}
+    while stack:
+        for p in _recorded_parents(stack.pop()):
+            key = id(p)
+            counts[key] = counts.get(key, 0) + 1
+            if key not in seen:
+                seen.add(key)
+                stack.append(p)
+    return counts
+
+
 def _sweep(root, grad, retain_graph, create_graph, capture):
     if not root.requires_grad:
         raise RuntimeError("backward: the output does not require grad (no input had requires_grad=True, or it was computed under no_grad)")
     if retain_graph is None:
         retain_graph = create_graph
-    order = topological_order(root, _recorded_parents)
+    pending = _consumer_counts(root)
     grads = {id(root): _seed(root, grad, create_graph)}
     captured, handed = {}, set()
     xp = backend.tensor_ops if create_graph else backend.numpy_ops
     saved_mode = STATE.grad_enabled
     STATE.grad_enabled = create_graph
+    ready = [root]
     try:
-        for t in reversed(order):
+        while ready:
+            t = ready.pop()
             g = grads.pop(id(t), None)
-            if g is None:
-                continue
-            if t._hooks:
-                g = _run_hooks(t, g, create_graph)
             node = t._node
-            if capture is not None:
-                if id(t) in capture:
-                    captured[id(t)] = g
-            elif node is None or t._retains_grad:
-                _accumulate_leaf(t, g, create_graph, handed)
+            if g is not None:
+                if t._hooks:
+                    g = _run_hooks(t, g, create_graph)
+                if capture is not None:
+                    if id(t) in capture:
+                        captured[id(t)] = g
+                elif node is None or t._retains_grad:
+                    _accumulate_leaf(t, g, create_graph, handed)
             if node is None:
                 continue
-            _propagate(t, node, g, xp, grads, create_graph)
+            if g is not None:
+                _propagate(t, node, g, xp, grads, create_graph)
+            for p, need in zip(node.parents, node.needs):
+                if need:
+                    key = id(p)
+                    pending[key] -= 1
+                    if not pending[key]:
+                        ready.append(p)
             if not retain_graph:
-                node.parents = node.params = None
+                node.parents = node.arrays = node.params = None
                 node.__dict__.clear()
     finally:
         STATE.grad_enabled = saved_mode
@@ -101,12 +125,10 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
 def _propagate(t, node, g, xp, grads, create_graph):
     """Run one node's VJP and add each input's share into `grads`."""
     parents = node.parents
-    node.needs = tuple(isinstance(p, Tensor) and p.requires_grad for p in parents)
     if create_graph:
-        inputs, out = parents, t
+        in_grads = node.prim.vjp(node, xp, g, t, *parents, **node.params)
     else:
-        inputs, out = [p.data if isinstance(p, Tensor) else p for p in parents], t.data
-    in_grads = node.prim.vjp(node, xp, g, out, *inputs, **node.params)
+        in_grads = node.prim.vjp(node, xp, g, t.data, *node.arrays, **node.params)
     for p, need, gi in zip(parents, node.needs, in_grads):
         if not need or gi is None:
             continue

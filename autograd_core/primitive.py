@@ -25,10 +25,7 @@ class Node:
     It is also the `ctx` that forward writes into (`ctx.mask = ...`) for the rules.
     """
 
-    __slots__ = ("prim", "parents", "params", "scope", "needs", "stack", "__dict__")
-
-    def __init__(self):
-        self.parents = ()
+    __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "stack", "__dict__")
 
 
 class Primitive:
@@ -82,15 +79,16 @@ def apply(prim, args, params):
     result = Tensor.__new__(Tensor)
     result._init_result(out)
     if STATE.grad_enabled:
-        for a in args:
-            if isinstance(a, Tensor) and a.requires_grad:
-                ctx.prim = prim
-                ctx.parents = args
-                ctx.params = params
-                ctx.scope = STATE.scope
-                result._node = ctx
-                result.requires_grad = True
-                break
+        needs = [isinstance(a, Tensor) and a.requires_grad for a in args]
+        if True in needs:
+            ctx.prim = prim
+            ctx.parents = args
+            ctx.arrays = arrays
+            ctx.needs = needs
+            ctx.params = params
+            ctx.scope = STATE.scope
+            result._node = ctx
+            result.requires_grad = True
     if STATE.observers:
         for observer in STATE.observers:
             observer.on_forward(prim, ctx, result, args, arrays, params)
