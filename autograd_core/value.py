@@ -6,8 +6,6 @@ backward pass then multiplies along edges, visiting each edge exactly once.
 """
 import math
 
-from .graph import topological_order
-
 
 class Value:
     """One scalar node: `.data`, `.grad` (0.0 until backward), `.label`.
@@ -16,7 +14,7 @@ class Value:
     exp, log, tanh, sigmoid, relu.
     """
 
-    __slots__ = ("data", "grad", "label", "_prev", "_local", "_op")
+    __slots__ = ("data", "grad", "label", "_prev", "_local", "_op", "_pending")
 
     def __init__(self, data, label="", _prev=(), _local=(), _op=""):
         self.data = float(data)
@@ -25,6 +23,7 @@ class Value:
         self._prev = _prev
         self._local = _local
         self._op = _op
+        self._pending = 0
 
     def __repr__(self):
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{', label=' + repr(self.label) if self.label else ''})"
@@ -88,15 +87,32 @@ class Value:
     def backward(self):
         """Fill `.grad` of every node reachable from this one (d self / d node), in one pass.
 
-        Like micrograd, gradients accumulate: zero them (or rebuild the graph) between calls.
+        A node is processed once every consumer has added its share, so each edge is
+        visited exactly once and no path is ever enumerated. Like micrograd, gradients
+        accumulate: zero them (or rebuild the graph) between calls.
         """
-        order = topological_order(self, _prev)
+        _count_consumers(self)
         self.grad = 1.0
-        for v in reversed(order):
+        ready = [self]
+        while ready:
+            v = ready.pop()
             g = v.grad
             for parent, local in zip(v._prev, v._local):
                 parent.grad += local * g
+                parent._pending -= 1
+                if not parent._pending:
+                    ready.append(parent)
 
 
-def _prev(v):
-    return v._prev
+def _count_consumers(root):
+    """Set `_pending` of each node below `root` to the number of edges consuming it.
+
+    Counts return to zero as the backward sweep consumes them, so a node with a zero
+    count is one not yet reached (explicit stack, no recursion).
+    """
+    stack = [root]
+    while stack:
+        for p in stack.pop()._prev:
+            if not p._pending:
+                stack.append(p)
+            p._pending += 1
