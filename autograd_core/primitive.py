@@ -17,6 +17,8 @@ from .grad_mode import STATE
 from .tensor import Tensor
 
 PRIMITIVES = {}
+NO_PARAMS = {}  # shared by every call without params; never mutated
+_new_tensor = object.__new__
 
 
 class Node:
@@ -76,8 +78,10 @@ def apply(prim, args, params):
         raise _op_error(prim, exc, arrays, params) from exc
     if type(out) is not np.ndarray:
         out = np.asarray(out)
-    result = Tensor.__new__(Tensor)
-    result._init_result(out)
+    result = _new_tensor(Tensor)
+    result.data = out
+    result.grad = result.name = result._node = result._hooks = result._tangent = None
+    result.requires_grad = result._retains_grad = False
     if STATE.grad_enabled:
         needs = [isinstance(a, Tensor) and a.requires_grad for a in args]
         if True in needs:

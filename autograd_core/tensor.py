@@ -54,17 +54,6 @@ class Tensor:
         if requires_grad:
             self.requires_grad_(True)
 
-    def _init_result(self, data):
-        """Fill the slots of a freshly computed op result (no conversions: data is an ndarray)."""
-        self.data = data
-        self.grad = None
-        self.requires_grad = False
-        self.name = None
-        self._node = None
-        self._hooks = None
-        self._retains_grad = False
-        self._tangent = None
-
     # ---- attributes -------------------------------------------------------------
     @property
     def shape(self):
@@ -155,9 +144,7 @@ class Tensor:
 
     def detach(self):
         """A new leaf sharing this tensor's data, cut from the graph."""
-        out = Tensor.__new__(Tensor)
-        out._init_result(self.data)
-        return out
+        return Tensor(self.data)
 
     def requires_grad_(self, flag=True):
         """Turn gradient tracking of this leaf on or off, in place; returns self."""

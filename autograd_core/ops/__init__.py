@@ -8,6 +8,7 @@ import builtins
 
 import numpy as np
 
+from ..primitive import NO_PARAMS, apply
 from ..tensor import Tensor
 from .elementwise import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow,
                           Relu, Sigmoid, Sub, Tanh, Where)
@@ -16,9 +17,72 @@ from .reduce import LogSumExp, Max, Min, Sum
 from .shape import BroadcastTo, Concatenate, GetItem, IndexAdd, Pad, Reshape, Transpose
 from .window import SlidingWindow, WindowAdjoint, window_output_size
 
-add, sub, mul, div, neg = Add.apply, Sub.apply, Mul.apply, Div.apply, Neg.apply
-exp, log, tanh, sigmoid, relu, abs = Exp.apply, Log.apply, Tanh.apply, Sigmoid.apply, Relu.apply, Abs.apply
-maximum, minimum = Maximum.apply, Minimum.apply
+
+
+# The most frequent ops call `apply` directly: no argument packing on the hot path.
+def add(x, y):
+    """x + y with broadcasting."""
+    return apply(Add, (x, y), NO_PARAMS)
+
+
+def sub(x, y):
+    """x - y with broadcasting."""
+    return apply(Sub, (x, y), NO_PARAMS)
+
+
+def mul(x, y):
+    """x * y with broadcasting."""
+    return apply(Mul, (x, y), NO_PARAMS)
+
+
+def div(x, y):
+    """x / y with broadcasting."""
+    return apply(Div, (x, y), NO_PARAMS)
+
+
+def neg(x):
+    """-x"""
+    return apply(Neg, (x,), NO_PARAMS)
+
+
+def exp(x):
+    """e ** x"""
+    return apply(Exp, (x,), NO_PARAMS)
+
+
+def log(x):
+    """Natural logarithm."""
+    return apply(Log, (x,), NO_PARAMS)
+
+
+def tanh(x):
+    """Hyperbolic tangent."""
+    return apply(Tanh, (x,), NO_PARAMS)
+
+
+def sigmoid(x):
+    """Logistic sigmoid 1 / (1 + e^-x)."""
+    return apply(Sigmoid, (x,), NO_PARAMS)
+
+
+def relu(x):
+    """max(x, 0)."""
+    return apply(Relu, (x,), NO_PARAMS)
+
+
+def abs(x):
+    """|x|"""
+    return apply(Abs, (x,), NO_PARAMS)
+
+
+def maximum(x, y):
+    """Elementwise maximum; ties split the gradient evenly."""
+    return apply(Maximum, (x, y), NO_PARAMS)
+
+
+def minimum(x, y):
+    """Elementwise minimum; ties split the gradient evenly."""
+    return apply(Minimum, (x, y), NO_PARAMS)
 
 
 def value(x):
@@ -32,7 +96,7 @@ def _shape(x):
 
 def pow(x, y):
     """x ** y, elementwise with broadcasting."""
-    return Pow.apply(x, y)
+    return apply(Pow, (x, y), NO_PARAMS)
 
 
 def sqrt(x):
@@ -297,7 +361,7 @@ def matmul(x, y):
     if sx[-1] != (sy[0] if len(sy) == 1 else sy[-2]):
         raise ValueError(f"matmul: shapes {sx} and {sy} are not aligned (inner dimensions {sx[-1]} and {sy[0] if len(sy) == 1 else sy[-2]})")
     if len(sx) >= 2 and len(sy) >= 2:
-        return MatMul.apply(x, y)
+        return apply(MatMul, (x, y), NO_PARAMS)
     out = MatMul.apply(reshape(x, (1,) + sx) if len(sx) == 1 else x, reshape(y, sy + (1,)) if len(sy) == 1 else y)
     if len(sy) == 1:
         out = squeeze(out, -1)
@@ -316,4 +380,4 @@ def window_adjoint(g, shape, kernel, stride):
     return WindowAdjoint.apply(g, shape=tuple(shape), kernel=tuple(kernel), stride=tuple(stride))
 
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in ("np", "builtins", "Tensor")]
+__all__ = [name for name in dir() if not name.startswith("_") and name not in ("np", "builtins", "Tensor", "apply", "NO_PARAMS")]
