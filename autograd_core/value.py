@@ -41,6 +41,12 @@ class Value:
             raise TypeError(f"Value ** {type(n).__name__}: only int or float exponents are supported")
         return Value(self.data ** n, "", (self,), (n * self.data ** (n - 1),), f"**{n:g}")
 
+    @staticmethod
+    def sum(values):
+        """Σ values as ONE node with n inputs (a chain of binary + would make n - 1 nodes)."""
+        values = tuple(v if isinstance(v, Value) else Value(v) for v in values)
+        return Value(math.fsum(v.data for v in values), "", values, (1.0,) * len(values), "sum")
+
     def exp(self):
         out = math.exp(self.data)
         return Value(out, "", (self,), (out,), "exp")

@@ -86,3 +86,11 @@ def test_bad_inputs_raise_clearly():
         Value(2.0) ** Value(2.0)
     with pytest.raises(ValueError, match="positive"):
         Value(-1.0).log()
+
+
+def test_n_ary_sum_is_one_node_with_unit_edges():
+    xs = [Value(float(i)) for i in range(5)]
+    total = Value.sum(xs + [2.5])
+    assert total.data == 12.5 and len(total._prev) == 6 and total._op == "sum"
+    (total * total).backward()
+    assert all(x.grad == 25.0 for x in xs)
