@@ -299,18 +299,22 @@ def _index_part(i):
     return i
 
 
-def getitem(x, index):
-    """x[index]: basic slicing and integer or boolean array indexing (Tensors allowed)."""
+def getitem(x, index, unique=False):
+    """x[index]: basic slicing and integer or boolean array indexing (Tensors allowed).
+
+    Pass `unique=True` when integer arrays select each element at most once: the
+    gradient is then scattered by assignment instead of accumulation (faster).
+    """
     index = tuple(_index_part(i) for i in index) if isinstance(index, tuple) else (_index_part(index),)
     for i in index:
         if isinstance(i, np.ndarray) and not (np.issubdtype(i.dtype, np.integer) or i.dtype == np.bool_):
             raise IndexError(f"getitem: index arrays must be integer or boolean, got dtype {i.dtype}")
-    return GetItem.apply(x, index=index)
+    return GetItem.apply(x, index=index, unique=unique)
 
 
-def index_add(g, shape, index):
+def index_add(g, shape, index, unique=False):
     """zeros(shape) with g added at `index` (the adjoint of getitem)."""
-    return IndexAdd.apply(g, shape=tuple(shape), index=index)
+    return IndexAdd.apply(g, shape=tuple(shape), index=index, unique=unique)
 
 
 def concatenate(tensors, axis=0):

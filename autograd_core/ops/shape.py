@@ -68,7 +68,11 @@ class BroadcastTo(Primitive):
 
 
 class GetItem(Primitive):
-    """out = x[index] (basic slicing and integer/boolean array indexing)"""
+    """out = x[index] (basic slicing and integer/boolean array indexing).
+
+    `unique=True` promises that integer arrays pick each element at most once, so the
+    VJP can assign instead of accumulating (JAX's `unique_indices`).
+    """
 
     linear = True
 
@@ -78,14 +82,15 @@ class GetItem(Primitive):
         yield (rng.standard_normal((3, 4)),), {"index": (slice(None), np.array([[1, 1], [3, 0]]))}
         yield (rng.standard_normal((2, 3)),), {"index": (np.array([[True, False, True], [False, True, True]]),)}
         yield (rng.standard_normal((3, 4)),), {"index": (1, Ellipsis, None)}
+        yield (rng.standard_normal((4, 3)),), {"index": (np.array([0, 2, 3]), np.array([1, 0, 2])), "unique": True}
 
-    def forward(ctx, x, index):
+    def forward(ctx, x, index, unique=False):
         return x[index]
 
-    def vjp(ctx, xp, g, out, x, index):
-        return (xp.index_add(g, shape=x.shape, index=index),)
+    def vjp(ctx, xp, g, out, x, index, unique=False):
+        return (xp.index_add(g, shape=x.shape, index=index, unique=unique),)
 
-    def flops(out, x, index):
+    def flops(out, x, index, unique=False):
         return 0
 
 
@@ -102,16 +107,17 @@ class IndexAdd(Primitive):
     def sample_inputs(rng):
         yield (rng.standard_normal((4, 3)),), {"shape": (5, 3), "index": (np.array([0, 4, 4, 1]),)}
         yield (rng.standard_normal((2, 3)),), {"shape": (4, 6), "index": (slice(1, 3), slice(None, None, 2))}
+        yield (rng.standard_normal((3,)),), {"shape": (2, 4), "index": (np.array([0, 1, 1]), np.array([3, 0, 2])), "unique": True}
 
-    def forward(ctx, g, shape, index):
+    def forward(ctx, g, shape, index, unique=False):
         out = np.zeros(shape, dtype=g.dtype)
-        if _is_basic(index):
+        if unique or _is_basic(index):
             out[index] = g
         else:
             np.add.at(out, index, g)
         return out
 
-    def vjp(ctx, xp, g, out, x, shape, index):
+    def vjp(ctx, xp, g, out, x, shape, index, unique=False):
         return (g[index],)
 
 
