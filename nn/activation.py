@@ -1,0 +1,131 @@
+"""Activation layers; each is a thin module over `nn.functional`."""
+import numpy as np
+
+from . import functional as F
+from .module import Module, Parameter
+
+
+class ReLU(Module):
+    def forward(self, x):
+        return F.relu(x)
+
+
+class Sigmoid(Module):
+    def forward(self, x):
+        return F.sigmoid(x)
+
+
+class Tanh(Module):
+    def forward(self, x):
+        return F.tanh(x)
+
+
+class LeakyReLU(Module):
+    """x for x > 0, negative_slope * x otherwise."""
+
+    def __init__(self, negative_slope=0.01):
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def forward(self, x):
+        return F.leaky_relu(x, self.negative_slope)
+
+    def extra_repr(self):
+        return f"negative_slope={self.negative_slope}"
+
+
+class PReLU(Module):
+    """Leaky ReLU whose slope is learned: one shared slope, or one per channel (axis 1)."""
+
+    def __init__(self, num_parameters=1, init=0.25):
+        super().__init__()
+        self.weight = Parameter(np.full(num_parameters, init, dtype=np.float32))
+
+    def forward(self, x):
+        return F.prelu(x, self.weight)
+
+    def extra_repr(self):
+        return f"num_parameters={self.weight.size}"
+
+
+class ELU(Module):
+    """x for x > 0, alpha (e^x - 1) otherwise."""
+
+    def __init__(self, alpha=1.0):
+        super().__init__()
+        self.alpha = alpha
+
+    def forward(self, x):
+        return F.elu(x, self.alpha)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}"
+
+
+class RReLU(Module):
+    """Randomized leaky ReLU: slope ~ U(lower, upper) per element in training, (lower + upper) / 2 in eval."""
+
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, rng=None):
+        super().__init__()
+        self.lower, self.upper = lower, upper
+        self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+    def forward(self, x):
+        return F.rrelu(x, self.lower, self.upper, self.training, self.rng)
+
+    def extra_repr(self):
+        return f"lower={self.lower}, upper={self.upper}"
+
+
+class Softmax(Module):
+    def __init__(self, dim=-1):
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x):
+        return F.softmax(x, self.dim)
+
+    def extra_repr(self):
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    def forward(self, x):
+        return F.log_softmax(x, self.dim)
+
+
+class Maxout(Module):
+    """max over `pieces` affine maps (Goodfellow et al., 2013).
+
+    One Linear(in_features, out_features * pieces); output unit j takes the maximum of
+    columns j*pieces .. j*pieces + pieces - 1.
+    """
+
+    def __init__(self, in_features, out_features, pieces, rng=None):
+        super().__init__()
+        from .linear import Linear
+        if pieces < 1:
+            raise ValueError(f"Maxout: pieces must be >= 1, got {pieces}")
+        self.out_features, self.pieces = out_features, pieces
+        self.linear = Linear(in_features, out_features * pieces, rng=rng)
+
+    def forward(self, x):
+        z = self.linear(x)
+        return z.reshape(tuple(z.shape[:-1]) + (self.out_features, self.pieces)).max(axis=-1)
+
+    def extra_repr(self):
+        return f"out_features={self.out_features}, pieces={self.pieces}"
+
+
+_BY_NAME = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky_relu": LeakyReLU, "elu": ELU,
+            "prelu": PReLU, "rrelu": RReLU}
+
+
+def activation_by_name(name):
+    """A fresh activation module from its name ('relu', 'tanh', 'sigmoid', 'leaky_relu', 'elu', ...)."""
+    if isinstance(name, Module):
+        return name
+    try:
+        return _BY_NAME[name]()
+    except KeyError:
+        raise ValueError(f"unknown activation {name!r}; choose one of {sorted(_BY_NAME)}") from None

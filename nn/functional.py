@@ -1,0 +1,310 @@
+"""Stateless layer operations (`import nn.functional as F`), composed only from engine ops.
+
+Shapes follow PyTorch: images are NCHW, class scores are (N, C) or (N, C, d1, ...).
+"""
+import numpy as np
+
+import autograd_core as ag
+from autograd_core import Tensor
+from autograd_core.ops import getitem, sliding_window
+
+
+def _pair(v, what):
+    pair = (v, v) if isinstance(v, (int, np.integer)) else tuple(v)
+    if len(pair) != 2 or any(int(p) != p for p in pair):
+        raise ValueError(f"{what} must be an int or a pair of ints, got {v!r}")
+    return tuple(int(p) for p in pair)
+
+
+def _as_tensor(x):
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _data(x):
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+# ---- activations ------------------------------------------------------------------------------
+def relu(x):
+    return ag.relu(x)
+
+
+def sigmoid(x):
+    return ag.sigmoid(x)
+
+
+def tanh(x):
+    return ag.tanh(x)
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """x for x > 0, negative_slope * x otherwise."""
+    return ag.where(_data(x) > 0, x, x * negative_slope)
+
+
+def elu(x, alpha=1.0):
+    """x for x > 0, alpha (e^x - 1) otherwise; exp sees only min(x, 0), so no overflow."""
+    return ag.where(_data(x) > 0, x, (ag.minimum(x, 0.0).exp() - 1.0) * alpha)
+
+
+def prelu(x, weight):
+    """Leaky ReLU with a learnable slope: one per channel (axis 1) or one shared."""
+    if weight.size > 1:
+        if x.ndim < 2 or x.shape[1] != weight.size:
+            raise ValueError(f"prelu: {weight.size} slopes do not match input of shape {x.shape} (channels on axis 1)")
+        weight = weight.reshape((weight.size,) + (1,) * (x.ndim - 2))
+    return ag.where(_data(x) > 0, x, x * weight)
+
+
+def rrelu(x, lower=1.0 / 8, upper=1.0 / 3, training=False, rng=None):
+    """Randomized leaky ReLU: a slope drawn from U(lower, upper) per element in training, the mean slope in eval."""
+    if training:
+        rng = rng if rng is not None else np.random.default_rng()
+        slope = rng.uniform(lower, upper, x.shape).astype(x.dtype)
+    else:
+        slope = (lower + upper) / 2
+    return ag.where(_data(x) >= 0, x, x * slope)
+
+
+def softmax(x, dim=-1):
+    return ag.softmax(x, dim)
+
+
+def log_softmax(x, dim=-1):
+    return ag.log_softmax(x, dim)
+
+
+# ---- linear, dropout, embedding -----------------------------------------------------------------
+def linear(x, weight, bias=None):
+    """x @ weight.T + bias, weight shaped (out_features, in_features)."""
+    if x.shape[-1] != weight.shape[1]:
+        raise ValueError(f"linear: input of shape {x.shape} does not match weight of shape {weight.shape} "
+                         f"(expected last dimension {weight.shape[1]})")
+    out = ag.matmul(x, weight.T)
+    return out if bias is None else out + bias
+
+
+def dropout(x, p=0.5, training=True, rng=None):
+    """Zero each element with probability p and scale the rest by 1/(1-p) (identity in eval)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: probability must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * 0.0
+    rng = rng if rng is not None else np.random.default_rng()
+    mask = (rng.random(x.shape) >= p).astype(x.dtype) * (1.0 / (1.0 - p))
+    return x * mask
+
+
+def embedding(indices, weight):
+    """Rows of `weight` picked by integer `indices` (any shape) -> indices.shape + (dim,)."""
+    idx = _data(indices)
+    if not np.issubdtype(idx.dtype, np.integer):
+        raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
+    if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
+        raise IndexError(f"embedding: index out of range [0, {weight.shape[0]}): min {idx.min()}, max {idx.max()}")
+    return getitem(weight, idx)
+
+
+# ---- convolution and pooling --------------------------------------------------------------------
+def _windows(x, kernel, stride, padding, what, pad_value=0.0):
+    if x.ndim != 4:
+        raise ValueError(f"{what}: expected a 4-D input (N, C, H, W), got shape {x.shape}")
+    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+    if ph or pw:
+        x = ag.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), value=pad_value)
+    if kh > x.shape[2] or kw > x.shape[3]:
+        raise ValueError(f"{what}: kernel {kernel} is larger than the padded input {x.shape[2:]} "
+                         f"(input shape {x.shape}, padding {padding})")
+    return sliding_window(x, kernel, stride)
+
+
+def conv2d(x, weight, bias=None, stride=1, padding=0):
+    """2-D cross-correlation, NCHW, weight (out, in, kh, kw): im2col windows, then one matmul."""
+    x = _as_tensor(x)
+    if weight.ndim != 4:
+        raise ValueError(f"conv2d: weight must be 4-D (out, in, kh, kw), got shape {weight.shape}")
+    if x.ndim != 4 or x.shape[1] != weight.shape[1]:
+        raise ValueError(f"conv2d: input of shape {x.shape} does not match weight of shape {weight.shape} "
+                         f"(expected (N, {weight.shape[1]}, H, W))")
+    out_c, in_c, kh, kw = weight.shape
+    win = _windows(x, (kh, kw), _pair(stride, "stride"), _pair(padding, "padding"), "conv2d")
+    n, _, oh, ow = win.shape[:4]
+    cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, in_c * kh * kw)
+    out = ag.matmul(cols, weight.reshape(out_c, in_c * kh * kw).T)
+    if bias is not None:
+        out = out + bias
+    return out.reshape(n, oh, ow, out_c).transpose(0, 3, 1, 2)
+
+
+def max_pool2d(x, kernel_size, stride=None, padding=0):
+    """Maximum over each window; the gradient goes to the first maximum, as in PyTorch."""
+    x = _as_tensor(x)
+    kernel = _pair(kernel_size, "kernel_size")
+    win = _windows(x, kernel, _pair(stride if stride is not None else kernel_size, "stride"),
+                   _pair(padding, "padding"), "max_pool2d", pad_value=-np.inf)
+    flat = win.reshape(-1, kernel[0] * kernel[1])
+    first = np.argmax(flat.data, axis=1)
+    picked = getitem(flat, (np.arange(flat.shape[0]), first), unique=True)
+    return picked.reshape(win.shape[:4])
+
+
+def avg_pool2d(x, kernel_size, stride=None, padding=0):
+    """Mean over each window (zero padding counted, PyTorch's count_include_pad=True)."""
+    x = _as_tensor(x)
+    win = _windows(x, _pair(kernel_size, "kernel_size"), _pair(stride if stride is not None else kernel_size, "stride"),
+                   _pair(padding, "padding"), "avg_pool2d")
+    return win.mean(axis=(-2, -1))
+
+
+# ---- normalization ------------------------------------------------------------------------------
+def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+    """Normalize over every axis but the channel axis 1.
+
+    Training: batch mean and biased variance normalize; the running statistics (numpy
+    arrays, updated in place) take the UNBIASED variance, with PyTorch's momentum.
+    Evaluation: the running statistics normalize.
+    """
+    if x.ndim < 2:
+        raise ValueError(f"batch_norm: expected input with a channel axis (N, C, ...), got shape {x.shape}")
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    if training:
+        count = x.size // x.shape[1]
+        if count <= 1:
+            raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input shape {x.shape}")
+        mean = x.mean(axis=axes, keepdims=True)
+        var = x.var(axis=axes, keepdims=True)
+        if running_mean is not None:
+            running_mean *= 1 - momentum
+            running_mean += momentum * mean.data.reshape(-1)
+            running_var *= 1 - momentum
+            running_var += momentum * var.data.reshape(-1) * (count / (count - 1))
+        out = (x - mean) / (var + eps).sqrt()
+    else:
+        out = (x - running_mean.reshape(shape)) * (1.0 / np.sqrt(running_var.reshape(shape) + eps)).astype(x.dtype)
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+# ---- losses ---------------------------------------------------------------------------------------
+def _reduce(loss, reduction, what):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{what}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _same_shape(input, target, what):
+    if tuple(input.shape) != tuple(np.shape(_data(target))):
+        raise ValueError(f"{what}: input of shape {input.shape} and target of shape {np.shape(_data(target))} differ")
+
+
+def mse_loss(input, target, reduction="mean"):
+    """Mean squared error."""
+    _same_shape(input, target, "mse_loss")
+    d = input - target
+    return _reduce(d * d, reduction, "mse_loss")
+
+
+def l1_loss(input, target, reduction="mean"):
+    """Mean absolute error."""
+    _same_shape(input, target, "l1_loss")
+    return _reduce((input - target).abs(), reduction, "l1_loss")
+
+
+def binary_cross_entropy(input, target, weight=None, reduction="mean"):
+    """-(y log p + (1 - y) log(1 - p)), logs clamped at -100 like PyTorch."""
+    _same_shape(input, target, "binary_cross_entropy")
+    p = _data(input)
+    if p.size and (p.min() < 0 or p.max() > 1):
+        raise ValueError("binary_cross_entropy: input must be probabilities in [0, 1]; use binary_cross_entropy_with_logits for scores")
+    with np.errstate(divide="ignore"):
+        loss = -(target * ag.clip(input.log(), -100.0) + (1.0 - target) * ag.clip((1.0 - input).log(), -100.0))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction, "binary_cross_entropy")
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
+    """Sigmoid + binary cross-entropy in one stable formula: (1 - y) x + w (log(1 + e^-|x|) + max(-x, 0))."""
+    _same_shape(input, target, "binary_cross_entropy_with_logits")
+    softplus_neg = (1.0 + (-input.abs()).exp()).log() + (-input).relu()
+    if pos_weight is not None:
+        softplus_neg = softplus_neg * ((pos_weight - 1.0) * target + 1.0)
+    loss = (1.0 - target) * input + softplus_neg
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
+
+
+def _classes_last(scores):
+    """(N, C, d1, ...) -> (N * d1 * ..., C)."""
+    if scores.ndim == 2:
+        return scores
+    moved = scores.transpose((0,) + tuple(range(2, scores.ndim)) + (1,))
+    return moved.reshape(-1, scores.shape[1])
+
+
+def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
+    """Negative log-likelihood of integer class targets, given log-probabilities (N, C, ...)."""
+    if input.ndim < 2:
+        raise ValueError(f"nll_loss: expected input (N, C) or (N, C, d1, ...), got shape {input.shape}")
+    t = _data(target)
+    expected = (input.shape[0],) + tuple(input.shape[2:])
+    if t.shape != expected:
+        raise ValueError(f"nll_loss: target of shape {t.shape} does not match input of shape {input.shape} "
+                         f"(expected {expected})")
+    if not np.issubdtype(t.dtype, np.integer):
+        raise TypeError(f"nll_loss: targets must be integer class indices, got dtype {t.dtype}")
+    n_classes = input.shape[1]
+    flat_t = t.reshape(-1)
+    keep = flat_t != ignore_index
+    if keep.any() and (flat_t[keep].min() < 0 or flat_t[keep].max() >= n_classes):
+        raise IndexError(f"nll_loss: target {flat_t[keep].max() if flat_t[keep].max() >= n_classes else flat_t[keep].min()} "
+                         f"is out of range for {n_classes} classes")
+    safe_t = np.where(keep, flat_t, 0)
+    w = np.ones(n_classes, dtype=input.dtype) if weight is None else _data(weight).astype(input.dtype)
+    sample_w = w[safe_t] * keep
+    scores = _classes_last(input)
+    picked = getitem(scores, (np.arange(scores.shape[0]), safe_t), unique=True)
+    loss = -(picked * sample_w)
+    if reduction == "mean":
+        return loss.sum() * (1.0 / sample_w.sum())
+    if reduction == "none":
+        return loss.reshape(t.shape)
+    return _reduce(loss, reduction, "nll_loss")
+
+
+def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
+    """log_softmax over the class axis 1, then NLL; targets are class indices or class probabilities."""
+    if input.ndim < 2:
+        raise ValueError(f"cross_entropy: expected input (N, C) or (N, C, d1, ...), got shape {input.shape}")
+    logp = ag.log_softmax(input, 1)
+    t = _data(target)
+    n_classes = input.shape[1]
+    w = None if weight is None else Tensor(_data(weight).astype(input.dtype).reshape((1, n_classes) + (1,) * (input.ndim - 2)))
+    if np.issubdtype(t.dtype, np.floating):
+        _same_shape(input, t, "cross_entropy")
+        probs = t * (1 - label_smoothing) + label_smoothing / n_classes
+        per = logp * probs if w is None else logp * probs * w
+        return _reduce(-per.sum(axis=1), reduction, "cross_entropy")
+    nll = nll_loss(logp, t, weight, ignore_index, reduction)
+    if label_smoothing == 0.0:
+        return nll
+    keep = (t != ignore_index).astype(input.dtype)
+    per = logp if w is None else logp * w
+    smooth = -per.sum(axis=1) * (keep * (1.0 / n_classes))
+    if reduction == "mean":
+        denom = keep.sum() if weight is None else (_data(weight)[np.where(t != ignore_index, t, 0)] * keep).sum()
+        smooth = smooth.sum() * (1.0 / denom)
+    else:
+        smooth = _reduce(smooth, reduction, "cross_entropy")
+    return nll * (1 - label_smoothing) + smooth * label_smoothing

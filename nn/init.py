@@ -1,0 +1,99 @@
+"""Weight initialization in place, with PyTorch's formulas and a numpy Generator for reproducibility."""
+import math
+
+import numpy as np
+
+_default = np.random.default_rng()
+
+
+def manual_seed(seed):
+    """Reseed the generator used when no `rng` is given (layers' default initialization)."""
+    global _default
+    _default = np.random.default_rng(seed)
+
+
+def _rng(rng):
+    if rng is None:
+        return _default
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+def _fill(tensor, values):
+    tensor.data[...] = values
+    return tensor
+
+
+def calculate_gain(nonlinearity, param=None):
+    """Recommended gain for an activation (PyTorch's table)."""
+    if nonlinearity in ("linear", "conv1d", "conv2d", "conv3d", "sigmoid", "identity"):
+        return 1.0
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else float(param)
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"calculate_gain: unsupported nonlinearity {nonlinearity!r}")
+
+
+def _calculate_fan_in_and_fan_out(tensor):
+    shape = tensor.data.shape
+    if len(shape) < 2:
+        raise ValueError(f"fan in and fan out need a tensor of at least 2 dimensions, got shape {shape}")
+    receptive = int(np.prod(shape[2:])) if len(shape) > 2 else 1
+    return shape[1] * receptive, shape[0] * receptive
+
+
+def _fan(tensor, mode):
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def zeros_(tensor):
+    return _fill(tensor, 0)
+
+
+def ones_(tensor):
+    return _fill(tensor, 1)
+
+
+def constant_(tensor, value):
+    return _fill(tensor, value)
+
+
+def normal_(tensor, mean=0.0, std=1.0, rng=None):
+    return _fill(tensor, _rng(rng).normal(mean, std, tensor.data.shape))
+
+
+def uniform_(tensor, a=0.0, b=1.0, rng=None):
+    return _fill(tensor, _rng(rng).uniform(a, b, tensor.data.shape))
+
+
+def xavier_uniform_(tensor, gain=1.0, rng=None):
+    """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    a = gain * math.sqrt(6.0 / (fan_in + fan_out))
+    return uniform_(tensor, -a, a, rng)
+
+
+def xavier_normal_(tensor, gain=1.0, rng=None):
+    """N(0, std²) with std = gain * sqrt(2 / (fan_in + fan_out))."""
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), rng)
+
+
+def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rng=None):
+    """U(-b, b) with b = gain * sqrt(3 / fan) (He et al., 2015)."""
+    bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / _fan(tensor, mode))
+    return uniform_(tensor, -bound, bound, rng)
+
+
+def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rng=None):
+    """N(0, std²) with std = gain / sqrt(fan)."""
+    std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
+    return normal_(tensor, 0.0, std, rng)
