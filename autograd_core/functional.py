@@ -28,7 +28,8 @@ def _argnums(argnums, nargs, where):
 
 
 def _call_with_leaves(f, args, argnums, where):
-    args = list(args)
+    """Call f with args[argnums] as fresh leaves; other numpy arrays become constant Tensors."""
+    args = [Tensor(a) if isinstance(a, np.ndarray) else a for a in args]
     nums = _argnums(argnums, len(args), where)
     leaves = []
     for a in nums:

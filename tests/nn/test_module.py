@@ -1,0 +1,103 @@
+"""Module: discovery of parameters and children, modes, state_dict, repr, scopes."""
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+import nn
+from autograd_core.grad_mode import STATE
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3))
+        self.head = nn.Linear(3, 2)
+        self.scale = nn.Parameter(np.ones(1))
+        self.register_buffer("steps", np.zeros(()))
+
+    def forward(self, x):
+        return self.head(self.encoder(x)) * self.scale
+
+
+def test_named_parameters_children_modules():
+    net = Net()
+    names = [n for n, _ in net.named_parameters()]
+    assert names == ["scale", "encoder.0.weight", "encoder.0.bias", "encoder.2.weight", "encoder.2.bias",
+                     "head.weight", "head.bias"]
+    assert [n for n, _ in net.named_children()] == ["encoder", "head"]
+    assert len(list(net.modules())) == 6
+    assert net.num_parameters() == 1 + 4 * 8 + 8 + 8 * 3 + 3 + 3 * 2 + 2
+    assert net.encoder[0].weight.name == "weight"
+
+
+def test_shared_parameters_are_listed_once():
+    lin = nn.Linear(2, 2)
+    model = nn.Sequential(lin, lin)
+    assert len(list(model.parameters())) == 2
+
+
+def test_train_eval_propagate():
+    net = Net()
+    net.eval()
+    assert not any(m.training for m in net.modules())
+    net.train()
+    assert all(m.training for m in net.modules())
+
+
+def test_zero_grad_and_backward():
+    net = Net()
+    net(ag.randn(5, 4, rng=0)).sum().backward()
+    assert all(p.grad is not None for p in net.parameters())
+    net.zero_grad()
+    assert all(p.grad is None for p in net.parameters())
+
+
+def test_state_dict_round_trip_and_errors():
+    a, b = Net(), Net()
+    state = a.state_dict()
+    assert list(state) == [n for n, _ in a.named_parameters()] + ["steps"]
+    b.load_state_dict(state)
+    x = ag.randn(3, 4, rng=1)
+    np.testing.assert_array_equal(a(x).data, b(x).data)
+    broken = OrderedDict(state)
+    del broken["head.bias"]
+    broken["extra"] = np.zeros(1)
+    with pytest.raises(KeyError, match="head.bias.*extra"):
+        b.load_state_dict(broken)
+    bad_shape = OrderedDict(state)
+    bad_shape["head.weight"] = np.zeros((5, 5))
+    with pytest.raises(ValueError, match=r"head.weight.*\(5, 5\).*\(2, 3\)"):
+        b.load_state_dict(bad_shape)
+
+
+def test_repr_is_nested():
+    text = repr(Net())
+    assert "(encoder): Sequential(" in text and "(0): Linear(in_features=4, out_features=8, bias=True)" in text
+
+
+def test_module_calls_tag_ops_with_their_path():
+    net = Net()
+    seen = []
+
+    class Spy(ag.grad_mode.Observer):
+        def on_forward(self, prim, ctx, out, args, arrays, params):
+            seen.append(STATE.scope)
+    with ag.grad_mode.observe(Spy()):
+        net(ag.randn(2, 4, rng=0, requires_grad=True))
+    assert "encoder.0" in seen and "encoder.1" in seen and "head" in seen
+    assert STATE.scope is None
+
+
+def test_setattr_before_init_is_a_clear_error():
+    class Broken(nn.Module):
+        def __init__(self):
+            self.w = nn.Parameter(np.ones(1))
+    with pytest.raises(AttributeError, match="super"):
+        Broken()
+
+
+def test_module_list():
+    ml = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+    assert len(ml) == 3 and len(list(ml.parameters())) == 6 and isinstance(ml[1], nn.Linear)
