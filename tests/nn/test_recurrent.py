@@ -1,0 +1,97 @@
+"""RNN, LSTM, GRU (cells and sequences): torch oracle, finite differences, shapes, errors."""
+import numpy as np
+import pytest
+
+import autograd_core as ag
+import nn
+
+from conftest import assert_grads_match, load_from_torch
+
+RNG = np.random.default_rng(0)
+
+
+def _run_sequence(torch, ours, theirs, x, state=None, torch_state=None):
+    theirs = theirs.double()
+    load_from_torch(ours, theirs)
+    xo, xt = ag.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, hn = ours(xo, state) if state is not None else ours(xo)
+    ref, ref_hn = theirs(xt, torch_state) if torch_state is not None else theirs(xt)
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
+    hs, ref_hs = (hn if isinstance(hn, tuple) else (hn,)), (ref_hn if isinstance(ref_hn, tuple) else (ref_hn,))
+    for a, b in zip(hs, ref_hs):
+        assert a.shape == tuple(b.shape)
+        np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-10, atol=1e-12)
+    u = RNG.standard_normal(out.shape)
+    v = RNG.standard_normal(hs[-1].shape)
+    ((out * u).sum() + (hs[-1] * v).sum()).backward()
+    ((ref * torch.tensor(u)).sum() + (ref_hs[-1] * torch.tensor(v)).sum()).backward()
+    np.testing.assert_allclose(xo.grad.data, xt.grad.numpy(), rtol=1e-9, atol=1e-12)
+    assert_grads_match(ours, theirs, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_sequence_layers_match_torch(torch, kind, batch_first):
+    ours = getattr(nn, kind)(3, 4, batch_first=batch_first)
+    theirs = getattr(torch.nn, kind)(3, 4, batch_first=batch_first)
+    _run_sequence(torch, ours, theirs, RNG.standard_normal((2, 5, 3) if batch_first else (5, 2, 3)))
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_initial_states_and_unbatched_input(torch, kind):
+    ours, theirs = getattr(nn, kind)(3, 4), getattr(torch.nn, kind)(3, 4)
+    h0 = RNG.standard_normal((1, 2, 4))
+    if kind == "LSTM":
+        c0 = RNG.standard_normal((1, 2, 4))
+        state, tstate = (ag.tensor(h0), ag.tensor(c0)), (torch.tensor(h0), torch.tensor(c0))
+    else:
+        state, tstate = ag.tensor(h0), torch.tensor(h0)
+    _run_sequence(torch, ours, theirs, RNG.standard_normal((6, 2, 3)), state, tstate)
+    _run_sequence(torch, getattr(nn, kind)(3, 4), getattr(torch.nn, kind)(3, 4), RNG.standard_normal((6, 3)))
+
+
+def test_relu_rnn_matches_torch(torch):
+    _run_sequence(torch, nn.RNN(3, 4, nonlinearity="relu"), torch.nn.RNN(3, 4, nonlinearity="relu"),
+                  RNG.standard_normal((4, 2, 3)))
+
+
+@pytest.mark.parametrize("kind", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_cells_match_torch(torch, kind):
+    ours, theirs = getattr(nn, kind)(3, 4), getattr(torch.nn, kind)(3, 4).double()
+    load_from_torch(ours, theirs)
+    x = RNG.standard_normal((2, 3))
+    h = RNG.standard_normal((2, 4))
+    if kind == "LSTMCell":
+        c = RNG.standard_normal((2, 4))
+        out = ours(ag.tensor(x), (ag.tensor(h), ag.tensor(c)))[1]
+        ref = theirs(torch.tensor(x), (torch.tensor(h), torch.tensor(c)))[1]
+    else:
+        out, ref = ours(ag.tensor(x), ag.tensor(h)), theirs(torch.tensor(x), torch.tensor(h))
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10)
+    out.sum().backward()
+    ref.sum().backward()
+    assert_grads_match(ours, theirs, rtol=1e-9, atol=1e-12)
+
+
+def test_parameter_names_and_shapes():
+    lstm = nn.LSTM(3, 5)
+    assert {n: p.shape for n, p in lstm.named_parameters()} == {
+        "weight_ih_l0": (20, 3), "weight_hh_l0": (20, 5), "bias_ih_l0": (20,), "bias_hh_l0": (20,)}
+    assert [n for n, _ in nn.GRUCell(2, 3).named_parameters()] == ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_gradcheck_through_time(kind):
+    layer = getattr(nn, kind)(2, 3)
+    for p in layer.parameters():
+        p.data = p.data.astype(np.float64)
+    assert ag.gradcheck(lambda x: layer(x)[0], RNG.standard_normal((4, 2, 2)))
+
+
+def test_errors():
+    with pytest.raises(ValueError, match=r"LSTM.*last dimension 3.*\(5, 2, 4\)"):
+        nn.LSTM(3, 4)(ag.randn(5, 2, 4, rng=0))
+    with pytest.raises(ValueError, match=r"initial state.*\(1, 2, 4\)"):
+        nn.GRU(3, 4)(ag.randn(5, 2, 3, rng=0), ag.zeros(2, 4))
+    with pytest.raises(ValueError, match="nonlinearity"):
+        nn.RNN(3, 4, nonlinearity="sigmoid")
