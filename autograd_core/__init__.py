@@ -17,3 +17,5 @@ from .ops import (abs, add, argmax, argmin, astype, broadcast_to, cat, clip, con
 from .functional import grad, hessian, jacfwd, jacrev, jvp, value_and_grad, vjp
 from .engine import grad_of
 from .gradcheck import GradcheckError, gradcheck
+from .viz import draw_graph
+from .cost import compare_modes, count_paths

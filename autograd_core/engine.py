@@ -91,6 +91,8 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
     saved_mode = STATE.grad_enabled
     STATE.grad_enabled = create_graph
     ready = [root]
+    keep_record = retain_graph and capture is None
+    position = 0
     try:
         while ready:
             t = ready.pop()
@@ -108,6 +110,10 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
                 continue
             if g is not None:
                 _propagate(t, node, g, xp, grads, create_graph)
+            if keep_record:
+                # NOTE: a retained graph remembers each node's gradient and sweep position for draw_graph
+                node.grad, node.sweep = g, position
+                position += 1
             for p, need in zip(node.parents, node.needs):
                 if need:
                     key = id(p)

@@ -1,4 +1,5 @@
 """Walking a computational graph of Values or Tensors without recursion."""
+from .tensor import Tensor
 
 
 def topological_order(root, parents_of):
@@ -32,7 +33,6 @@ def parents(node):
     ctx = node._node
     if ctx is None or ctx.parents is None:
         return ()
-    from .tensor import Tensor
     return tuple(p for p in ctx.parents if isinstance(p, Tensor))
 
 

@@ -1,0 +1,62 @@
+"""Cost ledger: path counts, pass counts, agreeing Jacobians, the recommendation."""
+import numpy as np
+import pytest
+
+import autograd_core as ag
+from autograd_core.cost import dense_test_function
+from autograd_core.grad_mode import Observer, observe
+
+
+def diamond_ladder(x, k):
+    for _ in range(k):
+        x = x * 2.0 + x * 3.0
+    return x
+
+
+@pytest.mark.parametrize("k", [1, 5, 20, 60])
+def test_diamond_ladder_has_2_to_the_k_paths(k):
+    x = ag.Value(0.5)
+    assert ag.count_paths(diamond_ladder(x, k), x) == 2 ** k
+    t = ag.tensor(0.5, requires_grad=True, dtype=np.float64)
+    assert ag.count_paths(diamond_ladder(t, k), t) == 2 ** k
+
+
+def test_reverse_sweep_visits_each_node_once_on_the_ladder():
+    calls = []
+
+    class Count(Observer):
+        def on_backward(self, node, out, in_grads):
+            calls.append(node)
+    x = ag.tensor(0.5, requires_grad=True, dtype=np.float64)
+    y = diamond_ladder(x, 30)
+    with observe(Count()):
+        y.backward()
+    assert len(calls) == 3 * 30          # two muls and one add per rung, once each
+    assert x.grad.item() == pytest.approx(5.0 ** 30)   # while there are 2**30 paths
+
+
+def test_pass_counts_and_agreeing_jacobians():
+    n, m = 3, 6
+    report = ag.compare_modes(dense_test_function(n, m, width=8), np.random.default_rng(0).standard_normal(n))
+    assert report.forward["passes"] == n and report.reverse["passes"] == m
+    assert report.jacobians_agree
+    x = np.random.default_rng(0).standard_normal(n)
+    np.testing.assert_allclose(report.jacobian, ag.jacfwd(dense_test_function(n, m, width=8))(x), rtol=1e-6, atol=1e-6)
+    assert report.recommended == "forward"
+    d = report.as_dict()
+    assert d["forward"]["ops"] > 0 and d["reverse"]["flops"] > 0 and d["tape_bytes"] > 0
+    assert "forward mode (JVP)" in str(report)
+
+
+def test_many_inputs_one_output_recommends_reverse():
+    report = ag.compare_modes(lambda x: (x.tanh() * x).sum(), np.linspace(-1, 1, 50))
+    assert report.recommended == "reverse" and report.reverse["passes"] == 1
+    assert report.forward["ops"] > 10 * report.reverse["ops"]
+    assert 0 < report.gradient_cost_ratio_flops <= report.griewank_bound
+
+
+def test_plot_cost_writes_a_figure(tmp_path):
+    pytest.importorskip("matplotlib")
+    from autograd_core.cost import plot_cost
+    plot_cost(sizes=(1, 2, 4), fixed=2, width=4, path=tmp_path / "cost.png")
+    assert (tmp_path / "cost.png").stat().st_size > 1000
