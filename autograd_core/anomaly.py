@@ -38,7 +38,8 @@ class _AnomalyObserver(Observer):
 
     def on_backward(self, node, out, in_grads):
         for i, g in enumerate(in_grads):
-            if g is not None and _bad(np.asarray(getattr(g, "data", g))):
+            values = getattr(g, "values", getattr(g, "data", g))
+            if g is not None and _bad(np.asarray(values)):
                 shapes = ", ".join(str(np.shape(getattr(p, "data", p))) for p in node.parents)
                 raise AnomalyError(f"detect_anomaly: the backward of op '{node.prim.name}' produced NaN/Inf "
                                    f"in the gradient of input {i} (input shapes: {shapes}); "

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from . import ops as tensor_ops
-from .ops.shape import IndexAdd
+from .ops.shape import IndexedGrad
 from .ops.window import SlidingWindow, WindowAdjoint
 
 
@@ -29,7 +29,7 @@ numpy_ops = SimpleNamespace(
     swapaxes=np.swapaxes,
     transpose=np.transpose,
     broadcast_to=np.broadcast_to,
-    index_add=_numpy_form(IndexAdd),
+    scatter=IndexedGrad,
     sliding_window=_numpy_form(SlidingWindow),
     window_adjoint=_numpy_form(WindowAdjoint),
 )

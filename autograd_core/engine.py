@@ -7,6 +7,7 @@ being enumerated. That is the whole idea of backpropagation.
 import numpy as np
 
 from .grad_mode import STATE
+from .ops.shape import IndexedGrad
 from .tensor import Tensor
 from . import backend
 
@@ -86,7 +87,7 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
         retain_graph = create_graph
     pending = _consumer_counts(root)
     grads = {id(root): _seed(root, grad, create_graph)}
-    captured, handed = {}, set()
+    captured, handed, owned = {}, set(), set()
     xp = backend.tensor_ops if create_graph else backend.numpy_ops
     saved_mode = STATE.grad_enabled
     STATE.grad_enabled = create_graph
@@ -109,7 +110,7 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
             if node is None:
                 continue
             if g is not None:
-                _propagate(t, node, g, xp, grads, create_graph)
+                _propagate(t, node, g, xp, grads, owned, create_graph)
             if keep_record:
                 # NOTE: a retained graph remembers each node's gradient and sweep position for draw_graph
                 node.grad, node.sweep = g, position
@@ -128,7 +129,7 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
     return captured
 
 
-def _propagate(t, node, g, xp, grads, create_graph):
+def _propagate(t, node, g, xp, grads, owned, create_graph):
     """Run one node's VJP and add each input's share into `grads`."""
     parents = node.parents
     if create_graph:
@@ -143,12 +144,44 @@ def _propagate(t, node, g, xp, grads, create_graph):
                 f"backward: the VJP of op '{node.prim.name}' returned a gradient of shape {gi.shape} "
                 f"for an input of shape {p.data.shape}"
             )
-        key = id(p)
-        prev = grads.get(key)
-        grads[key] = gi if prev is None else prev + gi
+        if create_graph:
+            prev = grads.get(id(p))
+            grads[id(p)] = gi if prev is None else prev + gi
+        else:
+            _accumulate(grads, owned, id(p), gi, p.data.dtype)
     if STATE.observers:
         for observer in STATE.observers:
             observer.on_backward(node, t, in_grads)
+
+
+def _accumulate(grads, owned, key, gi, dtype):
+    """Add one cotangent into grads[key], allocating at most one buffer per tensor.
+
+    A VJP's result may alias other arrays (addition hands out g itself), so it is
+    stored as is the first time and only added into once the sum lives in a buffer
+    of our own (`owned`); sparse IndexedGrads go straight into such a buffer.
+    """
+    prev = grads.get(key)
+    if key in owned:
+        if isinstance(gi, IndexedGrad):
+            gi.add_into(prev)
+        else:
+            prev += gi
+        return
+    if prev is None:
+        if isinstance(gi, IndexedGrad):
+            grads[key] = gi.dense(dtype)
+            owned.add(key)
+        else:
+            grads[key] = gi
+        return
+    if isinstance(gi, IndexedGrad):
+        buffer = np.array(prev, dtype=np.result_type(prev, dtype))
+        gi.add_into(buffer)
+    else:
+        buffer = np.asarray(prev + gi)  # asarray: a 0-d sum would be an immutable numpy scalar
+    grads[key] = buffer
+    owned.add(key)
 
 
 def _run_hooks(t, g, create_graph):

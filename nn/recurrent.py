@@ -64,9 +64,8 @@ class _Recurrent(Module):
             return None
         return b_ih + b_hh
 
-    def _recurrent(self, h):
-        _, w_hh, _, _ = self._w
-        return ag.matmul(h, w_hh.T)
+    def _recurrent(self, h, w_hh_t):
+        return ag.matmul(h, w_hh_t)
 
     def extra_repr(self):
         return f"{self.input_size}, {self.hidden_size}" + (", batch_first=True" if self.batch_first else "")
@@ -82,7 +81,7 @@ class _Cell(_Recurrent):
         if unbatched:
             x = x.reshape(1, -1)
         state = self._initial_state(x.shape[0], x.dtype) if state is None else self._batch_state(state, unbatched)
-        out = self.step(self._project(x), state)
+        out = self.step(self._project(x), state, self._w[1].T)
         return self._unbatch_state(out) if unbatched else out
 
     def _batch_state(self, state, unbatched):
@@ -111,9 +110,10 @@ class _Sequence(_Recurrent):
         steps, n = x.shape[0], x.shape[1]
         state = self._initial_state(n, x.dtype) if state is None else self._unpack_state(state, n, unbatched)
         proj = self._project(x)
+        w_hh_t = self._w[1].T  # one transpose for all time steps
         outputs = []
         for t in range(steps):
-            state = self.step(proj[t], state)
+            state = self.step(proj[t], state, w_hh_t)
             outputs.append(self._hidden(state))
         out = ag.stack(outputs, axis=0)
         if unbatched:
@@ -152,8 +152,8 @@ class _RNNStep:
             raise ValueError(f"{type(self).__name__}: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         self.nonlinearity = nonlinearity
 
-    def step(self, proj, h):
-        pre = proj + self._recurrent(h)
+    def step(self, proj, h, w_hh_t):
+        pre = proj + self._recurrent(h, w_hh_t)
         return pre.tanh() if self.nonlinearity == "tanh" else pre.relu()
 
 
@@ -176,9 +176,9 @@ class _LSTMStep:
 
     gates = 4
 
-    def step(self, proj, state):
+    def step(self, proj, state, w_hh_t):
         h, c = state
-        z = proj + self._recurrent(h)
+        z = proj + self._recurrent(h, w_hh_t)
         hs = self.hidden_size
         i = z[:, :hs].sigmoid()
         f = z[:, hs:2 * hs].sigmoid()
@@ -227,10 +227,10 @@ class _GRUStep:
         hs = self.hidden_size
         return b_ih + ag.concatenate([b_hh[:2 * hs], ag.zeros(hs, dtype=b_hh.dtype)])
 
-    def step(self, proj, h):
-        _, w_hh, _, b_hh = self._w
+    def step(self, proj, h, w_hh_t):
+        b_hh = self._w[3]
         hs = self.hidden_size
-        rec = self._recurrent(h)
+        rec = self._recurrent(h, w_hh_t)
         r = (proj[:, :hs] + rec[:, :hs]).sigmoid()
         z = (proj[:, hs:2 * hs] + rec[:, hs:2 * hs]).sigmoid()
         hn = rec[:, 2 * hs:] if b_hh is None else rec[:, 2 * hs:] + b_hh[2 * hs:]

@@ -317,6 +317,9 @@ def index_add(g, shape, index, unique=False):
     return IndexAdd.apply(g, shape=tuple(shape), index=index, unique=unique)
 
 
+scatter = index_add  # the name VJP rules use; numpy's backward gets a sparse IndexedGrad instead
+
+
 def concatenate(tensors, axis=0):
     """Join tensors along an existing axis."""
     tensors = tuple(tensors)

@@ -88,7 +88,7 @@ class GetItem(Primitive):
         return x[index]
 
     def vjp(ctx, xp, g, out, x, index, unique=False):
-        return (xp.index_add(g, shape=x.shape, index=index, unique=unique),)
+        return (xp.scatter(g, shape=x.shape, index=index, unique=unique),)
 
     def flops(out, x, index, unique=False):
         return 0
@@ -97,6 +97,32 @@ class GetItem(Primitive):
 def _is_basic(index):
     """True when `index` selects each element at most once (no integer or boolean arrays)."""
     return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in index)
+
+
+class IndexedGrad:
+    """A cotangent that is zero except at `index`, where it is `values` (cf. TF's IndexedSlices).
+
+    The numpy backward of GetItem returns one instead of a dense zeros-and-scatter
+    array; the engine adds it straight into the input's gradient buffer, so slicing a
+    tensor k ways costs one buffer, not k dense arrays and k - 1 additions.
+    """
+
+    __slots__ = ("values", "shape", "index", "unique")
+
+    def __init__(self, values, shape, index, unique):
+        self.values, self.shape, self.index, self.unique = values, shape, index, unique
+
+    def add_into(self, buffer):
+        """buffer[index] += values, accumulating repeated indices."""
+        if self.unique or _is_basic(self.index):
+            buffer[self.index] += self.values
+        else:
+            np.add.at(buffer, self.index, self.values)
+
+    def dense(self, dtype):
+        out = np.zeros(self.shape, dtype=dtype)
+        self.add_into(out)
+        return out
 
 
 class IndexAdd(Primitive):
