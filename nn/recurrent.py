@@ -10,6 +10,9 @@ NOTE: GRU's z follows PyTorch: z is the share of the OLD state kept. The course 
 (seed 001) write h_t = (1 - z) h_{t-1} + z h~, the opposite convention; their z is our 1 - z.
 Sequence layers run the cell in a Python loop over time (backpropagation through time
 is then just the engine's reverse sweep), after projecting all inputs with one matmul.
+LSTM and GRU use a fused engine primitive for the gate arithmetic of each step
+(`fused=True`, for speed); `fused=False` records the same equations op by op, which
+is easier to read in a graph rendering. Both give the same numbers.
 """
 import math
 
@@ -32,9 +35,10 @@ class _Recurrent(Module):
     gates = 1
     suffix = ""
 
-    def __init__(self, input_size, hidden_size, bias=True, batch_first=False, rng=None):
+    def __init__(self, input_size, hidden_size, bias=True, batch_first=False, rng=None, fused=True):
         super().__init__()
         self.input_size, self.hidden_size, self.batch_first = input_size, hidden_size, batch_first
+        self.fused = fused
         k = 1.0 / math.sqrt(hidden_size)
         rows = self.gates * hidden_size
         setattr(self, "weight_ih" + self.suffix, _uniform_parameter((rows, input_size), k, rng))
@@ -159,7 +163,7 @@ class _RNNStep:
 
 class RNNCell(_RNNStep, _Cell):
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", rng=None):
-        super().__init__(input_size, hidden_size, bias, rng=rng)
+        super().__init__(input_size, hidden_size, bias, rng=rng, fused=False)
         self._init_nonlinearity(nonlinearity)
 
 
@@ -167,7 +171,7 @@ class RNN(_RNNStep, _Sequence):
     """Elman RNN: returns (output (T, N, H), h_n (1, N, H))."""
 
     def __init__(self, input_size, hidden_size, nonlinearity="tanh", bias=True, batch_first=False, rng=None):
-        super().__init__(input_size, hidden_size, bias, batch_first, rng)
+        super().__init__(input_size, hidden_size, bias, batch_first, rng, fused=False)
         self._init_nonlinearity(nonlinearity)
 
 
@@ -180,6 +184,9 @@ class _LSTMStep:
         h, c = state
         z = proj + self._recurrent(h, w_hh_t)
         hs = self.hidden_size
+        if self.fused:
+            both = ag.ops.lstm_cell_update(z, c)
+            return both[:, :hs], both[:, hs:]
         i = z[:, :hs].sigmoid()
         f = z[:, hs:2 * hs].sigmoid()
         g = z[:, 2 * hs:3 * hs].tanh()
@@ -222,8 +229,8 @@ class _GRUStep:
     gates = 3
 
     def _folded_bias(self, b_ih, b_hh):
-        if b_ih is None:
-            return None
+        if b_ih is None or self.fused:
+            return b_ih
         hs = self.hidden_size
         return b_ih + ag.concatenate([b_hh[:2 * hs], ag.zeros(hs, dtype=b_hh.dtype)])
 
@@ -231,6 +238,8 @@ class _GRUStep:
         b_hh = self._w[3]
         hs = self.hidden_size
         rec = self._recurrent(h, w_hh_t)
+        if self.fused:
+            return ag.ops.gru_cell_update(proj, rec if b_hh is None else rec + b_hh, h)
         r = (proj[:, :hs] + rec[:, :hs]).sigmoid()
         z = (proj[:, hs:2 * hs] + rec[:, hs:2 * hs]).sigmoid()
         hn = rec[:, 2 * hs:] if b_hh is None else rec[:, 2 * hs:] + b_hh[2 * hs:]

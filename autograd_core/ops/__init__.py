@@ -13,6 +13,7 @@ from ..tensor import Tensor
 from .elementwise import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow,
                           Relu, Sigmoid, Sub, Tanh, Where)
 from .linalg import MatMul
+from .recurrent import GRUCellUpdate, LSTMCellUpdate
 from .reduce import LogSumExp, Max, Min, Sum
 from .shape import BroadcastTo, Concatenate, GetItem, IndexAdd, Pad, Reshape, Transpose
 from .window import SlidingWindow, WindowAdjoint, window_output_size
@@ -377,6 +378,16 @@ def matmul(x, y):
     return out
 
 
+def lstm_cell_update(z, c):
+    """Fused LSTM step after the matmuls: [h' | c'] from gate pre-activations (N, 4H) and c (N, H)."""
+    return apply(LSTMCellUpdate, (z, c), NO_PARAMS)
+
+
+def gru_cell_update(a, b, h):
+    """Fused GRU step: h' from input part a (N, 3H), hidden part b = W_hh h + b_hh (N, 3H), and h."""
+    return apply(GRUCellUpdate, (a, b, h), NO_PARAMS)
+
+
 def sliding_window(x, kernel, stride):
     """(N, C, H, W) -> (N, C, OH, OW, kh, kw) windows, a strided view."""
     return SlidingWindow.apply(x, kernel=tuple(kernel), stride=tuple(stride))
@@ -388,3 +399,5 @@ def window_adjoint(g, shape, kernel, stride):
 
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in ("np", "builtins", "Tensor", "apply", "NO_PARAMS")]
+
+name = "tensor"  # backends identify themselves to rules that reuse saved forward values

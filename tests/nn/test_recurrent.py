@@ -95,3 +95,21 @@ def test_errors():
         nn.GRU(3, 4)(ag.randn(5, 2, 3, rng=0), ag.zeros(2, 4))
     with pytest.raises(ValueError, match="nonlinearity"):
         nn.RNN(3, 4, nonlinearity="sigmoid")
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU", "LSTMCell", "GRUCell"])
+def test_fused_and_composed_steps_agree(kind):
+    fused, composed = getattr(nn, kind)(3, 4, fused=True), getattr(nn, kind)(3, 4, fused=False)
+    composed.load_state_dict(fused.state_dict())
+    x = RNG.standard_normal((5, 2, 3) if "Cell" not in kind else (2, 3)).astype(np.float32)
+    outs = []
+    for layer in (fused, composed):
+        xt = ag.tensor(x, requires_grad=True)
+        out = layer(xt)
+        out = out[0] if isinstance(out, tuple) else out
+        out.sum().backward()
+        outs.append((out.data, xt.grad.data, [p.grad.data for p in layer.parameters()]))
+    np.testing.assert_allclose(outs[0][0], outs[1][0], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-5, atol=1e-6)
+    for a, b in zip(outs[0][2], outs[1][2]):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
