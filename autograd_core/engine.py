@@ -196,8 +196,9 @@ def _run_hooks(t, g, create_graph):
 def _accumulate_leaf(t, g, create_graph, handed):
     """Add `g` into `t.grad` (a new Tensor; earlier .grad objects are never mutated).
 
-    A VJP may hand the same array to several inputs (addition does); `handed` makes
-    sure no two leaves end up sharing one gradient array.
+    A VJP may hand the same memory to several inputs (addition hands out g itself,
+    reshape a view of it); `handed` holds the base arrays already given to a leaf,
+    so no two leaves share gradient memory. Read-only (broadcast) views are copied.
     """
     if create_graph:
         t.grad = g if t.grad is None else t.grad + g
@@ -205,9 +206,11 @@ def _accumulate_leaf(t, g, create_graph, handed):
     if g.dtype != t.data.dtype:
         g = g.astype(t.data.dtype)
     if t.grad is None:
-        if id(g) in handed or not g.flags.owndata or not g.flags.writeable:
+        base = g if g.base is None else g.base
+        if id(base) in handed or not g.flags.writeable:
             g = g.copy()
-        handed.add(id(g))
+            base = g
+        handed.add(id(base))
         t.grad = Tensor(g)
     else:
         t.grad = Tensor(t.grad.data + g)

@@ -5,6 +5,10 @@ from ..primitive import Primitive
 from ._rules import tangent_sum, unbroadcast
 
 
+def _is_transposed(a):
+    return a.flags.f_contiguous and not a.flags.c_contiguous
+
+
 class MatMul(Primitive):
     """out = x @ y for inputs of rank >= 2 (the `matmul` function handles rank 1)"""
 
@@ -14,6 +18,9 @@ class MatMul(Primitive):
         yield (rng.standard_normal((2, 1, 2, 3)), rng.standard_normal((3, 3, 2))), {}
 
     def forward(ctx, x, y):
+        if x.ndim > 2 and y.ndim == 2:
+            # NOTE: one large matrix product instead of numpy looping over the leading axes
+            return np.matmul(x.reshape(-1, x.shape[-1]), y).reshape(x.shape[:-1] + (y.shape[-1],))
         return np.matmul(x, y)
 
     def vjp(ctx, xp, g, out, x, y):
@@ -21,7 +28,17 @@ class MatMul(Primitive):
         if ctx.needs[0]:
             dx = unbroadcast(xp.matmul(g, xp.swapaxes(y, -1, -2)), x.shape)
         if ctx.needs[1]:
-            dy = unbroadcast(xp.matmul(xp.swapaxes(x, -1, -2), g), y.shape)
+            if y.ndim == 2:
+                x2 = x.reshape(-1, x.shape[-1]) if x.ndim > 2 else x
+                g2 = g.reshape(-1, g.shape[-1]) if g.ndim > 2 else g
+                if _is_transposed(xp.value(y)):
+                    # NOTE: y is a transposed view (Linear's weight.T): produce its gradient in the
+                    # same layout, so the weight's own gradient comes out C-contiguous
+                    dy = xp.swapaxes(xp.matmul(xp.swapaxes(g2, 0, 1), x2), 0, 1)
+                else:
+                    dy = xp.matmul(xp.swapaxes(x2, 0, 1), g2)
+            else:
+                dy = unbroadcast(xp.matmul(xp.swapaxes(x, -1, -2), g), y.shape)
         return dx, dy
 
     def jvp(ctx, xp, ts, out, x, y):
