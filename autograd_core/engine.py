@@ -69,13 +69,14 @@ def _consumer_counts(root):
     The sweep processes a tensor once all its consumers have sent their share, which
     yields a reverse topological order without sorting and without recursion.
     """
-    counts, stack, seen = {}, [root], {id(root)}
+    counts, stack = {}, [root]
     while stack:
         for p in _recorded_parents(stack.pop()):
             key = id(p)
-            counts[key] = counts.get(key, 0) + 1
-            if key not in seen:
-                seen.add(key)
+            if key in counts:
+                counts[key] += 1
+            else:
+                counts[key] = 1
                 stack.append(p)
     return counts
 
@@ -109,18 +110,11 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
                     _accumulate_leaf(t, g, create_graph, handed)
             if node is None:
                 continue
-            if g is not None:
-                _propagate(t, node, g, xp, grads, owned, create_graph)
+            _propagate(t, node, g, xp, grads, owned, pending, ready, create_graph)
             if keep_record:
                 # NOTE: a retained graph remembers each node's gradient and sweep position for draw_graph
                 node.grad, node.sweep = g, position
                 position += 1
-            for p, need in zip(node.parents, node.needs):
-                if need:
-                    key = id(p)
-                    pending[key] -= 1
-                    if not pending[key]:
-                        ready.append(p)
             if not retain_graph:
                 node.parents = node.arrays = node.params = None
                 node.__dict__.clear()
@@ -129,27 +123,37 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
     return captured
 
 
-def _propagate(t, node, g, xp, grads, owned, create_graph):
-    """Run one node's VJP and add each input's share into `grads`."""
+def _propagate(t, node, g, xp, grads, owned, pending, ready, create_graph):
+    """Run one node's VJP, add each input's share into `grads`, and release inputs now complete."""
     parents = node.parents
-    if create_graph:
+    if g is None:
+        in_grads = (None,) * len(parents)
+    elif create_graph:
         in_grads = node.prim.vjp(node, xp, g, t, *parents, **node.params)
     else:
         in_grads = node.prim.vjp(node, xp, g, t.data, *node.arrays, **node.params)
     for p, need, gi in zip(parents, node.needs, in_grads):
-        if not need or gi is None:
+        if not need:
             continue
-        if gi.shape != p.data.shape:
-            raise RuntimeError(
-                f"backward: the VJP of op '{node.prim.name}' returned a gradient of shape {gi.shape} "
-                f"for an input of shape {p.data.shape}"
-            )
-        if create_graph:
-            prev = grads.get(id(p))
-            grads[id(p)] = gi if prev is None else prev + gi
-        else:
-            _accumulate(grads, owned, id(p), gi, p.data.dtype)
-    if STATE.observers:
+        key = id(p)
+        if gi is not None:
+            if gi.shape != p.data.shape:
+                raise RuntimeError(
+                    f"backward: the VJP of op '{node.prim.name}' returned a gradient of shape {gi.shape} "
+                    f"for an input of shape {p.data.shape}"
+                )
+            if create_graph:
+                prev = grads.get(key)
+                grads[key] = gi if prev is None else prev + gi
+            elif key not in grads and type(gi) is np.ndarray:
+                grads[key] = gi
+            else:
+                _accumulate(grads, owned, key, gi, p.data.dtype)
+        left = pending[key] - 1
+        pending[key] = left
+        if not left:
+            ready.append(p)
+    if g is not None and STATE.observers:
         for observer in STATE.observers:
             observer.on_backward(node, t, in_grads)
 

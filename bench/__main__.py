@@ -5,6 +5,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"  # numpy's and torch's thread pools fight on 2 cores: pin both to one
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import platform  # noqa: E402
 import sys  # noqa: E402
 
@@ -29,6 +30,9 @@ def main(argv=None):
         threadpool_limits(1)
     except ImportError:
         pass
+    # NOTE: the objects of imported libraries (torch has many) move out of the collector's
+    # reach, so full collections during scalar-engine steps do not rescan them
+    gc.freeze()
     rows = harness.run(only, 3 if args.quick else args.rounds, extras=not args.quick)
     table = harness.markdown(rows)
     header = f"Python {platform.python_version()}, numpy {harness.np.__version__}, " \

@@ -19,10 +19,14 @@ def _sgd(weights, grads, lr):
         weights[k] -= lr * g
 
 
-class MLP:
+class _Reference:
+    """Holds its own copy of the shared initial weights and the learning rate."""
+
     def __init__(self, weights, lr):
         self.w, self.lr = {k: v.copy() for k, v in weights.items()}, lr
 
+
+class MLP(_Reference):
     def step(self, x, y):
         w = self.w
         h1 = x @ w["W0"].T + w["b0"]
@@ -78,10 +82,7 @@ def _pool_backward(dout, arg, shape):
     return dwin.reshape(n, c, h // 2, w // 2, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(shape)
 
 
-class CNN:
-    def __init__(self, weights, lr):
-        self.w, self.lr = {k: v.copy() for k, v in weights.items()}, lr
-
+class CNN(_Reference):
     def step(self, x, y):
         w = self.w
         c1, cols1 = _conv_forward(x, w["C1"], w["c1"])
@@ -106,10 +107,7 @@ def _sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
-class LSTM:
-    def __init__(self, weights, lr):
-        self.w, self.lr = {k: v.copy() for k, v in weights.items()}, lr
-
+class LSTM(_Reference):
     def step(self, x, y):
         w = self.w
         steps, n, _ = x.shape
@@ -146,10 +144,7 @@ class LSTM:
         return loss
 
 
-class GRU:
-    def __init__(self, weights, lr):
-        self.w, self.lr = {k: v.copy() for k, v in weights.items()}, lr
-
+class GRU(_Reference):
     def step(self, x, y):
         w = self.w
         steps, n, _ = x.shape

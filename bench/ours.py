@@ -89,7 +89,7 @@ def value_mlp_step(weights, x, y, lr=0.05):
 def forward_mode_jvps(n=1000):
     """n JVPs of f(x) = sum(tanh(W x)), one forward-mode pass per basis direction."""
     rng = np.random.default_rng(0)
-    w = ag.tensor(rng.standard_normal((16, n)).astype(np.float32) / np.sqrt(n))
+    w = ag.tensor((rng.standard_normal((16, n)) / np.sqrt(n)).astype(np.float32))
     x = rng.standard_normal(n).astype(np.float32)
     eye = np.eye(n, dtype=np.float32)
 

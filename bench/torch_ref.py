@@ -69,7 +69,7 @@ def forward_mode_jvps(n=1000):
     """n JVPs of f(x) = sum(tanh(W x)) with torch.func.jvp, one per basis direction."""
     from torch.func import jvp
     rng = np.random.default_rng(0)
-    w = torch.from_numpy(rng.standard_normal((16, n)).astype(np.float32) / np.sqrt(n))
+    w = torch.from_numpy((rng.standard_normal((16, n)) / np.sqrt(n)).astype(np.float32))
     x = torch.from_numpy(rng.standard_normal(n).astype(np.float32))
     eye = torch.eye(n)
 

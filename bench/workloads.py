@@ -62,5 +62,5 @@ def scalar_mlp(seed=0, points=100):
     x = np.where(upper[:, None], np.c_[np.cos(t), np.sin(t)], np.c_[1 - np.cos(t), 0.5 - np.sin(t)])
     x = (x + rng.normal(0, 0.1, x.shape)).tolist()
     y = np.where(upper, 1.0, -1.0).tolist()
-    weights = [[[rng.uniform(-1, 1) for _ in range(n_in)] for _ in range(n_out)] for n_in, n_out in ((2, 16), (16, 16), (16, 1))]
+    weights = [rng.uniform(-1, 1, (n_out, n_in)).tolist() for n_in, n_out in ((2, 16), (16, 16), (16, 1))]
     return weights, x, y
