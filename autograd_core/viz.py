@@ -9,6 +9,7 @@ dark) and marks zero, NaN and Inf gradients.
 Draw a Tensor graph before `backward()`, or after `backward(retain_graph=True)` to see
 every node's gradient; a plain `backward()` frees the graph.
 """
+import functools
 import math
 import shutil
 
@@ -30,11 +31,25 @@ def _graphviz():
     return graphviz
 
 
-def require_dot():
+def _require_dot():
     """Raise a clear error when Graphviz's `dot` program (needed to render files) is missing."""
     if shutil.which("dot") is None:
         raise RuntimeError("rendering needs Graphviz's 'dot' program: apt-get install graphviz (Debian/Ubuntu), "
                            "brew install graphviz (macOS); `.source` gives the DOT text without it")
+
+
+@functools.lru_cache(maxsize=None)
+def _digraph_class(graphviz):
+    """graphviz.Digraph whose render/pipe first check that `dot` exists (a clear error, not a trace)."""
+    class Digraph(graphviz.Digraph):
+        def render(self, *args, **kwargs):
+            _require_dot()
+            return super().render(*args, **kwargs)
+
+        def pipe(self, *args, **kwargs):
+            _require_dot()
+            return super().pipe(*args, **kwargs)
+    return Digraph
 
 
 def _grad_of(node):
@@ -182,7 +197,7 @@ def draw_graph(root, format="svg", rankdir="LR", show_data=True, show_grad=True,
                 return "cluster_box_" + c
         return None
 
-    dot = graphviz.Digraph(format=format, graph_attr={"rankdir": rankdir}, node_attr={"fontsize": "10"})
+    dot = _digraph_class(graphviz)(format=format, graph_attr={"rankdir": rankdir}, node_attr={"fontsize": "10"})
     bodies = {}  # scope path -> list of DOT statements, nested into clusters below
 
     def emit(scope, line):

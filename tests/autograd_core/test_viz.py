@@ -85,3 +85,10 @@ def test_100k_chain_renders_its_source_without_recursion():
 def test_renders_svg_with_dot(tmp_path):
     path = ag.draw_graph(_value_example()).render(tmp_path / "graph", format="svg")
     assert open(path).read().lstrip().startswith("<?xml")
+
+
+def test_missing_dot_program_gives_a_clear_error(monkeypatch, tmp_path):
+    import autograd_core.viz as viz
+    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+    with pytest.raises(RuntimeError, match="apt-get install graphviz"):
+        ag.draw_graph(_value_example()).render(tmp_path / "g", format="svg")
