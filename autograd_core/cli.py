@@ -8,6 +8,7 @@ import sys
 import numpy as np
 
 import autograd_core as ag
+import nn
 
 from . import examples
 
@@ -85,7 +86,6 @@ def _save_curve(losses, out):
 
 
 def _train_and_report(model_name, epochs, lr, batch_size, out):
-    import nn
     x_train, y_train, x_test, y_test, source = examples.load_digits()
     print(f"data: {source}; {len(y_train)} training and {len(y_test)} test images")
     model = examples.build_model(model_name)
@@ -104,13 +104,13 @@ def _train_and_report(model_name, epochs, lr, batch_size, out):
 
 def cmd_demo(args):
     model, x_test, y_test = _train_and_report("mlp", args.epochs, 1e-2, 64, args.out)
-    loss = __import__("nn").functional.cross_entropy(model(ag.tensor(x_test[:8])), y_test[:8])
+    loss = nn.functional.cross_entropy(model(ag.tensor(x_test[:8])), y_test[:8])
     loss.backward(retain_graph=True)
     print(f"computation graph: {_save_graph(ag.draw_graph(loss, color_by='grad'), args.out, 'graph')}")
     image = x_test[0].astype(np.float64)
 
     def loss_of_pixels(x):
-        return __import__("nn").functional.cross_entropy(model(x.reshape(1, 8, 8)), y_test[:1])
+        return nn.functional.cross_entropy(model(x.reshape(1, 8, 8)), y_test[:1])
     print("\nforward vs reverse mode for d loss / d pixels (64 inputs, 1 output):")
     print(ag.compare_modes(loss_of_pixels, image.reshape(64)))
 
@@ -127,7 +127,7 @@ def cmd_graph(args):
     else:
         x_train, y_train, *_ = examples.load_digits()
         model = examples.build_model(args.model)
-        root = __import__("nn").functional.cross_entropy(model(ag.tensor(x_train[:4])), y_train[:4])
+        root = nn.functional.cross_entropy(model(ag.tensor(x_train[:4])), y_train[:4])
         root.backward(retain_graph=True)
         stem = f"{args.model}_graph"
     print(f"graph: {_save_graph(ag.draw_graph(root, max_nodes=args.max_nodes), args.out, stem)}")

@@ -8,6 +8,8 @@ import time
 import numpy as np
 
 import autograd_core as ag
+import nn
+import optim
 
 MODELS = ("mlp", "cnn", "lstm", "gru")
 
@@ -36,7 +38,6 @@ def _generated_digits(rng, n=1800):
 
 def build_model(name, seed=0):
     """One of MODELS, sized for 8x8 digits and 10 classes; input is a batch of (8, 8) images."""
-    import nn
     nn.init.manual_seed(seed)
     if name == "mlp":
         return nn.Sequential(nn.Flatten(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
@@ -48,24 +49,18 @@ def build_model(name, seed=0):
     raise ValueError(f"unknown model {name!r}; choose one of {', '.join(MODELS)}")
 
 
-def _module_base():
-    import nn
-    return nn.Module
-
-
-class _AddChannel(_module_base()):
+class _AddChannel(nn.Module):
     """(N, 8, 8) -> (N, 1, 8, 8)."""
 
     def forward(self, x):
         return x.unsqueeze(1)
 
 
-class _RowReader(_module_base()):
+class _RowReader(nn.Module):
     """Reads the 8 image rows as a sequence of 8 features; classifies from the last hidden state."""
 
     def __init__(self, kind, hidden=32):
         super().__init__()
-        import nn
         self.rnn = (nn.LSTM if kind == "lstm" else nn.GRU)(8, hidden, batch_first=True)
         self.head = nn.Linear(hidden, 10)
 
@@ -88,12 +83,10 @@ def accuracy(model, x, y, batch_size=512):
 
 def train(model, x, y, epochs=5, lr=1e-2, batch_size=64, seed=0, progress=True):
     """Adam on cross-entropy; returns the per-iteration losses. Shows a tqdm bar when available."""
-    import nn
-    import optim
     loader = nn.data.DataLoader((x, y), batch_size=batch_size, shuffle=True, seed=seed)
     opt = optim.Adam(model.parameters(), lr=lr)
     losses = []
-    bar = _progress(epochs * len(loader), progress)
+    bar = _Progress(epochs * len(loader), progress)
     start = time.perf_counter()
     for _ in range(epochs):
         for xb, yb in loader:
@@ -107,7 +100,7 @@ def train(model, x, y, epochs=5, lr=1e-2, batch_size=64, seed=0, progress=True):
     return losses
 
 
-class _progress:
+class _Progress:
     """tqdm progress bar if installed, else a line every epoch-ish; `update(loss)`, `close(seconds)`."""
 
     def __init__(self, total, enabled):

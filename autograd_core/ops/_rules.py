@@ -30,7 +30,3 @@ def keepdims_shape(shape, axis):
         return (1,) * len(shape)
     axes = (axis,) if isinstance(axis, int) else axis
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
-
-
-def broadcast_shapes(*shapes):
-    return np.broadcast_shapes(*shapes)
