@@ -253,6 +253,33 @@ def _classes_last(scores):
     return moved.reshape(-1, scores.shape[1])
 
 
+def _sample_weights(input, t, weight, ignore_index, what):
+    """(class index with ignored ones set to 0, per-sample weight with ignored ones 0), validated."""
+    if not np.issubdtype(t.dtype, np.integer):
+        raise TypeError(f"{what}: targets must be integer class indices, got dtype {t.dtype}")
+    n_classes = input.shape[1]
+    flat_t = t.reshape(-1)
+    keep = flat_t != ignore_index
+    if keep.any() and (flat_t[keep].min() < 0 or flat_t[keep].max() >= n_classes):
+        bad = flat_t[keep].max() if flat_t[keep].max() >= n_classes else flat_t[keep].min()
+        raise IndexError(f"{what}: target {bad} is out of range for {n_classes} classes")
+    safe_t = np.where(keep, flat_t, 0)
+    w = np.ones(n_classes, dtype=input.dtype) if weight is None else _data(weight).astype(input.dtype)
+    return safe_t, w[safe_t] * keep
+
+
+def _fused_cross_entropy(input, t, weight, ignore_index, reduction):
+    """(N, C) logits with class indices: one SoftmaxCrossEntropy op, then the reduction."""
+    if t.shape != (input.shape[0],):
+        raise ValueError(f"cross_entropy: target of shape {t.shape} does not match input of shape {input.shape} "
+                         f"(expected {(input.shape[0],)})")
+    safe_t, sample_w = _sample_weights(input, t, weight, ignore_index, "cross_entropy")
+    loss = ag.ops.softmax_cross_entropy(input, safe_t, sample_w)
+    if reduction == "mean":
+        return loss.sum() * (1.0 / sample_w.sum())
+    return _reduce(loss, reduction, "cross_entropy")
+
+
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of integer class targets, given log-probabilities (N, C, ...)."""
     if input.ndim < 2:
@@ -262,17 +289,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     if t.shape != expected:
         raise ValueError(f"nll_loss: target of shape {t.shape} does not match input of shape {input.shape} "
                          f"(expected {expected})")
-    if not np.issubdtype(t.dtype, np.integer):
-        raise TypeError(f"nll_loss: targets must be integer class indices, got dtype {t.dtype}")
-    n_classes = input.shape[1]
-    flat_t = t.reshape(-1)
-    keep = flat_t != ignore_index
-    if keep.any() and (flat_t[keep].min() < 0 or flat_t[keep].max() >= n_classes):
-        raise IndexError(f"nll_loss: target {flat_t[keep].max() if flat_t[keep].max() >= n_classes else flat_t[keep].min()} "
-                         f"is out of range for {n_classes} classes")
-    safe_t = np.where(keep, flat_t, 0)
-    w = np.ones(n_classes, dtype=input.dtype) if weight is None else _data(weight).astype(input.dtype)
-    sample_w = w[safe_t] * keep
+    safe_t, sample_w = _sample_weights(input, t, weight, ignore_index, "nll_loss")
     scores = _classes_last(input)
     picked = getitem(scores, (np.arange(scores.shape[0]), safe_t), unique=True)
     loss = -(picked * sample_w)
@@ -287,9 +304,11 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     """log_softmax over the class axis 1, then NLL; targets are class indices or class probabilities."""
     if input.ndim < 2:
         raise ValueError(f"cross_entropy: expected input (N, C) or (N, C, d1, ...), got shape {input.shape}")
-    logp = ag.log_softmax(input, 1)
     t = _data(target)
     n_classes = input.shape[1]
+    if np.issubdtype(t.dtype, np.integer) and label_smoothing == 0.0 and input.ndim == 2:
+        return _fused_cross_entropy(input, t, weight, ignore_index, reduction)
+    logp = ag.log_softmax(input, 1)
     w = None if weight is None else Tensor(_data(weight).astype(input.dtype).reshape((1, n_classes) + (1,) * (input.ndim - 2)))
     if np.issubdtype(t.dtype, np.floating):
         _same_shape(input, t, "cross_entropy")

@@ -13,6 +13,7 @@ from ..tensor import Tensor
 from .elementwise import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow,
                           Relu, Sigmoid, Sub, Tanh, Where)
 from .linalg import MatMul
+from .loss import SoftmaxCrossEntropy
 from .recurrent import GRUCellUpdate, LSTMCellUpdate
 from .reduce import LogSumExp, Max, Min, Sum
 from .shape import BroadcastTo, Concatenate, GetItem, IndexAdd, Pad, Reshape, Transpose
@@ -376,6 +377,11 @@ def matmul(x, y):
     if len(sx) == 1:
         out = squeeze(out, -2 if len(sy) > 1 else -1)
     return out
+
+
+def softmax_cross_entropy(z, target, weight):
+    """Per-sample weight · (logsumexp(z) − z[target]) for logits (N, C) and class indices (N,), fused."""
+    return SoftmaxCrossEntropy.apply(z, target, weight=weight)
 
 
 def lstm_cell_update(z, c):
