@@ -80,8 +80,7 @@ def linear(x, weight, bias=None):
     if x.shape[-1] != weight.shape[1]:
         raise ValueError(f"linear: input of shape {x.shape} does not match weight of shape {weight.shape} "
                          f"(expected last dimension {weight.shape[1]})")
-    out = ag.matmul(x, weight.T)
-    return out if bias is None else out + bias
+    return ag.ops.affine(x, weight, bias)
 
 
 def dropout(x, p=0.5, training=True, rng=None):
@@ -132,9 +131,7 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     win = _windows(x, (kh, kw), _pair(stride, "stride"), _pair(padding, "padding"), "conv2d")
     n, _, oh, ow = win.shape[:4]
     cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, in_c * kh * kw)
-    out = ag.matmul(cols, weight.reshape(out_c, in_c * kh * kw).T)
-    if bias is not None:
-        out = out + bias
+    out = ag.ops.affine(cols, weight.reshape(out_c, in_c * kh * kw), bias)
     return out.reshape(n, oh, ow, out_c).transpose(0, 3, 1, 2)
 
 

@@ -59,17 +59,16 @@ class _Recurrent(Module):
     def _project(self, x):
         """W_ih x + b_ih (+ b_hh where it can be folded in), for every time step at once."""
         w_ih, _, b_ih, b_hh = self._w
-        proj = ag.matmul(x, w_ih.T)
-        bias = self._folded_bias(b_ih, b_hh)
-        return proj if bias is None else proj + bias
+        return ag.ops.affine(x, w_ih, self._folded_bias(b_ih, b_hh))
 
     def _folded_bias(self, b_ih, b_hh):
         if b_ih is None:
             return None
         return b_ih + b_hh
 
-    def _recurrent(self, h, w_hh_t):
-        return ag.matmul(h, w_hh_t)
+    def _recurrent(self, h, plus=None):
+        """W_hh h + plus, one op."""
+        return ag.ops.affine(h, self._w[1], plus)
 
     def extra_repr(self):
         return f"{self.input_size}, {self.hidden_size}" + (", batch_first=True" if self.batch_first else "")
@@ -85,7 +84,7 @@ class _Cell(_Recurrent):
         if unbatched:
             x = x.reshape(1, -1)
         state = self._initial_state(x.shape[0], x.dtype) if state is None else self._batch_state(state, unbatched)
-        out = self.step(self._project(x), state, self._w[1].T)
+        out = self.step(self._project(x), state)
         return self._unbatch_state(out) if unbatched else out
 
     def _batch_state(self, state, unbatched):
@@ -114,10 +113,9 @@ class _Sequence(_Recurrent):
         steps, n = x.shape[0], x.shape[1]
         state = self._initial_state(n, x.dtype) if state is None else self._unpack_state(state, n, unbatched)
         proj = self._project(x)
-        w_hh_t = self._w[1].T  # one transpose for all time steps
         outputs = []
         for t in range(steps):
-            state = self.step(proj[t], state, w_hh_t)
+            state = self.step(proj[t], state)
             outputs.append(self._hidden(state))
         out = ag.stack(outputs, axis=0)
         if unbatched:
@@ -156,8 +154,8 @@ class _RNNStep:
             raise ValueError(f"{type(self).__name__}: nonlinearity must be 'tanh' or 'relu', got {nonlinearity!r}")
         self.nonlinearity = nonlinearity
 
-    def step(self, proj, h, w_hh_t):
-        pre = proj + self._recurrent(h, w_hh_t)
+    def step(self, proj, h):
+        pre = self._recurrent(h, proj)
         return pre.tanh() if self.nonlinearity == "tanh" else pre.relu()
 
 
@@ -180,9 +178,9 @@ class _LSTMStep:
 
     gates = 4
 
-    def step(self, proj, state, w_hh_t):
+    def step(self, proj, state):
         h, c = state
-        z = proj + self._recurrent(h, w_hh_t)
+        z = self._recurrent(h, proj)
         hs = self.hidden_size
         if self.fused:
             both = ag.ops.lstm_cell_update(z, c)
@@ -234,12 +232,12 @@ class _GRUStep:
         hs = self.hidden_size
         return b_ih + ag.concatenate([b_hh[:2 * hs], ag.zeros(hs, dtype=b_hh.dtype)])
 
-    def step(self, proj, h, w_hh_t):
+    def step(self, proj, h):
         b_hh = self._w[3]
         hs = self.hidden_size
-        rec = self._recurrent(h, w_hh_t)
         if self.fused:
-            return ag.ops.gru_cell_update(proj, rec if b_hh is None else rec + b_hh, h)
+            return ag.ops.gru_cell_update(proj, self._recurrent(h, b_hh), h)
+        rec = self._recurrent(h)
         r = (proj[:, :hs] + rec[:, :hs]).sigmoid()
         z = (proj[:, hs:2 * hs] + rec[:, hs:2 * hs]).sigmoid()
         hn = rec[:, 2 * hs:] if b_hh is None else rec[:, 2 * hs:] + b_hh[2 * hs:]

@@ -12,7 +12,7 @@ from ..primitive import NO_PARAMS, apply
 from ..tensor import Tensor
 from .elementwise import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow,
                           Relu, Sigmoid, Sub, Tanh, Where)
-from .linalg import MatMul
+from .linalg import Affine, MatMul
 from .loss import SoftmaxCrossEntropy
 from .recurrent import GRUCellUpdate, LSTMCellUpdate
 from .reduce import LogSumExp, Max, Min, Sum
@@ -392,6 +392,14 @@ def lstm_cell_update(z, c):
 def gru_cell_update(a, b, h):
     """Fused GRU step: h' from input part a (N, 3H), hidden part b = W_hh h + b_hh (N, 3H), and h."""
     return apply(GRUCellUpdate, (a, b, h), NO_PARAMS)
+
+
+def affine(x, w, b=None):
+    """x @ wᵀ + b in one op: x (..., in), w (out, in), b broadcastable to (..., out) or None."""
+    sx, sw = _shape(x), _shape(w)
+    if len(sw) != 2 or not sx or sx[-1] != sw[1]:
+        raise ValueError(f"affine: input of shape {sx} does not match weight of shape {sw} (expected last dimension {sw[1] if len(sw) == 2 else '?'})")
+    return apply(Affine, (x, w, b), NO_PARAMS)
 
 
 def sliding_window(x, kernel, stride):

@@ -47,3 +47,39 @@ class MatMul(Primitive):
 
     def flops(out, x, y):
         return 2 * out.size * x.shape[-1]
+
+
+class Affine(Primitive):
+    """out = x @ wᵀ + b for x (..., in), w (out, in), b broadcastable to the output.
+
+    Reason: speed. It is the op of every Linear layer, RNN step and convolution; as one
+    primitive it needs no transposed view of w, no separate addition, and w's gradient
+    comes out in w's own layout.
+    """
+
+    def sample_inputs(rng):
+        yield (rng.standard_normal((4, 3)), rng.standard_normal((2, 3)), rng.standard_normal(2)), {}
+        yield (rng.standard_normal((2, 3, 4)), rng.standard_normal((5, 4)), rng.standard_normal((3, 5))), {}
+        yield (rng.standard_normal(3), rng.standard_normal((2, 3)), rng.standard_normal(2)), {}
+
+    def forward(ctx, x, w, b):
+        out = np.matmul(x.reshape(-1, x.shape[-1]), w.T)
+        if b is not None:
+            out = out.reshape(x.shape[:-1] + (w.shape[0],))
+            out += b
+            return out
+        return out.reshape(x.shape[:-1] + (w.shape[0],))
+
+    def vjp(ctx, xp, g, out, x, w, b):
+        g2 = g.reshape(-1, g.shape[-1])
+        dx = xp.matmul(g2, w).reshape(x.shape) if ctx.needs[0] else None
+        dw = xp.matmul(xp.swapaxes(g2, 0, 1), x.reshape(-1, x.shape[-1])) if ctx.needs[1] else None
+        db = unbroadcast(g, np.shape(b)) if ctx.needs[2] else None
+        return dx, dw, db
+
+    def jvp(ctx, xp, ts, out, x, w, b):
+        dx, dw, db = ts
+        return tangent_sum(None if dx is None else np.matmul(dx, w.T), None if dw is None else np.matmul(x, dw.T), db)
+
+    def flops(out, x, w, b):
+        return 2 * out.size * w.shape[1]
