@@ -16,7 +16,7 @@ from .linalg import Affine, MatMul
 from .loss import SoftmaxCrossEntropy
 from .recurrent import GRUCellUpdate, LSTMCellUpdate
 from .reduce import LogSumExp, Max, Min, Sum
-from .shape import BroadcastTo, Concatenate, GetItem, IndexAdd, Pad, Reshape, Transpose
+from .shape import BroadcastTo, Concatenate, GetItem, IndexAdd, Pad, Reshape, Stack, Transpose
 from .window import SlidingWindow, WindowAdjoint, window_output_size
 
 
@@ -346,7 +346,8 @@ def stack(tensors, axis=0):
     shapes = {_shape(t) for t in tensors}
     if len(shapes) != 1:
         raise ValueError(f"stack: all tensors must have the same shape, got {[_shape(t) for t in tensors]}")
-    return concatenate([unsqueeze(t, axis) for t in tensors], axis)
+    a = normalize_axes("stack", axis, next(iter(shapes)) + (1,))[0]
+    return Stack.apply(*tensors, axis=a)
 
 
 def pad(x, widths, value=0.0):

@@ -29,7 +29,7 @@ def test_tensor_graph_shows_names_shapes_and_module_clusters():
     loss = model(ag.randn(5, 3, rng=0)).sum()
     src = ag.draw_graph(loss).source
     assert "subgraph cluster_0" in src and "subgraph cluster_2" in src
-    assert "weight (4, 3) float32" in src and "MatMul (5, 4) float32" in src
+    assert "weight (4, 3) float32" in src and "Affine (5, 4) float32" in src
 
 
 def test_nested_module_paths_become_nested_clusters():
