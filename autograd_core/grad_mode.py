@@ -38,14 +38,14 @@ class _GradMode(contextlib.ContextDecorator):
         return False
 
 
-def no_grad():
-    """Nothing computed inside is recorded: `with no_grad(): ...` or `@no_grad()`."""
-    return _GradMode(False)
+def no_grad(func=None):
+    """Nothing computed inside is recorded: `with no_grad(): ...`, `@no_grad()` or `@no_grad`."""
+    return _GradMode(False) if func is None else _GradMode(False)(func)
 
 
-def enable_grad():
-    """Recording on again inside an outer `no_grad()`."""
-    return _GradMode(True)
+def enable_grad(func=None):
+    """Recording on again inside an outer `no_grad()` (also a decorator, with or without parentheses)."""
+    return _GradMode(True) if func is None else _GradMode(True)(func)
 
 
 def set_grad_enabled(enabled):

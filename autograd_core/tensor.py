@@ -188,6 +188,13 @@ class Tensor:
     def __abs__(self): return _ops.abs(self)
     def __getitem__(self, index): return _ops.getitem(self, index)
 
+    def __setitem__(self, index, value):
+        """In-place assignment into the data, allowed only where no gradient can be corrupted."""
+        if self.requires_grad and STATE.grad_enabled:
+            raise RuntimeError(f"setitem: in-place assignment into a tensor of shape {self.shape} that requires grad "
+                               "would corrupt its gradient; assign under no_grad() or into .data")
+        self.data[index] = value.data if isinstance(value, Tensor) else value
+
     def __lt__(self, other): return _ops.less(self, other)
     def __le__(self, other): return _ops.less_equal(self, other)
     def __gt__(self, other): return _ops.greater(self, other)

@@ -101,6 +101,25 @@ def test_no_grad_records_nothing_and_works_as_decorator():
     assert (x * 2).requires_grad
 
 
+def test_no_grad_as_bare_decorator():
+    @ag.no_grad
+    def f(t):
+        return t * 3
+    assert not f(ag.tensor([1.0], requires_grad=True)).requires_grad
+
+
+def test_setitem_only_where_it_cannot_corrupt_gradients():
+    t = ag.zeros(3)
+    t[1] = 5.0
+    np.testing.assert_array_equal(t.data, [0, 5, 0])
+    w = ag.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="in-place"):
+        w[0] = 1.0
+    with ag.no_grad():
+        w[0] = 1.0
+    assert w.data[0] == 1.0
+
+
 def test_detach_and_requires_grad_():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     d = (x * 2).detach()
