@@ -256,12 +256,18 @@ def _sample_weights(input, t, weight, ignore_index, what):
         raise TypeError(f"{what}: targets must be integer class indices, got dtype {t.dtype}")
     n_classes = input.shape[1]
     flat_t = t.reshape(-1)
+    w = np.ones(n_classes, dtype=input.dtype) if weight is None else _data(weight).astype(input.dtype)
+    if not flat_t.size:
+        return flat_t, np.zeros(0, dtype=input.dtype)
+    lo, hi = flat_t.min(), flat_t.max()
+    if 0 <= lo and hi < n_classes and not lo <= ignore_index <= hi:
+        # NOTE: the common case, every target valid and none ignored: no masks to build
+        return flat_t, (np.ones(flat_t.size, dtype=input.dtype) if weight is None else w[flat_t])
     keep = flat_t != ignore_index
     if keep.any() and (flat_t[keep].min() < 0 or flat_t[keep].max() >= n_classes):
         bad = flat_t[keep].max() if flat_t[keep].max() >= n_classes else flat_t[keep].min()
         raise IndexError(f"{what}: target {bad} is out of range for {n_classes} classes")
     safe_t = np.where(keep, flat_t, 0)
-    w = np.ones(n_classes, dtype=input.dtype) if weight is None else _data(weight).astype(input.dtype)
     return safe_t, w[safe_t] * keep
 
 

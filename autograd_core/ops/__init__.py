@@ -93,7 +93,7 @@ def value(x):
 
 
 def _shape(x):
-    return np.shape(value(x))
+    return x.shape if isinstance(x, (Tensor, np.ndarray)) else np.shape(x)
 
 
 def pow(x, y):

@@ -63,12 +63,13 @@ class Affine(Primitive):
         yield (rng.standard_normal(3), rng.standard_normal((2, 3)), rng.standard_normal(2)), {}
 
     def forward(ctx, x, w, b):
-        out = np.matmul(x.reshape(-1, x.shape[-1]), w.T)
+        if x.ndim == 2:
+            out = np.matmul(x, w.T)
+        else:
+            out = np.matmul(x.reshape(-1, x.shape[-1]), w.T).reshape(x.shape[:-1] + (w.shape[0],))
         if b is not None:
-            out = out.reshape(x.shape[:-1] + (w.shape[0],))
             out += b
-            return out
-        return out.reshape(x.shape[:-1] + (w.shape[0],))
+        return out
 
     def vjp(ctx, xp, g, out, x, w, b):
         g2 = g.reshape(-1, g.shape[-1])
