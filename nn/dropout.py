@@ -1,12 +1,16 @@
-"""Dropout (Srivastava et al., 2014), inverted: survivors are scaled by 1/(1-p) in training."""
+"""Dropout (Srivastava et al., 2014), inverted: survivors are scaled by 1/(1-p) in training (`nn.functional.dropout`)."""
 import numpy as np
 
-from . import functional as F
+from .functional import dropout
 from .module import Module
 
 
 class Dropout(Module):
-    """Zeroes each element with probability p in training; identity in eval."""
+    """Zeroes each element with probability p in training; identity in eval.
+
+    `rng` (a numpy Generator or a seed) drives this module's masks, so a seeded model
+    draws the same masks run after run.
+    """
 
     def __init__(self, p=0.5, rng=None):
         super().__init__()
@@ -16,7 +20,7 @@ class Dropout(Module):
         self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
     def forward(self, x):
-        return F.dropout(x, self.p, self.training, self.rng)
+        return dropout(x, self.p, self.training, self.rng)
 
     def extra_repr(self):
         return f"p={self.p}"

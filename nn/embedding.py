@@ -1,13 +1,17 @@
-"""Embedding: a lookup table of learnable vectors, indexed by integers."""
+"""Embedding: a lookup table of learnable vectors, indexed by integers (`nn.functional.embedding`)."""
 import numpy as np
 
-from . import functional as F
 from . import init
+from .functional import embedding
 from .module import Module, Parameter
 
 
 class Embedding(Module):
-    """weight (num_embeddings, embedding_dim), initialized N(0, 1) like PyTorch."""
+    """weight (num_embeddings, embedding_dim), initialized N(0, 1) like PyTorch.
+
+    forward(indices): integer indices of any shape -> indices.shape + (embedding_dim,);
+    repeated indices accumulate their gradients into the same row.
+    """
 
     def __init__(self, num_embeddings, embedding_dim, rng=None):
         super().__init__()
@@ -16,7 +20,7 @@ class Embedding(Module):
         init.normal_(self.weight, rng=rng)
 
     def forward(self, indices):
-        return F.embedding(indices, self.weight)
+        return embedding(indices, self.weight)
 
     def extra_repr(self):
         return f"{self.num_embeddings}, {self.embedding_dim}"

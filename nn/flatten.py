@@ -3,6 +3,8 @@ from .module import Module
 
 
 class Flatten(Module):
+    """(N, d1, d2, ...) -> (N, d1 * d2 * ...) by default; the same axes as torch.nn.Flatten."""
+
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim

@@ -1,7 +1,13 @@
-"""Batch normalization (Ioffe & Szegedy, 2015) with PyTorch's running-statistics convention."""
+"""Batch normalization (Ioffe & Szegedy, 2015) with PyTorch's running-statistics convention.
+
+Training normalizes with the batch mean and biased variance and updates
+running = (1 - momentum) * running + momentum * batch_statistic, with the UNBIASED
+variance; momentum=None gives the cumulative average (factor 1 / num_batches_tracked).
+Evaluation normalizes with the running statistics (`nn.functional.batch_norm`).
+"""
 import numpy as np
 
-from . import functional as F
+from .functional import batch_norm
 from .module import Module, Parameter
 
 
@@ -24,17 +30,19 @@ class _BatchNorm(Module):
             raise ValueError(f"{type(self).__name__}({self.num_features}): expected input of rank "
                              f"{' or '.join(map(str, self.expected_ndim))} with {self.num_features} channels on axis 1, got shape {x.shape}")
         use_batch = self.training or not self.track_running_stats
-        if self.training and self.track_running_stats:
-            self.num_batches_tracked.data += 1
+        mean = var = None
+        momentum = self.momentum
+        if self.track_running_stats:
             mean, var = self.running_mean.data, self.running_var.data
-        else:
-            mean = var = None
-            if self.track_running_stats:
-                mean, var = self.running_mean.data, self.running_var.data
-        return F.batch_norm(x, mean, var, self.weight, self.bias, use_batch, self.momentum, self.eps)
+            if self.training:
+                self.num_batches_tracked.data += 1
+                if momentum is None:
+                    momentum = 1.0 / float(self.num_batches_tracked.data)
+        return batch_norm(x, mean, var, self.weight, self.bias, use_batch, momentum, self.eps)
 
     def extra_repr(self):
-        return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}"
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):

@@ -83,12 +83,21 @@ class _Cell(_Recurrent):
         unbatched = x.ndim == 1
         if unbatched:
             x = x.reshape(1, -1)
-        state = self._initial_state(x.shape[0], x.dtype) if state is None else self._batch_state(state, unbatched)
+        n = x.shape[0]
+        state = self._initial_state(n, x.dtype) if state is None else self._batch_state(state, n, unbatched)
         out = self.step(self._project(x), state)
         return self._unbatch_state(out) if unbatched else out
 
-    def _batch_state(self, state, unbatched):
-        return state.reshape(1, -1) if unbatched else state
+    def _batch_state(self, state, n, unbatched):
+        return self._one_state(state, n, unbatched)
+
+    def _one_state(self, s, n, unbatched):
+        s = s if isinstance(s, ag.Tensor) else ag.tensor(s)
+        expected = (self.hidden_size,) if unbatched else (n, self.hidden_size)
+        if tuple(s.shape) != expected:
+            raise ValueError(f"{type(self).__name__}: state must have shape {expected} for an input of "
+                             f"{'shape (in,)' if unbatched else f'batch {n}'}, got {s.shape}")
+        return s.reshape(1, -1) if unbatched else s
 
     def _unbatch_state(self, state):
         return state.reshape(-1)
@@ -173,6 +182,13 @@ class RNN(_RNNStep, _Sequence):
         self._init_nonlinearity(nonlinearity)
 
 
+def _state_pair(layer, state):
+    """An LSTM state must be the pair (h, c)."""
+    if not isinstance(state, (tuple, list)) or len(state) != 2:
+        raise ValueError(f"{type(layer).__name__}: the state must be a pair (h, c), got {type(state).__name__}")
+    return state
+
+
 class _LSTMStep:
     """Four gates i, f, g, o from one matmul per step; state is (h, c)."""
 
@@ -200,8 +216,8 @@ class _LSTMStep:
 class LSTMCell(_LSTMStep, _Cell):
     """forward(x, (h, c)) -> (h', c')."""
 
-    def _batch_state(self, state, unbatched):
-        return tuple(s.reshape(1, -1) if unbatched else s for s in state)
+    def _batch_state(self, state, n, unbatched):
+        return tuple(self._one_state(s, n, unbatched) for s in _state_pair(self, state))
 
     def _unbatch_state(self, state):
         return tuple(s.reshape(-1) for s in state)
@@ -211,7 +227,7 @@ class LSTM(_LSTMStep, _Sequence):
     """Returns (output (T, N, H), (h_n, c_n)), each state (1, N, H)."""
 
     def _unpack_state(self, state, n, unbatched):
-        h, c = state
+        h, c = _state_pair(self, state)
         return self._one_state(h, n, unbatched), self._one_state(c, n, unbatched)
 
     def _pack_state(self, state, unbatched):
