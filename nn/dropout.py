@@ -1,6 +1,8 @@
 """Dropout (Srivastava et al., 2014), inverted: survivors are scaled by 1/(1-p) in training (`nn.functional.dropout`)."""
 import numpy as np
 
+import autograd_core as ag
+
 from .functional import dropout
 from .module import Module
 
@@ -20,7 +22,7 @@ class Dropout(Module):
         self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
     def forward(self, x):
-        return dropout(x, self.p, self.training, self.rng)
+        return dropout(x if isinstance(x, ag.Tensor) else ag.Tensor(x), self.p, self.training, self.rng)
 
     def extra_repr(self):
         return f"p={self.p}"

@@ -1,4 +1,6 @@
 """Flatten: merge axes start_dim..end_dim (by default everything but the batch axis)."""
+import autograd_core as ag
+
 from .module import Module
 
 
@@ -10,7 +12,7 @@ class Flatten(Module):
         self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x):
-        return x.flatten(self.start_dim, self.end_dim)
+        return ag.ops.flatten(x, self.start_dim, self.end_dim)
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

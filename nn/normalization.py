@@ -7,6 +7,8 @@ Evaluation normalizes with the running statistics (`nn.functional.batch_norm`).
 """
 import numpy as np
 
+import autograd_core as ag
+
 from .functional import batch_norm
 from .module import Module, Parameter
 
@@ -26,6 +28,7 @@ class _BatchNorm(Module):
             self.register_buffer("num_batches_tracked", np.zeros((), dtype=np.int64))
 
     def forward(self, x):
+        x = x if isinstance(x, ag.Tensor) else ag.Tensor(x)
         if x.ndim not in self.expected_ndim or x.shape[1] != self.num_features:
             raise ValueError(f"{type(self).__name__}({self.num_features}): expected input of rank "
                              f"{' or '.join(map(str, self.expected_ndim))} with {self.num_features} channels on axis 1, got shape {x.shape}")

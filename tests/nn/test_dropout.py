@@ -4,6 +4,7 @@ import pytest
 
 import autograd_core as ag
 import nn
+import nn.functional as F
 
 
 def test_eval_is_identity_train_scales_survivors():
@@ -31,3 +32,36 @@ def test_edge_probabilities():
     assert not nn.Dropout(1.0)(x).data.any()
     with pytest.raises(ValueError, match="probability"):
         nn.Dropout(1.5)
+
+
+def test_eval_matches_torch_and_train_statistics_match_torchs(torch):
+    x = np.random.default_rng(0).standard_normal((300, 400))
+    ours, theirs = nn.Dropout(0.3, rng=1), torch.nn.Dropout(0.3)
+    ours.eval()
+    theirs.eval()
+    np.testing.assert_array_equal(ours(ag.tensor(x)).data, theirs(torch.tensor(x)).numpy())
+    ours.train()
+    theirs.train()
+    mine, ref = ours(ag.tensor(x)).data, theirs(torch.tensor(x)).numpy()
+    assert (mine == 0).mean() == pytest.approx((ref == 0).mean(), abs=0.01)
+    np.testing.assert_allclose(mine[mine != 0] / x[mine != 0], 1 / 0.7)
+    assert mine.mean() == pytest.approx(x.mean(), abs=0.01)
+
+
+def test_gradcheck_with_a_fixed_mask():
+    x = np.random.default_rng(2).standard_normal((4, 5))
+    assert ag.gradcheck(lambda t: F.dropout(t, 0.4, rng=np.random.default_rng(3)), x)
+
+
+def test_seeded_modules_draw_the_same_masks():
+    x = ag.ones(50)
+    a, b = nn.Dropout(0.5, rng=7), nn.Dropout(0.5, rng=7)
+    np.testing.assert_array_equal(a(x).data, b(x).data)
+    assert not np.array_equal(a(x).data, a(x).data)
+
+
+def test_p_one_gives_zeros_and_zero_gradient():
+    x = ag.tensor(np.arange(6.0), requires_grad=True)
+    out = nn.Dropout(1.0)(x)
+    out.sum().backward()
+    assert not out.data.any() and not x.grad.data.any()

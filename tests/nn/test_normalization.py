@@ -13,6 +13,8 @@ from _oracle import compare_with_torch
     (lambda: nn.BatchNorm1d(3), "BatchNorm1d(3)", (8, 3)),
     (lambda: nn.BatchNorm1d(3, momentum=0.3), "BatchNorm1d(3, momentum=0.3)", (5, 3, 4)),
     (lambda: nn.BatchNorm2d(3), "BatchNorm2d(3)", (4, 3, 5, 5)),
+    (lambda: nn.BatchNorm2d(3, momentum=None), "BatchNorm2d(3, momentum=None)", (2, 3, 3, 4)),
+    (lambda: nn.BatchNorm1d(3, affine=False), "BatchNorm1d(3, affine=False)", (6, 3)),
 ])
 def test_train_and_eval_match_torch_over_several_steps(torch, ours, theirs, shape):
     ours, theirs = ours(), eval("torch.nn." + theirs).double()
@@ -41,3 +43,34 @@ def test_errors():
         nn.BatchNorm2d(3)(ag.randn(4, 2, 5, 5, rng=0))
     with pytest.raises(ValueError, match="more than 1 value per channel"):
         nn.BatchNorm1d(3)(ag.randn(1, 3, rng=0))
+
+
+def test_without_running_stats_batch_statistics_are_used_in_eval_too(torch):
+    ours, theirs = nn.BatchNorm2d(2, track_running_stats=False), torch.nn.BatchNorm2d(2, track_running_stats=False)
+    assert list(ours.state_dict()) == ["weight", "bias"]
+    x = np.random.default_rng(2).standard_normal((3, 2, 4, 4))
+    compare_with_torch(torch, ours, theirs, x, train=True)
+    ours.zero_grad()
+    theirs.zero_grad()
+    compare_with_torch(torch, ours, theirs, x, train=False)
+
+
+def test_running_statistics_are_buffers_in_the_state_dict(torch):
+    bn = nn.BatchNorm1d(4)
+    assert sorted(bn.state_dict()) == ["bias", "num_batches_tracked", "running_mean", "running_var", "weight"]
+    assert [n for n, _ in bn.named_parameters()] == ["weight", "bias"]
+    theirs = torch.nn.BatchNorm1d(4)
+    theirs(torch.randn(8, 4) * 3 + 2)
+    bn.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    theirs.eval()
+    bn.eval()
+    x = np.random.default_rng(3).standard_normal((5, 4)).astype(np.float32)
+    np.testing.assert_allclose(bn(ag.tensor(x)).data, theirs(torch.tensor(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_gradcheck_eval_mode_and_three_dimensional_input():
+    rng = np.random.default_rng(4)
+    x, w, b = rng.standard_normal((2, 3, 4)), rng.uniform(0.5, 1.5, 3), rng.standard_normal(3)
+    mean, var = rng.standard_normal(3), rng.uniform(0.5, 2.0, 3)
+    assert ag.gradcheck(lambda x, w, b: F.batch_norm(x, mean, var, w, b, training=False), [x, w, b])
+    assert ag.gradcheck(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), [x, w, b])

@@ -4,6 +4,7 @@ import pytest
 
 import autograd_core as ag
 import nn
+from nn import recurrent
 
 from conftest import assert_grads_match, load_from_torch
 
@@ -113,3 +114,115 @@ def test_fused_and_composed_steps_agree(kind):
     np.testing.assert_allclose(outs[0][1], outs[1][1], rtol=1e-5, atol=1e-6)
     for a, b in zip(outs[0][2], outs[1][2]):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_without_bias_matches_torch(torch, kind):
+    ours, theirs = getattr(nn, kind)(3, 4, bias=False), getattr(torch.nn, kind)(3, 4, bias=False)
+    assert [n for n, _ in ours.named_parameters()] == ["weight_ih_l0", "weight_hh_l0"]
+    _run_sequence(torch, ours, theirs, RNG.standard_normal((5, 2, 3)))
+
+
+def _state_pair(torch, kind, shape):
+    arrays = [RNG.standard_normal(shape) for _ in range(2 if "LSTM" in kind else 1)]
+    ours = [ag.tensor(a, requires_grad=True) for a in arrays]
+    theirs = [torch.tensor(a, requires_grad=True) for a in arrays]
+    return ours, theirs
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("batched", [True, False])
+def test_gradients_reach_the_initial_state(torch, kind, batched):
+    ours, theirs = getattr(nn, kind)(3, 4, batch_first=True), getattr(torch.nn, kind)(3, 4, batch_first=True).double()
+    load_from_torch(ours, theirs)
+    x = RNG.standard_normal((2, 5, 3) if batched else (5, 3))
+    states, tstates = _state_pair(torch, kind, (1, 2, 4) if batched else (1, 4))
+    pick = (lambda s: tuple(s)) if kind == "LSTM" else (lambda s: s[0])
+    out, hn = ours(ag.tensor(x), pick(states))
+    ref, ref_hn = theirs(torch.tensor(x), pick(tstates))
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
+    last = hn[1] if kind == "LSTM" else hn
+    ref_last = ref_hn[1] if kind == "LSTM" else ref_hn
+    assert last.shape == tuple(ref_last.shape)
+    u, v = RNG.standard_normal(out.shape), RNG.standard_normal(last.shape)
+    ((out * u).sum() + (last * v).sum()).backward()
+    ((ref * torch.tensor(u)).sum() + (ref_last * torch.tensor(v)).sum()).backward()
+    for s, ts in zip(states, tstates):
+        np.testing.assert_allclose(s.grad.data, ts.grad.numpy(), rtol=1e-9, atol=1e-12)
+    assert_grads_match(ours, theirs, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["RNNCell", "LSTMCell", "GRUCell"])
+@pytest.mark.parametrize("batched", [True, False])
+@pytest.mark.parametrize("given_state", [True, False])
+def test_cells_match_torch_on_every_output_and_gradient(torch, kind, batched, given_state):
+    ours, theirs = getattr(nn, kind)(3, 4), getattr(torch.nn, kind)(3, 4).double()
+    load_from_torch(ours, theirs)
+    x = RNG.standard_normal((2, 3) if batched else (3,))
+    xo, xt = ag.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    states, tstates = _state_pair(torch, kind, (2, 4) if batched else (4,))
+    if given_state:
+        pick = (lambda s: tuple(s)) if kind == "LSTMCell" else (lambda s: s[0])
+        outs, refs = ours(xo, pick(states)), theirs(xt, pick(tstates))
+    else:
+        outs, refs = ours(xo), theirs(xt)
+    outs, refs = (outs, refs) if kind == "LSTMCell" else ((outs,), (refs,))
+    loss, ref_loss = 0.0, 0.0
+    for out, ref in zip(outs, refs):
+        assert out.shape == tuple(ref.shape)
+        np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
+        u = RNG.standard_normal(out.shape)
+        loss, ref_loss = loss + (out * u).sum(), ref_loss + (ref * torch.tensor(u)).sum()
+    loss.backward()
+    ref_loss.backward()
+    np.testing.assert_allclose(xo.grad.data, xt.grad.numpy(), rtol=1e-9, atol=1e-12)
+    if given_state:
+        for s, ts in zip(states, tstates):
+            np.testing.assert_allclose(s.grad.data, ts.grad.numpy(), rtol=1e-9, atol=1e-12)
+    assert_grads_match(ours, theirs, rtol=1e-9, atol=1e-12)
+
+
+def _bind(layer, tensors):
+    """Point the layer's weight attributes at `tensors` (bypassing registration) so gradcheck can vary them."""
+    for (name, _), t in zip(list(layer.named_parameters()), tensors):
+        object.__setattr__(layer, name, t)
+
+
+@pytest.mark.parametrize("kind,fused", [("RNN", False), ("RNNCell", False)] + [
+    (kind, fused) for kind in ("LSTM", "GRU", "LSTMCell", "GRUCell") for fused in (True, False)])
+def test_gradcheck_parameters_and_state(kind, fused):
+    layer = getattr(nn, kind)(2, 3) if kind.startswith("RNN") else getattr(nn, kind)(2, 3, fused=fused)
+    params = [p.data.astype(np.float64) for p in layer.parameters()]
+    cell = kind.endswith("Cell")
+    x = RNG.standard_normal((2, 2) if cell else (3, 2, 2))
+    h0 = RNG.standard_normal((2, 3) if cell else (1, 2, 3))
+    lstm = "LSTM" in kind
+
+    def f(x, h0, *weights):
+        _bind(layer, weights)
+        out = layer(x, (h0, h0 * 0.5) if lstm else h0)
+        if cell:
+            return ag.concatenate(list(out), axis=1) if lstm else out
+        return ag.concatenate([out[0].reshape(-1), (out[1][1] if lstm else out[1]).reshape(-1)], axis=0)
+
+    assert ag.gradcheck(f, [x, h0] + params)
+
+
+def test_state_errors_name_the_layer_and_shapes():
+    with pytest.raises(ValueError, match=r"GRUCell: state must have shape \(2, 4\).*\(3, 4\)"):
+        nn.GRUCell(3, 4)(ag.randn(2, 3, rng=0), ag.zeros(3, 4))
+    with pytest.raises(ValueError, match=r"RNNCell: state must have shape \(4,\).*\(1, 4\)"):
+        nn.RNNCell(3, 4)(ag.randn(3, rng=0), ag.zeros(1, 4))
+    with pytest.raises(ValueError, match=r"LSTM: the state must be a pair \(h, c\)"):
+        nn.LSTM(3, 4)(ag.randn(5, 2, 3, rng=0), ag.zeros(1, 2, 4))
+    with pytest.raises(ValueError, match=r"LSTMCell: state must have shape \(2, 4\).*\(2, 5\)"):
+        nn.LSTMCell(3, 4)(ag.randn(2, 3, rng=0), (ag.zeros(2, 4), ag.zeros(2, 5)))
+    with pytest.raises(ValueError, match=r"RNN: initial state must have shape \(1, 4\)"):
+        nn.RNN(3, 4)(ag.randn(5, 3, rng=0), ag.zeros(1, 1, 4))
+
+
+def test_default_init_bounds_and_gru_docstring():
+    gru = nn.GRU(5, 16)
+    for p in gru.parameters():
+        assert np.abs(p.data).max() <= 0.25 and np.abs(p.data).max() > 0.2 and p.dtype == np.float32
+    assert "(1 - z)" in recurrent.__doc__ and "opposite" in recurrent.__doc__
