@@ -1,4 +1,6 @@
-"""Karpathy's micrograd (pip install micrograd) on the scalar MLP workload, when importable."""
+"""Karpathy's micrograd (pip install micrograd==0.1.0) on the scalar MLP workload: the `Value` engine's baseline."""
+from . import registry
+
 try:
     from micrograd.engine import Value
     from micrograd.nn import MLP
@@ -6,18 +8,20 @@ except ImportError:
     MLP = None
 
 
-def value_mlp_step(weights, x, y, lr=0.05):
-    """micrograd's own MLP(2, [16, 16, 1]) with the shared weights; hinge loss as in its demo."""
-    model = MLP(2, [16, 16, 1])
-    for layer, rows in zip(model.layers, weights):
-        for neuron, row in zip(layer.neurons, rows):
-            for p, w in zip(neuron.w, row):
-                p.data = w
-            neuron.b.data = 0.0
+def trainer(weights, lr):
+    """micrograd's own MLP(2, [16, 16, 1]) holding `weights`; a step is mean hinge loss, backward, SGD, as in its demo."""
+    sizes = [w.shape[1] for k, w in weights.items() if k.endswith("weight")]
+    model = MLP(sizes[0], sizes[1:] + [1])
+    arrays = list(weights.values())
+    for layer, w, b in zip(model.layers, arrays[::2], arrays[1::2]):
+        for neuron, row, bias in zip(layer.neurons, w.tolist(), b.tolist()):
+            for p, value in zip(neuron.w, row):
+                p.data = value
+            neuron.b.data = bias
 
-    def step():
-        scores = [model([Value(v) for v in xi]) for xi in x]
-        losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+    def step(x, y):
+        scores = [model([Value(v) for v in xi]) for xi in x.tolist()]
+        losses = [(1 + -yi * si).relu() for yi, si in zip(y.tolist(), scores)]
         loss = sum(losses) * (1.0 / len(losses))
         model.zero_grad()
         loss.backward()
@@ -25,3 +29,9 @@ def value_mlp_step(weights, x, y, lr=0.05):
             p.data -= lr * p.grad
         return loss.data
     return step
+
+
+if MLP is None:
+    registry.unavailable("value_mlp", "micrograd", "micrograd not installed (pip install micrograd==0.1.0)")
+else:
+    registry.register("value_mlp", "micrograd", trainer)

@@ -1,180 +1,244 @@
-"""Hand-written numpy training steps (forward, loss, backward, SGD) with no graph: the speed limit."""
+"""Hand-written numpy training steps (forward, loss, backward, SGD) with no graph: the speed limit.
+
+Each class holds its own copy of a workload's state dict, in state-dict order, and offers
+`grads(x, y) -> (loss, [gradient per parameter])` and `step(x, y) -> loss` (grads, then SGD).
+Everything stays in the weights' dtype (float32 for timing, float64 in the tests).
+"""
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from . import registry
 
-def _softmax_xent(z, y):
-    """Mean cross-entropy and its gradient with respect to the logits."""
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    p = e / e.sum(axis=1, keepdims=True)
+
+def softmax_xent(z, y):
+    """Mean cross-entropy of logits z (N, C) against class indices y, and its gradient; overwrites z."""
     n = len(y)
-    loss = -np.log(p[np.arange(n), y]).mean()
-    p[np.arange(n), y] -= 1
-    return loss, p / n
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    rows = np.arange(n)
+    loss = -np.log(z[rows, y]).mean()
+    z[rows, y] -= 1
+    z /= n
+    return float(loss), z
 
 
-def _sgd(weights, grads, lr):
-    for k, g in grads.items():
-        weights[k] -= lr * g
+def sigmoid(x, out=None):
+    """1 / (1 + exp(-x)) in place passes; NOTE: exp beats tanh(x / 2) here, and its overflow gives the right limit 0."""
+    out = np.negative(x, out=out)
+    np.exp(out, out=out)
+    out += 1
+    return np.reciprocal(out, out=out)
 
 
-class _Reference:
-    """Holds its own copy of the shared initial weights and the learning rate."""
+class Reference:
+    """A copy of the initial weights, in state-dict order, and the SGD step over `grads`."""
 
     def __init__(self, weights, lr):
-        self.w, self.lr = {k: v.copy() for k, v in weights.items()}, lr
+        self.params = [np.array(w) for w in weights.values()]
+        self.lr = lr
 
-
-class MLP(_Reference):
     def step(self, x, y):
-        w = self.w
-        h1 = x @ w["W0"].T + w["b0"]
-        a1 = np.maximum(h1, 0)
-        h2 = a1 @ w["W1"].T + w["b1"]
-        a2 = np.maximum(h2, 0)
-        z = a2 @ w["W2"].T + w["b2"]
-        loss, dz = _softmax_xent(z, y)
-        da2 = dz @ w["W2"]
-        dh2 = da2 * (h2 > 0)
-        da1 = dh2 @ w["W1"]
-        dh1 = da1 * (h1 > 0)
-        _sgd(w, {"W2": dz.T @ a2, "b2": dz.sum(0), "W1": dh2.T @ a1, "b1": dh2.sum(0),
-                 "W0": dh1.T @ x, "b0": dh1.sum(0)}, self.lr)
+        loss, grads = self.grads(x, y)
+        for p, g in zip(self.params, grads):
+            g *= self.lr
+            p -= g
         return loss
 
 
-def _conv_forward(x, w, b):
-    """3x3, stride 1, padding 1, via im2col; returns output and the columns for backward."""
-    n, c, h, wd = x.shape
-    xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
-    cols = sliding_window_view(xp, (3, 3), axis=(2, 3)).transpose(0, 2, 3, 1, 4, 5).reshape(n * h * wd, c * 9)
-    out = cols @ w.reshape(w.shape[0], -1).T + b
-    return out.reshape(n, h, wd, -1).transpose(0, 3, 1, 2), cols
+class MLP(Reference):
+    """Linear-ReLU-Linear-ReLU-Linear, cross-entropy."""
+
+    def grads(self, x, y):
+        w0, b0, w1, b1, w2, b2 = self.params
+        a1 = np.maximum(x @ w0.T + b0, 0)
+        a2 = np.maximum(a1 @ w1.T + b1, 0)
+        loss, dz = softmax_xent(a2 @ w2.T + b2, y)
+        da2 = dz @ w2
+        da2 *= a2 > 0
+        da1 = da2 @ w1
+        da1 *= a1 > 0
+        return loss, [da1.T @ x, da1.sum(0), da2.T @ a1, da2.sum(0), dz.T @ a2, dz.sum(0)]
 
 
-def _conv_backward(dout, cols, w, x_shape):
-    n, c, h, wd = x_shape
-    o = w.shape[0]
-    d = dout.transpose(0, 2, 3, 1).reshape(-1, o)
-    dw = (d.T @ cols).reshape(w.shape)
-    db = d.sum(0)
-    dcols = (d @ w.reshape(o, -1)).reshape(n, h, wd, c, 3, 3)
-    dxp = np.zeros((n, c, h + 2, wd + 2), dtype=dout.dtype)
+def im2col(x):
+    """3x3 windows of x (N, C, H, W) zero-padded by 1, as columns (C*9, N*H*W).
+
+    Row order (c, ki, kj) matches a Conv2d weight reshaped to (out, C*9); each copied run is
+    a contiguous image row, which is what makes this copy cheap.
+    """
+    n, c, h, w = x.shape
+    xp = np.zeros((c, n, h + 2, w + 2), x.dtype)
+    xp[:, :, 1:-1, 1:-1] = x.transpose(1, 0, 2, 3)
+    win = sliding_window_view(xp, (3, 3), axis=(2, 3))
+    return win.transpose(0, 4, 5, 1, 2, 3).reshape(c * 9, n * h * w)
+
+
+def col2im(cols, shape):
+    """Adjoint of im2col: add each window column back onto its pixels, then drop the padding."""
+    n, c, h, w = shape
+    cols = cols.reshape(c, 3, 3, n, h, w)
+    dxp = np.zeros((c, n, h + 2, w + 2), cols.dtype)
     for i in range(3):
         for j in range(3):
-            dxp[:, :, i:i + h, j:j + wd] += dcols[:, :, :, :, i, j].transpose(0, 3, 1, 2)
-    return dxp[:, :, 1:-1, 1:-1], dw, db
+            dxp[:, :, i:i + h, j:j + w] += cols[:, i, j]
+    return dxp[:, :, 1:-1, 1:-1].transpose(1, 0, 2, 3)
 
 
-def _pool_forward(x):
-    """2x2 max pooling through a reshape; the mask keeps the first maximum of each window."""
-    n, c, h, w = x.shape
-    win = x.reshape(n, c, h // 2, 2, w // 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h // 2, w // 2, 4)
-    arg = win.argmax(-1)
-    return np.take_along_axis(win, arg[..., None], -1)[..., 0], arg
+def conv3x3(x, weight, bias):
+    """Conv2d(kernel 3, padding 1): output as an (N, O, H, W) view of (O, N, H, W) memory, and the columns."""
+    n, _, h, w = x.shape
+    cols = im2col(x)
+    out = weight.reshape(len(weight), -1) @ cols
+    out += bias[:, None]
+    return out.reshape(-1, n, h, w).transpose(1, 0, 2, 3), cols
 
 
-def _pool_backward(dout, arg, shape):
-    n, c, h, w = shape
-    dwin = np.zeros(dout.shape + (4,), dtype=dout.dtype)
-    np.put_along_axis(dwin, arg[..., None], dout[..., None], -1)
-    return dwin.reshape(n, c, h // 2, w // 2, 2, 2).transpose(0, 1, 2, 4, 3, 5).reshape(shape)
+def conv3x3_grads(dout, cols, weight, x_shape=None):
+    """Gradients of conv3x3 for weight, bias and (if x_shape is given) the input."""
+    d = dout.transpose(1, 0, 2, 3).reshape(len(weight), -1)
+    dw = (d @ cols.T).reshape(weight.shape)
+    dx = None if x_shape is None else col2im(weight.reshape(len(weight), -1).T @ d, x_shape)
+    return dx, dw, d.sum(1)
 
 
-class CNN(_Reference):
-    def step(self, x, y):
-        w = self.w
-        c1, cols1 = _conv_forward(x, w["C1"], w["c1"])
-        r1 = np.maximum(c1, 0)
-        p1, arg1 = _pool_forward(r1)
-        c2, cols2 = _conv_forward(p1, w["C2"], w["c2"])
-        r2 = np.maximum(c2, 0)
-        p2, arg2 = _pool_forward(r2)
+def relu_maxpool2(c):
+    """relu then 2x2 max pooling, computed as pooling then relu (they commute), through a window reshape.
+
+    Returns the windows' view of c for backward. NOTE: pairwise maxima, because numpy's
+    max over axes (3, 5) of this view is about 30x slower.
+    """
+    n, ch, h, w = c.shape
+    win = c.reshape(n, ch, h // 2, 2, w // 2, 2)
+    rows = np.maximum(win[:, :, :, 0], win[:, :, :, 1])
+    pooled = np.maximum(rows[..., 0], rows[..., 1])
+    return np.maximum(pooled, 0, out=pooled), win
+
+
+def relu_maxpool2_grad(dout, pooled, win):
+    """Routes dout to each window's maximum, and nowhere where relu cut it off; ties have measure zero."""
+    n, ch, h2, _, w2, _ = win.shape
+    dout = np.multiply(dout, pooled > 0, out=np.empty_like(pooled))  # in pooled's memory order, as win is
+    dwin = np.empty((ch, n, h2, 2, w2, 2), win.dtype).transpose(1, 0, 2, 3, 4, 5)
+    for i in (0, 1):
+        for j in (0, 1):
+            np.multiply(win[:, :, :, i, :, j] == pooled, dout, out=dwin[:, :, :, i, :, j])
+    return dwin.reshape(n, ch, 2 * h2, 2 * w2)
+
+
+class CNN(Reference):
+    """Conv(3x3, p1)-ReLU-MaxPool2 twice, Flatten, Linear, cross-entropy."""
+
+    def grads(self, x, y):
+        k1, c1, k2, c2, w, b = self.params
+        h1, cols1 = conv3x3(x, k1, c1)
+        p1, win1 = relu_maxpool2(h1)
+        h2, cols2 = conv3x3(p1, k2, c2)
+        p2, win2 = relu_maxpool2(h2)
         flat = p2.reshape(len(x), -1)
-        z = flat @ w["W"].T + w["b"]
-        loss, dz = _softmax_xent(z, y)
-        dflat = dz @ w["W"]
-        dr2 = _pool_backward(dflat.reshape(p2.shape), arg2, r2.shape) * (c2 > 0)
-        dp1, dC2, dc2 = _conv_backward(dr2, cols2, w["C2"], p1.shape)
-        dr1 = _pool_backward(dp1, arg1, r1.shape) * (c1 > 0)
-        _, dC1, dc1 = _conv_backward(dr1, cols1, w["C1"], x.shape)
-        _sgd(w, {"W": dz.T @ flat, "b": dz.sum(0), "C2": dC2, "c2": dc2, "C1": dC1, "c1": dc1}, self.lr)
-        return loss
+        loss, dz = softmax_xent(flat @ w.T + b, y)
+        dh2 = relu_maxpool2_grad((dz @ w).reshape(p2.shape), p2, win2)
+        dp1, dk2, dc2 = conv3x3_grads(dh2, cols2, k2, p1.shape)
+        _, dk1, dc1 = conv3x3_grads(relu_maxpool2_grad(dp1, p1, win1), cols1, k1)
+        return loss, [dk1, dc1, dk2, dc2, dz.T @ flat, dz.sum(0)]
 
 
-def _sigmoid(x):
-    return 1 / (1 + np.exp(-x))
+class LSTM(Reference):
+    """LSTM over the sequence (PyTorch's gate order i, f, g, o), last hidden state -> Linear, cross-entropy."""
 
-
-class LSTM(_Reference):
-    def step(self, x, y):
-        w = self.w
+    def grads(self, x, y):
+        w_ih, w_hh, b_ih, b_hh, w, b = self.params
         steps, n, _ = x.shape
-        hs = w["Whh"].shape[1]
-        proj = x @ w["Wih"].T + (w["bih"] + w["bhh"])
-        h, c = np.zeros((n, hs), np.float32), np.zeros((n, hs), np.float32)
-        cache = []
+        hid = w_hh.shape[1]
+        gates = (x.reshape(steps * n, -1) @ w_ih.T + (b_ih + b_hh)).reshape(steps, n, 4 * hid)
+        hs, cs = np.zeros((2, steps + 1, n, hid), x.dtype)
+        tanh_c = np.empty((steps, n, hid), x.dtype)
         for t in range(steps):
-            g = proj[t] + h @ w["Whh"].T
-            i, f, gg, o = _sigmoid(g[:, :hs]), _sigmoid(g[:, hs:2 * hs]), np.tanh(g[:, 2 * hs:3 * hs]), _sigmoid(g[:, 3 * hs:])
-            c_new = f * c + i * gg
-            tc = np.tanh(c_new)
-            cache.append((h, c, i, f, gg, o, tc))
-            h, c = o * tc, c_new
-        z = h @ w["W"].T + w["b"]
-        loss, dz = _softmax_xent(z, y)
-        dh = dz @ w["W"]
-        dc = np.zeros_like(c)
-        dWhh = np.zeros_like(w["Whh"])
-        dproj = np.empty_like(proj)
+            g = gates[t]
+            g += hs[t] @ w_hh.T
+            sigmoid(g[:, :2 * hid], out=g[:, :2 * hid])
+            np.tanh(g[:, 2 * hid:3 * hid], out=g[:, 2 * hid:3 * hid])
+            sigmoid(g[:, 3 * hid:], out=g[:, 3 * hid:])
+            i, f, gg, o = g[:, :hid], g[:, hid:2 * hid], g[:, 2 * hid:3 * hid], g[:, 3 * hid:]
+            np.multiply(f, cs[t], out=cs[t + 1])
+            cs[t + 1] += i * gg
+            np.tanh(cs[t + 1], out=tanh_c[t])
+            np.multiply(o, tanh_c[t], out=hs[t + 1])
+        loss, dz = softmax_xent(hs[steps] @ w.T + b, y)
+        dh, dc = dz @ w, np.zeros((n, hid), x.dtype)
+        dgates = np.empty_like(gates)
         for t in reversed(range(steps)):
-            h_prev, c_prev, i, f, gg, o, tc = cache[t]
-            do = dh * tc
-            dc = dc + dh * o * (1 - tc * tc)
-            dg = np.concatenate([dc * gg * i * (1 - i), dc * c_prev * f * (1 - f), dc * i * (1 - gg * gg), do * o * (1 - o)], 1)
-            dproj[t] = dg
-            dWhh += dg.T @ h_prev
-            dh = dg @ w["Whh"]
-            dc = dc * f
-        flat = dproj.reshape(-1, dproj.shape[-1])
+            i, f, gg, o = (gates[t, :, k * hid:(k + 1) * hid] for k in range(4))
+            tc = tanh_c[t]
+            d = dgates[t]
+            np.multiply(dh, tc, out=d[:, 3 * hid:])
+            d[:, 3 * hid:] *= o * (1 - o)
+            dc += dh * o * (1 - tc * tc)
+            np.multiply(dc, gg, out=d[:, :hid])
+            d[:, :hid] *= i * (1 - i)
+            np.multiply(dc, cs[t], out=d[:, hid:2 * hid])
+            d[:, hid:2 * hid] *= f * (1 - f)
+            np.multiply(dc, i, out=d[:, 2 * hid:3 * hid])
+            d[:, 2 * hid:3 * hid] *= 1 - gg * gg
+            if t:
+                dh = d @ w_hh
+                dc *= f
+        flat = dgates.reshape(steps * n, -1)
         db = flat.sum(0)
-        _sgd(w, {"W": dz.T @ h, "b": dz.sum(0), "Whh": dWhh, "Wih": flat.T @ x.reshape(-1, x.shape[-1]),
-                 "bih": db, "bhh": db}, self.lr)
-        return loss
+        return loss, [flat.T @ x.reshape(steps * n, -1), flat.T @ hs[:steps].reshape(steps * n, -1), db, db.copy(),
+                      dz.T @ hs[steps], dz.sum(0)]
 
 
-class GRU(_Reference):
-    def step(self, x, y):
-        w = self.w
+class GRU(Reference):
+    """GRU over the sequence with PyTorch's equations (gates r, z, n), last hidden state -> Linear, cross-entropy.
+
+    r = sigma(W_ir x + b_ir + W_hr h + b_hr), z likewise, n = tanh(W_in x + b_in + r * (W_hn h + b_hn)),
+    h' = (1 - z) * n + z * h.
+    """
+
+    def grads(self, x, y):
+        w_ih, w_hh, b_ih, b_hh, w, b = self.params
         steps, n, _ = x.shape
-        hs = w["Whh"].shape[1]
-        proj = x @ w["Wih"].T + w["bih"]
-        h = np.zeros((n, hs), np.float32)
-        cache = []
+        hid = w_hh.shape[1]
+        xg = (x.reshape(steps * n, -1) @ w_ih.T + b_ih).reshape(steps, n, 3 * hid)
+        hs = np.zeros((steps + 1, n, hid), x.dtype)
+        hn = np.empty((steps, n, hid), x.dtype)
         for t in range(steps):
-            rec = h @ w["Whh"].T + w["bhh"]
-            r = _sigmoid(proj[t, :, :hs] + rec[:, :hs])
-            z = _sigmoid(proj[t, :, hs:2 * hs] + rec[:, hs:2 * hs])
-            nn_ = np.tanh(proj[t, :, 2 * hs:] + r * rec[:, 2 * hs:])
-            cache.append((h, r, z, nn_, rec[:, 2 * hs:]))
-            h = (1 - z) * nn_ + z * h
-        out = h @ w["W"].T + w["b"]
-        loss, dout = _softmax_xent(out, y)
-        dh = dout @ w["W"]
-        dWhh, dbhh = np.zeros_like(w["Whh"]), np.zeros_like(w["bhh"])
-        dproj = np.empty_like(proj)
+            hg = hs[t] @ w_hh.T
+            hg += b_hh
+            rz = xg[t, :, :2 * hid]
+            rz += hg[:, :2 * hid]
+            sigmoid(rz, out=rz)
+            hn[t] = hg[:, 2 * hid:]
+            cand = xg[t, :, 2 * hid:]
+            cand += rz[:, :hid] * hn[t]
+            np.tanh(cand, out=cand)
+            np.subtract(hs[t], cand, out=hs[t + 1])
+            hs[t + 1] *= rz[:, hid:]
+            hs[t + 1] += cand
+        loss, dz = softmax_xent(hs[steps] @ w.T + b, y)
+        dh = dz @ w
+        dhg, dcand = np.empty_like(xg), np.empty_like(hn)
         for t in reversed(range(steps)):
-            h_prev, r, z, nn_, hn = cache[t]
-            dn = dh * (1 - z) * (1 - nn_ * nn_)
-            dz = dh * (h_prev - nn_) * z * (1 - z)
-            dr = dn * hn * r * (1 - r)
-            dproj[t] = np.concatenate([dr, dz, dn], 1)
-            drec = np.concatenate([dr, dz, dn * r], 1)
-            dWhh += drec.T @ h_prev
-            dbhh += drec.sum(0)
-            dh = dh * z + drec @ w["Whh"]
-        flat = dproj.reshape(-1, dproj.shape[-1])
-        _sgd(w, {"W": dout.T @ h, "b": dout.sum(0), "Whh": dWhh, "bhh": dbhh,
-                 "Wih": flat.T @ x.reshape(-1, x.shape[-1]), "bih": flat.sum(0)}, self.lr)
-        return loss
+            r, z, cand = xg[t, :, :hid], xg[t, :, hid:2 * hid], xg[t, :, 2 * hid:]
+            dr, dzg, dhn = dhg[t, :, :hid], dhg[t, :, hid:2 * hid], dhg[t, :, 2 * hid:]
+            dc = dcand[t]
+            np.multiply(dh, 1 - z, out=dc)
+            dc *= 1 - cand * cand
+            np.multiply(dc, hn[t], out=dr)
+            dr *= r * (1 - r)
+            np.subtract(hs[t], cand, out=dzg)
+            dzg *= dh
+            dzg *= z * (1 - z)
+            np.multiply(dc, r, out=dhn)
+            if t:
+                dh *= z
+                dh += dhg[t] @ w_hh
+        dhf, dcf, xf = dhg.reshape(steps * n, -1), dcand.reshape(steps * n, -1), x.reshape(steps * n, -1)
+        # NOTE: the input side's r and z gradients equal the hidden side's; only n differs (no r factor)
+        dw_ih = np.concatenate([dhf[:, :2 * hid].T @ xf, dcf.T @ xf])
+        db_ih = np.concatenate([dhf[:, :2 * hid].sum(0), dcf.sum(0)])
+        return loss, [dw_ih, dhf.T @ hs[:steps].reshape(steps * n, -1), db_ih, dhf.sum(0), dz.T @ hs[steps], dz.sum(0)]
+
+for _name, _cls in {"mlp": MLP, "cnn": CNN, "lstm": LSTM, "gru": GRU}.items():
+    registry.register(_name, "numpy", lambda weights, lr, cls=_cls: cls(weights, lr).step)

@@ -1,79 +1,55 @@
-"""The same training steps in PyTorch (CPU, one thread): the anchor column, when torch is importable."""
-import numpy as np
+"""The same training steps in PyTorch (CPU, one thread): the anchor column, when torch is importable.
+
+Models are built from a workload's state dict (sizes read off the weight shapes, dtype kept),
+so the tests can also use them in float64 on small sizes as the autograd oracle.
+"""
+from . import models, registry
 
 try:
     import torch
-    torch.set_num_threads(1)
 except ImportError:
     torch = None
+else:
+    torch.set_num_threads(1)
 
 
-def _params(module, weights, names):
-    with torch.no_grad():
-        for p, key in zip(module.parameters(), names):
-            p.copy_(torch.from_numpy(weights[key]))
+def model(name, weights):
+    """The torch module of workload `name` holding a copy of `weights`, in their dtype."""
+    module = models.build(torch.nn, name, weights)
+    module.to(torch.from_numpy(next(iter(weights.values()))).dtype)
+    module.load_state_dict({k: torch.from_numpy(v) for k, v in weights.items()})
+    return module
 
 
-class _Step:
-    def __init__(self, model, lr):
-        self.model = model
-        self.opt = torch.optim.SGD(model.parameters(), lr=lr)
+def trainer(name):
+    """Factory of SGD training steps of workload `name`, in the registry's shape."""
+    def make(weights, lr):
+        net = model(name, weights)
+        opt = torch.optim.SGD(net.parameters(), lr=lr)
 
-    def step(self, x, y):
-        loss = torch.nn.functional.cross_entropy(self.model(torch.from_numpy(x)), torch.from_numpy(y))
-        self.opt.zero_grad()
-        loss.backward()
-        self.opt.step()
-        return loss.item()
-
-
-def mlp(weights, lr):
-    nn = torch.nn
-    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
-    _params(model, weights, ["W0", "b0", "W1", "b1", "W2", "b2"])
-    return _Step(model, lr)
+        def step(x, y):
+            loss = torch.nn.functional.cross_entropy(net(torch.from_numpy(x)), torch.from_numpy(y))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss.item()
+        step.model = net
+        return step
+    return make
 
 
-def cnn(weights, lr):
-    nn = torch.nn
-    model = nn.Sequential(nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(8, 16, 3, padding=1),
-                          nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(784, 10))
-    _params(model, weights, ["C1", "c1", "C2", "c2", "W", "b"])
-    return _Step(model, lr)
+def jvps(weights, lr):
+    """One torch.func.jvp per tangent (rows of y); lr is unused, nothing is trained."""
+    w = torch.from_numpy(weights["weight"])
+
+    def step(x, y):
+        primal = torch.from_numpy(x)
+        return [torch.func.jvp(lambda v: torch.tanh(w @ v).sum(), (primal,), (t,))[1] for t in torch.from_numpy(y)]
+    return step
 
 
-def _recurrent(kind, weights, lr):
-    class Net(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.rnn = getattr(torch.nn, kind)(28, 128)
-            self.head = torch.nn.Linear(128, 10)
-
-        def forward(self, x):
-            out, _ = self.rnn(x)
-            return self.head(out[-1])
-    model = Net()
-    _params(model, weights, ["Wih", "Whh", "bih", "bhh", "W", "b"])
-    return _Step(model, lr)
-
-
-def lstm(weights, lr):
-    return _recurrent("LSTM", weights, lr)
-
-
-def gru(weights, lr):
-    return _recurrent("GRU", weights, lr)
-
-
-def forward_mode_jvps(n=1000):
-    """n JVPs of f(x) = sum(tanh(W x)) with torch.func.jvp, one per basis direction."""
-    from torch.func import jvp
-    rng = np.random.default_rng(0)
-    w = torch.from_numpy((rng.standard_normal((16, n)) / np.sqrt(n)).astype(np.float32))
-    x = torch.from_numpy(rng.standard_normal(n).astype(np.float32))
-    eye = torch.eye(n)
-
-    def run():
-        f = lambda v: torch.tanh(w @ v).sum()
-        return [jvp(f, (x,), (eye[i],))[1] for i in range(n)]
-    return run
+for _name in ("mlp", "cnn", "lstm", "gru", "jvp"):
+    if torch is None:
+        registry.unavailable(_name, "torch", "torch not installed")
+    else:
+        registry.register(_name, "torch", jvps if _name == "jvp" else trainer(_name), traced=False)

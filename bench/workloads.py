@@ -1,66 +1,83 @@
-"""The benchmark workloads: sizes, data and initial weights shared by every implementation.
+"""The workloads: seeded data and initial weights shared by every implementation.
 
-Weights use PyTorch's layouts (Linear (out, in); Conv2d (out, in, kh, kw); LSTM gates
-i,f,g,o and GRU gates r,z,n stacked in weight_ih / weight_hh), so every implementation
-starts from the same numbers.
+Weights are PyTorch state dicts as numpy arrays (Linear (out, in); Conv2d (out, in, kh, kw);
+LSTM gates i,f,g,o and GRU gates r,z,n stacked in weight_ih / weight_hh), so that every
+implementation loads the same numbers one-to-one. Sizes are arguments so tests can shrink them.
 """
 import numpy as np
 
-LR = 0.01
 
-
-def _uniform(rng, shape, fan_in):
+def _uniform(rng, shape, fan_in, dtype):
+    """PyTorch's default Linear/Conv/RNN initialisation range, U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
     bound = 1 / np.sqrt(fan_in)
-    return rng.uniform(-bound, bound, shape).astype(np.float32)
+    return rng.uniform(-bound, bound, shape).astype(dtype)
 
 
-def mlp(seed=0, batch=128, sizes=(784, 256, 128, 10)):
+def _linear(rng, weights, prefix, n_in, n_out, dtype):
+    weights[prefix + "weight"] = _uniform(rng, (n_out, n_in), n_in, dtype)
+    weights[prefix + "bias"] = _uniform(rng, (n_out,), n_in, dtype)
+
+
+def mlp(seed=0, batch=128, sizes=(784, 256, 128, 10), dtype=np.float32):
+    """Sequential(Linear, ReLU, Linear, ReLU, Linear): keys 0.*, 2.*, 4.*; x (batch, in), y (batch,)."""
     rng = np.random.default_rng(seed)
     weights = {}
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        weights[f"W{i}"] = _uniform(rng, (n_out, n_in), n_in)
-        weights[f"b{i}"] = _uniform(rng, (n_out,), n_in)
-    x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
-    y = rng.integers(0, sizes[-1], batch)
-    return weights, x, y
+        _linear(rng, weights, f"{2 * i}.", n_in, n_out, dtype)
+    x = rng.standard_normal((batch, sizes[0])).astype(dtype)
+    return weights, x, rng.integers(0, sizes[-1], batch)
 
 
-def cnn(seed=0, batch=64):
+def cnn(seed=0, batch=64, side=28, channels=(1, 8, 16), classes=10, dtype=np.float32):
+    """Conv-ReLU-Pool-Conv-ReLU-Pool-Flatten-Linear as a Sequential: keys 0.*, 3.*, 7.*; x NCHW."""
     rng = np.random.default_rng(seed)
-    weights = {"C1": _uniform(rng, (8, 1, 3, 3), 9), "c1": _uniform(rng, (8,), 9),
-               "C2": _uniform(rng, (16, 8, 3, 3), 72), "c2": _uniform(rng, (16,), 72),
-               "W": _uniform(rng, (10, 784), 784), "b": _uniform(rng, (10,), 784)}
-    x = rng.standard_normal((batch, 1, 28, 28)).astype(np.float32)
-    y = rng.integers(0, 10, batch)
-    return weights, x, y
+    c0, c1, c2 = channels
+    weights = {"0.weight": _uniform(rng, (c1, c0, 3, 3), 9 * c0, dtype), "0.bias": _uniform(rng, (c1,), 9 * c0, dtype),
+               "3.weight": _uniform(rng, (c2, c1, 3, 3), 9 * c1, dtype), "3.bias": _uniform(rng, (c2,), 9 * c1, dtype)}
+    _linear(rng, weights, "7.", c2 * (side // 4) ** 2, classes, dtype)
+    x = rng.standard_normal((batch, c0, side, side)).astype(dtype)
+    return weights, x, rng.integers(0, classes, batch)
 
 
-def recurrent(gates, seed=0, batch=64, steps=28, n_in=28, hidden=128):
-    """gates = 4 for LSTM, 3 for GRU."""
+def recurrent(gates, seed=0, batch=64, steps=28, n_in=28, hidden=128, classes=10, dtype=np.float32):
+    """A one-layer LSTM (gates=4) or GRU (gates=3) keyed rnn.*_l0, then head.* on the last hidden state.
+
+    x is (steps, batch, n_in), sequence first as PyTorch's default.
+    """
     rng = np.random.default_rng(seed)
-    weights = {"Wih": _uniform(rng, (gates * hidden, n_in), hidden), "Whh": _uniform(rng, (gates * hidden, hidden), hidden),
-               "bih": _uniform(rng, (gates * hidden,), hidden), "bhh": _uniform(rng, (gates * hidden,), hidden),
-               "W": _uniform(rng, (10, hidden), hidden), "b": _uniform(rng, (10,), hidden)}
-    x = rng.standard_normal((steps, batch, n_in)).astype(np.float32)
-    y = rng.integers(0, 10, batch)
-    return weights, x, y
+    weights = {"rnn.weight_ih_l0": _uniform(rng, (gates * hidden, n_in), hidden, dtype),
+               "rnn.weight_hh_l0": _uniform(rng, (gates * hidden, hidden), hidden, dtype),
+               "rnn.bias_ih_l0": _uniform(rng, (gates * hidden,), hidden, dtype),
+               "rnn.bias_hh_l0": _uniform(rng, (gates * hidden,), hidden, dtype)}
+    _linear(rng, weights, "head.", hidden, classes, dtype)
+    x = rng.standard_normal((steps, batch, n_in)).astype(dtype)
+    return weights, x, rng.integers(0, classes, batch)
 
 
-def lstm(seed=0):
-    return recurrent(4, seed)
+def lstm(seed=0, **sizes):
+    return recurrent(4, seed, **sizes)
 
 
-def gru(seed=0):
-    return recurrent(3, seed)
+def gru(seed=0, **sizes):
+    return recurrent(3, seed, **sizes)
 
 
-def scalar_mlp(seed=0, points=100):
-    """2-16-16-1 tanh-free ReLU MLP on 100 two-moons-like points (labels ±1), for Value engines."""
+def value_mlp(seed=0, points=100, sizes=(2, 16, 16, 1)):
+    """Two-moons-like points (labels ±1) and float64 weights of a ReLU MLP 2-16-16-1 for scalar engines."""
     rng = np.random.default_rng(seed)
     t = rng.uniform(0, np.pi, points)
     upper = rng.random(points) < 0.5
     x = np.where(upper[:, None], np.c_[np.cos(t), np.sin(t)], np.c_[1 - np.cos(t), 0.5 - np.sin(t)])
-    x = (x + rng.normal(0, 0.1, x.shape)).tolist()
-    y = np.where(upper, 1.0, -1.0).tolist()
-    weights = [rng.uniform(-1, 1, (n_out, n_in)).tolist() for n_in, n_out in ((2, 16), (16, 16), (16, 1))]
-    return weights, x, y
+    x = x + rng.normal(0, 0.1, x.shape)
+    weights = {}
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        _linear(rng, weights, f"{2 * i}.", n_in, n_out, np.float64)
+    return weights, x, np.where(upper, 1.0, -1.0)
+
+
+
+def jvp(seed=0, n=1000, rows=16):
+    """f(v) = sum(tanh(W v)) from R^n to R with W (rows, n): n JVPs along the basis give its gradient."""
+    rng = np.random.default_rng(seed)
+    weights = {"weight": (rng.standard_normal((rows, n)) / np.sqrt(n)).astype(np.float32)}
+    return weights, rng.standard_normal(n).astype(np.float32), np.eye(n, dtype=np.float32)

@@ -1,0 +1,34 @@
+"""Where our engine is registered, it computes the same steps as the baselines it is timed against."""
+import numpy as np
+import pytest
+
+from bench import harness, registry  # noqa: F401 (harness imports every side, so all are registered)
+
+
+def _sides(name, baseline):
+    workload = registry.WORKLOADS[name]
+    for side in ("ours", baseline):
+        if side not in workload.impls:
+            pytest.skip(f"{name}: {side} not available ({workload.missing.get(side, 'not registered')})")
+    weights, x, y = workload.data()
+    return [workload.impls[side].make(weights, workload.lr) for side in ("ours", baseline)], x, y
+
+
+@pytest.mark.parametrize("name", ["mlp", "cnn", "lstm", "gru"])
+def test_ours_trains_like_the_numpy_reference(name):
+    (ours, reference), x, y = _sides(name, "numpy")
+    for _ in range(3):
+        assert ours(x, y) == pytest.approx(reference(x, y), rel=1e-4)
+
+
+def test_ours_value_engine_trains_like_micrograd():
+    (ours, reference), x, y = _sides("value_mlp", "micrograd")
+    for _ in range(2):
+        assert ours(x, y) == pytest.approx(reference(x, y), rel=1e-9)
+
+
+def test_ours_forward_mode_agrees_with_torch():
+    (ours, reference), x, y = _sides("jvp", "torch")
+    np.testing.assert_allclose([float(t) for t in ours(x, y[:50])], [float(t) for t in reference(x, y[:50])],
+                               rtol=1e-4, atol=1e-6)
+
