@@ -42,14 +42,14 @@ def _calls(workload):
     return calls
 
 
-def _verdict(workload, row, mem_base):
+def _verdict(workload, row):
     """'time <= t: yes; mem <= 1.3: NO' for ours: the issue's bounds on time and peak memory."""
     parts = []
     time_ratio = row.get(f"/ {workload.baselines[0]}")
     if workload.target is not None and time_ratio is not None:
         parts.append(f"time <= {workload.target:g}: {'yes' if time_ratio <= workload.target else 'NO'}")
     mem_ratio = row.get("mem / numpy")
-    if mem_base == "numpy" and mem_ratio is not None:
+    if mem_ratio is not None:
         parts.append(f"mem <= {MEM_TARGET:g}: {'yes' if mem_ratio <= MEM_TARGET else 'NO'}")
     return "; ".join(parts) or None
 
@@ -66,11 +66,12 @@ def workload_rows(workload, rounds, warmup):
     for name in calls:
         row = {"workload": workload.title, "implementation": name, "ms": timing.median_ms(times[name])}
         for base in workload.baselines:
-            row[f"/ {base}"] = timing.ratio(times, name, base) if base in times else None
+            if base in times:
+                row[f"/ {base}"] = timing.ratio(times, name, base)
         row["peak MiB"] = peaks[name] / 2 ** 20 if name in peaks else None
         if mem_base:
             row[f"mem / {mem_base}"] = peaks[name] / peaks[mem_base] if name in peaks else None
-        row["target"] = _verdict(workload, row, mem_base) if name == "ours" else None
+        row["target"] = _verdict(workload, row) if name == "ours" else None
         rows.append(row)
     return rows
 

@@ -32,6 +32,6 @@ def trainer(weights, lr):
 
 
 if MLP is None:
-    registry.unavailable("value_mlp", "micrograd", "micrograd not installed (pip install micrograd==0.1.0)")
+    registry.unavailable("value_mlp", "micrograd", "micrograd not installed; pip install micrograd==0.1.0")
 else:
     registry.register("value_mlp", "micrograd", trainer)

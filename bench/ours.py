@@ -1,8 +1,9 @@
 """Our engine's side of the benchmark: the registration point for `ours` in every workload.
 
-Each workload in SIDES names the engine parts it needs; it is registered only when all of them
-exist, otherwise the report says which are missing. An engine that does not import at all
-makes every workload "not available" instead of stopping the benchmark.
+Each entry of SIDES (at the end) pairs a workload with a factory `make(weights, lr) -> step(x, y)`
+and the engine parts it needs; it is registered only when all of them exist, otherwise the
+report says which are missing. An engine that does not import at all makes every workload
+"not available" instead of stopping the benchmark. To time a new workload, add its factory here.
 """
 import statistics
 
@@ -72,40 +73,6 @@ def jvps(weights, lr):
     return step
 
 
-_TRAINING = ("nn.Sequential", "nn.Linear", "nn.ReLU", "F.cross_entropy", "optim.SGD", "ag.tensor")
-SIDES = {
-    "mlp": (trainer("mlp"), _TRAINING),
-    "cnn": (trainer("cnn"), _TRAINING + ("nn.Conv2d", "nn.MaxPool2d", "nn.Flatten")),
-    "lstm": (trainer("lstm"), _TRAINING + ("nn.Module", "nn.LSTM")),
-    "gru": (trainer("gru"), _TRAINING + ("nn.Module", "nn.GRU")),
-    "value_mlp": (value_mlp, ("ag.Value", "ag.Value.sum")),
-    "jvp": (jvps, ("ag.tensor", "ag.jvp")),
-}
-
-
-def _lacking(parts):
-    """The dotted names in `parts` that this engine does not define."""
-    found = {"ag": ag, "nn": nn, "F": F, "optim": optim}
-    lacking = []
-    for part in parts:
-        head, *rest = part.split(".")
-        obj = found[head]
-        for attr in rest:
-            obj = getattr(obj, attr, None)
-        if obj is None:
-            lacking.append(part)
-    return lacking
-
-
-for _name, (_make, _parts) in SIDES.items():
-    if ag is None:
-        registry.unavailable(_name, "ours", _IMPORT_ERROR)
-    elif _lacking(_parts):
-        registry.unavailable(_name, "ours", "engine lacks " + ", ".join(_lacking(_parts)))
-    else:
-        registry.register(_name, "ours", _make)
-
-
 def gradient_cost(rounds):
     """time(loss + gradient) / time(loss alone) on the MLP workload, ours and torch's."""
     from . import torch_ref
@@ -157,6 +124,40 @@ def op_overhead(rounds, repeat=20_000):
     return {"measure": "per recorded op overhead, 10x10 multiply (us)", "ours": overhead, "torch": None,
             "target": "<= 3", "met": overhead <= 3}
 
+
+_TRAINING = ("nn.Sequential", "nn.Linear", "nn.ReLU", "F.cross_entropy", "optim.SGD", "ag.tensor")
+# The registration point: workload -> (factory of training steps, engine parts it needs).
+SIDES = {
+    "mlp": (trainer("mlp"), _TRAINING),
+    "cnn": (trainer("cnn"), _TRAINING + ("nn.Conv2d", "nn.MaxPool2d", "nn.Flatten")),
+    "lstm": (trainer("lstm"), _TRAINING + ("nn.Module", "nn.LSTM")),
+    "gru": (trainer("gru"), _TRAINING + ("nn.Module", "nn.GRU")),
+    "value_mlp": (value_mlp, ("ag.Value", "ag.Value.sum")),
+    "jvp": (jvps, ("ag.tensor", "ag.jvp")),
+}
+
+
+def _lacking(parts):
+    """The dotted names in `parts` that this engine does not define."""
+    found = {"ag": ag, "nn": nn, "F": F, "optim": optim}
+    lacking = []
+    for part in parts:
+        head, *rest = part.split(".")
+        obj = found[head]
+        for attr in rest:
+            obj = getattr(obj, attr, None)
+        if obj is None:
+            lacking.append(part)
+    return lacking
+
+
+for _name, (_make, _parts) in SIDES.items():
+    if ag is None:
+        registry.unavailable(_name, "ours", _IMPORT_ERROR)
+    elif _lacking(_parts):
+        registry.unavailable(_name, "ours", "engine lacks " + ", ".join(_lacking(_parts)))
+    else:
+        registry.register(_name, "ours", _make)
 
 if ag is not None and not _lacking(_TRAINING + ("ag.no_grad",)):
     registry.extra("grad_cost", gradient_cost)
