@@ -30,6 +30,7 @@ def ratio(times, a, b):
 
 
 def median_ms(seconds):
+    """Median of a list of seconds, in milliseconds."""
     return 1e3 * statistics.median(seconds)
 
 

@@ -33,7 +33,6 @@ def trainer(name):
             loss.backward()
             opt.step()
             return loss.item()
-        step.model = net
         return step
     return make
 

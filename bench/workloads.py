@@ -55,10 +55,12 @@ def recurrent(gates, seed=0, batch=64, steps=28, n_in=28, hidden=128, classes=10
 
 
 def lstm(seed=0, **sizes):
+    """LSTM(28, 128) over 28 steps, batch 64, unless sizes say otherwise."""
     return recurrent(4, seed, **sizes)
 
 
 def gru(seed=0, **sizes):
+    """GRU(28, 128) over 28 steps, batch 64, unless sizes say otherwise."""
     return recurrent(3, seed, **sizes)
 
 
@@ -73,7 +75,6 @@ def value_mlp(seed=0, points=100, sizes=(2, 16, 16, 1)):
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         _linear(rng, weights, f"{2 * i}.", n_in, n_out, np.float64)
     return weights, x, np.where(upper, 1.0, -1.0)
-
 
 
 def jvp(seed=0, n=1000, rows=16):
