@@ -1,30 +1,39 @@
 """Adam (Kingma & Ba, 2015) with bias correction; weight_decay is L2 added to the gradient."""
-import math
-
 import numpy as np
 
-from .optimizer import Optimizer, decayed
+from .optimizer import Optimizer, _check_nonnegative
 
 
 class Adam(Optimizer):
-    """m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²;  p -= lr/(1-β1^t) · m / (sqrt(v)/sqrt(1-β2^t) + eps)."""
+    """m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²;  p -= lr/(1-β1^t) · m / (sqrt(v)/sqrt(1-β2^t) + eps).
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad))
+    Args:
+        params: Tensors or parameter groups (see `Optimizer`).
+        lr: learning rate. betas: (β1, β2), decay rates of the two moment averages,
+            each in [0, 1). eps: added to the denominator for stability.
+        weight_decay: λ, added as λ·p to the gradient (L2), or, with
+            decoupled_weight_decay, applied as p *= 1 - lr·λ (AdamW).
+        amsgrad: divide by the running maximum of v (Reddi et al., 2018).
+        maximize: ascend instead of descend.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, *,
+                 maximize=False, decoupled_weight_decay=False):
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                                      maximize=maximize, decoupled_weight_decay=decoupled_weight_decay))
 
     def _check(self, group):
-        super()._check(group)
+        _check_nonnegative(group, "lr", "eps")
         for i, beta in enumerate(group["betas"]):
             if not 0.0 <= beta < 1.0:
-                raise ValueError(f"{type(self).__name__}: invalid beta parameter at index {i}: {beta} (must be in [0, 1))")
+                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+        _check_nonnegative(group, "weight_decay")
 
-    def _decay(self, p, grad, group):
-        """Adam folds weight decay into the gradient (AdamW overrides this)."""
-        return decayed(grad, p, group["weight_decay"])
-
-    def _update(self, p, grad, group, state):
-        grad = self._decay(p, grad, group)
-        beta1, beta2 = group["betas"]
+    def _update(self, p, grad, group):
+        lr, (beta1, beta2), decay = group["lr"], group["betas"], group["weight_decay"]
+        decoupled = group["decoupled_weight_decay"]
+        grad = self._grad(p, grad, group, l2=not decoupled)
+        state = self.state[p]
         if not state:
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(p.data)
@@ -32,16 +41,22 @@ class Adam(Optimizer):
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = np.zeros_like(p.data)
         state["step"] += 1
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        m *= beta1
-        m += (1 - beta1) * grad
-        v *= beta2
-        v += (1 - beta2) * (grad * grad)
-        if group["amsgrad"]:
-            np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-            v = state["max_exp_avg_sq"]
         t = state["step"]
-        step_size = group["lr"] / (1 - beta1 ** t)
-        denom = np.sqrt(v) / math.sqrt(1 - beta2 ** t)
-        denom += group["eps"]
-        p.data -= step_size * (m / denom)
+        if decoupled and decay:
+            p.data *= 1 - lr * decay
+        m, v, work = state["exp_avg"], state["exp_avg_sq"], self._scratch_like(p, "work")
+        np.subtract(grad, m, out=work)  # m.lerp_(g, 1 - β1), as PyTorch rounds it
+        work *= 1 - beta1
+        m += work
+        v *= beta2
+        np.multiply(grad, grad, out=work)
+        work *= 1 - beta2
+        v += work
+        if group["amsgrad"]:
+            v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+        np.sqrt(v, out=work)
+        work /= (1 - beta2 ** t) ** 0.5
+        work += group["eps"]
+        np.divide(m, work, out=work)
+        work *= lr / (1 - beta1 ** t)
+        p.data -= work

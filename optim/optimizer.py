@@ -1,108 +1,202 @@
 """`Optimizer`: parameter groups, per-parameter state, and exact resumption through state_dict."""
 import copy
+import warnings
+from collections import defaultdict
+from itertools import chain
 
 import numpy as np
 
+from autograd_core import Tensor, enable_grad
+
 
 class Optimizer:
-    """Base class: subclasses implement `_update(p, grad, group, state)` for one parameter.
+    """Base class: subclasses validate options in `_check` and update one parameter in `_update`.
+
+    Updates act in place on `p.data` (numpy) and never record a graph. State lives in
+    `self.state[p]` (a dict per parameter, PyTorch's names), in the parameter's dtype.
 
     Args:
-        params: an iterable of Tensors, or of dicts {"params": [...], option: value}
-            for per-group options.
-        defaults: the default value of every option.
+        params: an iterable of Tensors, of (name, Tensor) pairs, or of dicts
+            {"params": [...], option: value, ...} giving per-group options.
+        defaults: the value of every option a group does not set.
     """
 
     def __init__(self, params, defaults):
         self.defaults = dict(defaults)
+        self._check(self.defaults)
+        if isinstance(params, Tensor):
+            raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
+                            "but got a Tensor")
+        self.state = defaultdict(dict)
         self.param_groups = []
-        self.state = {}
-        params = list(params)
-        if not params:
-            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
-        groups = params if isinstance(params[0], dict) else [{"params": params}]
+        self._scratch = {}
+        self._stepped = False
+        groups = list(params)
+        if not groups:
+            raise ValueError("optimizer got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
         for group in groups:
             self.add_param_group(group)
 
-    def add_param_group(self, group):
-        """Add a group of parameters with its own options (missing ones take the defaults)."""
-        group = dict(group)
+    def add_param_group(self, param_group):
+        """Add parameters with their own options (missing ones take the defaults), e.g. layers unfrozen mid-training."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+        group = dict(param_group)
         params = group["params"]
-        group["params"] = [params] if hasattr(params, "data") else list(params)
-        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if isinstance(params, set):
+            raise TypeError("optimizer parameters need to be organized in ordered collections, but the ordering "
+                            "of tensors in sets will change between runs. Please use a list instead.")
+        params = [params] if isinstance(params, Tensor) else list(params)
+        names = [p[0] for p in params if isinstance(p, tuple)]
+        group["params"] = [p[1] if isinstance(p, tuple) else p for p in params]
+        if names:
+            if len(names) != len(params):
+                raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+            group["param_names"] = names
         for p in group["params"]:
-            if id(p) in seen:
-                raise ValueError(f"{type(self).__name__}: a parameter appears more than once (in one group or in more than one group)")
-            seen.add(id(p))
-            if not p.requires_grad:
-                raise ValueError(f"{type(self).__name__}: can only optimize tensors that require grad")
+            if not isinstance(p, Tensor):
+                raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError("can't optimize a non-leaf Tensor")
         for key, value in self.defaults.items():
             group.setdefault(key, value)
         self._check(group)
+        ids = [id(p) for p in group["params"]]
+        if len(set(ids)) != len(ids):
+            warnings.warn("optimizer contains a parameter group with duplicate parameters; "
+                          "each copy is updated, as in PyTorch", stacklevel=3)
+        if any(("param_names" in g) != ("param_names" in group) for g in self.param_groups):
+            raise ValueError("all optimizer param groups should be with/without names")
+        if not {id(p) for g in self.param_groups for p in g["params"]}.isdisjoint(ids):
+            raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(group)
 
     def _check(self, group):
-        """Validate hyperparameters (subclasses extend)."""
-        if group["lr"] < 0:
-            raise ValueError(f"{type(self).__name__}: invalid learning rate {group['lr']} (must be >= 0)")
-        for key in ("eps", "weight_decay", "momentum"):
-            if key in group and group[key] < 0:
-                raise ValueError(f"{type(self).__name__}: invalid {key} {group[key]} (must be >= 0)")
+        """Raise ValueError for an invalid option of `group` (subclasses list theirs)."""
 
     def zero_grad(self, set_to_none=True):
-        """Clear the gradients of every parameter."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if set_to_none or p.grad is None:
-                    p.grad = None
-                else:
-                    p.grad = type(p.grad)(np.zeros_like(p.data))
-
-    def step(self, closure=None):
-        """Update every parameter that has a gradient; `closure` re-evaluates the loss if given."""
-        loss = closure() if closure is not None else None
+        """Clear every parameter's gradient: to None, or to a new zero Tensor (`.grad` may be shared, so never in place)."""
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    self._update(p, p.grad.data, group, self.state.setdefault(id(p), {}))
+                    p.grad = None if set_to_none else Tensor(np.zeros_like(np.asarray(p.grad)))
+
+    def step(self, closure=None):
+        """Update every parameter whose `.grad` is not None; `closure` re-evaluates the model and returns the loss.
+
+        Returns:
+            the closure's loss, or None without a closure.
+        """
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    self._update(p, _grad_array(p), group)
+        self._stepped = True
         return loss
 
-    def _update(self, p, grad, group, state):
+    def _update(self, p, grad, group):
         raise NotImplementedError
 
-    def _params(self):
-        return [p for group in self.param_groups for p in group["params"]]
+    def _grad(self, p, grad, group, l2=True):
+        """The gradient an update uses: negated under `maximize`, plus weight_decay·p (L2) when `l2`.
+
+        Written into scratch space, never into `p.grad`, which may be shared.
+        """
+        decay = group["weight_decay"] if l2 else 0
+        if not decay and not group["maximize"]:
+            return grad
+        out = self._scratch_like(p, "grad")
+        if decay:
+            np.multiply(p.data, decay, out=out)
+            (np.subtract if group["maximize"] else np.add)(out, grad, out=out)
+        else:
+            np.negative(grad, out=out)
+        return out
+
+    def _scratch_like(self, p, slot):
+        """A work array shaped like `p`, shared by same-shaped parameters, so a step allocates nothing."""
+        key = (p.data.shape, p.data.dtype, slot)
+        buf = self._scratch.get(key)
+        if buf is None:
+            buf = self._scratch[key] = np.empty(p.data.shape, p.data.dtype)
+        return buf
 
     def state_dict(self):
-        """{'state': {index: {name: value}}, 'param_groups': [options with parameter indices]} (copies)."""
-        index = {id(p): i for i, p in enumerate(self._params())}
-        state = {index[k]: copy.deepcopy(v) for k, v in self.state.items() if k in index}
+        """A snapshot of options and state with parameters replaced by indices (PyTorch's layout).
+
+        Returns:
+            {"state": {index: {name: value}}, "param_groups": [{option: value, "params": [index, ...]}]},
+            indices numbering parameters in group order; arrays are copies, so later steps leave it unchanged.
+        """
+        index = {}
         groups = []
         for group in self.param_groups:
-            g = {k: v for k, v in group.items() if k != "params"}
-            g["params"] = [index[id(p)] for p in group["params"]]
-            groups.append(g)
+            packed = {k: v for k, v in group.items() if k != "params"}
+            packed["params"] = [index.setdefault(id(p), len(index)) for p in group["params"]]
+            groups.append(packed)
+        state = {index[id(p)]: copy.deepcopy(s) for p, s in self.state.items()}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
-        """Restore options and state saved by `state_dict()` for the same parameter layout."""
-        groups = state_dict["param_groups"]
-        if len(groups) != len(self.param_groups) or any(
-                len(g["params"]) != len(own["params"]) for g, own in zip(groups, self.param_groups)):
-            raise ValueError(f"{type(self).__name__}.load_state_dict: parameter groups do not match the saved ones")
-        params = self._params()
-        for group, saved in zip(self.param_groups, groups):
-            group.update({k: v for k, v in saved.items() if k != "params"})
-        self.state = {id(params[int(i)]): copy.deepcopy(v) for i, v in state_dict["state"].items()}
+        """Restore options and state saved by `state_dict()` from an optimizer over the same parameter layout.
+
+        Arrays are copied and cast to their parameter's dtype, so training resumes exactly.
+        """
+        saved_groups = copy.deepcopy(state_dict["param_groups"])
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError("loaded state dict has a different number of parameter groups")
+        if any(len(s["params"]) != len(g["params"]) for s, g in zip(saved_groups, self.param_groups)):
+            raise ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group")
+        params = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
+                          chain.from_iterable(g["params"] for g in self.param_groups)))
+        state = defaultdict(dict)
+        for i, saved in state_dict["state"].items():
+            if i not in params:
+                raise ValueError(f"loaded state dict has state for parameter {i!r}, which no parameter group holds")
+            state[params[i]] = {k: _restored(v, params[i], k) for k, v in saved.items()}
+        for own, saved in zip(self.param_groups, saved_groups):
+            saved["params"] = own["params"]
+            if "param_names" in own:
+                saved.setdefault("param_names", own["param_names"])
+            for key, value in self.defaults.items():
+                saved.setdefault(key, value)
+            self._check(saved)
+        self.param_groups, self.state = saved_groups, state
 
     def __repr__(self):
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
             lines.append(f"Parameter Group {i}")
-            lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
+            lines += [f"    {k}: {group[k]}" for k in sorted(group) if k != "params"]
         return "\n".join(lines + [")"])
 
 
-def decayed(grad, p, weight_decay):
-    """grad + weight_decay * p (L2 regularization folded into the gradient), a new array."""
-    return grad + weight_decay * p.data if weight_decay else grad
+def _check_nonnegative(group, *keys):
+    """PyTorch's checks and messages: options that must be >= 0 (NaN fails too)."""
+    for key in keys:
+        if not 0.0 <= group[key]:
+            name = {"lr": "learning rate", "eps": "epsilon value"}.get(key, f"{key} value")
+            raise ValueError(f"Invalid {name}: {group[key]}")
+
+
+def _grad_array(p):
+    """The numpy gradient of `p`, checked against its shape (numpy would broadcast a wrong one silently)."""
+    grad = p.grad.data if isinstance(p.grad, Tensor) else np.asarray(p.grad)
+    if grad.shape != p.data.shape:
+        raise ValueError(f"gradient of shape {grad.shape} does not match its parameter of shape {p.data.shape}")
+    return grad
+
+
+def _restored(value, p, key):
+    """A loaded state entry: arrays copied in `p`'s dtype and checked against its shape; the step count as saved."""
+    if not isinstance(value, np.ndarray) or key == "step":
+        return copy.deepcopy(value)
+    if value.shape != p.data.shape:
+        raise ValueError(f"loaded state {key!r} of shape {value.shape} does not fit a parameter of shape {p.data.shape}")
+    return value.astype(p.data.dtype if np.issubdtype(p.data.dtype, np.floating) else value.dtype)

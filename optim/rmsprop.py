@@ -1,47 +1,63 @@
-"""RMSprop (Hinton's lecture 6e), with PyTorch's centered and momentum variants."""
+"""RMSprop (Hinton, lecture 6e), with PyTorch's centered and momentum variants."""
 import numpy as np
 
-from .optimizer import Optimizer, decayed
+from .optimizer import Optimizer, _check_nonnegative
 
 
 class RMSprop(Optimizer):
-    """s = α s + (1-α) g²;  p -= lr · g / (sqrt(s) + eps)  (centered: s - mean(g)² under the root)."""
+    """s = α s + (1-α) g²;  d = sqrt(s - ḡ²  if centered else s) + eps;  p -= lr · g / d  (or through momentum).
 
-    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
-        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay,
-                                      momentum=momentum, centered=centered))
+    Args:
+        params: Tensors or parameter groups (see `Optimizer`).
+        lr: learning rate. alpha: α, decay rate of the squared-gradient average.
+        eps: added to the denominator. weight_decay: L2 penalty λ (adds λ·p to
+            the gradient). momentum: μ; b = μ b + g / d, p -= lr · b.
+        centered: subtract the squared running mean ḡ of the gradient (an
+            estimate of its variance). maximize: ascend instead of descend.
+    """
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False, *,
+                 maximize=False):
+        super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
+                                      centered=centered, maximize=maximize))
 
     def _check(self, group):
-        super()._check(group)
-        if group["alpha"] < 0:
-            raise ValueError(f"RMSprop: invalid alpha {group['alpha']} (must be >= 0)")
+        _check_nonnegative(group, "lr", "eps", "momentum", "weight_decay", "alpha")
 
-    def _update(self, p, grad, group, state):
-        grad = decayed(grad, p, group["weight_decay"])
-        alpha = group["alpha"]
+    def _update(self, p, grad, group):
+        grad = self._grad(p, grad, group)
+        alpha, momentum = group["alpha"], group["momentum"]
+        state = self.state[p]
         if not state:
             state["step"] = 0
             state["square_avg"] = np.zeros_like(p.data)
-            if group["momentum"] > 0:
+            if momentum > 0:
                 state["momentum_buffer"] = np.zeros_like(p.data)
             if group["centered"]:
                 state["grad_avg"] = np.zeros_like(p.data)
         state["step"] += 1
-        sq = state["square_avg"]
-        sq *= alpha
-        sq += (1 - alpha) * (grad * grad)
+        square_avg, work = state["square_avg"], self._scratch_like(p, "work")
+        square_avg *= alpha
+        np.multiply(grad, grad, out=work)
+        work *= 1 - alpha
+        square_avg += work
         if group["centered"]:
-            ga = state["grad_avg"]
-            ga *= alpha
-            ga += (1 - alpha) * grad
-            avg = np.sqrt(sq - ga * ga)
+            grad_avg = state["grad_avg"]
+            np.subtract(grad, grad_avg, out=work)  # grad_avg.lerp_(g, 1 - α), as PyTorch rounds it
+            work *= 1 - alpha
+            grad_avg += work
+            np.multiply(grad_avg, grad_avg, out=work)
+            np.subtract(square_avg, work, out=work)
+            np.sqrt(work, out=work)
         else:
-            avg = np.sqrt(sq)
-        avg += group["eps"]
-        if group["momentum"] > 0:
+            np.sqrt(square_avg, out=work)
+        work += group["eps"]
+        np.divide(grad, work, out=work)
+        if momentum > 0:
             buf = state["momentum_buffer"]
-            buf *= group["momentum"]
-            buf += grad / avg
-            p.data -= group["lr"] * buf
+            buf *= momentum
+            buf += work
+            np.multiply(buf, group["lr"], out=work)
         else:
-            p.data -= group["lr"] * (grad / avg)
+            work *= group["lr"]
+        p.data -= work
