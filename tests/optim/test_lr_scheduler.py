@@ -1,0 +1,147 @@
+"""Schedulers: closed forms, the same lr sequences as torch.optim.lr_scheduler, resumption, misuse."""
+import math
+import warnings
+
+import pytest
+
+import optim
+from _optim_helpers import params
+from optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, StepLR
+
+SCHEDULES = [
+    ("StepLR", dict(step_size=7, gamma=0.5)),
+    ("StepLR", dict(step_size=3)),
+    ("ExponentialLR", dict(gamma=0.9)),
+    ("CosineAnnealingLR", dict(T_max=10, eta_min=0.001)),  # 50 steps go down and up again twice
+    ("CosineAnnealingLR", dict(T_max=13)),
+    ("CosineAnnealingLR", dict(T_max=3, eta_min=0.05)),
+]
+
+
+def two_groups(lib, ps):
+    """An optimizer of `lib` (optim or torch.optim) with two groups at different learning rates."""
+    return lib.SGD([{"params": ps[:1]}, {"params": ps[1:], "lr": 0.3}], lr=0.1, momentum=0.9)
+
+
+def lr_sequence(opt, scheduler, steps):
+    """get_last_lr() after construction and after each of `steps` epochs (optimizer first, then scheduler)."""
+    lrs = [scheduler.get_last_lr()]
+    for _ in range(steps):
+        opt.step()
+        scheduler.step()
+        lrs.append(scheduler.get_last_lr())
+        assert lrs[-1] == [g["lr"] for g in opt.param_groups]
+    return lrs
+
+
+def ours_and_torchs(torch, name, kwargs, steps=50):
+    opt = two_groups(optim, params([0.0], [0.0]))
+    ref = two_groups(torch.optim, [torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)])
+    return (lr_sequence(opt, getattr(optim.lr_scheduler, name)(opt, **kwargs), steps),
+            lr_sequence(ref, getattr(torch.optim.lr_scheduler, name)(ref, **kwargs), steps))
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name,kwargs", SCHEDULES, ids=str)
+def test_same_lr_sequence_as_torch_for_50_steps(torch, name, kwargs):
+    ours, theirs = ours_and_torchs(torch, name, kwargs)
+    assert ours == theirs  # the same float arithmetic in the same order: bit for bit
+
+
+@pytest.mark.torch
+def test_chained_schedulers_match_torch(torch):
+    def chained(lib, ps):
+        opt = two_groups(lib, ps)
+        return opt, [lib.lr_scheduler.StepLR(opt, 4, 0.5), lib.lr_scheduler.CosineAnnealingLR(opt, T_max=6)]
+
+    sequences = []
+    for lib, ps in ((optim, params([0.0], [0.0])), (torch.optim, [torch.zeros(1), torch.zeros(1)])):
+        opt, schedulers = chained(lib, ps)
+        seq = []
+        for _ in range(30):
+            opt.step()
+            for s in schedulers:
+                s.step()
+            seq.append([g["lr"] for g in opt.param_groups])
+        sequences.append(seq)
+    assert sequences[0] == sequences[1]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name,kwargs", SCHEDULES, ids=str)
+def test_constructing_with_last_epoch_matches_torch(torch, name, kwargs):
+    def resumed(lib, ps):
+        opt = two_groups(lib, ps)
+        for group, lr in zip(opt.param_groups, (0.1, 0.3)):
+            group["initial_lr"], group["lr"] = lr, lr / 4
+        return opt, getattr(lib.lr_scheduler, name)(opt, last_epoch=5, **kwargs)
+
+    ours = lr_sequence(*resumed(optim, params([0.0], [0.0])), 20)
+    theirs = lr_sequence(*resumed(torch.optim, [torch.zeros(1), torch.zeros(1)]), 20)
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("scheduler,closed_form", [
+    (lambda o: StepLR(o, step_size=4, gamma=0.5), lambda t: 0.1 * 0.5 ** (t // 4)),
+    (lambda o: ExponentialLR(o, gamma=0.9), lambda t: 0.1 * 0.9 ** t),
+    (lambda o: CosineAnnealingLR(o, T_max=10, eta_min=0.01),
+     lambda t: 0.01 + (0.1 - 0.01) * (1 + math.cos(math.pi * t / 10)) / 2),
+])
+def test_follows_the_closed_form(scheduler, closed_form):
+    opt = optim.SGD(params([0.0]), lr=0.1)
+    lrs = lr_sequence(opt, scheduler(opt), 30)
+    assert [lr for (lr,) in lrs] == pytest.approx([closed_form(t) for t in range(31)], rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("make", [
+    lambda o: StepLR(o, step_size=3, gamma=0.5),
+    lambda o: ExponentialLR(o, gamma=0.8),
+    lambda o: CosineAnnealingLR(o, T_max=4, eta_min=0.01),
+])
+def test_resuming_from_state_dicts_continues_the_same_sequence(make):
+    opt = two_groups(optim, params([0.0], [0.0]))
+    scheduler = make(opt)
+    full = lr_sequence(opt, scheduler, 20)
+    opt = two_groups(optim, params([0.0], [0.0]))
+    scheduler = make(opt)
+    lr_sequence(opt, scheduler, 7)
+    saved_opt, saved_scheduler = opt.state_dict(), scheduler.state_dict()
+    assert "optimizer" not in saved_scheduler and saved_scheduler["last_epoch"] == 7
+    opt = two_groups(optim, params([0.0], [0.0]))
+    scheduler = make(opt)
+    opt.load_state_dict(saved_opt)
+    scheduler.load_state_dict(saved_scheduler)
+    assert lr_sequence(opt, scheduler, 13) == full[7:]
+
+
+def test_sets_initial_lr_and_base_lrs():
+    opt = two_groups(optim, params([0.0], [0.0]))
+    scheduler = StepLR(opt, 2)
+    assert scheduler.base_lrs == [0.1, 0.3] == [g["initial_lr"] for g in opt.param_groups]
+    assert scheduler.last_epoch == 0
+
+
+def test_get_last_lr_is_a_copy():
+    opt = optim.SGD(params([0.0]), lr=0.1)
+    scheduler = ExponentialLR(opt, 0.5)
+    scheduler.get_last_lr()[0] = 123.0
+    assert scheduler.get_last_lr() == [0.1]
+
+
+def test_warns_when_stepped_before_the_optimizer():
+    opt = optim.SGD(params([0.0]), lr=0.1)
+    with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
+        StepLR(opt, 2).step()
+    opt = optim.SGD(params([0.0]), lr=0.1)
+    scheduler = StepLR(opt, 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        opt.step()
+        scheduler.step()
+
+
+def test_misuse_errors():
+    with pytest.raises(TypeError, match="is not an Optimizer"):
+        StepLR(object(), 2)
+    with pytest.raises(KeyError, match="initial_lr"):
+        ExponentialLR(optim.SGD(params([0.0]), lr=0.1), gamma=0.9, last_epoch=3)
