@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import optim
-from _optim_helpers import assert_trajectories_match, params, run
+from _optim_helpers import assert_same_error, assert_trajectories_match, params, replay, run
 
 P0, G1, G2 = np.array([1.0, -2.0]), np.array([0.5, -1.0]), np.array([0.25, 2.0])
 
@@ -53,12 +53,12 @@ COMBOS = [dict(lr_decay=d, initial_accumulator_value=a, weight_decay=w, maximize
 
 @pytest.mark.torch
 @pytest.mark.parametrize("options", COMBOS, ids=str)
-def test_matches_torch_for_20_steps(replay, options):
+def test_matches_torch_for_20_steps(options):
     assert_trajectories_match(*replay("Adagrad", dict(lr=0.1, **options)))
 
 
 @pytest.mark.torch
-def test_matches_torch_in_float32_with_large_eps(replay):
+def test_matches_torch_in_float32_with_large_eps():
     assert_trajectories_match(*replay("Adagrad", dict(lr=0.1, lr_decay=0.01, eps=1e-3), dtype=np.float32),
                               rtol=1e-5)
 
@@ -77,5 +77,5 @@ def test_invalid_hyperparameters(options, message):
 
 @pytest.mark.torch
 @pytest.mark.parametrize("options", INVALID, ids=str)
-def test_error_messages_are_torchs(same_error, options):
-    same_error("Adagrad", **options)
+def test_error_messages_are_torchs(options):
+    assert_same_error("Adagrad", **options)

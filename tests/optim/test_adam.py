@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import optim
-from _optim_helpers import assert_trajectories_match, params, run
+from _optim_helpers import assert_same_error, assert_trajectories_match, params, replay, run
 
 P0, G1, G2 = np.array([1.0, -2.0]), np.array([0.5, -1.0]), np.array([0.25, 2.0])
 
@@ -76,17 +76,17 @@ COMBOS = [dict(weight_decay=w, amsgrad=a, maximize=x, decoupled_weight_decay=d)
 
 @pytest.mark.torch
 @pytest.mark.parametrize("options", COMBOS, ids=str)
-def test_matches_torch_for_20_steps(replay, options):
+def test_matches_torch_for_20_steps(options):
     assert_trajectories_match(*replay("Adam", dict(lr=0.01, **options)))
 
 
 @pytest.mark.torch
-def test_matches_torch_with_other_betas_and_eps(replay):
+def test_matches_torch_with_other_betas_and_eps():
     assert_trajectories_match(*replay("Adam", dict(lr=0.05, betas=(0.5, 0.9), eps=1e-3, amsgrad=True)))
 
 
 @pytest.mark.torch
-def test_matches_torch_in_float32(replay):
+def test_matches_torch_in_float32():
     assert_trajectories_match(*replay("Adam", dict(lr=0.01, weight_decay=0.1, amsgrad=True), dtype=np.float32),
                               rtol=1e-5)
 
@@ -106,5 +106,5 @@ def test_invalid_hyperparameters(options, message):
 
 @pytest.mark.torch
 @pytest.mark.parametrize("options", INVALID, ids=str)
-def test_error_messages_are_torchs(same_error, options):
-    same_error("Adam", **options)
+def test_error_messages_are_torchs(options):
+    assert_same_error("Adam", **options)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import optim
-from _optim_helpers import assert_trajectories_match, params, run
+from _optim_helpers import assert_same_error, assert_trajectories_match, params, replay, run
 
 P0, G1, G2 = np.array([1.0, -2.0]), np.array([0.5, -1.0]), np.array([0.25, 2.0])
 
@@ -58,16 +58,16 @@ COMBOS = [dict(weight_decay=w, amsgrad=a, maximize=x)
 
 @pytest.mark.torch
 @pytest.mark.parametrize("options", COMBOS, ids=str)
-def test_matches_torch_for_20_steps(replay, options):
+def test_matches_torch_for_20_steps(options):
     assert_trajectories_match(*replay("AdamW", dict(lr=0.01, **options)))
 
 
 @pytest.mark.torch
-def test_matches_torch_with_defaults_in_float32(replay):
+def test_matches_torch_with_defaults_in_float32():
     assert_trajectories_match(*replay("AdamW", {}, dtype=np.float32), rtol=1e-5)
 
 
 @pytest.mark.torch
 @pytest.mark.parametrize("options", [dict(lr=-1.0), dict(betas=(0.9, 1.5)), dict(weight_decay=-0.1)], ids=str)
-def test_error_messages_are_torchs(same_error, options):
-    same_error("AdamW", **options)
+def test_error_messages_are_torchs(options):
+    assert_same_error("AdamW", **options)

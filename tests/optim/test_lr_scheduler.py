@@ -5,7 +5,7 @@ import warnings
 import pytest
 
 import optim
-from _optim_helpers import params
+from _optim_helpers import import_torch, params
 from optim.lr_scheduler import CosineAnnealingLR, ExponentialLR, StepLR
 
 SCHEDULES = [
@@ -34,7 +34,8 @@ def lr_sequence(opt, scheduler, steps):
     return lrs
 
 
-def ours_and_torchs(torch, name, kwargs, steps=50):
+def ours_and_torchs(name, kwargs, steps=50):
+    torch = import_torch()
     opt = two_groups(optim, params([0.0], [0.0]))
     ref = two_groups(torch.optim, [torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)])
     return (lr_sequence(opt, getattr(optim.lr_scheduler, name)(opt, **kwargs), steps),
@@ -43,13 +44,14 @@ def ours_and_torchs(torch, name, kwargs, steps=50):
 
 @pytest.mark.torch
 @pytest.mark.parametrize("name,kwargs", SCHEDULES, ids=str)
-def test_same_lr_sequence_as_torch_for_50_steps(torch, name, kwargs):
-    ours, theirs = ours_and_torchs(torch, name, kwargs)
+def test_same_lr_sequence_as_torch_for_50_steps(name, kwargs):
+    ours, theirs = ours_and_torchs(name, kwargs)
     assert ours == theirs  # the same float arithmetic in the same order: bit for bit
 
 
 @pytest.mark.torch
-def test_chained_schedulers_match_torch(torch):
+def test_chained_schedulers_match_torch():
+    torch = import_torch()
     def chained(lib, ps):
         opt = two_groups(lib, ps)
         return opt, [lib.lr_scheduler.StepLR(opt, 4, 0.5), lib.lr_scheduler.CosineAnnealingLR(opt, T_max=6)]
@@ -69,7 +71,8 @@ def test_chained_schedulers_match_torch(torch):
 
 @pytest.mark.torch
 @pytest.mark.parametrize("name,kwargs", SCHEDULES, ids=str)
-def test_constructing_with_last_epoch_matches_torch(torch, name, kwargs):
+def test_constructing_with_last_epoch_matches_torch(name, kwargs):
+    torch = import_torch()
     def resumed(lib, ps):
         opt = two_groups(lib, ps)
         for group, lr in zip(opt.param_groups, (0.1, 0.3)):

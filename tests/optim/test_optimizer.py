@@ -8,7 +8,7 @@ import pytest
 import autograd_core as ag
 import nn
 import optim
-from _optim_helpers import assert_trajectories_match, params, run
+from _optim_helpers import assert_trajectories_match, import_torch, params, replay, run
 
 ALL = [  # every optimizer with the options that give it the most state
     ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.1)),
@@ -41,7 +41,7 @@ def test_param_groups_take_their_own_options_and_the_defaults():
 
 @pytest.mark.torch
 @pytest.mark.parametrize("name,options", ALL, ids=IDS)
-def test_groups_with_different_options_match_torch(replay, name, options):
+def test_groups_with_different_options_match_torch(name, options):
     def arrange(ps):
         return [{"params": ps[:2]}, {"params": ps[2:], "lr": 0.05, "weight_decay": 0.2}]
 
@@ -124,7 +124,8 @@ def test_named_parameters_keep_their_names():
 
 @pytest.mark.torch
 @pytest.mark.parametrize("name,options", ALL, ids=IDS)
-def test_state_dict_has_torchs_layout(torch, name, options):
+def test_state_dict_has_torchs_layout(name, options):
+    torch = import_torch()
     init = [np.ones(3), np.full((2, 2), 0.5)]
     ours = [ag.Tensor(a.copy(), requires_grad=True) for a in init]
     theirs = [torch.tensor(a.copy(), requires_grad=True) for a in init]

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import optim
-from _optim_helpers import assert_trajectories_match, params, run
+from _optim_helpers import assert_same_error, assert_trajectories_match, params, replay, run
 
 P0, G1, G2 = np.array([1.0, -2.0]), np.array([0.5, -1.0]), np.array([0.25, 2.0])
 
@@ -56,18 +56,18 @@ COMBOS = [dict(centered=c, momentum=m, weight_decay=w, maximize=x)
 
 @pytest.mark.torch
 @pytest.mark.parametrize("options", COMBOS, ids=str)
-def test_matches_torch_for_20_steps(replay, options):
+def test_matches_torch_for_20_steps(options):
     assert_trajectories_match(*replay("RMSprop", dict(lr=0.01, **options)))
 
 
 @pytest.mark.torch
 @pytest.mark.parametrize("alpha", [0.3, 0.9])  # below 0.5 PyTorch's lerp takes its other branch
-def test_matches_torch_with_other_alpha_and_eps(replay, alpha):
+def test_matches_torch_with_other_alpha_and_eps(alpha):
     assert_trajectories_match(*replay("RMSprop", dict(lr=0.01, alpha=alpha, eps=1e-4, centered=True, momentum=0.5)))
 
 
 @pytest.mark.torch
-def test_matches_torch_in_float32(replay):
+def test_matches_torch_in_float32():
     assert_trajectories_match(*replay("RMSprop", dict(lr=0.01, centered=True, momentum=0.9), dtype=np.float32),
                               rtol=1e-5)
 
@@ -85,5 +85,5 @@ def test_invalid_hyperparameters(options, message):
 
 @pytest.mark.torch
 @pytest.mark.parametrize("options", INVALID, ids=str)
-def test_error_messages_are_torchs(same_error, options):
-    same_error("RMSprop", **options)
+def test_error_messages_are_torchs(options):
+    assert_same_error("RMSprop", **options)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import optim
-from _optim_helpers import assert_trajectories_match, params, run
+from _optim_helpers import assert_same_error, assert_trajectories_match, params, replay, run
 
 # Powers of two, so the hand-written updates are exact in binary and compare with ==.
 P0, G1, G2 = [1.0, -2.0], [0.5, -1.0], [0.25, 2.0]
@@ -63,12 +63,12 @@ COMBOS = [dict(momentum=m, dampening=d, nesterov=n, weight_decay=w, maximize=x)
 
 @pytest.mark.torch
 @pytest.mark.parametrize("options", COMBOS, ids=str)
-def test_matches_torch_for_20_steps(replay, options):
+def test_matches_torch_for_20_steps(options):
     assert_trajectories_match(*replay("SGD", dict(lr=0.1, **options)))
 
 
 @pytest.mark.torch
-def test_matches_torch_in_float32(replay):
+def test_matches_torch_in_float32():
     assert_trajectories_match(*replay("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.1),
                                       dtype=np.float32), rtol=1e-5)
 
@@ -87,8 +87,8 @@ def test_invalid_hyperparameters(options, message):
 
 @pytest.mark.torch
 @pytest.mark.parametrize("options", INVALID, ids=str)
-def test_error_messages_are_torchs(same_error, options):
-    same_error("SGD", **options)
+def test_error_messages_are_torchs(options):
+    assert_same_error("SGD", **options)
 
 
 def test_lr_defaults_to_torchs():
