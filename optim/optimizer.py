@@ -1,5 +1,6 @@
 """`Optimizer`: parameter groups, per-parameter state, and exact resumption through state_dict."""
 import copy
+import functools
 import warnings
 from collections import defaultdict
 from itertools import chain
@@ -38,6 +39,12 @@ class Optimizer:
             groups = [{"params": groups}]
         for group in groups:
             self.add_param_group(group)
+
+    def __init_subclass__(cls, **kwargs):
+        """A subclass's own `step` still records that a step happened (schedulers warn otherwise)."""
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:
+            cls.step = _records_step(cls.__dict__["step"])
 
     def add_param_group(self, param_group):
         """Add parameters with their own options (missing ones take the defaults), e.g. layers unfrozen mid-training."""
@@ -108,13 +115,13 @@ class Optimizer:
 
         Written into scratch space, never into `p.grad`, which may be shared.
         """
-        decay = group["weight_decay"] if l2 else 0
-        if not decay and not group["maximize"]:
+        decay, maximize = group.get("weight_decay", 0) if l2 else 0, group.get("maximize", False)
+        if not decay and not maximize:
             return grad
         out = self._scratch_like(p, "grad")
         if decay:
             np.multiply(p.data, decay, out=out)
-            (np.subtract if group["maximize"] else np.add)(out, grad, out=out)
+            (np.subtract if maximize else np.add)(out, grad, out=out)
         else:
             np.negative(grad, out=out)
         return out
@@ -175,6 +182,15 @@ class Optimizer:
             lines.append(f"Parameter Group {i}")
             lines += [f"    {k}: {group[k]}" for k in sorted(group) if k != "params"]
         return "\n".join(lines + [")"])
+
+
+def _records_step(step):
+    """`step` wrapped to set `_stepped`, as PyTorch wraps it for its scheduler-order warning."""
+    @functools.wraps(step)
+    def wrapper(self, *args, **kwargs):
+        self._stepped = True
+        return step(self, *args, **kwargs)
+    return wrapper
 
 
 def _check_nonnegative(group, *keys):

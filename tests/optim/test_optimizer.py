@@ -1,6 +1,7 @@
 """The Optimizer base: groups, zero_grad, closures, state_dict and exact resumption, errors, end to end."""
 import pickle
 import tracemalloc
+import warnings
 
 import numpy as np
 import pytest
@@ -297,6 +298,30 @@ def test_trains_module_parameters_with_a_schedule():
         opt.step()
         scheduler.step()
     assert loss.item() < 1e-4
+
+
+def test_a_custom_optimizer_written_the_pytorch_way():
+    class SignSGD(optim.Optimizer):
+        def __init__(self, params, lr=0.1):
+            super().__init__(params, dict(lr=lr))
+
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        self.state[p]["steps"] = self.state[p].get("steps", 0) + 1
+                        p.data -= group["lr"] * np.sign(p.grad.data)
+
+    (w,) = params([1.0, -1.0])
+    opt = SignSGD([w], lr=0.25)
+    scheduler = optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # its own step() still counts for the scheduler's order check
+        run(opt, [w], [[np.array([3.0, -2.0])]])
+        scheduler.step()
+    run(opt, [w], [[np.array([3.0, -2.0])]])
+    np.testing.assert_array_equal(w.data, [1.0 - 0.25 - 0.125, -1.0 + 0.25 + 0.125])
+    assert opt.state_dict()["state"] == {0: {"steps": 2}}
 
 
 def test_repr_lists_each_group():
