@@ -21,7 +21,7 @@ class Adagrad(Optimizer):
                                       initial_accumulator_value=initial_accumulator_value, eps=eps, maximize=maximize))
 
     def add_param_group(self, param_group):
-        """As `Optimizer.add_param_group`; the state starts at once, as in PyTorch (so state_dict shows it before a step)."""
+        """As `Optimizer.add_param_group`, starting the state at once as PyTorch does (state_dict shows it early)."""
         super().add_param_group(param_group)
         group = self.param_groups[-1]
         for p in group["params"]:

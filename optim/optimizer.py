@@ -84,7 +84,7 @@ class Optimizer:
         """Raise ValueError for an invalid option of `group` (subclasses list theirs)."""
 
     def zero_grad(self, set_to_none=True):
-        """Clear every parameter's gradient: to None, or to a new zero Tensor (`.grad` may be shared, so never in place)."""
+        """Clear every gradient: to None, or to a new zero Tensor (never in place: `.grad` may be shared)."""
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
@@ -159,7 +159,8 @@ class Optimizer:
         if len(saved_groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
         if any(len(s["params"]) != len(g["params"]) for s, g in zip(saved_groups, self.param_groups)):
-            raise ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group")
+            raise ValueError("loaded state dict contains a parameter group "
+                             "that doesn't match the size of optimizer's group")
         params = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
                           chain.from_iterable(g["params"] for g in self.param_groups)))
         state = defaultdict(dict)
@@ -214,5 +215,6 @@ def _restored(value, p, key):
     if not isinstance(value, np.ndarray) or key == "step":
         return copy.deepcopy(value)
     if value.shape != p.data.shape:
-        raise ValueError(f"loaded state {key!r} of shape {value.shape} does not fit a parameter of shape {p.data.shape}")
+        raise ValueError(f"loaded state {key!r} of shape {value.shape} "
+                         f"does not fit a parameter of shape {p.data.shape}")
     return value.astype(p.data.dtype if np.issubdtype(p.data.dtype, np.floating) else value.dtype)

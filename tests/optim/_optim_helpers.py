@@ -1,4 +1,4 @@
-"""Helpers for the optim tests. No conftest.py here: tests/nn imports `conftest` by name, so a second one would shadow it."""
+"""Helpers for the optim tests (no conftest.py here: tests/nn imports `conftest` by name; a second would shadow it)."""
 import numpy as np
 import pytest
 

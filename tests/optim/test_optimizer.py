@@ -215,7 +215,7 @@ def test_load_state_dict_rejects_another_layout(layout, message):
     (lambda ps: optim.SGD([], lr=0.1), ValueError, "optimizer got an empty parameter list"),
     (lambda ps: optim.SGD(ps[0], lr=0.1), TypeError, "iterable of Tensors or dicts"),
     (lambda ps: optim.SGD([{"params": set(ps)}], lr=0.1), TypeError, "ordered collections"),
-    (lambda ps: optim.SGD([np.ones(2)], lr=0.1), TypeError, "can only optimize Tensors, but one of the params is ndarray"),
+    (lambda ps: optim.SGD([np.ones(2)], lr=0.1), TypeError, "only optimize Tensors, but one of the params is ndarray"),
     (lambda ps: optim.SGD([ps[0] * 2], lr=0.1), ValueError, "can't optimize a non-leaf Tensor"),
     (lambda ps: optim.SGD([{"params": ps}, {"params": ps[:1]}], lr=0.1), ValueError, "more than one parameter group"),
     (lambda ps: optim.SGD([{"params": ps, "lr": -1.0}], lr=0.1), ValueError, "Invalid learning rate: -1.0"),
