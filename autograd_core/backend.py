@@ -11,7 +11,8 @@ import numpy as np
 from . import ops as tensor_ops
 from .ops.elementwise import Sigmoid
 from .ops.shape import IndexedGrad
-from .ops.window import SlidingWindow, WindowAdjoint
+from .ops.pool import WindowGather, WindowScatter
+from .ops.window import Col2im, Im2col, SlidingWindow, WindowAdjoint
 
 
 def _numpy_form(prim):
@@ -37,6 +38,10 @@ numpy_ops = SimpleNamespace(
     scatter=IndexedGrad,
     sliding_window=_numpy_form(SlidingWindow),
     window_adjoint=_numpy_form(WindowAdjoint),
+    im2col=_numpy_form(Im2col),
+    col2im=_numpy_form(Col2im),
+    window_gather=_numpy_form(WindowGather),
+    window_scatter=_numpy_form(WindowScatter),
 )
 
 __all__ = ["numpy_ops", "tensor_ops"]

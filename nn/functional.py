@@ -107,52 +107,55 @@ def embedding(indices, weight):
 
 
 # ---- convolution and pooling --------------------------------------------------------------------
-def _windows(x, kernel, stride, padding, what, pad_value=0.0):
+def _window_geometry(x, kernel, stride, padding, what):
+    """Validated (kernel, stride, padding) pairs for a window op over x (N, C, H, W)."""
     if x.ndim != 4:
         raise ValueError(f"{what}: expected a 4-D input (N, C, H, W), got shape {x.shape}")
-    (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
-    if ph or pw:
-        x = ag.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), value=pad_value)
-    if kh > x.shape[2] or kw > x.shape[3]:
-        raise ValueError(f"{what}: kernel {kernel} is larger than the padded input {x.shape[2:]} "
+    kernel, stride, padding = _pair(kernel, "kernel_size"), _pair(stride, "stride"), _pair(padding, "padding")
+    padded = tuple(s + 2 * p for s, p in zip(x.shape[2:], padding))
+    if any(k > s for k, s in zip(kernel, padded)):
+        raise ValueError(f"{what}: kernel {kernel} is larger than the padded input {padded} "
                          f"(input shape {x.shape}, padding {padding})")
-    return sliding_window(x, kernel, stride)
+    return kernel, stride, padding
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0):
-    """2-D cross-correlation, NCHW, weight (out, in, kh, kw): im2col windows, then one matmul."""
+    """2-D cross-correlation, NCHW, weight (out, in, kh, kw): im2col columns, then one matmul.
+
+    The output is a (N, out, OH, OW) view of channel-major (out, N, OH, OW) memory, which
+    is what the matmul produces; pooling and the gradients keep that layout, copy-free.
+    """
     x = _as_tensor(x)
     if weight.ndim != 4:
         raise ValueError(f"conv2d: weight must be 4-D (out, in, kh, kw), got shape {weight.shape}")
     if x.ndim != 4 or x.shape[1] != weight.shape[1]:
         raise ValueError(f"conv2d: input of shape {x.shape} does not match weight of shape {weight.shape} "
                          f"(expected (N, {weight.shape[1]}, H, W))")
-    out_c, in_c, kh, kw = weight.shape
-    win = _windows(x, (kh, kw), _pair(stride, "stride"), _pair(padding, "padding"), "conv2d")
-    n, _, oh, ow = win.shape[:4]
-    cols = win.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, in_c * kh * kw)
-    out = ag.ops.affine(cols, weight.reshape(out_c, in_c * kh * kw), bias)
-    return out.reshape(n, oh, ow, out_c).transpose(0, 3, 1, 2)
+    out_c = weight.shape[0]
+    kernel, stride, padding = _window_geometry(x, weight.shape[2:], stride, padding, "conv2d")
+    cols = ag.ops.im2col(x, kernel, stride, padding)
+    out = ag.matmul(weight.reshape(out_c, -1), cols)
+    if bias is not None:
+        out = out + bias.reshape(out_c, 1)
+    oh, ow = (ag.ops.window_output_size(s + 2 * p, k, st) for s, p, k, st in zip(x.shape[2:], padding, kernel, stride))
+    return out.reshape(out_c, x.shape[0], oh, ow).transpose(1, 0, 2, 3)
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0):
     """Maximum over each window; the gradient goes to the first maximum, as in PyTorch."""
     x = _as_tensor(x)
-    kernel = _pair(kernel_size, "kernel_size")
-    win = _windows(x, kernel, _pair(stride if stride is not None else kernel_size, "stride"),
-                   _pair(padding, "padding"), "max_pool2d", pad_value=-np.inf)
-    flat = win.reshape(-1, kernel[0] * kernel[1])
-    first = np.argmax(flat.data, axis=1)
-    picked = getitem(flat, (np.arange(flat.shape[0]), first), unique=True)
-    return picked.reshape(win.shape[:4])
+    geometry = _window_geometry(x, kernel_size, stride if stride is not None else kernel_size, padding, "max_pool2d")
+    return ag.ops.max_pool(x, *geometry)
 
 
 def avg_pool2d(x, kernel_size, stride=None, padding=0):
     """Mean over each window (zero padding counted, PyTorch's count_include_pad=True)."""
     x = _as_tensor(x)
-    win = _windows(x, _pair(kernel_size, "kernel_size"), _pair(stride if stride is not None else kernel_size, "stride"),
-                   _pair(padding, "padding"), "avg_pool2d")
-    return win.mean(axis=(-2, -1))
+    kernel, stride, padding = _window_geometry(x, kernel_size, stride if stride is not None else kernel_size, padding,
+                                               "avg_pool2d")
+    if padding != (0, 0):
+        x = ag.pad(x, ((0, 0), (0, 0), (padding[0], padding[0]), (padding[1], padding[1])))
+    return sliding_window(x, kernel, stride).mean(axis=(-2, -1))
 
 
 # ---- normalization ------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ from .loss import SoftmaxCrossEntropy
 from .recurrent import GRUCellUpdate, LSTMCellUpdate
 from .reduce import LogSumExp, Max, Min, Sum
 from .shape import BroadcastTo, Concatenate, GetItem, IndexAdd, Pad, Reshape, Stack, Transpose
-from .window import SlidingWindow, WindowAdjoint, window_output_size
+from .pool import MaxPool2d, WindowGather, WindowScatter
+from .window import Col2im, Im2col, SlidingWindow, WindowAdjoint, window_output_size
 
 
 
@@ -411,6 +412,32 @@ def sliding_window(x, kernel, stride):
 def window_adjoint(g, shape, kernel, stride):
     """Add (.., OH, OW, kh, kw) windows back into an image of `shape` (adjoint of sliding_window)."""
     return WindowAdjoint.apply(g, shape=tuple(shape), kernel=tuple(kernel), stride=tuple(stride))
+
+
+def im2col(x, kernel, stride=(1, 1), padding=(0, 0)):
+    """(N, C, H, W) -> (C*kh*kw, N*OH*OW): every (zero-padded) window as a column, for convolution."""
+    return Im2col.apply(x, kernel=tuple(kernel), stride=tuple(stride), padding=tuple(padding))
+
+
+def col2im(g, shape, kernel, stride=(1, 1), padding=(0, 0)):
+    """Add each column back onto its window of an image of `shape` (adjoint of im2col)."""
+    return Col2im.apply(g, shape=tuple(shape), kernel=tuple(kernel), stride=tuple(stride), padding=tuple(padding))
+
+
+def max_pool(x, kernel, stride, padding=(0, 0)):
+    """Maximum of each window over the last two axes (padding counts as -inf); ties go to the first maximum."""
+    return MaxPool2d.apply(x, kernel=tuple(kernel), stride=tuple(stride), padding=tuple(padding))
+
+
+def window_gather(x, index, kernel, stride, padding=(0, 0)):
+    """out[..., i, j] = x_padded at position index[..., i, j] of window (i, j)."""
+    return WindowGather.apply(x, index=index, kernel=tuple(kernel), stride=tuple(stride), padding=tuple(padding))
+
+
+def window_scatter(g, shape, index, kernel, stride, padding=(0, 0)):
+    """Each g[..., i, j] put at position index[..., i, j] of window (i, j) of zeros(shape) (adjoint of window_gather)."""
+    return WindowScatter.apply(g, shape=tuple(shape), index=index, kernel=tuple(kernel), stride=tuple(stride),
+                               padding=tuple(padding))
 
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in ("np", "builtins", "Tensor", "apply", "NO_PARAMS")]

@@ -54,3 +54,61 @@ class WindowAdjoint(Primitive):
 
     def vjp(ctx, xp, g, out, x, shape, kernel, stride):
         return (xp.sliding_window(g, kernel=kernel, stride=stride),)
+
+
+class Im2col(Primitive):
+    """cols[(c, a, b), (n, i, j)] = x_padded[n, c, i*sh + a, j*sw + b]: every window of x as a column.
+
+    Reason: speed. A convolution becomes one matrix product, weight (O, C*kh*kw) @ cols.
+    Rows in (c, a, b) order and columns in (n, i, j) order make the copy move whole
+    contiguous image rows, where windows laid out (N, OH, OW, C, kh, kw) move runs of kw.
+    """
+
+    linear = True
+
+    def sample_inputs(rng):
+        yield (rng.standard_normal((2, 3, 4, 5)),), {"kernel": (3, 3), "stride": (1, 1), "padding": (1, 1)}
+        yield (rng.standard_normal((1, 2, 7, 6)),), {"kernel": (2, 3), "stride": (2, 3), "padding": (0, 1)}
+
+    def forward(ctx, x, kernel, stride, padding):
+        n, c, h, w = x.shape
+        (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+        image = x.transpose(1, 0, 2, 3)
+        if ph or pw:
+            image = np.zeros((c, n, h + 2 * ph, w + 2 * pw), dtype=x.dtype)
+            image[:, :, ph:ph + h, pw:pw + w] = x.transpose(1, 0, 2, 3)
+        win = sliding_window_view(image, kernel, axis=(2, 3))[:, :, ::sh, ::sw]
+        return win.transpose(0, 4, 5, 1, 2, 3).reshape(c * kh * kw, -1)
+
+    def vjp(ctx, xp, g, out, x, kernel, stride, padding):
+        return (xp.col2im(g, shape=x.shape, kernel=kernel, stride=stride, padding=padding),)
+
+    def flops(out, x, kernel, stride, padding):
+        return 0
+
+
+class Col2im(Primitive):
+    """out = the (N, C, H, W) image whose padded version gets each column of g added back at its window"""
+
+    linear = True
+
+    def sample_inputs(rng):
+        yield (rng.standard_normal((27, 40)),), {"shape": (2, 3, 4, 5), "kernel": (3, 3), "stride": (1, 1),
+                                                  "padding": (1, 1)}
+        yield (rng.standard_normal((12, 6)),), {"shape": (1, 2, 7, 6), "kernel": (2, 3), "stride": (2, 3),
+                                                 "padding": (0, 1)}
+
+    def forward(ctx, g, shape, kernel, stride, padding):
+        n, c, h, w = shape
+        (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
+        oh = window_output_size(h + 2 * ph, kh, sh)
+        ow = window_output_size(w + 2 * pw, kw, sw)
+        cols = g.reshape(c, kh, kw, n, oh, ow)
+        image = np.zeros((c, n, h + 2 * ph, w + 2 * pw), dtype=g.dtype)
+        for a in range(kh):
+            for b in range(kw):
+                image[:, :, a:a + sh * (oh - 1) + 1:sh, b:b + sw * (ow - 1) + 1:sw] += cols[:, a, b]
+        return image[:, :, ph:ph + h, pw:pw + w].transpose(1, 0, 2, 3)
+
+    def vjp(ctx, xp, g, out, x, shape, kernel, stride, padding):
+        return (xp.im2col(g, kernel=kernel, stride=stride, padding=padding),)

@@ -1,0 +1,143 @@
+"""Max pooling as a primitive, and the pair of linear ops that route values by window position.
+
+`MaxPool2d` records, for every output, which position of its window held the maximum
+(the first one on ties, as PyTorch). `WindowGather` reads x at those positions and
+`WindowScatter` writes g back to them; each is the other's VJP, so max pooling's VJP
+and JVP are these two, and grad of grad comes for free.
+"""
+import numpy as np
+
+from ..primitive import Primitive
+from .window import window_output_size
+
+
+def _padded(x, padding, value):
+    """x (..., H, W) with `padding` rows/columns of `value` on each side (x itself when there are none)."""
+    ph, pw = padding
+    if not (ph or pw):
+        return x
+    out = np.full(x.shape[:-2] + (x.shape[-2] + 2 * ph, x.shape[-1] + 2 * pw), value, dtype=x.dtype)
+    out[..., ph:out.shape[-2] - ph, pw:out.shape[-1] - pw] = x
+    return out
+
+
+def _taps(image, out_hw, kernel, stride):
+    """For each window position k = a * kw + b, the strided view image[..., i*sh + a, j*sw + b] over (i, j)."""
+    (oh, ow), (kh, kw), (sh, sw) = out_hw, kernel, stride
+    return [image[..., a:a + sh * (oh - 1) + 1:sh, b:b + sw * (ow - 1) + 1:sw] for a in range(kh) for b in range(kw)]
+
+
+def _out_hw(shape, kernel, stride, padding):
+    return tuple(window_output_size(s + 2 * p, k, st) for s, k, st, p in zip(shape[-2:], kernel, stride, padding))
+
+
+def _zeros_laid_out_like(like, shape, dtype):
+    """Zeros of `shape` whose axes are ordered in memory as `like`'s are (a channel-major
+    convolution output keeps its layout through pooling's gradient, so later reshapes are views)."""
+    order = sorted(range(like.ndim), key=lambda axis: -like.strides[axis])
+    zeros = np.zeros([shape[axis] for axis in order], dtype=dtype)
+    return zeros.transpose(np.argsort(order))
+
+
+def _unpadded(image, padding):
+    ph, pw = padding
+    return image[..., ph:image.shape[-2] - ph, pw:image.shape[-1] - pw]
+
+
+def _sample_index(rng, out_shape, kernel):
+    return rng.integers(0, kernel[0] * kernel[1], size=out_shape).astype(np.uint8)
+
+
+class MaxPool2d(Primitive):
+    """out[..., i, j] = max of x (padded with -inf) over the window at (i, j)"""
+
+    def sample_inputs(rng):
+        yield (rng.standard_normal((2, 3, 4, 6)),), {"kernel": (2, 2), "stride": (2, 2), "padding": (0, 0)}
+        yield (rng.standard_normal((1, 2, 5, 5)),), {"kernel": (3, 3), "stride": (2, 1), "padding": (1, 1)}
+        yield (rng.standard_normal((2, 7, 5)),), {"kernel": (2, 3), "stride": (3, 2), "padding": (1, 0)}
+
+    def forward(ctx, x, kernel, stride, padding):
+        taps = _taps(_padded(x, padding, -np.inf), _out_hw(x.shape, kernel, stride, padding), kernel, stride)
+        out = taps[0].copy(order="K")
+        index = np.zeros_like(out, dtype=np.uint8 if len(taps) < 256 else np.int64)
+        for k, tap in enumerate(taps[1:], 1):
+            np.copyto(index, k, where=tap > out)  # strictly greater: the first maximum keeps the index
+            np.maximum(out, tap, out=out)
+        if np.issubdtype(out.dtype, np.floating) and np.isnan(out).any():
+            _point_at_first_nan(index, taps, out)
+        if ctx is not None:
+            ctx.index = index
+        return out
+
+    def vjp(ctx, xp, g, out, x, kernel, stride, padding):
+        return (xp.window_scatter(g, shape=x.shape, index=ctx.index, kernel=kernel, stride=stride, padding=padding),)
+
+    def jvp(ctx, xp, ts, out, x, kernel, stride, padding):
+        return WindowGather.forward(None, ts[0], index=ctx.index, kernel=kernel, stride=stride, padding=padding)
+
+    def flops(out, x, kernel, stride, padding):
+        return out.size * (kernel[0] * kernel[1] - 1)
+
+
+def _point_at_first_nan(index, taps, out):
+    """PyTorch's rule for a window holding NaN: the output is NaN and the index is the first NaN's."""
+    unset = np.isnan(out)
+    for k, tap in enumerate(taps):
+        hit = unset & np.isnan(tap)
+        index[hit] = k
+        unset &= ~hit
+
+
+class WindowGather(Primitive):
+    """out[..., i, j] = x_padded[..., i*sh + a, j*sw + b] where index[..., i, j] = a * kw + b"""
+
+    linear = True
+
+    def sample_inputs(rng):
+        yield (rng.standard_normal((2, 3, 4, 6)),), {"index": _sample_index(rng, (2, 3, 2, 3), (2, 2)),
+                                                     "kernel": (2, 2), "stride": (2, 2), "padding": (0, 0)}
+        yield (rng.standard_normal((1, 2, 5, 5)),), {"index": _sample_index(rng, (1, 2, 3, 5), (3, 3)),
+                                                     "kernel": (3, 3), "stride": (2, 1), "padding": (1, 1)}
+
+    def forward(ctx, x, index, kernel, stride, padding):
+        taps = _taps(_padded(x, padding, 0), index.shape[-2:], kernel, stride)
+        out = np.zeros_like(index, dtype=x.dtype)
+        for k, tap in enumerate(taps):
+            np.copyto(out, tap, where=index == k)
+        return out
+
+    def vjp(ctx, xp, g, out, x, index, kernel, stride, padding):
+        return (xp.window_scatter(g, shape=x.shape, index=index, kernel=kernel, stride=stride, padding=padding),)
+
+    def flops(out, x, index, kernel, stride, padding):
+        return 0
+
+
+class WindowScatter(Primitive):
+    """out = zeros(shape) with g[..., i, j] added at position index[..., i, j] of window (i, j): adjoint of WindowGather"""
+
+    linear = True
+
+    def sample_inputs(rng):
+        yield (rng.standard_normal((2, 3, 2, 3)),), {"shape": (2, 3, 4, 6), "index": _sample_index(rng, (2, 3, 2, 3), (2, 2)),
+                                                     "kernel": (2, 2), "stride": (2, 2), "padding": (0, 0)}
+        yield (rng.standard_normal((1, 2, 3, 5)),), {"shape": (1, 2, 5, 5), "index": _sample_index(rng, (1, 2, 3, 5), (3, 3)),
+                                                     "kernel": (3, 3), "stride": (2, 1), "padding": (1, 1)}
+
+    def forward(ctx, g, shape, index, kernel, stride, padding):
+        ph, pw = padding
+        image = _zeros_laid_out_like(index, shape[:-2] + (shape[-2] + 2 * ph, shape[-1] + 2 * pw), g.dtype)
+        taps = _taps(image, g.shape[-2:], kernel, stride)
+        disjoint = all(s >= k for s, k in zip(stride, kernel))
+        for k, tap in enumerate(taps):
+            if disjoint:
+                np.multiply(g, index == k, out=tap)
+            else:
+                tap += g * (index == k)
+        return _unpadded(image, padding)
+
+    def vjp(ctx, xp, g, out, x, shape, index, kernel, stride, padding):
+        return (xp.window_gather(g, index=index, kernel=kernel, stride=stride, padding=padding),)
+
+    def flops(out, g, shape, index, kernel, stride, padding):
+        return 0
