@@ -134,11 +134,9 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     out_c = weight.shape[0]
     kernel, stride, padding = _window_geometry(x, weight.shape[2:], stride, padding, "conv2d")
     cols = ag.ops.im2col(x, kernel, stride, padding)
-    out = ag.matmul(weight.reshape(out_c, -1), cols)
-    if bias is not None:
-        out = out + bias.reshape(out_c, 1)
+    out = ag.ops.affine(cols.T, weight.reshape(out_c, -1), bias)  # (N*OH*OW, out), a view of (out, N*OH*OW)
     oh, ow = (ag.ops.window_output_size(s + 2 * p, k, st) for s, p, k, st in zip(x.shape[2:], padding, kernel, stride))
-    return out.reshape(out_c, x.shape[0], oh, ow).transpose(1, 0, 2, 3)
+    return out.reshape(x.shape[0], oh, ow, out_c).transpose(0, 3, 1, 2)
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0):

@@ -30,3 +30,19 @@ def keepdims_shape(shape, axis):
         return (1,) * len(shape)
     axes = (axis,) if isinstance(axis, int) else axis
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def all_finite(a):
+    """True when no element of numpy array `a` is inf or NaN (then a finite sum proves it, without a mask array)."""
+    return bool(np.isfinite(a.sum()))
+
+
+def masked(g, mask, xp=None):
+    """g where the boolean numpy `mask` holds, else 0 (even where g is inf or NaN, as in PyTorch).
+
+    A product with the mask when g is a finite numpy array: numpy's `where` is about ten
+    times slower. `xp` is the rule's namespace (None: numpy).
+    """
+    if (xp is None or xp.name == "numpy") and all_finite(g):
+        return g * mask
+    return (xp or np).where(mask, g, 0)

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..primitive import Primitive
-from ._rules import tangent_sum, unbroadcast
+from ._rules import masked, tangent_sum, unbroadcast
 
 _UNARY_SHAPES = [((3, 4),), ((),), ((2, 1, 3),)]
 _BINARY_SHAPES = [((3, 4), (3, 4)), ((3, 4), (4,)), ((2, 1, 3), (4, 1)), ((), (2, 3)), ((3, 1), (1, 3))]
@@ -191,11 +191,10 @@ class Relu(_Elementwise):
         return np.maximum(x, 0)
 
     def vjp(ctx, xp, g, out, x):
-        # NOTE: a product with the mask, not np.where: ten times faster (a NaN in g stays NaN, louder than torch's 0)
-        return (g * (xp.value(out) > 0),)
+        return (masked(g, xp.value(out) > 0, xp),)
 
     def jvp(ctx, xp, ts, out, x):
-        return ts[0] * (out > 0)
+        return masked(ts[0], out > 0)
 
 
 class Abs(_Elementwise):
@@ -301,10 +300,10 @@ class Clip(_Elementwise):
         return np.clip(x, lo, hi)
 
     def vjp(ctx, xp, g, out, x, lo=None, hi=None):
-        return (xp.where(_inside(xp.value(x), lo, hi), g, 0),)
+        return (masked(g, _inside(xp.value(x), lo, hi), xp),)
 
     def jvp(ctx, xp, ts, out, x, lo=None, hi=None):
-        return np.where(_inside(x, lo, hi), ts[0], 0)
+        return masked(ts[0], _inside(x, lo, hi))
 
 
 def _inside(x, lo, hi):

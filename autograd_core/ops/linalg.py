@@ -61,9 +61,14 @@ class Affine(Primitive):
         yield (rng.standard_normal((4, 3)), rng.standard_normal((2, 3)), rng.standard_normal(2)), {}
         yield (rng.standard_normal((2, 3, 4)), rng.standard_normal((5, 4)), rng.standard_normal((3, 5))), {}
         yield (rng.standard_normal(3), rng.standard_normal((2, 3)), rng.standard_normal(2)), {}
+        yield (np.asfortranarray(rng.standard_normal((5, 3))), rng.standard_normal((2, 3)), rng.standard_normal(2)), {}
 
     def forward(ctx, x, w, b):
-        if x.ndim == 2:
+        if x.ndim == 2 and _is_transposed(x):
+            # NOTE: x is a transposed view (convolution's columns): the output keeps that layout,
+            # so a convolution's result stays channel-major and its gradient needs no copy
+            out = np.matmul(w, x.T).T
+        elif x.ndim == 2:
             out = np.matmul(x, w.T)
         else:
             out = np.matmul(x.reshape(-1, x.shape[-1]), w.T).reshape(x.shape[:-1] + (w.shape[0],))
@@ -73,7 +78,11 @@ class Affine(Primitive):
 
     def vjp(ctx, xp, g, out, x, w, b):
         g2 = g.reshape(-1, g.shape[-1])
-        dx = xp.matmul(g2, w).reshape(x.shape) if ctx.needs[0] else None
+        dx = None
+        if ctx.needs[0] and x.ndim == 2 and _is_transposed(xp.value(x)):
+            dx = xp.swapaxes(xp.matmul(xp.swapaxes(w, 0, 1), xp.swapaxes(g2, 0, 1)), 0, 1)
+        elif ctx.needs[0]:
+            dx = xp.matmul(g2, w).reshape(x.shape)
         dw = xp.matmul(xp.swapaxes(g2, 0, 1), x.reshape(-1, x.shape[-1])) if ctx.needs[1] else None
         db = unbroadcast(g, np.shape(b)) if ctx.needs[2] else None
         return dx, dw, db

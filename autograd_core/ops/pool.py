@@ -8,6 +8,7 @@ and JVP are these two, and grad of grad comes for free.
 import numpy as np
 
 from ..primitive import Primitive
+from ._rules import all_finite
 from .window import window_output_size
 
 
@@ -60,9 +61,12 @@ class MaxPool2d(Primitive):
         taps = _taps(_padded(x, padding, -np.inf), _out_hw(x.shape, kernel, stride, padding), kernel, stride)
         out = taps[0].copy(order="K")
         index = np.zeros_like(out, dtype=np.uint8 if len(taps) < 256 else np.int64)
+        k_of = index.dtype.type
         for k, tap in enumerate(taps[1:], 1):
-            np.copyto(index, k, where=tap > out)  # strictly greater: the first maximum keeps the index
+            better = tap > out  # strictly greater: the first maximum keeps its index
             np.maximum(out, tap, out=out)
+            # NOTE: k exceeds every index so far, so a maximum sets it where `better`; 4x faster than copyto(where=)
+            np.maximum(index, better * k_of(k), out=index)
         if np.issubdtype(out.dtype, np.floating) and np.isnan(out).any():
             _point_at_first_nan(index, taps, out)
         if ctx is not None:
@@ -129,11 +133,14 @@ class WindowScatter(Primitive):
         image = _zeros_laid_out_like(index, shape[:-2] + (shape[-2] + 2 * ph, shape[-1] + 2 * pw), g.dtype)
         taps = _taps(image, g.shape[-2:], kernel, stride)
         disjoint = all(s >= k for s, k in zip(stride, kernel))
+        finite = all_finite(g)
         for k, tap in enumerate(taps):
-            if disjoint:
+            if finite and disjoint:
                 np.multiply(g, index == k, out=tap)
-            else:
+            elif finite:
                 tap += g * (index == k)
+            else:
+                tap += np.where(index == k, g, 0)
         return _unpadded(image, padding)
 
     def vjp(ctx, xp, g, out, x, shape, index, kernel, stride, padding):
