@@ -252,36 +252,41 @@ def _classes_last(scores):
 
 
 def _sample_weights(input, t, weight, ignore_index, what):
-    """(class index with ignored ones set to 0, per-sample weight with ignored ones 0), validated."""
-    if not np.issubdtype(t.dtype, np.integer):
+    """(class index with ignored ones set to 0, per-sample weight with ignored ones 0, or None when
+    every weight is 1), validated."""
+    if t.dtype.kind not in "iu":
         raise TypeError(f"{what}: targets must be integer class indices, got dtype {t.dtype}")
     n_classes = input.shape[1]
     flat_t = t.reshape(-1)
-    w = np.ones(n_classes, dtype=input.dtype) if weight is None else _data(weight).astype(input.dtype)
+    w = None if weight is None else _data(weight).astype(input.dtype)
     if not flat_t.size:
         return flat_t, np.zeros(0, dtype=input.dtype)
-    lo, hi = flat_t.min(), flat_t.max()
+    lo, hi = np.minimum.reduce(flat_t), np.maximum.reduce(flat_t)
     if 0 <= lo and hi < n_classes and not lo <= ignore_index <= hi:
         # NOTE: the common case, every target valid and none ignored: no masks to build
-        return flat_t, (np.ones(flat_t.size, dtype=input.dtype) if weight is None else w[flat_t])
+        return flat_t, (None if w is None else w[flat_t])
     keep = flat_t != ignore_index
     if keep.any() and (flat_t[keep].min() < 0 or flat_t[keep].max() >= n_classes):
         bad = flat_t[keep].max() if flat_t[keep].max() >= n_classes else flat_t[keep].min()
         raise IndexError(f"{what}: target {bad} is out of range for {n_classes} classes")
     safe_t = np.where(keep, flat_t, 0)
-    return safe_t, w[safe_t] * keep
+    return safe_t, (keep.astype(input.dtype) if w is None else w[safe_t] * keep)
 
 
 def _fused_cross_entropy(input, t, weight, ignore_index, reduction):
-    """(N, C) logits with class indices: one SoftmaxCrossEntropy op, then the reduction."""
+    """(N, C) logits with class indices: one SoftmaxCrossEntropy op, reduction included."""
     if t.shape != (input.shape[0],):
         raise ValueError(f"cross_entropy: target of shape {t.shape} does not match input of shape {input.shape} "
                          f"(expected {(input.shape[0],)})")
     safe_t, sample_w = _sample_weights(input, t, weight, ignore_index, "cross_entropy")
-    loss = ag.ops.softmax_cross_entropy(input, safe_t, sample_w)
+    if reduction == "none":
+        return ag.ops.softmax_cross_entropy(input, safe_t, sample_w)
     if reduction == "mean":
-        return loss.sum() * (1.0 / sample_w.sum())
-    return _reduce(loss, reduction, "cross_entropy")
+        total_weight = len(safe_t) if sample_w is None else sample_w.sum()
+        return ag.ops.softmax_cross_entropy(input, safe_t, sample_w, scale=1.0 / total_weight)
+    if reduction != "sum":
+        raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return ag.ops.softmax_cross_entropy(input, safe_t, sample_w, scale=1.0)
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
@@ -296,9 +301,9 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     safe_t, sample_w = _sample_weights(input, t, weight, ignore_index, "nll_loss")
     scores = _classes_last(input)
     picked = getitem(scores, (np.arange(scores.shape[0]), safe_t), unique=True)
-    loss = -(picked * sample_w)
+    loss = -picked if sample_w is None else -(picked * sample_w)
     if reduction == "mean":
-        return loss.sum() * (1.0 / sample_w.sum())
+        return loss.sum() * (1.0 / (len(safe_t) if sample_w is None else sample_w.sum()))
     if reduction == "none":
         return loss.reshape(t.shape)
     return _reduce(loss, reduction, "nll_loss")

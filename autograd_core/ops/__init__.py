@@ -381,9 +381,10 @@ def matmul(x, y):
     return out
 
 
-def softmax_cross_entropy(z, target, weight):
-    """Per-sample weight · (logsumexp(z) − z[target]) for logits (N, C) and class indices (N,), fused."""
-    return SoftmaxCrossEntropy.apply(z, target, weight=weight)
+def softmax_cross_entropy(z, target, weight=None, scale=None):
+    """Per-sample weight · (logsumexp(z) − z[target]) for logits (N, C) and class indices (N,), fused;
+    with `scale`, their sum times scale (a scalar)."""
+    return SoftmaxCrossEntropy.apply(z, target, weight=weight, scale=scale)
 
 
 def lstm_cell_update(z, c):

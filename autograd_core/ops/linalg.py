@@ -6,7 +6,8 @@ from ._rules import tangent_sum, unbroadcast
 
 
 def _is_transposed(a):
-    return a.flags.f_contiguous and not a.flags.c_contiguous
+    """A 2-D array laid out column by column (a transposed view); a hint for layouts only."""
+    return a.ndim == 2 and a.strides[0] < a.strides[1]
 
 
 class MatMul(Primitive):
@@ -64,7 +65,7 @@ class Affine(Primitive):
         yield (np.asfortranarray(rng.standard_normal((5, 3))), rng.standard_normal((2, 3)), rng.standard_normal(2)), {}
 
     def forward(ctx, x, w, b):
-        if x.ndim == 2 and _is_transposed(x):
+        if _is_transposed(x):
             # NOTE: x is a transposed view (convolution's columns): the output keeps that layout,
             # so a convolution's result stays channel-major and its gradient needs no copy
             out = np.matmul(w, x.T).T
@@ -77,14 +78,16 @@ class Affine(Primitive):
         return out
 
     def vjp(ctx, xp, g, out, x, w, b):
-        g2 = g.reshape(-1, g.shape[-1])
+        g2 = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])
         dx = None
-        if ctx.needs[0] and x.ndim == 2 and _is_transposed(xp.value(x)):
-            dx = xp.swapaxes(xp.matmul(xp.swapaxes(w, 0, 1), xp.swapaxes(g2, 0, 1)), 0, 1)
+        if ctx.needs[0] and _is_transposed(xp.value(x)):
+            dx = xp.matmul(w.T, g2.T).T
         elif ctx.needs[0]:
             dx = xp.matmul(g2, w).reshape(x.shape)
-        dw = xp.matmul(xp.swapaxes(g2, 0, 1), x.reshape(-1, x.shape[-1])) if ctx.needs[1] else None
-        db = unbroadcast(g, np.shape(b)) if ctx.needs[2] else None
+        dw = xp.matmul(g2.T, x if x.ndim == 2 else x.reshape(-1, x.shape[-1])) if ctx.needs[1] else None
+        db = None
+        if ctx.needs[2]:
+            db = g2.sum(axis=0) if np.shape(b) == (w.shape[0],) else unbroadcast(g, np.shape(b))
         return dx, dw, db
 
     def jvp(ctx, xp, ts, out, x, w, b):

@@ -16,33 +16,52 @@ def _softmax(z):
 
 
 class SoftmaxCrossEntropy(Primitive):
-    """out[i] = weight[i] · (logsumexp(z[i]) − z[i, target[i]]) for logits z (N, C), integer targets (N,)"""
+    """loss[i] = weight[i] · (logsumexp(z[i]) − z[i, target[i]]) for logits z (N, C), integer targets (N,).
+
+    weight None means all ones. With `scale` given, the output is the scalar scale · Σ_i loss[i]
+    (a mean is scale = 1 / Σ weight): one node for the whole loss instead of three.
+    """
 
     nondiff = (1,)
 
     def sample_inputs(rng):
-        yield (rng.standard_normal((4, 3)), np.array([0, 2, 2, 1])), {"weight": np.ones(4)}
-        yield (rng.standard_normal((5, 6)) * 3, np.array([5, 0, 1, 1, 3])), {"weight": rng.uniform(0.5, 2, 5)}
+        yield (rng.standard_normal((4, 3)), np.array([0, 2, 2, 1])), {"weight": None, "scale": None}
+        yield (rng.standard_normal((5, 6)) * 3, np.array([5, 0, 1, 1, 3])), {"weight": rng.uniform(0.5, 2, 5),
+                                                                           "scale": None}
+        yield (rng.standard_normal((4, 3)), np.array([1, 0, 2, 1])), {"weight": None, "scale": 0.25}
+        yield (rng.standard_normal((3, 4)), np.array([3, 3, 0])), {"weight": rng.uniform(0.5, 2, 3), "scale": 0.7}
 
-    def forward(ctx, z, target, weight):
+    def forward(ctx, z, target, weight=None, scale=None):
         shifted = z - z.max(axis=1, keepdims=True)
         e = np.exp(shifted)
         total = e.sum(axis=1, keepdims=True)
         if ctx is not None:
             ctx.probs = e / total
-        rows = np.arange(len(target))
-        return (np.log(total[:, 0]) - shifted[rows, target]) * weight
+        loss = np.log(total[:, 0]) - shifted[np.arange(len(target)), target]
+        if weight is not None:
+            loss *= weight
+        return loss if scale is None else np.asarray(loss.sum() * scale, dtype=loss.dtype)
 
-    def vjp(ctx, xp, g, out, z, target, weight):
+    def vjp(ctx, xp, g, out, z, target, weight=None, scale=None):
         probs = ctx.probs if xp.name == "numpy" else xp.softmax(z, 1)
         onehot = np.zeros(z.shape, dtype=xp.value(z).dtype)
         onehot[np.arange(len(target)), target] = 1
-        return (probs - onehot) * (g * weight).reshape(-1, 1), None
+        return (probs - onehot) * _row_factor(g, weight, scale), None
 
-    def jvp(ctx, xp, ts, out, z, target, weight):
+    def jvp(ctx, xp, ts, out, z, target, weight=None, scale=None):
         dz = ts[0]
-        rows = np.arange(len(target))
-        return ((ctx.probs * dz).sum(axis=1) - dz[rows, target]) * weight
+        per_row = (ctx.probs * dz).sum(axis=1) - dz[np.arange(len(target)), target]
+        if weight is not None:
+            per_row = per_row * weight
+        return per_row if scale is None else per_row.sum() * scale
 
-    def flops(out, z, target, weight):
+    def flops(out, z, target, weight=None, scale=None):
         return 5 * z.size
+
+
+def _row_factor(g, weight, scale):
+    """Each row's factor in the VJP: the cotangent of its loss, times its weight (and the scale)."""
+    if scale is not None:
+        g = g * scale
+        return g if weight is None else (g * weight).reshape(-1, 1)
+    return (g if weight is None else g * weight).reshape(-1, 1)
