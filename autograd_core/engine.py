@@ -12,18 +12,12 @@ from .tensor import Tensor
 from . import backend
 
 
-def _recorded_parents(t):
-    """Inputs of t's op that need a gradient; raises if a previous backward freed the op."""
-    node = t._node
-    if node is None:
-        return ()
-    if node.parents is None:
-        raise RuntimeError(
-            f"backward: trying to backward through the graph a second time: the saved values of "
-            f"op '{node.prim.name}' (output shape {t.shape}) were freed by an earlier backward(); "
-            "pass retain_graph=True to the first call if you need to backward twice"
-        )
-    return [p for p, need in zip(node.parents, node.needs) if need]
+def _freed_error(t):
+    return RuntimeError(
+        f"backward: trying to backward through the graph a second time: the saved values of "
+        f"op '{t._node.prim.name}' (output shape {t.shape}) were freed by an earlier backward(); "
+        "pass retain_graph=True to the first call if you need to backward twice"
+    )
 
 
 def _seed(root, grad, create_graph):
@@ -71,13 +65,20 @@ def _consumer_counts(root):
     """
     counts, stack = {}, [root]
     while stack:
-        for p in _recorded_parents(stack.pop()):
-            key = id(p)
-            if key in counts:
-                counts[key] += 1
-            else:
-                counts[key] = 1
-                stack.append(p)
+        t = stack.pop()
+        node = t._node
+        if node is None:
+            continue
+        if node.parents is None:
+            raise _freed_error(t)
+        for p, need in zip(node.parents, node.needs):
+            if need:
+                key = id(p)
+                if key in counts:
+                    counts[key] += 1
+                else:
+                    counts[key] = 1
+                    stack.append(p)
     return counts
 
 
