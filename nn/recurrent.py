@@ -10,9 +10,10 @@ NOTE: GRU's z follows PyTorch: z is the share of the OLD state kept. The course 
 (seed 001) write h_t = (1 - z) h_{t-1} + z h~, the opposite convention; their z is our 1 - z.
 Sequence layers run the cell in a Python loop over time (backpropagation through time
 is then just the engine's reverse sweep), after projecting all inputs with one matmul.
-LSTM and GRU use a fused engine primitive for the gate arithmetic of each step
-(`fused=True`, for speed); `fused=False` records the same equations op by op, which
-is easier to read in a graph rendering. Both give the same numbers.
+With `fused=True` (the default, for speed and memory) nn.LSTM is one engine primitive
+for the whole sequence (LSTMSequence) and GRU one primitive for each step's gate
+arithmetic; `fused=False` records the same equations op by op, which is easier to read
+in a graph rendering. Both give the same numbers.
 """
 import math
 
@@ -121,17 +122,21 @@ class _Sequence(_Recurrent):
             x = x.transpose(1, 0, 2)
         steps, n = x.shape[0], x.shape[1]
         state = self._initial_state(n, x.dtype) if state is None else self._unpack_state(state, n, unbatched)
-        proj = self._project(x)
-        outputs = []
-        for t in range(steps):
-            state = self.step(proj[t], state)
-            outputs.append(self._hidden(state))
-        out = ag.stack(outputs, axis=0)
+        out, state = self._run(x, state)
         if unbatched:
             return out.reshape(steps, self.hidden_size), self._pack_state(state, unbatched)
         if self.batch_first:
             out = out.transpose(1, 0, 2)
         return out, self._pack_state(state, unbatched)
+
+    def _run(self, x, state):
+        """(outputs (T, N, H), last state) over the whole sequence x (T, N, in), step by step."""
+        proj = self._project(x)
+        outputs = []
+        for t in range(x.shape[0]):
+            state = self.step(proj[t], state)
+            outputs.append(self._hidden(state))
+        return ag.stack(outputs, axis=0), state
 
     def _initial_state(self, n, dtype):
         return ag.zeros((n, self.hidden_size), dtype=dtype)
@@ -235,6 +240,14 @@ class LSTM(_LSTMStep, _Sequence):
 
     def _hidden(self, state):
         return state[0]
+
+    def _run(self, x, state):
+        if not self.fused:
+            return _Sequence._run(self, x, state)
+        w_ih, w_hh, b_ih, b_hh = self._w
+        both = ag.ops.lstm_sequence(x, w_ih, w_hh, self._folded_bias(b_ih, b_hh), *state)
+        hs = self.hidden_size
+        return both[:, :, :hs], (both[-1, :, :hs], both[-1, :, hs:])
 
 
 class _GRUStep:
