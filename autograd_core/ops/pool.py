@@ -32,12 +32,12 @@ def _out_hw(shape, kernel, stride, padding):
     return tuple(window_output_size(s + 2 * p, k, st) for s, k, st, p in zip(shape[-2:], kernel, stride, padding))
 
 
-def _zeros_laid_out_like(like, shape, dtype):
-    """Zeros of `shape` whose axes are ordered in memory as `like`'s are (a channel-major
-    convolution output keeps its layout through pooling's gradient, so later reshapes are views)."""
+def _zeros_laid_out_like(like, shape, dtype, empty=False):
+    """Zeros (or, with `empty`, an uninitialized array) of `shape` whose axes are ordered in memory as
+    `like`'s are: a channel-major convolution output keeps its layout through pooling's gradient."""
     order = sorted(range(like.ndim), key=lambda axis: -like.strides[axis])
-    zeros = np.zeros([shape[axis] for axis in order], dtype=dtype)
-    return zeros.transpose(np.argsort(order))
+    array = (np.empty if empty else np.zeros)([shape[axis] for axis in order], dtype=dtype)
+    return array.transpose(np.argsort(order))
 
 
 def _unpadded(image, padding):
@@ -50,7 +50,12 @@ def _sample_index(rng, out_shape, kernel):
 
 
 class MaxPool2d(Primitive):
-    """out[..., i, j] = max of x (padded with -inf) over the window at (i, j)"""
+    """out[..., i, j] = max of x (padded with -inf) over the window at (i, j)
+
+    Forward keeps nothing but the output: the backward finds each window's first maximum
+    by comparing its taps with the output, which costs a few boolean passes, fewer than
+    recording an index in forward. JVP and create_graph use the index form.
+    """
 
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 4, 6)),), {"kernel": (2, 2), "stride": (2, 2), "padding": (0, 0)}
@@ -59,28 +64,66 @@ class MaxPool2d(Primitive):
 
     def forward(ctx, x, kernel, stride, padding):
         taps = _taps(_padded(x, padding, -np.inf), _out_hw(x.shape, kernel, stride, padding), kernel, stride)
-        out = taps[0].copy(order="K")
-        index = np.zeros_like(out, dtype=np.uint8 if len(taps) < 256 else np.int64)
-        k_of = index.dtype.type
-        for k, tap in enumerate(taps[1:], 1):
-            better = tap > out  # strictly greater: the first maximum keeps its index
+        out = np.maximum(taps[0], taps[1]) if len(taps) > 1 else taps[0].copy(order="K")
+        for tap in taps[2:]:
             np.maximum(out, tap, out=out)
-            # NOTE: k exceeds every index so far, so a maximum sets it where `better`; 4x faster than copyto(where=)
-            np.maximum(index, better * k_of(k), out=index)
-        if np.issubdtype(out.dtype, np.floating) and np.isnan(out).any():
-            _point_at_first_nan(index, taps, out)
-        if ctx is not None:
-            ctx.index = index
         return out
 
     def vjp(ctx, xp, g, out, x, kernel, stride, padding):
-        return (xp.window_scatter(g, shape=x.shape, index=ctx.index, kernel=kernel, stride=stride, padding=padding),)
+        if xp.name == "numpy" and all_finite(out):
+            return (_scatter_to_first_maximum(g, x, out, kernel, stride, padding),)
+        index = first_maximum_index(xp.value(x), xp.value(out), kernel, stride, padding)
+        return (xp.window_scatter(g, shape=x.shape, index=index, kernel=kernel, stride=stride, padding=padding),)
 
     def jvp(ctx, xp, ts, out, x, kernel, stride, padding):
-        return WindowGather.forward(None, ts[0], index=ctx.index, kernel=kernel, stride=stride, padding=padding)
+        index = first_maximum_index(x, out, kernel, stride, padding)
+        return WindowGather.forward(None, ts[0], index=index, kernel=kernel, stride=stride, padding=padding)
 
     def flops(out, x, kernel, stride, padding):
         return out.size * (kernel[0] * kernel[1] - 1)
+
+
+def _scatter_to_first_maximum(g, x, out, kernel, stride, padding):
+    """g routed to each window's first element equal to its (finite) maximum, as an image shaped like x."""
+    taps = _taps(_padded(x, padding, -np.inf), out.shape[-2:], kernel, stride)
+    shape = x.shape[:-2] + tuple(s + 2 * p for s, p in zip(x.shape[-2:], padding))
+    covered = stride == kernel and padding == (0, 0) and all(s % k == 0 for s, k in zip(x.shape[-2:], kernel))
+    image = _zeros_laid_out_like(out, shape, g.dtype, empty=covered)
+    disjoint = all(s >= k for s, k in zip(stride, kernel))
+    finite = all_finite(g)
+    taken = None
+    for tap, dst in zip(taps, _taps(image, out.shape[-2:], kernel, stride)):
+        hit = tap == out
+        if taken is None:
+            taken = hit.copy()
+        else:
+            np.greater(hit, taken, out=hit)  # equal here and at no earlier position: hit and not taken
+            taken |= hit
+        if finite and disjoint:
+            np.multiply(g, hit, out=dst)
+        elif finite:
+            dst += g * hit
+        elif disjoint:
+            dst[...] = np.where(hit, g, 0)  # exact 0 off the maximum even for inf/NaN in g
+        else:
+            dst += np.where(hit, g, 0)
+    return _unpadded(image, padding)
+
+
+def first_maximum_index(x, out, kernel, stride, padding):
+    """For each output, the position a * kw + b of its window's first maximum (first NaN if any)."""
+    taps = _taps(_padded(x, padding, -np.inf), out.shape[-2:], kernel, stride)
+    index = np.zeros_like(out, dtype=np.uint8 if len(taps) < 256 else np.int64)
+    k_of = index.dtype.type
+    running = taps[0].copy(order="K")
+    for k, tap in enumerate(taps[1:], 1):
+        better = tap > running  # strictly greater: the first maximum keeps its index
+        np.maximum(running, tap, out=running)
+        # NOTE: k exceeds every index so far, so a maximum sets it where `better`; 4x faster than copyto(where=)
+        np.maximum(index, better * k_of(k), out=index)
+    if np.issubdtype(out.dtype, np.floating) and np.isnan(out).any():
+        _point_at_first_nan(index, taps, out)
+    return index
 
 
 def _point_at_first_nan(index, taps, out):
