@@ -6,6 +6,8 @@ backward pass then multiplies along edges, visiting each edge exactly once.
 """
 import math
 
+_new = object.__new__
+
 
 class Value:
     """One scalar node: `.data`, `.grad` (0.0 until backward), `.label`.
@@ -30,44 +32,44 @@ class Value:
 
     def __add__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        return Value(self.data + other.data, "", (self, other), (1.0, 1.0), "+")
+        return _op_result(self.data + other.data, (self, other), (1.0, 1.0), "+")
 
     def __mul__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        return Value(self.data * other.data, "", (self, other), (other.data, self.data), "*")
+        return _op_result(self.data * other.data, (self, other), (other.data, self.data), "*")
 
     def __pow__(self, n):
         if not isinstance(n, (int, float)):
             raise TypeError(f"Value ** {type(n).__name__}: only int or float exponents are supported")
-        return Value(self.data ** n, "", (self,), (n * self.data ** (n - 1),), f"**{n:g}")
+        return _op_result(float(self.data ** n), (self,), (n * self.data ** (n - 1),), f"**{n:g}")
 
     @staticmethod
     def sum(values):
         """Σ values as ONE node with n inputs (a chain of binary + would make n - 1 nodes)."""
         values = tuple(v if isinstance(v, Value) else Value(v) for v in values)
-        return Value(math.fsum(v.data for v in values), "", values, (1.0,) * len(values), "sum")
+        return _op_result(math.fsum([v.data for v in values]), values, (1.0,) * len(values), "sum")
 
     def exp(self):
         out = math.exp(self.data)
-        return Value(out, "", (self,), (out,), "exp")
+        return _op_result(out, (self,), (out,), "exp")
 
     def log(self):
         if self.data <= 0:
             raise ValueError(f"Value.log: argument must be positive, got {self.data}")
-        return Value(math.log(self.data), "", (self,), (1.0 / self.data,), "log")
+        return _op_result(math.log(self.data), (self,), (1.0 / self.data,), "log")
 
     def tanh(self):
         t = math.tanh(self.data)
-        return Value(t, "", (self,), (1.0 - t * t,), "tanh")
+        return _op_result(t, (self,), (1.0 - t * t,), "tanh")
 
     def sigmoid(self):
         x = self.data
         s = 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
-        return Value(s, "", (self,), (s * (1.0 - s),), "sigmoid")
+        return _op_result(s, (self,), (s * (1.0 - s),), "sigmoid")
 
     def relu(self):
         x = self.data
-        return Value(x if x > 0 else 0.0, "", (self,), (1.0 if x > 0 else 0.0,), "relu")
+        return _op_result(x if x > 0 else 0.0, (self,), (1.0 if x > 0 else 0.0,), "relu")
 
     def __neg__(self):
         return self * -1.0
@@ -106,8 +108,15 @@ class Value:
             for parent, local in zip(v._prev, v._local):
                 parent.grad += local * g
                 parent._pending -= 1
-                if not parent._pending:
+                if not parent._pending and parent._prev:  # a leaf has nothing to pass on
                     ready.append(parent)
+
+
+def _op_result(data, prev, local, op):
+    """The Value an op returns; `data` is already a float, so no conversion (the hot path of the engine)."""
+    v = _new(Value)
+    v.data, v.grad, v.label, v._prev, v._local, v._op, v._pending = data, 0.0, "", prev, local, op, 0
+    return v
 
 
 def _count_consumers(root):
