@@ -87,6 +87,7 @@ def dropout(x, p=0.5, training=True, rng=None):
     """Zero each element with probability p and scale the rest by 1/(1-p) (identity in eval)."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: probability must be in [0, 1], got {p}")
+    x = _as_tensor(x)
     if not training or p == 0.0:
         return x
     if p == 1.0:
@@ -164,8 +165,11 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
     arrays, updated in place) take the UNBIASED variance, with PyTorch's momentum.
     Evaluation: the running statistics normalize.
     """
+    x = _as_tensor(x)
     if x.ndim < 2:
         raise ValueError(f"batch_norm: expected input with a channel axis (N, C, ...), got shape {x.shape}")
+    if not training and (running_mean is None or running_var is None):
+        raise ValueError("batch_norm: running_mean and running_var are required when training=False")
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     if training:

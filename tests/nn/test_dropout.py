@@ -65,3 +65,9 @@ def test_p_one_gives_zeros_and_zero_gradient():
     out = nn.Dropout(1.0)(x)
     out.sum().backward()
     assert not out.data.any() and not x.grad.data.any()
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_functional_dropout_returns_a_tensor_for_numpy_input(training):
+    out = F.dropout(np.ones((4, 5), np.float32), 0.5, training=training, rng=np.random.default_rng(0))
+    assert isinstance(out, ag.Tensor) and out.shape == (4, 5)

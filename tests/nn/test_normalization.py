@@ -74,3 +74,13 @@ def test_gradcheck_eval_mode_and_three_dimensional_input():
     mean, var = rng.standard_normal(3), rng.uniform(0.5, 2.0, 3)
     assert ag.gradcheck(lambda x, w, b: F.batch_norm(x, mean, var, w, b, training=False), [x, w, b])
     assert ag.gradcheck(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), [x, w, b])
+
+
+def test_functional_batch_norm_takes_numpy_input_and_names_missing_running_statistics():
+    x = np.random.default_rng(5).standard_normal((6, 3)).astype(np.float32)
+    mean, var = np.zeros(3, np.float32), np.ones(3, np.float32)
+    out = F.batch_norm(x, mean, var, training=True)
+    assert isinstance(out, ag.Tensor)
+    np.testing.assert_allclose(out.data.mean(axis=0), 0, atol=1e-5)
+    with pytest.raises(ValueError, match="running_mean and running_var are required"):
+        F.batch_norm(x, None, None, training=False)
