@@ -90,6 +90,11 @@ def _scatter_to_first_maximum(g, x, out, kernel, stride, padding):
     covered = stride == kernel and padding == (0, 0) and all(s % k == 0 for s, k in zip(x.shape[-2:], kernel))
     image = _zeros_laid_out_like(out, shape, g.dtype, empty=covered)
     disjoint = all(s >= k for s, k in zip(stride, kernel))
+    if g.strides != out.strides:
+        # NOTE: g in out's memory order first (one small copy): mixed layouts make every pass below slow
+        aligned = np.empty_like(out, dtype=g.dtype)
+        aligned[...] = g
+        g = aligned
     finite = all_finite(g)
     taken = None
     for tap, dst in zip(taps, _taps(image, out.shape[-2:], kernel, stride)):
