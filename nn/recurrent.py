@@ -10,10 +10,10 @@ NOTE: GRU's z follows PyTorch: z is the share of the OLD state kept. The course 
 (seed 001) write h_t = (1 - z) h_{t-1} + z h~, the opposite convention; their z is our 1 - z.
 Sequence layers run the cell in a Python loop over time (backpropagation through time
 is then just the engine's reverse sweep), after projecting all inputs with one matmul.
-With `fused=True` (the default, for speed and memory) nn.LSTM is one engine primitive
-for the whole sequence (LSTMSequence) and GRU one primitive for each step's gate
-arithmetic; `fused=False` records the same equations op by op, which is easier to read
-in a graph rendering. Both give the same numbers.
+With `fused=True` (the default, for speed and memory) nn.LSTM and nn.GRU are one engine
+primitive for the whole sequence (LSTMSequence, GRUSequence; the cells use one primitive
+per step's gate arithmetic); `fused=False` records the same equations op by op, which is
+easier to read in a graph rendering. Both give the same numbers.
 """
 import math
 
@@ -260,6 +260,12 @@ class _GRUStep:
             return b_ih
         hs = self.hidden_size
         return b_ih + ag.concatenate([b_hh[:2 * hs], ag.zeros(hs, dtype=b_hh.dtype)])
+
+    def _run(self, x, h):
+        if not self.fused:
+            return _Sequence._run(self, x, h)
+        out = ag.ops.gru_sequence(x, *self._w, h)
+        return out, out[-1]
 
     def step(self, proj, h):
         b_hh = self._w[3]

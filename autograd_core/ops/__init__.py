@@ -14,7 +14,7 @@ from .elementwise import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum,
                           Relu, Sigmoid, Sub, Tanh, Where)
 from .linalg import Affine, MatMul
 from .loss import SoftmaxCrossEntropy
-from .lstm_sequence import LSTMSequence
+from .sequence import GRUSequence, LSTMSequence
 from .recurrent import GRUCellUpdate, LSTMCellUpdate
 from .reduce import LogSumExp, Max, Min, Sum
 from .shape import BroadcastTo, Concatenate, GetItem, IndexAdd, Pad, Reshape, Stack, Transpose
@@ -396,6 +396,11 @@ def lstm_cell_update(z, c):
 def lstm_sequence(x, w_ih, w_hh, b, h0, c0):
     """A whole LSTM layer in one op: [h_t | c_t] (T, N, 2H) for x (T, N, I), weights as nn.LSTM's, b = b_ih + b_hh or None."""
     return apply(LSTMSequence, (x, w_ih, w_hh, b, h0, c0), NO_PARAMS)
+
+
+def gru_sequence(x, w_ih, w_hh, b_ih, b_hh, h0):
+    """A whole GRU layer in one op: h_t (T, N, H) for x (T, N, I), weights and biases as nn.GRU's (biases may be None)."""
+    return apply(GRUSequence, (x, w_ih, w_hh, b_ih, b_hh, h0), NO_PARAMS)
 
 
 def gru_cell_update(a, b, h):
