@@ -3,10 +3,10 @@ CELLS = [
 ("md", """
 Seed 001: a recurrent network applies h_t = Φ(U x_t + W h_{t−1}) at every step, and
 backpropagation through time (BPTT) is ordinary backpropagation through the unrolled
-loop. Our RNN and GRU layers are exactly that: a Python loop over time, and the
-engine's reverse sweep does BPTT. nn.LSTM runs the same loop inside one fused primitive
-(`LSTMSequence`, whose backward is BPTT written out), which is faster and lighter;
-`nn.LSTM(..., fused=False)` records it step by step and gives the same numbers.
+loop. Our RNN layer is exactly that: a Python loop over time, and the engine's reverse
+sweep does BPTT. nn.LSTM and nn.GRU run the same loop inside one fused primitive each
+(`LSTMSequence`, `GRUSequence`, whose backward is BPTT written out), which is faster and
+lighter; `fused=False` records them step by step and gives the same numbers.
 
 **Convention note.** PyTorch (and this engine) write the GRU update as
 h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}: z is the share of the old state that is kept. The
