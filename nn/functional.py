@@ -121,10 +121,11 @@ def _window_geometry(x, kernel, stride, padding, what):
 
 
 def conv2d(x, weight, bias=None, stride=1, padding=0):
-    """2-D cross-correlation, NCHW, weight (out, in, kh, kw): im2col columns, then one matmul.
+    """2-D cross-correlation, NCHW, weight (out, in, kh, kw): one engine op (im2col columns, one matmul).
 
     The output is a (N, out, OH, OW) view of channel-major (out, N, OH, OW) memory, which
     is what the matmul produces; pooling and the gradients keep that layout, copy-free.
+    `autograd_core.ops.conv2d_composed(x, w, b, ag.ops)` records the same as six ops.
     """
     x = _as_tensor(x)
     if weight.ndim != 4:
@@ -132,12 +133,8 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     if x.ndim != 4 or x.shape[1] != weight.shape[1]:
         raise ValueError(f"conv2d: input of shape {x.shape} does not match weight of shape {weight.shape} "
                          f"(expected (N, {weight.shape[1]}, H, W))")
-    out_c = weight.shape[0]
-    kernel, stride, padding = _window_geometry(x, weight.shape[2:], stride, padding, "conv2d")
-    cols = ag.ops.im2col(x, kernel, stride, padding)
-    out = ag.ops.affine(cols.T, weight.reshape(out_c, -1), bias)  # (N*OH*OW, out), a view of (out, N*OH*OW)
-    oh, ow = (ag.ops.window_output_size(s + 2 * p, k, st) for s, p, k, st in zip(x.shape[2:], padding, kernel, stride))
-    return out.reshape(x.shape[0], oh, ow, out_c).transpose(0, 3, 1, 2)
+    _, stride, padding = _window_geometry(x, weight.shape[2:], stride, padding, "conv2d")
+    return ag.ops.conv2d(x, weight, bias, stride, padding)
 
 
 def max_pool2d(x, kernel_size, stride=None, padding=0):

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..primitive import NO_PARAMS, apply
 from ..tensor import Tensor
+from .conv import Conv2d, conv2d_composed
 from .elementwise import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow,
                           Relu, Sigmoid, Sub, Tanh, Where)
 from .linalg import Affine, MatMul
@@ -424,6 +425,11 @@ def sliding_window(x, kernel, stride):
 def window_adjoint(g, shape, kernel, stride):
     """Add (.., OH, OW, kh, kw) windows back into an image of `shape` (adjoint of sliding_window)."""
     return WindowAdjoint.apply(g, shape=tuple(shape), kernel=tuple(kernel), stride=tuple(stride))
+
+
+def conv2d(x, w, b=None, stride=(1, 1), padding=(0, 0)):
+    """2-D cross-correlation in one op: x (N, C, H, W), w (O, C, kh, kw), b (O,) or None."""
+    return Conv2d.apply(x, w, b, stride=tuple(stride), padding=tuple(padding))
 
 
 def im2col(x, kernel, stride=(1, 1), padding=(0, 0)):

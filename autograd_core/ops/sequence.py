@@ -12,6 +12,7 @@ and differentiates them, so the gradient stays differentiable.
 import numpy as np
 
 from ..primitive import Primitive
+from ._rules import composed_vjp
 from .recurrent import _sigmoid
 
 
@@ -59,7 +60,7 @@ class LSTMSequence(Primitive):
 
     def vjp(ctx, xp, g_out, out, x, w_ih, w_hh, b, h0, c0):
         if xp.name != "numpy":
-            return _composed_vjp(ctx, lstm_sequence_composed, g_out, (x, w_ih, w_hh, b, h0, c0), xp)
+            return composed_vjp(ctx, lstm_sequence_composed, g_out, (x, w_ih, w_hh, b, h0, c0), xp)
         gates, tanh_c = ctx.gates, ctx.tanh_c
         steps, n, _ = x.shape
         hid = w_hh.shape[1]
@@ -134,18 +135,6 @@ def lstm_sequence_composed(x, w_ih, w_hh, b, h0, c0, xp):
     return xp.stack(outputs, axis=0)
 
 
-def _composed_vjp(ctx, composed, g_out, inputs, xp):
-    """Cotangents by differentiating the composed equations with the engine (create_graph)."""
-    from ..engine import grad_of
-    wanted = [i for i, need in enumerate(ctx.needs) if need]
-    out = composed(*inputs, xp)
-    grads = grad_of(out, [inputs[i] for i in wanted], g_out, retain_graph=True, create_graph=True)
-    result = [None] * len(inputs)
-    for i, g in zip(wanted, grads):
-        result[i] = g
-    return tuple(result)
-
-
 class GRUSequence(Primitive):
     """out[t] = h_t for t = 1..T: a = x_t W_ihᵀ + b_ih, b = h_{t-1} W_hhᵀ + b_hh split (r, z, n);
     r, z = σ(a + b), n = tanh(a_n + r b_n), h_t = (1 - z) n + z h_{t-1}; x (T, N, I), h0 (N, H)"""
@@ -187,7 +176,7 @@ class GRUSequence(Primitive):
 
     def vjp(ctx, xp, g_out, out, x, w_ih, w_hh, b_ih, b_hh, h0):
         if xp.name != "numpy":
-            return _composed_vjp(ctx, gru_sequence_composed, g_out, (x, w_ih, w_hh, b_ih, b_hh, h0), xp)
+            return composed_vjp(ctx, gru_sequence_composed, g_out, (x, w_ih, w_hh, b_ih, b_hh, h0), xp)
         gates, hidden_n = ctx.gates, ctx.hidden_n
         steps, n, _ = x.shape
         hid = w_hh.shape[1]

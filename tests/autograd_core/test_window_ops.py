@@ -83,3 +83,19 @@ def test_max_pool_matches_torch_on_values_ties_and_nans(rng, kernel, stride, pad
     expected.backward(torch.tensor(g))
     np.testing.assert_array_equal(out.data, expected.detach().numpy())
     np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-12, atol=1e-15)  # overlaps sum in another order
+
+
+@pytest.mark.parametrize("stride,padding", [((1, 1), (1, 1)), ((2, 1), (0, 2))])
+def test_fused_conv2d_equals_its_composed_form(rng, stride, padding):
+    x, w, b = rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3, 3, 2)), rng.standard_normal(4)
+    fused_in = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+    composed_in = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+    fused = ag.ops.conv2d(*fused_in, stride, padding)
+    composed = ag.ops.conv2d_composed(*composed_in, ag.ops, stride=stride, padding=padding)
+    assert fused._node.prim.name == "Conv2d" and composed._node.prim.name == "Transpose"
+    np.testing.assert_allclose(fused.data, composed.data, rtol=1e-12)
+    g = rng.standard_normal(fused.shape)
+    fused.backward(g)
+    composed.backward(g)
+    for a, c in zip(fused_in, composed_in):
+        np.testing.assert_allclose(a.grad.data, c.grad.data, rtol=1e-10, atol=1e-12)
