@@ -3,8 +3,11 @@ CELLS = [
 ("md", """
 Seed 001 introduces convolution, padding, stride, receptive fields and pooling. The
 output size along each axis is (w − F + 2P)/S + 1 for input size w, kernel F, padding
-P and stride S. Our `Conv2d` is built from engine ops only: the image is cut into
-sliding windows (a strided view, no copy), then one matrix product with the kernels.
+P and stride S. Our `Conv2d` layer is one engine op: the padded image is cut into
+windows laid out as columns (im2col), then one matrix product with the kernels; its
+backward is the two matching products and col2im, which adds each column back onto its
+window. `ag.ops.conv2d_composed(x, w, b, ag.ops)` records the same computation as six
+separate ops, for a closer look at the graph.
 """),
 ("code", """
 import numpy as np
