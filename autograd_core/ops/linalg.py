@@ -66,8 +66,8 @@ class Affine(Primitive):
 
     def forward(ctx, x, w, b):
         if _is_transposed(x):
-            # NOTE: x is a transposed view (convolution's columns): the output keeps that layout,
-            # so a convolution's result stays channel-major and its gradient needs no copy
+            # NOTE: x is a transposed view (the composed convolution's columns): the output keeps
+            # that layout, so a convolution's result stays channel-major and its gradient needs no copy
             out = np.matmul(w, x.T).T
         elif x.ndim == 2:
             out = np.matmul(x, w.T)

@@ -1,9 +1,10 @@
 """Max pooling as a primitive, and the pair of linear ops that route values by window position.
 
-`MaxPool2d` records, for every output, which position of its window held the maximum
-(the first one on ties, as PyTorch). `WindowGather` reads x at those positions and
-`WindowScatter` writes g back to them; each is the other's VJP, so max pooling's VJP
-and JVP are these two, and grad of grad comes for free.
+`MaxPool2d`'s gradient goes to the first maximum of each window (PyTorch's tie rule).
+Its numpy VJP finds it by comparing the window's taps with the output; the index form,
+`first_maximum_index`, serves forward mode and create_graph: `WindowGather` reads x at
+those positions and `WindowScatter` writes g back to them, each the other's VJP, so
+grad of grad comes for free.
 """
 import numpy as np
 

@@ -1,8 +1,9 @@
-"""Sliding windows over the last two axes: the primitive behind convolution and pooling.
+"""Windows over the last two axes, the primitives behind convolution and average pooling.
 
 `SlidingWindow` turns (N, C, H, W) into (N, C, OH, OW, kh, kw) as a strided view
-(no copy); `WindowAdjoint` adds such windows back into an image. Each is the other's
-VJP, and both are linear, so convolution and pooling need no rules of their own.
+(no copy); `WindowAdjoint` adds such windows back into an image. `Im2col` lays the
+windows out as the columns of a matrix (a copy) and `Col2im` adds columns back. Each
+primitive of a pair is the other's VJP, and all are linear: no JVP rules to write.
 """
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
