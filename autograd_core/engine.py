@@ -8,7 +8,7 @@ import numpy as np
 
 from .grad_mode import STATE
 from .ops.shape import IndexedGrad
-from .tensor import Tensor
+from .tensor import Tensor, wrap
 from . import backend
 
 
@@ -216,6 +216,6 @@ def _accumulate_leaf(t, g, create_graph, handed):
             g = g.copy()
             base = g
         handed.add(id(base))
-        t.grad = Tensor(g)
+        t.grad = wrap(g)
     else:
-        t.grad = Tensor(t.grad.data + g)
+        t.grad = wrap(np.asarray(t.grad.data + g))  # asarray: 0-d sums are numpy scalars

@@ -14,11 +14,10 @@ import inspect
 import numpy as np
 
 from .grad_mode import STATE
-from .tensor import Tensor
+from .tensor import Tensor, wrap
 
 PRIMITIVES = {}
 NO_PARAMS = {}  # shared by every call without params; never mutated
-_new_tensor = object.__new__
 
 
 class Node:
@@ -70,29 +69,30 @@ class Primitive:
 
 def apply(prim, args, params):
     """Compute `prim` on the arrays behind `args`; link the result into the graph if needed."""
-    arrays = [a.data if isinstance(a, Tensor) else a for a in args]
+    arrays, needs, recording = [], [], False
+    for a in args:
+        if isinstance(a, Tensor):
+            arrays.append(a.data)
+            needs.append(a.requires_grad)
+            recording = recording or a.requires_grad
+        else:
+            arrays.append(a)
+            needs.append(False)
     ctx = Node()
     try:
         out = prim.forward(ctx, *arrays, **params)
     except (ValueError, IndexError, TypeError) as exc:
         raise _op_error(prim, exc, arrays, params) from exc
-    if type(out) is not np.ndarray:
-        out = np.asarray(out)
-    result = _new_tensor(Tensor)
-    result.data = out
-    result.grad = result.name = result._node = result._hooks = result._tangent = None
-    result.requires_grad = result._retains_grad = False
-    if STATE.grad_enabled:
-        needs = [isinstance(a, Tensor) and a.requires_grad for a in args]
-        if True in needs:
-            ctx.prim = prim
-            ctx.parents = args
-            ctx.arrays = arrays
-            ctx.needs = needs
-            ctx.params = params
-            ctx.scope = STATE.scope
-            result._node = ctx
-            result.requires_grad = True
+    result = wrap(out if type(out) is np.ndarray else np.asarray(out))
+    if recording and STATE.grad_enabled:
+        ctx.prim = prim
+        ctx.parents = args
+        ctx.arrays = arrays
+        ctx.needs = needs
+        ctx.params = params
+        ctx.scope = STATE.scope
+        result._node = ctx
+        result.requires_grad = True
     if STATE.observers:
         for observer in STATE.observers:
             observer.on_forward(prim, ctx, result, args, arrays, params)

@@ -256,5 +256,18 @@ class _HookHandle:
             self._hooks.remove(self._fn)
 
 
+_new = object.__new__
+
+
+def wrap(array):
+    """A Tensor around numpy `array` as it is (no conversion, no copy): the engine's own constructor."""
+    t = _new(Tensor)
+    t.data = array
+    t.grad = t.name = t._node = t._hooks = t._tangent = None
+    t.requires_grad = t._retains_grad = False
+    return t
+
+
 from . import engine as _engine  # noqa: E402  (engine and ops need Tensor defined first)
 from . import ops as _ops  # noqa: E402
+
