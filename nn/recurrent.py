@@ -121,6 +121,8 @@ class _Sequence(_Recurrent):
         elif self.batch_first:
             x = x.transpose(1, 0, 2)
         steps, n = x.shape[0], x.shape[1]
+        if steps == 0:
+            raise ValueError(f"{type(self).__name__}: expected a sequence of length at least 1, got input shape {x.shape}")
         state = self._initial_state(n, x.dtype) if state is None else self._unpack_state(state, n, unbatched)
         out, state = self._run(x, state)
         if unbatched:

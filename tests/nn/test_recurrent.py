@@ -226,3 +226,9 @@ def test_default_init_bounds_and_gru_docstring():
     for p in gru.parameters():
         assert np.abs(p.data).max() <= 0.25 and np.abs(p.data).max() > 0.2 and p.dtype == np.float32
     assert "(1 - z)" in recurrent.__doc__ and "opposite" in recurrent.__doc__
+
+
+@pytest.mark.parametrize("layer", [nn.RNN, nn.LSTM, nn.GRU])
+def test_an_empty_sequence_is_a_clear_error(layer):
+    with pytest.raises(ValueError, match=f"{layer.__name__}: expected a sequence of length at least 1"):
+        layer(3, 4)(np.zeros((0, 2, 3), np.float32))
