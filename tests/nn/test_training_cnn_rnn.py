@@ -94,7 +94,7 @@ def _live_tensors():
     return sum(1 for o in gc.get_objects() if isinstance(o, ag.Tensor))
 
 
-@pytest.mark.parametrize("kind,fused", [("GRU", True), ("GRU", False), ("LSTM", False)])
+@pytest.mark.parametrize("kind,fused", [("GRU", True), ("GRU", False), ("LSTM", True), ("LSTM", False)])
 def test_memory_stays_flat_over_200_recurrent_training_steps(kind, fused):
     rng = np.random.default_rng(6)
     model = TokenClassifier(kind, fused)
