@@ -16,6 +16,15 @@ from ._rules import composed_vjp
 from .recurrent import _sigmoid
 
 
+def _input_projection(x, w_ih, b):
+    """x_t W_ihᵀ + b for every time step at once, (T, N, gates * H): the buffer the gate activations then fill."""
+    steps, n, _ = x.shape
+    gates = np.matmul(x.reshape(steps * n, -1), w_ih.T).reshape(steps, n, len(w_ih))
+    if b is not None:
+        gates += b
+    return gates
+
+
 def _sigmoid_(x):
     """Logistic sigmoid in place."""
     np.copyto(x, _sigmoid(x))
@@ -35,9 +44,7 @@ class LSTMSequence(Primitive):
     def forward(ctx, x, w_ih, w_hh, b, h0, c0):
         steps, n, _ = x.shape
         hid = w_hh.shape[1]
-        gates = np.matmul(x.reshape(steps * n, -1), w_ih.T).reshape(steps, n, 4 * hid)
-        if b is not None:
-            gates += b
+        gates = _input_projection(x, w_ih, b)
         out = np.empty((steps, n, 2 * hid), dtype=gates.dtype)
         tanh_c = np.empty((steps, n, hid), dtype=gates.dtype)
         h, c = h0, c0
@@ -149,9 +156,7 @@ class GRUSequence(Primitive):
     def forward(ctx, x, w_ih, w_hh, b_ih, b_hh, h0):
         steps, n, _ = x.shape
         hid = w_hh.shape[1]
-        gates = np.matmul(x.reshape(steps * n, -1), w_ih.T).reshape(steps, n, 3 * hid)
-        if b_ih is not None:
-            gates += b_ih
+        gates = _input_projection(x, w_ih, b_ih)
         out = np.empty((steps, n, hid), dtype=gates.dtype)
         hidden_n = np.empty((steps, n, hid), dtype=gates.dtype)  # W_hn h + b_hn, which r scales
         h = h0
