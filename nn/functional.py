@@ -192,13 +192,17 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
 
 # ---- losses ---------------------------------------------------------------------------------------
 def _reduce(loss, reduction, what):
+    _check_reduction(reduction, what)
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
         return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"{what}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return loss
+
+
+def _check_reduction(reduction, what):
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{what}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
 def _same_shape(input, target, what):
@@ -279,15 +283,14 @@ def _fused_cross_entropy(input, t, weight, ignore_index, reduction):
     if t.shape != (input.shape[0],):
         raise ValueError(f"cross_entropy: target of shape {t.shape} does not match input of shape {input.shape} "
                          f"(expected {(input.shape[0],)})")
+    _check_reduction(reduction, "cross_entropy")
     safe_t, sample_w = _sample_weights(input, t, weight, ignore_index, "cross_entropy")
     if reduction == "none":
         return ag.ops.softmax_cross_entropy(input, safe_t, sample_w)
-    if reduction == "mean":
-        total_weight = len(safe_t) if sample_w is None else sample_w.sum()
-        return ag.ops.softmax_cross_entropy(input, safe_t, sample_w, scale=1.0 / total_weight)
-    if reduction != "sum":
-        raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-    return ag.ops.softmax_cross_entropy(input, safe_t, sample_w, scale=1.0)
+    if reduction == "sum":
+        return ag.ops.softmax_cross_entropy(input, safe_t, sample_w, scale=1.0)
+    total_weight = len(safe_t) if sample_w is None else sample_w.sum()
+    return ag.ops.softmax_cross_entropy(input, safe_t, sample_w, scale=1.0 / total_weight)
 
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
