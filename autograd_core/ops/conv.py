@@ -11,11 +11,7 @@ import numpy as np
 
 from ..primitive import Primitive
 from ._rules import composed_vjp
-from .window import Col2im, Im2col, window_output_size
-
-
-def _out_hw(x_shape, w_shape, stride, padding):
-    return tuple(window_output_size(s + 2 * p, k, st) for s, k, st, p in zip(x_shape[2:], w_shape[2:], stride, padding))
+from .window import Col2im, Im2col, output_hw
 
 
 class Conv2d(Primitive):
@@ -38,7 +34,7 @@ class Conv2d(Primitive):
             out += b[:, None]
         if ctx is not None:
             ctx.cols = cols
-        return out.reshape((len(w), len(x)) + _out_hw(x.shape, w.shape, stride, padding)).transpose(1, 0, 2, 3)
+        return out.reshape((len(w), len(x)) + output_hw(x.shape, w.shape[2:], stride, padding)).transpose(1, 0, 2, 3)
 
     def vjp(ctx, xp, g, out, x, w, b, stride, padding):
         if xp.name != "numpy":
@@ -73,7 +69,7 @@ class Conv2d(Primitive):
 
 def conv2d_composed(x, w, b, xp, stride=(1, 1), padding=(0, 0)):
     """The same convolution as engine ops: Im2col, one Affine, reshapes (the teaching form)."""
-    out_c, (oh, ow) = w.shape[0], _out_hw(x.shape, w.shape, stride, padding)
+    out_c, (oh, ow) = w.shape[0], output_hw(x.shape, w.shape[2:], stride, padding)
     cols = xp.im2col(x, w.shape[2:], stride, padding)
     out = xp.affine(cols.T, w.reshape(out_c, -1), b)
     return out.reshape(x.shape[0], oh, ow, out_c).transpose(0, 3, 1, 2)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..primitive import Primitive
 from ._rules import all_finite
-from .window import window_output_size
+from .window import output_hw
 
 
 def _padded(x, padding, value):
@@ -27,10 +27,6 @@ def _taps(image, out_hw, kernel, stride):
     """For each window position k = a * kw + b, the strided view image[..., i*sh + a, j*sw + b] over (i, j)."""
     (oh, ow), (kh, kw), (sh, sw) = out_hw, kernel, stride
     return [image[..., a:a + sh * (oh - 1) + 1:sh, b:b + sw * (ow - 1) + 1:sw] for a in range(kh) for b in range(kw)]
-
-
-def _out_hw(shape, kernel, stride, padding):
-    return tuple(window_output_size(s + 2 * p, k, st) for s, k, st, p in zip(shape[-2:], kernel, stride, padding))
 
 
 def _zeros_laid_out_like(like, shape, dtype, empty=False):
@@ -64,7 +60,7 @@ class MaxPool2d(Primitive):
         yield (rng.standard_normal((2, 7, 5)),), {"kernel": (2, 3), "stride": (3, 2), "padding": (1, 0)}
 
     def forward(ctx, x, kernel, stride, padding):
-        taps = _taps(_padded(x, padding, -np.inf), _out_hw(x.shape, kernel, stride, padding), kernel, stride)
+        taps = _taps(_padded(x, padding, -np.inf), output_hw(x.shape, kernel, stride, padding), kernel, stride)
         out = np.maximum(taps[0], taps[1]) if len(taps) > 1 else taps[0].copy(order="K")
         for tap in taps[2:]:
             np.maximum(out, tap, out=out)

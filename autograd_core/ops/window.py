@@ -15,6 +15,11 @@ def window_output_size(size, kernel, stride):
     return (size - kernel) // stride + 1
 
 
+def output_hw(shape, kernel, stride, padding):
+    """(OH, OW) of a window op over the last two axes of `shape`, with zero padding on each side."""
+    return tuple(window_output_size(s + 2 * p, k, st) for s, k, st, p in zip(shape[-2:], kernel, stride, padding))
+
+
 class SlidingWindow(Primitive):
     """out[n, c, i, j, a, b] = x[n, c, i*sh + a, j*sw + b]"""
 
@@ -102,8 +107,7 @@ class Col2im(Primitive):
     def forward(ctx, g, shape, kernel, stride, padding):
         n, c, h, w = shape
         (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
-        oh = window_output_size(h + 2 * ph, kh, sh)
-        ow = window_output_size(w + 2 * pw, kw, sw)
+        oh, ow = output_hw(shape, kernel, stride, padding)
         cols = g.reshape(c, kh, kw, n, oh, ow)
         image = np.zeros((c, n, h + 2 * ph, w + 2 * pw), dtype=g.dtype)
         for a in range(kh):
