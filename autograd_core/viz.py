@@ -15,6 +15,7 @@ import shutil
 
 import numpy as np
 
+from .grad_mode import scope_path
 from .graph import op_name, parents, topological_order
 from .tensor import Tensor
 from .value import Value
@@ -130,7 +131,7 @@ def _scope(node, consumers):
     """Module path that owns a node: its op's scope, or for a named leaf its first consumer's."""
     if isinstance(node, Tensor):
         if node._node is not None:
-            return node._node.scope or ""
+            return scope_path(node._node.scope)
         if node.name and consumers.get(id(node)):
             return consumers[id(node)]
     return ""

@@ -77,10 +77,11 @@ def log_softmax(x, dim=-1):
 # ---- linear, dropout, embedding -----------------------------------------------------------------
 def linear(x, weight, bias=None):
     """x @ weight.T + bias, weight shaped (out_features, in_features)."""
-    if x.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {x.shape} does not match weight of shape {weight.shape} "
-                         f"(expected last dimension {weight.shape[1]})")
-    return ag.ops.affine(x, weight, bias)
+    sx, sw = x.shape, weight.shape
+    if len(sw) != 2 or not sx or sx[-1] != sw[1]:
+        raise ValueError(f"linear: input of shape {sx} does not match weight of shape {sw} "
+                         f"(expected a weight (out_features, {sx[-1] if sx else '?'}))")
+    return ag.ops.Affine.apply(x, weight, bias)
 
 
 def dropout(x, p=0.5, training=True, rng=None):
@@ -315,12 +316,12 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """log_softmax over the class axis 1, then NLL; targets are class indices or class probabilities."""
+    t = _data(target)
+    if t.dtype.kind in "iu" and label_smoothing == 0.0 and input.ndim == 2:
+        return _fused_cross_entropy(input, t, weight, ignore_index, reduction)
     if input.ndim < 2:
         raise ValueError(f"cross_entropy: expected input (N, C) or (N, C, d1, ...), got shape {input.shape}")
-    t = _data(target)
     n_classes = input.shape[1]
-    if np.issubdtype(t.dtype, np.integer) and label_smoothing == 0.0 and input.ndim == 2:
-        return _fused_cross_entropy(input, t, weight, ignore_index, reduction)
     logp = ag.log_softmax(input, 1)
     w = None if weight is None else Tensor(_data(weight).astype(input.dtype).reshape((1, n_classes) + (1,) * (input.ndim - 2)))
     if np.issubdtype(t.dtype, np.floating):

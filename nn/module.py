@@ -17,9 +17,6 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
-_CALLS = []  # the module calls in progress: (module, dotted path)
-
-
 class Module:
     """Base class of every layer and model.
 
@@ -65,20 +62,12 @@ class Module:
         return False
 
     def __call__(self, *args, **kwargs):
-        if _CALLS:
-            parent, parent_path = _CALLS[-1]
-            name = parent._name_of(self)
-            path = f"{parent_path}.{name}" if parent_path else name
-        else:
-            path = ""
-        _CALLS.append((self, path))
         saved = STATE.scope
-        STATE.scope = path or None
+        STATE.scope = (self, saved)
         try:
             return self.forward(*args, **kwargs)
         finally:
             STATE.scope = saved
-            _CALLS.pop()
 
     def _name_of(self, child):
         for name, module in self._modules.items():

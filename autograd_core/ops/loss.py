@@ -32,25 +32,35 @@ class SoftmaxCrossEntropy(Primitive):
         yield (rng.standard_normal((3, 4)), np.array([3, 3, 0])), {"weight": rng.uniform(0.5, 2, 3), "scale": 0.7}
 
     def forward(ctx, z, target, weight=None, scale=None):
-        shifted = z - z.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
+        rows = np.arange(len(target))
+        shifted = z - np.maximum.reduce(z, axis=1, keepdims=True)
+        picked = shifted[rows, target]
+        probs = np.exp(shifted, out=shifted)
+        total = np.add.reduce(probs, axis=1)
+        loss = np.log(total)
+        loss -= picked
         if ctx is not None:
-            ctx.probs = e / total
-        loss = np.log(total[:, 0]) - shifted[np.arange(len(target)), target]
+            probs /= total[:, None]
+            ctx.probs, ctx.rows = probs, rows
         if weight is not None:
             loss *= weight
-        return loss if scale is None else np.asarray(loss.sum() * scale, dtype=loss.dtype)
+        return loss if scale is None else np.asarray(np.add.reduce(loss) * scale, dtype=loss.dtype)
 
     def vjp(ctx, xp, g, out, z, target, weight=None, scale=None):
-        probs = ctx.probs if xp.name == "numpy" else xp.softmax(z, 1)
-        onehot = np.zeros(z.shape, dtype=xp.value(z).dtype)
-        onehot[np.arange(len(target)), target] = 1
-        return (probs - onehot) * _row_factor(g, weight, scale), None
+        factor = _row_factor(g, weight, scale)
+        column = factor if np.ndim(factor) == 0 else factor.reshape(-1, 1)
+        if xp.name != "numpy":
+            # NOTE: under create_graph the softmax is recomputed from engine ops, so this gradient is differentiable
+            onehot = np.zeros(z.shape, dtype=xp.value(z).dtype)
+            onehot[ctx.rows, target] = 1
+            return (xp.softmax(z, 1) - onehot) * column, None
+        dz = ctx.probs * column
+        dz[ctx.rows, target] -= factor
+        return dz, None
 
     def jvp(ctx, xp, ts, out, z, target, weight=None, scale=None):
         dz = ts[0]
-        per_row = (ctx.probs * dz).sum(axis=1) - dz[np.arange(len(target)), target]
+        per_row = (ctx.probs * dz).sum(axis=1) - dz[ctx.rows, target]
         if weight is not None:
             per_row = per_row * weight
         return per_row if scale is None else per_row.sum() * scale
@@ -60,8 +70,7 @@ class SoftmaxCrossEntropy(Primitive):
 
 
 def _row_factor(g, weight, scale):
-    """Each row's factor in the VJP: the cotangent of its loss, times its weight (and the scale)."""
+    """Each row's factor in the VJP, the cotangent of its loss times its weight (and the scale): a scalar or (N,)."""
     if scale is not None:
         g = g * scale
-        return g if weight is None else (g * weight).reshape(-1, 1)
-    return (g if weight is None else g * weight).reshape(-1, 1)
+    return g if weight is None else g * weight

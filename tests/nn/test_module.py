@@ -6,7 +6,7 @@ import pytest
 
 import autograd_core as ag
 import nn
-from autograd_core.grad_mode import STATE
+from autograd_core.grad_mode import STATE, scope_path
 
 
 class Net(nn.Module):
@@ -83,7 +83,7 @@ def test_module_calls_tag_ops_with_their_path():
 
     class Spy(ag.grad_mode.Observer):
         def on_forward(self, prim, ctx, out, args, arrays, params):
-            seen.append(STATE.scope)
+            seen.append(scope_path(STATE.scope))
     with ag.grad_mode.observe(Spy()):
         net(ag.randn(2, 4, rng=0, requires_grad=True))
     assert "encoder.0" in seen and "encoder.1" in seen and "head" in seen
