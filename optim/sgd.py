@@ -26,13 +26,9 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
     def _update(self, p, grad, group):
-        momentum = group["momentum"]
-        if not (momentum or group["weight_decay"] or group["maximize"]):
-            # NOTE: plain SGD, the common case: one product and one in-place subtraction
-            p.data -= np.multiply(grad, group["lr"])
-            return
         grad = self._grad(p, grad, group)
         work = self._scratch_like(p, "work")
+        momentum = group["momentum"]
         if momentum:
             state = self.state[p]
             buf = state.get("momentum_buffer")
