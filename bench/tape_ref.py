@@ -54,10 +54,11 @@ def backward(root):
     while stack:
         op = stack.pop().op
         for p in op[2] if op else ():
-            if id(p) in counts:
-                counts[id(p)] += 1
+            key = id(p)
+            if key in counts:
+                counts[key] += 1
             else:
-                counts[id(p)] = 1
+                counts[key] = 1
                 stack.append(p)
     grads, ready = {id(root): np.ones_like(root.data)}, [root]
     while ready:
@@ -68,10 +69,11 @@ def backward(root):
             continue
         vjp, saved, parents = v.op
         for p, gp in zip(parents, vjp(g, *saved)):
+            key = id(p)
             if gp is not None:
-                grads[id(p)] = gp if id(p) not in grads else grads[id(p)] + gp
-            counts[id(p)] -= 1
-            if not counts[id(p)]:
+                grads[key] = gp if key not in grads else grads[key] + gp
+            counts[key] -= 1
+            if not counts[key]:
                 ready.append(p)
         v.op = None
 

@@ -77,17 +77,33 @@ def test_repr_is_nested():
     assert "(encoder): Sequential(" in text and "(0): Linear(in_features=4, out_features=8, bias=True)" in text
 
 
-def test_module_calls_tag_ops_with_their_path():
-    net = Net()
+def _scopes_seen(call):
+    """The module path of every op recorded while `call()` runs."""
     seen = []
 
     class Spy(ag.grad_mode.Observer):
         def on_forward(self, prim, ctx, out, args, arrays, params):
             seen.append(scope_path(STATE.scope))
     with ag.grad_mode.observe(Spy()):
-        net(ag.randn(2, 4, rng=0, requires_grad=True))
-    assert "encoder.0" in seen and "encoder.1" in seen and "head" in seen
+        call()
     assert STATE.scope is None
+    return seen
+
+
+def test_module_calls_tag_ops_with_their_path():
+    net = Net()
+    seen = _scopes_seen(lambda: net(ag.randn(2, 4, rng=0, requires_grad=True)))
+    assert "encoder.0" in seen and "encoder.1" in seen and "head" in seen
+
+
+def test_module_paths_nest_under_a_named_scope():
+    net = Net()
+
+    def call():
+        with ag.grad_mode.scope("student"):
+            net(ag.randn(2, 4, rng=0, requires_grad=True))
+    seen = _scopes_seen(call)
+    assert "student.encoder.0" in seen and "student.head" in seen
 
 
 def test_setattr_before_init_is_a_clear_error():
