@@ -1,8 +1,9 @@
 """`Value`: the micrograd-style scalar engine.
 
 Each op stores, next to its inputs, the local derivative of its output with respect
-to each input (the number written on the edge of the computational graph). The
-backward pass then multiplies along edges, visiting each edge exactly once.
+to each input (the number written on the edge of the computational graph); a product
+reads them from its inputs during backward, as micrograd does. The backward pass then
+multiplies along edges, visiting each edge exactly once.
 """
 import math
 
@@ -36,7 +37,7 @@ class Value:
 
     def __mul__(self, other):
         other = other if isinstance(other, Value) else Value(other)
-        return _op_result(self.data * other.data, (self, other), (other.data, self.data), "*")
+        return _op_result(self.data * other.data, (self, other), None, "*")
 
     def __pow__(self, n):
         if not isinstance(n, (int, float)):
@@ -105,7 +106,13 @@ class Value:
         while ready:
             v = ready.pop()
             g = v.grad
-            for parent, local in zip(v._prev, v._local):
+            derivatives = v._local
+            if derivatives is None:
+                # NOTE: a product's derivatives are its inputs, read here as micrograd does: no tuple
+                # per product kept alive until backward, a third fewer objects for the cyclic GC
+                a, b = v._prev
+                derivatives = (b.data, a.data)
+            for parent, local in zip(v._prev, derivatives):
                 parent.grad += local * g
                 parent._pending -= 1
                 if not parent._pending and parent._prev:  # a leaf has nothing to pass on
