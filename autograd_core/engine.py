@@ -136,8 +136,10 @@ def _propagate(t, node, g, xp, grads, owned, pending, ready, create_graph):
         in_grads = (None,) * len(parents)
     elif create_graph:
         in_grads = node.prim.vjp(node, xp, g, t, *parents, **node.params)
-    else:
+    elif node.params:
         in_grads = node.prim.vjp(node, xp, g, t.data, *node.arrays, **node.params)
+    else:
+        in_grads = node.prim.vjp(node, xp, g, t.data, *node.arrays)
     for p, need, gi in zip(parents, node.needs, in_grads):
         if not need:
             continue

@@ -197,15 +197,12 @@ class Sequential(Module):
             setattr(self, str(i), m)
 
     def forward(self, x):
-        modules = list(self._modules.values())
-        i = 0
-        while i < len(modules):
-            if i + 1 < len(modules) and modules[i + 1].commutes_after(modules[i]):
-                x = modules[i](modules[i + 1](x))
-                i += 2
-            else:
-                x = modules[i](x)
-                i += 1
+        modules = tuple(self._modules.values())
+        if modules != self.__dict__.get("_order_of"):
+            object.__setattr__(self, "_order", _execution_order(modules))
+            object.__setattr__(self, "_order_of", modules)
+        for module in self._order:
+            x = module(x)
         return x
 
     def __getitem__(self, index):
@@ -243,3 +240,19 @@ class ModuleList(Module):
 
     def __iter__(self):
         return iter(self._modules.values())
+
+
+def _execution_order(modules):
+    """`modules` in the order Sequential runs them: each commuting neighbour pair swapped.
+
+    It depends only on the modules' types, so Sequential works it out once per set of modules.
+    """
+    order, i = [], 0
+    while i < len(modules):
+        if i + 1 < len(modules) and modules[i + 1].commutes_after(modules[i]):
+            order += [modules[i + 1], modules[i]]
+            i += 2
+        else:
+            order.append(modules[i])
+            i += 1
+    return tuple(order)

@@ -100,10 +100,11 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        update = self._update
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    self._update(p, _grad_array(p), group)
+                    update(p, _grad_array(p), group)
         self._stepped = True
         return loss
 

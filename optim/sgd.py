@@ -26,7 +26,8 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
     def _update(self, p, grad, group):
-        grad = self._grad(p, grad, group)
+        if group["weight_decay"] or group["maximize"]:
+            grad = self._grad(p, grad, group)
         work = self._scratch_like(p, "work")
         momentum = group["momentum"]
         if momentum:

@@ -87,7 +87,7 @@ class Affine(Primitive):
         dw = xp.matmul(g2.T, x if x.ndim == 2 else x.reshape(-1, x.shape[-1])) if ctx.needs[1] else None
         db = None
         if ctx.needs[2]:
-            db = g2.sum(axis=0) if np.shape(b) == (w.shape[0],) else unbroadcast(g, np.shape(b))
+            db = g2.sum(axis=0) if b.shape == (w.shape[0],) else unbroadcast(g, b.shape)
         return dx, dw, db
 
     def jvp(ctx, xp, ts, out, x, w, b):
