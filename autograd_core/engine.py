@@ -117,8 +117,7 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
                 node.grad, node.sweep = g, position
                 position += 1
             if not retain_graph:
-                node.parents = node.arrays = node.params = None
-                node.__dict__.clear()
+                t._node = node.prim.freed
     finally:
         STATE.grad_enabled = saved_mode
     return captured
@@ -215,7 +214,7 @@ def _accumulate_leaf(t, g, create_graph, handed):
     if create_graph:
         t.grad = g if t.grad is None else t.grad + g
         return
-    if g.dtype != t.data.dtype:
+    if g.dtype is not t.data.dtype and g.dtype != t.data.dtype:
         g = g.astype(t.data.dtype)
     if t.grad is None:
         base = g if g.base is None else g.base

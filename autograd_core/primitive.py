@@ -29,6 +29,13 @@ class Node:
     __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "stack", "__dict__")
 
 
+def _freed_node(prim):
+    """The node a tensor keeps once backward has freed its graph: it still names the op, has no inputs."""
+    node = Node()
+    node.prim, node.parents, node.arrays, node.needs, node.params, node.scope = prim, None, None, (), None, None
+    return node
+
+
 class Primitive:
     """Base of every differentiable op; subclasses are registered by class name.
 
@@ -49,6 +56,7 @@ class Primitive:
             if inspect.isfunction(fn):
                 setattr(cls, attr, staticmethod(fn))
         cls.name = cls.__name__
+        cls.freed = _freed_node(cls)
         if not cls.__name__.startswith("_"):
             PRIMITIVES[cls.__name__] = cls
 
@@ -80,7 +88,7 @@ def apply(prim, args, params):
             needs.append(False)
     ctx = Node()
     try:
-        out = prim.forward(ctx, *arrays, **params)
+        out = prim.forward(ctx, *arrays, **params) if params else prim.forward(ctx, *arrays)
     except (ValueError, IndexError, TypeError) as exc:
         raise _op_error(prim, exc, arrays, params) from exc
     result = wrap(out if type(out) is np.ndarray else np.asarray(out))

@@ -25,16 +25,7 @@ def _data(x):
 
 
 # ---- activations ------------------------------------------------------------------------------
-def relu(x):
-    return ag.relu(x)
-
-
-def sigmoid(x):
-    return ag.sigmoid(x)
-
-
-def tanh(x):
-    return ag.tanh(x)
+relu, sigmoid, tanh = ag.relu, ag.sigmoid, ag.tanh
 
 
 def leaky_relu(x, negative_slope=0.01):
@@ -77,11 +68,10 @@ def log_softmax(x, dim=-1):
 # ---- linear, dropout, embedding -----------------------------------------------------------------
 def linear(x, weight, bias=None):
     """x @ weight.T + bias, weight shaped (out_features, in_features)."""
-    sx, sw = x.shape, weight.shape
-    if len(sw) != 2 or not sx or sx[-1] != sw[1]:
-        raise ValueError(f"linear: input of shape {sx} does not match weight of shape {sw} "
-                         f"(expected a weight (out_features, {sx[-1] if sx else '?'}))")
-    return ag.ops.Affine.apply(x, weight, bias)
+    try:
+        return ag.ops.affine(x, weight, bias)
+    except ValueError as error:
+        raise ValueError(f"linear: {error}") from None
 
 
 def dropout(x, p=0.5, training=True, rng=None):

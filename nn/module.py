@@ -65,7 +65,7 @@ class Module:
         saved = STATE.scope
         STATE.scope = (self, saved)
         try:
-            return self.forward(*args, **kwargs)
+            return self.forward(*args, **kwargs) if kwargs else self.forward(*args)
         finally:
             STATE.scope = saved
 

@@ -11,7 +11,8 @@ from autograd_core import Tensor, enable_grad
 
 
 class Optimizer:
-    """Base class: subclasses validate options in `_check` and update one parameter in `_update`.
+    """Base class: subclasses validate options in `_check` and update one parameter in `_update`
+    (or a whole group in `_update_group`).
 
     Updates act in place on `p.data` (numpy) and never record a graph. State lives in
     `self.state[p]` (a dict per parameter, PyTorch's names), in the parameter's dtype.
@@ -100,13 +101,17 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        update = self._update
         for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    update(p, _grad_array(p), group)
+            params = [p for p in group["params"] if p.grad is not None]
+            self._update_group(group, params, _grad_arrays(params))
         self._stepped = True
         return loss
+
+    def _update_group(self, group, params, grads):
+        """Update each parameter of `group` from its numpy gradient; an optimizer may override this
+        to read the group's options once instead of once per parameter."""
+        for p, grad in zip(params, grads):
+            self._update(p, grad, group)
 
     def _update(self, p, grad, group):
         raise NotImplementedError
@@ -203,12 +208,15 @@ def _check_nonnegative(group, *keys):
             raise ValueError(f"Invalid {name}: {group[key]}")
 
 
-def _grad_array(p):
-    """The numpy gradient of `p`, checked against its shape (numpy would broadcast a wrong one silently)."""
-    grad = p.grad.data if isinstance(p.grad, Tensor) else np.asarray(p.grad)
-    if grad.shape != p.data.shape:
-        raise ValueError(f"gradient of shape {grad.shape} does not match its parameter of shape {p.data.shape}")
-    return grad
+def _grad_arrays(params):
+    """The numpy gradient of each parameter, checked against its shape (numpy would broadcast a wrong one silently)."""
+    grads = []
+    for p in params:
+        grad = p.grad.data if isinstance(p.grad, Tensor) else np.asarray(p.grad)
+        if grad.shape != p.data.shape:
+            raise ValueError(f"gradient of shape {grad.shape} does not match its parameter of shape {p.data.shape}")
+        grads.append(grad)
+    return grads
 
 
 def _restored(value, p, key):

@@ -25,25 +25,27 @@ class SGD(Optimizer):
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
-    def _update(self, p, grad, group):
-        if group["weight_decay"] or group["maximize"]:
-            grad = self._grad(p, grad, group)
-        work = self._scratch_like(p, "work")
-        momentum = group["momentum"]
-        if momentum:
-            state = self.state[p]
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = np.array(grad, dtype=p.data.dtype)
-            else:
-                buf *= momentum
-                np.multiply(grad, 1 - group["dampening"], out=work)
-                buf += work
-            if group["nesterov"]:
-                np.multiply(buf, momentum, out=work)
-                work += grad
-                grad = work
-            else:
-                grad = buf
-        np.multiply(grad, group["lr"], out=work)
-        p.data -= work
+    def _update_group(self, group, params, grads):
+        lr, momentum, dampening, nesterov = group["lr"], group["momentum"], group["dampening"], group["nesterov"]
+        transformed = group["weight_decay"] or group["maximize"]
+        for p, grad in zip(params, grads):
+            if transformed:
+                grad = self._grad(p, grad, group)
+            work = self._scratch_like(p, "work")
+            if momentum:
+                state = self.state[p]
+                buf = state.get("momentum_buffer")
+                if buf is None:
+                    buf = state["momentum_buffer"] = np.array(grad, dtype=p.data.dtype)
+                else:
+                    buf *= momentum
+                    np.multiply(grad, 1 - dampening, out=work)
+                    buf += work
+                if nesterov:
+                    np.multiply(buf, momentum, out=work)
+                    work += grad
+                    grad = work
+                else:
+                    grad = buf
+            np.multiply(grad, lr, out=work)
+            p.data -= work

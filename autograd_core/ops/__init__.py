@@ -411,9 +411,6 @@ def gru_cell_update(a, b, h):
 
 def affine(x, w, b=None):
     """x @ wᵀ + b in one op: x (..., in), w (out, in), b broadcastable to (..., out) or None."""
-    sx, sw = _shape(x), _shape(w)
-    if len(sw) != 2 or not sx or sx[-1] != sw[1]:
-        raise ValueError(f"affine: input of shape {sx} does not match weight of shape {sw} (expected last dimension {sw[1] if len(sw) == 2 else '?'})")
     return apply(Affine, (x, w, b), NO_PARAMS)
 
 

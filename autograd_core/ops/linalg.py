@@ -65,11 +65,10 @@ class Affine(Primitive):
         yield (np.asfortranarray(rng.standard_normal((5, 3))), rng.standard_normal((2, 3)), rng.standard_normal(2)), {}
 
     def forward(ctx, x, w, b):
-        if _is_transposed(x):
-            # NOTE: x is a transposed view (the composed convolution's columns): the output keeps
-            # that layout, so a convolution's result stays channel-major and its gradient needs no copy
-            out = np.matmul(w, x.T).T
-        elif x.ndim == 2:
+        if w.ndim != 2 or not x.ndim or x.shape[-1] != w.shape[1]:
+            raise ValueError(f"input of shape {x.shape} does not match weight of shape {w.shape} "
+                             f"(expected a weight (out_features, {x.shape[-1] if x.ndim else '?'}))")
+        if x.ndim == 2:
             out = np.matmul(x, w.T)
         else:
             out = np.matmul(x.reshape(-1, x.shape[-1]), w.T).reshape(x.shape[:-1] + (w.shape[0],))
@@ -78,16 +77,16 @@ class Affine(Primitive):
         return out
 
     def vjp(ctx, xp, g, out, x, w, b):
+        needs_x, needs_w, needs_b = ctx.needs
         g2 = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])
-        dx = None
-        if ctx.needs[0] and _is_transposed(xp.value(x)):
-            dx = xp.matmul(w.T, g2.T).T
-        elif ctx.needs[0]:
-            dx = xp.matmul(g2, w).reshape(x.shape)
-        dw = xp.matmul(g2.T, x if x.ndim == 2 else x.reshape(-1, x.shape[-1])) if ctx.needs[1] else None
-        db = None
-        if ctx.needs[2]:
-            db = g2.sum(axis=0) if b.shape == (w.shape[0],) else unbroadcast(g, b.shape)
+        dx = dw = db = None
+        if needs_x:
+            dx = xp.matmul(g2, w) if x.ndim == 2 else xp.matmul(g2, w).reshape(x.shape)
+        if needs_w:
+            dw = xp.matmul(g2.T, x if x.ndim == 2 else x.reshape(-1, x.shape[-1]))
+        if needs_b:
+            # NOTE: lengths, not shapes: building shape tuples costs more than a small layer's sum
+            db = g2.sum(axis=0) if b.ndim == 1 and len(b) == len(w) else unbroadcast(g, b.shape)
         return dx, dw, db
 
     def jvp(ctx, xp, ts, out, x, w, b):
