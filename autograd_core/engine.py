@@ -3,7 +3,13 @@
 Each node's vector-Jacobian product runs exactly once, and its cotangent is the sum
 of what its consumers sent it: every path from the output is covered without ever
 being enumerated. That is the whole idea of backpropagation.
+
+The order: every node gets a creation number when it is recorded, and a node is always
+created after its inputs, so running nodes newest first (a heap keyed by that number,
+as PyTorch's engine does) finds each tensor's cotangent complete when its turn comes.
 """
+from heapq import heappop, heappush
+
 import numpy as np
 
 from .grad_mode import STATE
@@ -57,29 +63,7 @@ def grad_of(root, inputs, grad=None, retain_graph=None, create_graph=False):
     return results
 
 
-def _consumer_counts(root):
-    """For every tensor reachable from `root` that needs a gradient, how many edges consume it.
-
-    The sweep processes a tensor once all its consumers have sent their share, which
-    yields a reverse topological order without sorting and without recursion.
-    """
-    counts, stack = {}, [root]
-    while stack:
-        t = stack.pop()
-        node = t._node
-        if node is None:
-            continue
-        if node.parents is None:
-            raise _freed_error(t)
-        for p, need in zip(node.parents, node.needs):
-            if need:
-                key = id(p)
-                if key in counts:
-                    counts[key] += 1
-                else:
-                    counts[key] = 1
-                    stack.append(p)
-    return counts
+_LEAF_ORDER = 1  # leaves sort after every recorded node: they only collect their gradient
 
 
 def _sweep(root, grad, retain_graph, create_graph, capture):
@@ -87,31 +71,31 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
         raise RuntimeError("backward: the output does not require grad (no input had requires_grad=True, or it was computed under no_grad)")
     if retain_graph is None:
         retain_graph = create_graph
-    pending = _consumer_counts(root)
     grads = {id(root): _seed(root, grad, create_graph)}
     captured, handed, owned = {}, set(), set()
     xp = backend.tensor_ops if create_graph else backend.numpy_ops
     saved_mode = STATE.grad_enabled
     STATE.grad_enabled = create_graph
-    ready = [root]
+    queue = [(0, id(root), root)]  # (creation order, key, tensor); the root goes first whatever its order
     keep_record = retain_graph and capture is None
     position = 0
     try:
-        while ready:
-            t = ready.pop()
-            g = grads.pop(id(t), None)
+        while queue:
+            _, key, t = heappop(queue)
+            g = grads.pop(key)
             node = t._node
-            if g is not None:
-                if t._hooks:
-                    g = _run_hooks(t, g, create_graph)
-                if capture is not None:
-                    if id(t) in capture:
-                        captured[id(t)] = g
-                elif node is None or t._retains_grad:
-                    _accumulate_leaf(t, g, create_graph, handed)
+            if t._hooks:
+                g = _run_hooks(t, g, create_graph)
+            if capture is not None:
+                if key in capture:
+                    captured[key] = g
+            elif node is None or t._retains_grad:
+                _accumulate_leaf(t, g, create_graph, handed)
             if node is None:
                 continue
-            _propagate(t, node, g, xp, grads, owned, pending, ready, create_graph)
+            if node.parents is None:
+                raise _freed_error(t)
+            _propagate(t, node, g, xp, grads, owned, queue, create_graph)
             if keep_record:
                 # NOTE: a retained graph remembers each node's gradient and sweep position for draw_graph
                 node.grad, node.sweep = g, position
@@ -123,44 +107,39 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
     return captured
 
 
-def _propagate(t, node, g, xp, grads, owned, pending, ready, create_graph):
-    """Run one node's VJP, add each input's share into `grads`, and release inputs now complete.
+def _propagate(t, node, g, xp, grads, owned, queue, create_graph):
+    """Run one node's VJP, add each input's share into `grads`, and queue inputs seen for the first time.
 
     A function of its own, not inlined into the sweep, so that the VJP's results die on
     return: kept as loop variables they would live one node longer (7% more peak memory
     on the LSTM benchmark).
     """
     parents = node.parents
-    if g is None:
-        in_grads = (None,) * len(parents)
-    elif create_graph:
+    if create_graph:
         in_grads = node.prim.vjp(node, xp, g, t, *parents, **node.params)
     elif node.params:
         in_grads = node.prim.vjp(node, xp, g, t.data, *node.arrays, **node.params)
     else:
         in_grads = node.prim.vjp(node, xp, g, t.data, *node.arrays)
     for p, need, gi in zip(parents, node.needs, in_grads):
-        if not need:
+        if not need or gi is None:
             continue
+        if gi.shape != p.data.shape:
+            raise RuntimeError(
+                f"backward: the VJP of op '{node.prim.name}' returned a gradient of shape {gi.shape} "
+                f"for an input of shape {p.data.shape}"
+            )
         key = id(p)
-        if gi is not None:
-            if gi.shape != p.data.shape:
-                raise RuntimeError(
-                    f"backward: the VJP of op '{node.prim.name}' returned a gradient of shape {gi.shape} "
-                    f"for an input of shape {p.data.shape}"
-                )
-            if create_graph:
-                prev = grads.get(key)
-                grads[key] = gi if prev is None else prev + gi
-            elif key not in grads and type(gi) is np.ndarray:
-                grads[key] = gi
-            else:
-                _accumulate(grads, owned, key, gi, p.data.dtype)
-        left = pending[key] - 1
-        pending[key] = left
-        if not left:
-            ready.append(p)
-    if g is not None and STATE.observers:
+        first = key not in grads
+        if first:
+            heappush(queue, (_LEAF_ORDER if p._node is None else p._node.order, key, p))
+        if create_graph:
+            grads[key] = gi if first else grads[key] + gi
+        elif first and type(gi) is np.ndarray:
+            grads[key] = gi
+        else:
+            _accumulate(grads, owned, key, gi, p.data.dtype)
+    if STATE.observers:
         for observer in STATE.observers:
             observer.on_backward(node, t, in_grads)
 
@@ -217,10 +196,13 @@ def _accumulate_leaf(t, g, create_graph, handed):
     if g.dtype is not t.data.dtype and g.dtype != t.data.dtype:
         g = g.astype(t.data.dtype)
     if t.grad is None:
-        base = g if g.base is None else g.base
-        if id(base) in handed or not g.flags.writeable:
-            g = g.copy()
+        base = g.base
+        if base is None:
             base = g
+        elif not g.flags.writeable:
+            g = base = g.copy()
+        if id(base) in handed:
+            g = base = g.copy()
         handed.add(id(base))
         t.grad = wrap(g)
     else:

@@ -10,6 +10,7 @@ engine's own ops when `create_graph=True`, so the same rule also builds the grap
 the gradient (grad of grad comes for free).
 """
 import inspect
+import itertools
 
 import numpy as np
 
@@ -18,6 +19,7 @@ from .tensor import Tensor, wrap
 
 PRIMITIVES = {}
 NO_PARAMS = {}  # shared by every call without params; never mutated
+_creation_order = itertools.count(1)
 
 
 class Node:
@@ -26,13 +28,14 @@ class Node:
     It is also the `ctx` that forward writes into (`ctx.mask = ...`) for the rules.
     """
 
-    __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "stack", "__dict__")
+    __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "order", "stack", "__dict__")
 
 
 def _freed_node(prim):
     """The node a tensor keeps once backward has freed its graph: it still names the op, has no inputs."""
     node = Node()
     node.prim, node.parents, node.arrays, node.needs, node.params, node.scope = prim, None, None, (), None, None
+    node.order = 0
     return node
 
 
@@ -99,6 +102,7 @@ def apply(prim, args, params):
         ctx.needs = needs
         ctx.params = params
         ctx.scope = STATE.scope
+        ctx.order = -next(_creation_order)  # the sweep runs nodes newest first: minus, for a min-heap
         result._node = ctx
         result.requires_grad = True
     if STATE.observers:

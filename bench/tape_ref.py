@@ -1,7 +1,7 @@
 """The smallest graph-recording engine that runs the MLP step: the floor for any Python autograd.
 
 It records each op on its output (VJP, saved arrays, parents), counts consumers, and sweeps
-once in reverse like ours, but has nothing else: no checks, hooks, modules, NaN rules,
+once in reverse (ours orders the sweep by creation number instead), but has nothing else: no checks, hooks, modules, NaN rules,
 create_graph or optimizer classes. Its time over hand-written numpy is what recording a
 graph in Python costs at the least; ours over its time is the price of everything else.
 """

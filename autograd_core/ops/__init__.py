@@ -386,7 +386,7 @@ def matmul(x, y):
 def softmax_cross_entropy(z, target, weight=None, scale=None):
     """Per-sample weight · (logsumexp(z) − z[target]) for logits (N, C) and class indices (N,), fused;
     with `scale`, their sum times scale (a scalar)."""
-    return SoftmaxCrossEntropy.apply(z, target, weight=weight, scale=scale)
+    return apply(SoftmaxCrossEntropy, (z, target), {"weight": weight, "scale": scale})
 
 
 def lstm_cell_update(z, c):

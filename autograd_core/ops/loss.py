@@ -48,7 +48,7 @@ class SoftmaxCrossEntropy(Primitive):
 
     def vjp(ctx, xp, g, out, z, target, weight=None, scale=None):
         factor = _row_factor(g, weight, scale)
-        column = factor if np.ndim(factor) == 0 else factor.reshape(-1, 1)
+        column = factor if factor.ndim == 0 else factor.reshape(-1, 1)
         if xp.name != "numpy":
             # NOTE: under create_graph the softmax is recomputed from engine ops, so this gradient is differentiable
             onehot = np.zeros(z.shape, dtype=xp.value(z).dtype)
