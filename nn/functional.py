@@ -247,6 +247,9 @@ def _classes_last(scores):
     return moved.reshape(-1, scores.shape[1])
 
 
+_UNSIGNED = {np.dtype(f"{kind}{size}"): np.dtype(f"u{size}") for kind in "iu" for size in (1, 2, 4, 8)}
+
+
 def _sample_weights(input, t, weight, ignore_index, what):
     """(class index with ignored ones set to 0, per-sample weight with ignored ones 0, or None when
     every weight is 1), validated."""
@@ -257,9 +260,13 @@ def _sample_weights(input, t, weight, ignore_index, what):
     w = None if weight is None else _data(weight).astype(input.dtype)
     if not flat_t.size:
         return flat_t, np.zeros(0, dtype=input.dtype)
+    unsigned = _UNSIGNED.get(flat_t.dtype)
+    if unsigned is not None and ignore_index < 0 and np.maximum.reduce(flat_t.view(unsigned)) < n_classes:
+        # NOTE: the common case, every target valid and none ignored, in one reduction: seen as
+        # unsigned, a negative target (the default ignore_index included) is larger than any class
+        return flat_t, (None if w is None else w[flat_t])
     lo, hi = np.minimum.reduce(flat_t), np.maximum.reduce(flat_t)
     if 0 <= lo and hi < n_classes and not lo <= ignore_index <= hi:
-        # NOTE: the common case, every target valid and none ignored: no masks to build
         return flat_t, (None if w is None else w[flat_t])
     keep = flat_t != ignore_index
     if keep.any() and (flat_t[keep].min() < 0 or flat_t[keep].max() >= n_classes):
