@@ -32,7 +32,11 @@ class Node:
 
 
 def _freed_node(prim):
-    """The node a tensor keeps once backward has freed its graph: it still names the op, has no inputs."""
+    """The node a tensor keeps once backward has freed its graph: it still names the op, has no inputs.
+
+    Its order (0) sorts it after every live node, so a sweep that reaches it raises the
+    freed-graph error only once the newer nodes are done, and before any leaf is touched.
+    """
     node = Node()
     node.prim, node.parents, node.arrays, node.needs, node.params, node.scope = prim, None, None, (), None, None
     node.order = 0

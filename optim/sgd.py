@@ -27,10 +27,8 @@ class SGD(Optimizer):
 
     def _update_group(self, group, params, grads):
         lr, momentum, dampening, nesterov = group["lr"], group["momentum"], group["dampening"], group["nesterov"]
-        transformed = group["weight_decay"] or group["maximize"]
         for p, grad in zip(params, grads):
-            if transformed:
-                grad = self._grad(p, grad, group)
+            grad = self._grad(p, grad, group)
             work = self._scratch_like(p, "work")
             if momentum:
                 state = self.state[p]
