@@ -39,7 +39,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "name", "_node", "_hooks",
-                 "_retains_grad", "_tangent", "__weakref__")
+                 "_retains_grad", "_tangent", "_version", "__weakref__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: `array * tensor` is a Tensor
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
@@ -51,6 +51,7 @@ class Tensor:
         self._hooks = None
         self._retains_grad = False
         self._tangent = None
+        self._version = 0  # bumped by every in-place change to .data's contents
         if requires_grad:
             self.requires_grad_(True)
 
@@ -265,6 +266,7 @@ def wrap(array):
     t.data = array
     t.grad = t.name = t._node = t._hooks = t._tangent = None
     t.requires_grad = t._retains_grad = False
+    t._version = 0
     return t
 
 
