@@ -56,11 +56,6 @@ class Module:
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
-    def commutes_after(self, previous):
-        """True when self(previous(x)) equals previous(self(x)) in value and gradient and self is
-        cheaper to run first: Sequential then runs them in that order (max pooling after ReLU)."""
-        return False
-
     def __call__(self, *args, **kwargs):
         saved = STATE.scope
         STATE.scope = (self, saved)
@@ -185,11 +180,7 @@ class Module:
 
 
 class Sequential(Module):
-    """Modules applied one after the other: Sequential(a, b, c)(x) == c(b(a(x))).
-
-    Two neighbours that commute (see Module.commutes_after) run in their cheaper order:
-    ReLU then MaxPool2d runs as pooling then ReLU, activating a quarter of the values.
-    """
+    """Modules applied one after the other, exactly as given: Sequential(a, b, c)(x) == c(b(a(x)))."""
 
     def __init__(self, *modules):
         super().__init__()
@@ -197,11 +188,7 @@ class Sequential(Module):
             setattr(self, str(i), m)
 
     def forward(self, x):
-        modules = tuple(self._modules.values())
-        if modules != self.__dict__.get("_order_of"):
-            object.__setattr__(self, "_order", _execution_order(modules))
-            object.__setattr__(self, "_order_of", modules)
-        for module in self._order:
+        for module in self._modules.values():
             x = module(x)
         return x
 
@@ -241,18 +228,3 @@ class ModuleList(Module):
     def __iter__(self):
         return iter(self._modules.values())
 
-
-def _execution_order(modules):
-    """`modules` in the order Sequential runs them: each commuting neighbour pair swapped.
-
-    It depends only on the modules' types, so Sequential works it out once per set of modules.
-    """
-    order, i = [], 0
-    while i < len(modules):
-        if i + 1 < len(modules) and modules[i + 1].commutes_after(modules[i]):
-            order += [modules[i + 1], modules[i]]
-            i += 2
-        else:
-            order.append(modules[i])
-            i += 1
-    return tuple(order)

@@ -1,5 +1,4 @@
 """Max and average pooling layers over NCHW images (`nn.functional.max_pool2d` / `avg_pool2d`)."""
-from .activation import ReLU
 from .conv import _checked_pair, _unbatched
 from .functional import avg_pool2d, max_pool2d
 from .module import Module
@@ -35,11 +34,6 @@ class MaxPool2d(_Pool2d):
 
     def _pool(self, x):
         return max_pool2d(x, self.kernel_size, self.stride, self.padding)
-
-    def commutes_after(self, previous):
-        # max(relu(a), relu(b)) == relu(max(a, b)); the gradients agree too: where pooling
-        # first picks another element than relu's tie rule would, relu's derivative is 0 there
-        return type(previous) is ReLU
 
 
 class AvgPool2d(_Pool2d):

@@ -39,8 +39,10 @@ def all_finite(a):
 
     One BLAS dot product, three times faster than a sum; a sum of squares that overflows
     only sends the caller to its slower exact path. math.isfinite: np.isfinite on a scalar
-    costs as much as the dot product.
+    costs as much as the dot product. ravel(order="K") is a view for any dense layout (a
+    channel-major convolution output), which vdot would otherwise copy.
     """
+    a = a.ravel(order="K")
     return math.isfinite(np.vdot(a, a))
 
 

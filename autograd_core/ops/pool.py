@@ -9,7 +9,7 @@ grad of grad comes for free.
 import numpy as np
 
 from ..primitive import Primitive
-from ._rules import all_finite
+from ._rules import all_finite, masked
 from .window import output_hw
 
 
@@ -81,48 +81,48 @@ class MaxPool2d(Primitive):
 
 
 def _scatter_to_first_maximum(g, x, out, kernel, stride, padding):
-    """g routed to each window's first element equal to its (finite) maximum, as an image shaped like x."""
+    """An image shaped like x holding g[..., i, j] at the first maximum of window (i, j), zeros elsewhere."""
     taps = _taps(_padded(x, padding, -np.inf), out.shape[-2:], kernel, stride)
-    shape = x.shape[:-2] + tuple(s + 2 * p for s, p in zip(x.shape[-2:], padding))
-    covered = stride == kernel and padding == (0, 0) and all(s % k == 0 for s, k in zip(x.shape[-2:], kernel))
-    image = _zeros_laid_out_like(out, shape, g.dtype, empty=covered)
-    disjoint = all(s >= k for s, k in zip(stride, kernel))
-    if g.strides != out.strides:
-        # NOTE: g in out's memory order first (one small copy): mixed layouts make every pass below slow
-        aligned = np.empty_like(out, dtype=g.dtype)
-        aligned[...] = g
-        g = aligned
-    finite = all_finite(g)
-    taken = None
-    for tap, dst in zip(taps, _taps(image, out.shape[-2:], kernel, stride)):
-        hit = tap == out
-        if taken is None:
-            taken = hit.copy()
+    return _route(_laid_out_like(out, g), _first_maxima(taps, out), x.shape, kernel, stride, padding)
+
+
+def _first_maxima(taps, out):
+    """For each window position k in row-major order, the mask of windows whose first maximum sits at k."""
+    unclaimed = np.ones(out.shape, dtype=bool)
+    for tap in taps:
+        first = tap == out
+        first &= unclaimed
+        unclaimed ^= first
+        yield first
+
+
+def _route(g, masks, shape, kernel, stride, padding):
+    """An image of `shape` holding g[..., i, j] at window (i, j)'s position k wherever masks[k] holds, zeros elsewhere."""
+    image = _zeros_laid_out_like(g, shape[:-2] + tuple(s + 2 * p for s, p in zip(shape[-2:], padding)), g.dtype)
+    overwrite = all(s >= k for s, k in zip(stride, kernel)) and all_finite(g)
+    for mask, dst in zip(masks, _taps(image, g.shape[-2:], kernel, stride)):
+        if overwrite:
+            np.multiply(g, mask, out=dst)  # dst = g * mask: windows do not overlap, so no sum and no temporary
         else:
-            np.greater(hit, taken, out=hit)  # equal here and at no earlier position: hit and not taken
-            taken |= hit
-        if finite and disjoint:
-            np.multiply(g, hit, out=dst)
-        elif finite:
-            dst += g * hit
-        elif disjoint:
-            dst[...] = np.where(hit, g, 0)  # exact 0 off the maximum even for inf/NaN in g
-        else:
-            dst += np.where(hit, g, 0)
+            dst += masked(g, mask)  # masked: exactly 0 off the mask even where g is inf or NaN
     return _unpadded(image, padding)
+
+
+def _laid_out_like(like, g):
+    """g with `like`'s memory order (one small copy if it differs): passes over mixed layouts are several times slower."""
+    if g.strides == like.strides:
+        return g
+    aligned = np.empty_like(like, dtype=g.dtype)
+    aligned[...] = g
+    return aligned
 
 
 def first_maximum_index(x, out, kernel, stride, padding):
     """For each output, the position a * kw + b of its window's first maximum (first NaN if any)."""
     taps = _taps(_padded(x, padding, -np.inf), out.shape[-2:], kernel, stride)
     index = np.zeros_like(out, dtype=np.uint8 if len(taps) < 256 else np.int64)
-    k_of = index.dtype.type
-    running = taps[0].copy(order="K")
-    for k, tap in enumerate(taps[1:], 1):
-        better = tap > running  # strictly greater: the first maximum keeps its index
-        np.maximum(running, tap, out=running)
-        # NOTE: k exceeds every index so far, so a maximum sets it where `better`; 4x faster than copyto(where=)
-        np.maximum(index, better * k_of(k), out=index)
+    for k, first in enumerate(_first_maxima(taps, out)):
+        index += first * index.dtype.type(k)
     if np.issubdtype(out.dtype, np.floating) and np.isnan(out).any():
         _point_at_first_nan(index, taps, out)
     return index
@@ -174,19 +174,8 @@ class WindowScatter(Primitive):
                                                      "kernel": (3, 3), "stride": (2, 1), "padding": (1, 1)}
 
     def forward(ctx, g, shape, index, kernel, stride, padding):
-        ph, pw = padding
-        image = _zeros_laid_out_like(index, shape[:-2] + (shape[-2] + 2 * ph, shape[-1] + 2 * pw), g.dtype)
-        taps = _taps(image, g.shape[-2:], kernel, stride)
-        disjoint = all(s >= k for s, k in zip(stride, kernel))
-        finite = all_finite(g)
-        for k, tap in enumerate(taps):
-            if finite and disjoint:
-                np.multiply(g, index == k, out=tap)
-            elif finite:
-                tap += g * (index == k)
-            else:
-                tap += np.where(index == k, g, 0)
-        return _unpadded(image, padding)
+        masks = (index == k for k in range(kernel[0] * kernel[1]))
+        return _route(_laid_out_like(index, g), masks, shape, kernel, stride, padding)
 
     def vjp(ctx, xp, g, out, x, shape, index, kernel, stride, padding):
         return (xp.window_gather(g, index=index, kernel=kernel, stride=stride, padding=padding),)

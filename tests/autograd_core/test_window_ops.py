@@ -85,6 +85,23 @@ def test_max_pool_matches_torch_on_values_ties_and_nans(rng, kernel, stride, pad
     np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-12, atol=1e-15)  # overlaps sum in another order
 
 
+@pytest.mark.torch
+@pytest.mark.parametrize("kernel,stride", [(2, 2), (3, 1)])
+def test_max_pool_sends_an_infinite_cotangent_only_to_the_first_maximum(rng, kernel, stride):
+    """inf and NaN in the cotangent reach the first maximum only: exact zeros elsewhere, as in PyTorch."""
+    torch = pytest.importorskip("torch")
+    x = np.round(rng.standard_normal((1, 2, 6, 6)))
+    ours = Tensor(x, requires_grad=True)
+    out = max_pool(ours, _pair(kernel), _pair(stride), (0, 0))
+    g = rng.standard_normal(out.shape)
+    g[0, 0, 0, 0], g[0, 1, 1, 1] = np.inf, np.nan
+    out.backward(g)
+    theirs = torch.tensor(x, requires_grad=True)
+    torch.nn.functional.max_pool2d(theirs, kernel, stride).backward(torch.tensor(g))
+    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-12)  # overlaps sum in another order
+    assert np.count_nonzero(ours.grad.data == 0) == np.count_nonzero(theirs.grad.numpy() == 0) > 0
+
+
 @pytest.mark.parametrize("stride,padding", [((1, 1), (1, 1)), ((2, 1), (0, 2))])
 def test_fused_conv2d_equals_its_composed_form(rng, stride, padding):
     x, w, b = rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((4, 3, 3, 2)), rng.standard_normal(4)
