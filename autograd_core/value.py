@@ -37,6 +37,7 @@ class Value:
 
     def __mul__(self, other):
         other = other if isinstance(other, Value) else Value(other)
+        # None: backward reads the derivatives (other.data, self.data) from the inputs, as micrograd's __mul__ does
         return _op_result(self.data * other.data, (self, other), None, "*")
 
     def __pow__(self, n):

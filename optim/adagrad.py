@@ -1,7 +1,7 @@
 """Adagrad (Duchi et al., 2011): per-coordinate steps shrinking with the sum of squared gradients."""
 import numpy as np
 
-from .optimizer import Optimizer, _check_nonnegative
+from .optimizer import Optimizer, _check_nonnegative, _descend
 
 
 class Adagrad(Optimizer):
@@ -32,13 +32,8 @@ class Adagrad(Optimizer):
 
     def _update(self, p, grad, group):
         grad = self._grad(p, grad, group)
-        state, work = self.state[p], self._scratch_like(p, "work")
+        state = self.state[p]
         state["step"] += 1
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-        np.multiply(grad, grad, out=work)
-        state["sum"] += work
-        np.sqrt(state["sum"], out=work)
-        work += group["eps"]
-        np.divide(grad, work, out=work)
-        work *= clr
-        p.data -= work
+        state["sum"] += grad * grad
+        _descend(p, clr * (grad / (np.sqrt(state["sum"]) + group["eps"])))

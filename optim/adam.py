@@ -1,7 +1,7 @@
 """Adam (Kingma & Ba, 2015) with bias correction; weight_decay is L2 added to the gradient."""
 import numpy as np
 
-from .optimizer import Optimizer, _check_nonnegative
+from .optimizer import Optimizer, _check_nonnegative, _descend
 
 
 class Adam(Optimizer):
@@ -42,21 +42,11 @@ class Adam(Optimizer):
                 state["max_exp_avg_sq"] = np.zeros_like(p.data)
         state["step"] += 1
         t = state["step"]
-        if decoupled and decay:
-            p.data *= 1 - lr * decay
-        m, v, work = state["exp_avg"], state["exp_avg_sq"], self._scratch_like(p, "work")
-        np.subtract(grad, m, out=work)  # m.lerp_(g, 1 - β1), as PyTorch rounds it
-        work *= 1 - beta1
-        m += work
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m += (1 - beta1) * (grad - m)  # m.lerp_(g, 1 - β1), as PyTorch rounds it
         v *= beta2
-        np.multiply(grad, grad, out=work)
-        work *= 1 - beta2
-        v += work
+        v += (1 - beta2) * grad * grad
         if group["amsgrad"]:
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-        np.sqrt(v, out=work)
-        work /= (1 - beta2 ** t) ** 0.5
-        work += group["eps"]
-        np.divide(m, work, out=work)
-        work *= lr / (1 - beta1 ** t)
-        p.data -= work
+        denom = np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + group["eps"]
+        _descend(p, lr / (1 - beta1 ** t) * (m / denom), shrink=1 - lr * decay if decoupled and decay else None)

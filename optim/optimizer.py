@@ -11,10 +11,9 @@ from autograd_core import Tensor, enable_grad
 
 
 class Optimizer:
-    """Base class: subclasses validate options in `_check` and update one parameter in `_update`
-    (or a whole group in `_update_group`).
+    """Base class: subclasses validate options in `_check` and update one parameter in `_update`.
 
-    Updates act in place on `p.data` (numpy) and never record a graph. State lives in
+    Updates act in place on `p.data` (numpy, through `_descend`) and never record a graph. State lives in
     `self.state[p]` (a dict per parameter, PyTorch's names), in the parameter's dtype.
 
     Args:
@@ -31,7 +30,6 @@ class Optimizer:
                             "but got a Tensor")
         self.state = defaultdict(dict)
         self.param_groups = []
-        self._scratch = {}
         self._stepped = False
         groups = list(params)
         if not groups:
@@ -103,42 +101,26 @@ class Optimizer:
                 loss = closure()
         for group in self.param_groups:
             params = [p for p in group["params"] if p.grad is not None]
-            self._update_group(group, params, _grad_arrays(params))
+            for p, grad in zip(params, _grad_arrays(params)):
+                self._update(p, grad, group)
         self._stepped = True
         return loss
 
-    def _update_group(self, group, params, grads):
-        """Update each parameter of `group` from its numpy gradient; an optimizer may override this
-        to read the group's options once instead of once per parameter."""
-        for p, grad in zip(params, grads):
-            self._update(p, grad, group)
-
     def _update(self, p, grad, group):
+        """Update parameter `p` in place from its numpy gradient `grad` with `group`'s options."""
         raise NotImplementedError
 
     def _grad(self, p, grad, group, l2=True):
         """The gradient an update uses: negated under `maximize`, plus weight_decay·p (L2) when `l2`.
 
-        Written into scratch space, never into `p.grad`, which may be shared.
+        A new array whenever it differs from `grad`: `p.grad` may be shared and is never changed.
         """
-        decay, maximize = group.get("weight_decay", 0) if l2 else 0, group.get("maximize", False)
-        if not decay and not maximize:
-            return grad
-        out = self._scratch_like(p, "grad")
+        if group.get("maximize", False):
+            grad = -grad
+        decay = group.get("weight_decay", 0) if l2 else 0
         if decay:
-            np.multiply(p.data, decay, out=out)
-            (np.subtract if maximize else np.add)(out, grad, out=out)
-        else:
-            np.negative(grad, out=out)
-        return out
-
-    def _scratch_like(self, p, slot):
-        """A work array shaped like `p`, shared by same-shaped parameters, so a step allocates nothing."""
-        key = (p.data.shape, p.data.dtype, slot)
-        buf = self._scratch.get(key)
-        if buf is None:
-            buf = self._scratch[key] = np.empty(p.data.shape, p.data.dtype)
-        return buf
+            grad = grad + decay * p.data
+        return grad
 
     def state_dict(self):
         """A snapshot of options and state with parameters replaced by indices (PyTorch's layout).
@@ -198,6 +180,18 @@ def _records_step(step):
         self._stepped = True
         return step(self, *args, **kwargs)
     return wrapper
+
+
+def _descend(p, step, shrink=None):
+    """p ← p · shrink − step, in place, and a new version of p.
+
+    In place because views of p and the model hold the same array. The version bump makes a
+    backward through a graph that saved p before this step raise instead of using the new value.
+    """
+    if shrink is not None:
+        p.data *= shrink
+    p.data -= step
+    p._version += 1
 
 
 def _check_nonnegative(group, *keys):

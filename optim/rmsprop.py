@@ -1,7 +1,7 @@
 """RMSprop (Hinton, lecture 6e), with PyTorch's centered and momentum variants."""
 import numpy as np
 
-from .optimizer import Optimizer, _check_nonnegative
+from .optimizer import Optimizer, _check_nonnegative, _descend
 
 
 class RMSprop(Optimizer):
@@ -36,28 +36,19 @@ class RMSprop(Optimizer):
             if group["centered"]:
                 state["grad_avg"] = np.zeros_like(p.data)
         state["step"] += 1
-        square_avg, work = state["square_avg"], self._scratch_like(p, "work")
+        square_avg = state["square_avg"]
         square_avg *= alpha
-        np.multiply(grad, grad, out=work)
-        work *= 1 - alpha
-        square_avg += work
+        square_avg += (1 - alpha) * grad * grad
         if group["centered"]:
             grad_avg = state["grad_avg"]
-            np.subtract(grad, grad_avg, out=work)  # grad_avg.lerp_(g, 1 - α), as PyTorch rounds it
-            work *= 1 - alpha
-            grad_avg += work
-            np.multiply(grad_avg, grad_avg, out=work)
-            np.subtract(square_avg, work, out=work)
-            np.sqrt(work, out=work)
+            grad_avg += (1 - alpha) * (grad - grad_avg)  # grad_avg.lerp_(g, 1 - α), as PyTorch rounds it
+            denom = np.sqrt(square_avg - grad_avg * grad_avg) + group["eps"]
         else:
-            np.sqrt(square_avg, out=work)
-        work += group["eps"]
-        np.divide(grad, work, out=work)
+            denom = np.sqrt(square_avg) + group["eps"]
         if momentum > 0:
             buf = state["momentum_buffer"]
             buf *= momentum
-            buf += work
-            np.multiply(buf, group["lr"], out=work)
+            buf += grad / denom
+            _descend(p, group["lr"] * buf)
         else:
-            work *= group["lr"]
-        p.data -= work
+            _descend(p, group["lr"] * (grad / denom))

@@ -1,7 +1,7 @@
 """Stochastic gradient descent with momentum, dampening, Nesterov and weight decay (PyTorch's rule)."""
 import numpy as np
 
-from .optimizer import Optimizer, _check_nonnegative
+from .optimizer import Optimizer, _check_nonnegative, _descend
 
 
 class SGD(Optimizer):
@@ -25,25 +25,16 @@ class SGD(Optimizer):
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
-    def _update_group(self, group, params, grads):
-        lr, momentum, dampening, nesterov = group["lr"], group["momentum"], group["dampening"], group["nesterov"]
-        for p, grad in zip(params, grads):
-            grad = self._grad(p, grad, group)
-            work = self._scratch_like(p, "work")
-            if momentum:
-                state = self.state[p]
-                buf = state.get("momentum_buffer")
-                if buf is None:
-                    buf = state["momentum_buffer"] = np.array(grad, dtype=p.data.dtype)
-                else:
-                    buf *= momentum
-                    np.multiply(grad, 1 - dampening, out=work)
-                    buf += work
-                if nesterov:
-                    np.multiply(buf, momentum, out=work)
-                    work += grad
-                    grad = work
-                else:
-                    grad = buf
-            np.multiply(grad, lr, out=work)
-            p.data -= work
+    def _update(self, p, grad, group):
+        grad = self._grad(p, grad, group)
+        momentum = group["momentum"]
+        if momentum:
+            state = self.state[p]
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = np.array(grad, dtype=p.data.dtype)
+            else:
+                buf *= momentum
+                buf += (1 - group["dampening"]) * grad
+            grad = grad + momentum * buf if group["nesterov"] else buf
+        _descend(p, group["lr"] * grad)

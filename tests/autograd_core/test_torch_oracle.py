@@ -2,6 +2,8 @@
 
 Skipped cleanly when torch is not importable.
 """
+import warnings
+
 import numpy as np
 import pytest
 
@@ -84,26 +86,49 @@ def test_values_and_gradients_match_torch(name, fn, arrays):
 
 @pytest.mark.parametrize("name,fn,arrays", CASES, ids=[c[0] for c in CASES])
 def test_double_backward_matches_torch(name, fn, arrays):
+    """Gradients taken with create_graph, then the gradient of their sum of squares: both as torch's.
+
+    Where the gradient does not depend on the inputs (a linear op), both second derivatives must be zeros.
+    """
     ours = [Tensor(a, requires_grad=True) for a in arrays]
     theirs = _torch_inputs(arrays)
     out, ref = fn(_Ours, *ours), fn(_Torch, *theirs)
     u = RNG.standard_normal(out.shape)
     g_ours = ag.grad_of(out, ours, u, create_graph=True)
     g_theirs = torch.autograd.grad(ref, theirs, torch.tensor(u), create_graph=True, allow_unused=True)
-    second = sum((g * g).sum() for g in g_ours)
+    for g, t, a in zip(g_ours, g_theirs, arrays):
+        expected = np.zeros_like(a) if t is None else t.detach().numpy()
+        np.testing.assert_allclose(np.zeros_like(a) if g is None else g.data, expected, rtol=1e-9, atol=1e-12)
+    second = sum((g * g).sum() for g in g_ours if g is not None)
     second_ref = sum((g * g).sum() for g in g_theirs if g is not None)
-    if not second_ref.requires_grad:
-        return
-    second_ref.backward()
-    if not second.requires_grad:  # our gradient is constant in x: torch's second derivative must be 0
-        assert all(t.grad is None or not t.grad.numpy(force=True).any() for t in theirs)
-        return
-    second.backward()
+    np.testing.assert_allclose(float(second.data), second_ref.item(), rtol=1e-9)
+    if second.requires_grad:
+        second.backward()
+    if second_ref.requires_grad:
+        second_ref.backward()
     for o, t in zip(ours, theirs):
-        expected = t.grad.numpy() if t.grad is not None else np.zeros_like(o.data)
-        got = o.grad.data if o.grad is not None else np.zeros_like(o.data)
+        expected = np.zeros_like(o.data) if t.grad is None else t.grad.numpy(force=True)  # force: a ZeroTensor
+        got = np.zeros_like(o.data) if o.grad is None else o.grad.data
         np.testing.assert_allclose(got, expected, rtol=1e-8, atol=1e-10)
 
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_at_the_edges_matches_torch(dtype):
+    """±inf, ±1000 (e^-x overflows), values near 0 and NaN: torch's values, without a warning."""
+    x = np.array([-np.inf, -1000, -88.8, -20, -1e-8, 0, 1e-8, 20, 88.8, 1000, np.inf, np.nan], dtype=dtype)
+    ours = Tensor(x, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = ours.sigmoid()
+        out.backward(np.ones_like(x))
+    theirs = torch.tensor(x, requires_grad=True)
+    ref = torch.sigmoid(theirs)
+    ref.backward(torch.ones_like(theirs))
+    assert out.dtype == dtype
+    tol = dict(rtol=1e-6, atol=1e-7) if dtype == np.float32 else dict(rtol=1e-15, atol=0)
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), **tol)
+    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), **tol)
+    np.testing.assert_array_equal(out.data[[0, 1, -2]], [0, 0, 1])
 
 
 def test_func_transforms_match_torch():

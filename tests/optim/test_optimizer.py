@@ -251,20 +251,22 @@ def test_gradient_of_the_wrong_shape_is_an_error():
 
 
 @pytest.mark.parametrize("name,options", ALL, ids=IDS)
-def test_steps_allocate_nothing_once_warm(name, options):
-    """A later benchmark times training steps: state and scratch arrays are reused, not reallocated."""
+def test_steps_update_their_state_in_place_and_free_their_temporaries(name, options):
+    """State arrays are the same objects step after step, and a step keeps no memory once done."""
     p = ag.Tensor(np.ones(100_000), requires_grad=True)
     p.grad = ag.Tensor(np.full(100_000, 0.5))
     opt = make(name, [p], **options)
     opt.step()
+    arrays = {k: v for k, v in opt.state[p].items() if isinstance(v, np.ndarray)}
     tracemalloc.start()
     try:
         for _ in range(3):
             opt.step()
-        peak = tracemalloc.get_traced_memory()[1]
+        kept = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
-    assert peak < p.data.nbytes / 100
+    assert all(opt.state[p][k] is v for k, v in arrays.items())
+    assert kept < p.data.nbytes / 100
 
 
 @pytest.mark.parametrize("name,options", [
@@ -328,3 +330,17 @@ def test_repr_lists_each_group():
     text = repr(optim.SGD([{"params": params([1.0])}, {"params": params([2.0]), "lr": 0.5}], lr=0.1))
     assert text.startswith("SGD (\nParameter Group 0\n") and "Parameter Group 1\n    dampening: 0.0" in text
     assert "    lr: 0.5" in text and text.endswith(")")
+
+
+@pytest.mark.parametrize("name,options", ALL, ids=IDS)
+def test_each_step_bumps_the_version_of_the_parameters_it_writes(name, options):
+    """A step writes p in place and counts it as one in-place change; a parameter without a gradient is untouched."""
+    stepped, skipped = ag.Tensor(np.ones(3), requires_grad=True), ag.Tensor(np.ones(2), requires_grad=True)
+    opt = make(name, [stepped, skipped], **options)
+    stepped.grad = ag.Tensor(np.full(3, 0.5))
+    before = stepped.data.copy()
+    for expected in (1, 2):
+        opt.step()
+        assert (stepped._version, skipped._version) == (expected, 0)
+    assert not np.array_equal(stepped.data, before)
+    np.testing.assert_array_equal(skipped.data, np.ones(2))
