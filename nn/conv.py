@@ -1,4 +1,4 @@
-"""2-D convolution layer (NCHW), an im2col composition of engine ops (`nn.functional.conv2d`)."""
+"""2-D convolution layer (NCHW), one fused engine primitive per call (`nn.functional.conv2d`: im2col, one matmul)."""
 import math
 
 import numpy as np

@@ -10,11 +10,6 @@ import numpy as np
 from ..primitive import Primitive
 
 
-def _softmax(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
 class SoftmaxCrossEntropy(Primitive):
     """loss[i] = weight[i] · (logsumexp(z[i]) − z[i, target[i]]) for logits z (N, C), integer targets (N,).
 

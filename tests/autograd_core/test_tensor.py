@@ -45,23 +45,26 @@ def test_numpy_on_the_left_gives_tensor():
 
 
 @pytest.mark.parametrize("expr,expected", [
-    (lambda t: t.transpose(), (4, 3, 2)),
-    (lambda t: t.transpose(1, 0, 2), (3, 2, 4)),
-    (lambda t: t.transpose(0, 2), (4, 3, 2)),
-    (lambda t: t.flatten(), (24,)),
-    (lambda t: t.flatten(1), (2, 12)),
-    (lambda t: t.unsqueeze(0).squeeze(0), (2, 3, 4)),
-    (lambda t: t[:, None].squeeze(), (2, 3, 4)),
-    (lambda t: t.reshape(-1, 4), (6, 4)),
-    (lambda t: t.sum(axis=(0, 2), keepdims=True), (1, 3, 1)),
-    (lambda t: t.var(axis=1, ddof=1), (2, 4)),
-    (lambda t: ag.stack([t, t], axis=1), (2, 2, 3, 4)),
-    (lambda t: ag.pad(t, ((0, 0), (1, 1), (2, 0))), (2, 5, 6)),
-    (lambda t: t[:, 0:1].expand(2, 5, 4), (2, 5, 4)),
+    (lambda t: t.transpose(), lambda a: a.transpose()),
+    (lambda t: t.transpose(1, 0, 2), lambda a: a.transpose(1, 0, 2)),
+    (lambda t: t.transpose(0, 2), lambda a: np.swapaxes(a, 0, 2)),  # two axes: PyTorch's swap
+    (lambda t: t.flatten(), lambda a: a.reshape(24)),
+    (lambda t: t.flatten(1), lambda a: a.reshape(2, 12)),
+    (lambda t: t.unsqueeze(0).squeeze(0), lambda a: a),
+    (lambda t: t[:, None].squeeze(), lambda a: a),
+    (lambda t: t.reshape(-1, 4), lambda a: a.reshape(6, 4)),
+    (lambda t: t.sum(axis=(0, 2), keepdims=True), lambda a: a.sum(axis=(0, 2), keepdims=True)),
+    (lambda t: t.var(axis=1, ddof=1), lambda a: a.var(axis=1, ddof=1)),
+    (lambda t: ag.stack([t, t], axis=1), lambda a: np.stack([a, a], axis=1)),
+    (lambda t: ag.pad(t, ((0, 0), (1, 1), (2, 0))), lambda a: np.pad(a, ((0, 0), (1, 1), (2, 0)))),
+    (lambda t: t[:, 0:1].expand(2, 5, 4), lambda a: np.broadcast_to(a[:, 0:1], (2, 5, 4))),
 ])
 def test_shape_ops(expr, expected):
+    """Each shape op gives numpy's values (and so its shape), element for element."""
     t = ag.randn(2, 3, 4, rng=0)
-    assert expr(t).shape == expected
+    out, want = expr(t), expected(t.data)
+    assert out.shape == want.shape and out.dtype == want.dtype
+    np.testing.assert_allclose(out.data, want, rtol=1e-6)
 
 
 def test_var_matches_numpy():
