@@ -13,7 +13,7 @@ from heapq import heappop, heappush
 import numpy as np
 
 from .grad_mode import STATE
-from .ops.shape import IndexedGrad
+from .ops.shape import IndexedGrad, Reshape
 from .tensor import Tensor, wrap
 from . import backend
 
@@ -38,6 +38,8 @@ def _seed(root, grad, create_graph):
         seed = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=root.data.dtype)
         if seed.shape != root.shape:
             raise RuntimeError(f"backward: grad has shape {seed.shape} but the output has shape {root.shape}")
+        if create_graph and isinstance(grad, Tensor):
+            return grad if grad.dtype == seed.dtype else grad.astype(seed.dtype)  # keeps grad's own graph, as PyTorch
     return Tensor(seed) if create_graph else seed
 
 
@@ -46,13 +48,14 @@ def backward(root, grad=None, retain_graph=None, create_graph=False):
     _sweep(root, grad, retain_graph, create_graph, capture=None)
 
 
-def grad_of(root, inputs, grad=None, retain_graph=None, create_graph=False):
+def grad_of(root, inputs, grad=None, retain_graph=None, create_graph=False, stop=False):
     """Gradients of `root` with respect to each tensor in `inputs`, leaving `.grad` untouched.
 
     Like `torch.autograd.grad`; an input that `root` does not depend on gets zeros.
+    With `stop`, the sweep ends at the inputs: partial derivatives, as if each were a leaf.
     """
     inputs = list(inputs)
-    captured = _sweep(root, grad, retain_graph, create_graph, capture={id(t) for t in inputs})
+    captured = _sweep(root, grad, retain_graph, create_graph, capture={id(t) for t in inputs}, stop=stop)
     results = []
     for t in inputs:
         g = captured.get(id(t))
@@ -66,7 +69,7 @@ def grad_of(root, inputs, grad=None, retain_graph=None, create_graph=False):
 _LEAF_ORDER = 1  # leaves sort after every recorded node: they only collect their gradient
 
 
-def _sweep(root, grad, retain_graph, create_graph, capture):
+def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
     if not root.requires_grad:
         raise RuntimeError("backward: the output does not require grad (no input had requires_grad=True, or it was computed under no_grad)")
     if retain_graph is None:
@@ -89,6 +92,8 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
             if capture is not None:
                 if key in capture:
                     captured[key] = g
+                    if stop:
+                        continue
             elif node is None or t._retains_grad:
                 _accumulate_leaf(t, g, create_graph, handed)
             if node is None:
@@ -116,7 +121,7 @@ def _propagate(t, node, g, xp, grads, owned, queue, create_graph):
     """
     parents = node.parents
     if create_graph:
-        in_grads = node.prim.vjp(node, xp, g, t, *parents, **node.params)
+        in_grads = _differentiable_vjp(node, xp, g, t)
     elif node.params:
         in_grads = node.prim.vjp(node, xp, g, t.data, *node.arrays, **node.params)
     else:
@@ -142,6 +147,19 @@ def _propagate(t, node, g, xp, grads, owned, queue, create_graph):
     if STATE.observers:
         for observer in STATE.observers:
             observer.on_backward(node, t, in_grads)
+
+
+def _differentiable_vjp(node, xp, g, out):
+    """The VJP in engine ops (create_graph): the rule itself, or the gradient of the op's declared composed form."""
+    prim = node.prim
+    if prim.composed is None:
+        return prim.vjp(node, xp, g, out, *node.parents, **node.params)
+    # NOTE: each input enters through an identity op of its own, where the inner sweep stops:
+    # partial derivatives, one per position, even when an input repeats or depends on another
+    inputs = [Reshape.apply(x, shape=x.shape) if need else x for x, need in zip(node.parents, node.needs)]
+    recomputed = prim.composed(xp, *inputs, **node.params)
+    grads = iter(grad_of(recomputed, [x for x, need in zip(inputs, node.needs) if need], g, create_graph=True, stop=True))
+    return tuple(next(grads) if need else None for need in node.needs)
 
 
 def _accumulate(grads, owned, key, gi, dtype):

@@ -5,11 +5,19 @@ A primitive defines, side by side:
   vjp(ctx, xp, g, out, *xs, **params)    -> one cotangent per input (None: no gradient)
   jvp(ctx, xp, ts, out, *xs, **params)   -> the output tangent; ts[i] is None for an
                                             input without a tangent
-Rules are written against the array namespace `xp`: numpy for a plain backward, the
-engine's own ops when `create_graph=True`, so the same rule also builds the graph of
-the gradient (grad of grad comes for free).
+Each is a `@staticmethod` (written out: the class is a namespace of rules, never
+instantiated). Rules are written against the array namespace `xp`: numpy for a plain
+backward, the engine's own ops when `create_graph=True`, so the same rule also builds
+the graph of the gradient (grad of grad comes for free).
+
+A fused primitive whose `vjp` only works on numpy arrays declares its composed form
+instead of testing `xp`:
+  composed(xp, *inputs, **params)        -> the same output built from engine ops
+                                            (`xp` is `autograd_core.ops`; inputs are
+                                            the op's arguments as recorded)
+Under `create_graph=True` the sweep then differentiates `composed` (so the gradient is
+itself differentiable) and never calls `vjp` with engine ops.
 """
-import inspect
 import itertools
 
 import numpy as np
@@ -50,18 +58,17 @@ class Primitive:
       linear   -- the op is linear in its differentiable inputs, so its JVP is the op
                   applied to the tangents (no jvp rule to write).
       nondiff  -- positions of inputs that never receive a gradient (masks, indices).
+      composed -- None, or a staticmethod `composed(xp, *inputs, **params)` building the
+                  op from engine ops: what create_graph differentiates instead of `vjp`.
     """
 
     name = "Primitive"
     linear = False
     nondiff = ()
+    composed = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for attr in ("forward", "vjp", "jvp", "sample_inputs", "flops", "domain"):
-            fn = cls.__dict__.get(attr)
-            if inspect.isfunction(fn):
-                setattr(cls, attr, staticmethod(fn))
         cls.name = cls.__name__
         cls.freed = _freed_node(cls)
         if not cls.__name__.startswith("_"):
@@ -72,10 +79,12 @@ class Primitive:
         """Run the op on Tensors, arrays or numbers and record it when a gradient is needed."""
         return apply(cls, args, params)
 
+    @staticmethod
     def flops(out, *xs, **params):
         """Floating-point operations of one forward call (one per output element)."""
         return out.size
 
+    @staticmethod
     def sample_inputs(rng):
         """Yield `(args, params)` test cases; every registered primitive must define this."""
         raise NotImplementedError
