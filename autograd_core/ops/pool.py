@@ -1,10 +1,10 @@
 """Max pooling as a primitive, and the pair of linear ops that route values by window position.
 
 `MaxPool2d`'s gradient goes to the first maximum of each window (PyTorch's tie rule).
-Its numpy VJP finds it by comparing the window's taps with the output; the index form,
-`first_maximum_index`, serves forward mode and create_graph: `WindowGather` reads x at
-those positions and `WindowScatter` writes g back to them, each the other's VJP, so
-grad of grad comes for free.
+Its VJP finds it by comparing the window's taps with the output. Forward mode and the
+declared composed form (what create_graph differentiates) use the positions as an index,
+`first_maximum_index`: `WindowGather` reads x at those positions and `WindowScatter`
+writes g back to them, each the other's VJP, so grad of grad comes for free.
 """
 import numpy as np
 
@@ -29,12 +29,11 @@ def _taps(image, out_hw, kernel, stride):
     return [image[..., a:a + sh * (oh - 1) + 1:sh, b:b + sw * (ow - 1) + 1:sw] for a in range(kh) for b in range(kw)]
 
 
-def _zeros_laid_out_like(like, shape, dtype, empty=False):
-    """Zeros (or, with `empty`, an uninitialized array) of `shape` whose axes are ordered in memory as
-    `like`'s are: a channel-major convolution output keeps its layout through pooling's gradient."""
+def _zeros_laid_out_like(like, shape, dtype):
+    """Zeros of `shape` whose axes are ordered in memory as `like`'s are: a channel-major
+    convolution output keeps its layout through pooling's gradient."""
     order = sorted(range(like.ndim), key=lambda axis: -like.strides[axis])
-    array = (np.empty if empty else np.zeros)([shape[axis] for axis in order], dtype=dtype)
-    return array.transpose(np.argsort(order))
+    return np.zeros([shape[axis] for axis in order], dtype=dtype).transpose(np.argsort(order))
 
 
 def _unpadded(image, padding):
@@ -51,7 +50,7 @@ class MaxPool2d(Primitive):
 
     Forward keeps nothing but the output: the backward finds each window's first maximum
     by comparing its taps with the output, which costs a few boolean passes, fewer than
-    recording an index in forward. JVP and create_graph use the index form.
+    recording an index in forward.
     """
 
     @staticmethod
@@ -70,10 +69,7 @@ class MaxPool2d(Primitive):
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, kernel, stride, padding):
-        if xp.name == "numpy" and all_finite(out):
-            return (_scatter_to_first_maximum(g, x, out, kernel, stride, padding),)
-        index = first_maximum_index(xp.value(x), xp.value(out), kernel, stride, padding)
-        return (xp.window_scatter(g, shape=x.shape, index=index, kernel=kernel, stride=stride, padding=padding),)
+        return (_scatter_to_first_maximum(g, x, out, kernel, stride, padding),)
 
     @staticmethod
     def jvp(ctx, xp, ts, out, x, kernel, stride, padding):
@@ -84,6 +80,12 @@ class MaxPool2d(Primitive):
     def flops(out, x, kernel, stride, padding):
         return out.size * (kernel[0] * kernel[1] - 1)
 
+    @staticmethod
+    def composed(xp, x, kernel, stride, padding):
+        # each window's first maximum, gathered: linear in x once the positions are fixed
+        out = MaxPool2d.forward(None, x.data, kernel, stride, padding)
+        return xp.window_gather(x, first_maximum_index(x.data, out, kernel, stride, padding), kernel, stride, padding)
+
 
 def _scatter_to_first_maximum(g, x, out, kernel, stride, padding):
     """An image shaped like x holding g[..., i, j] at the first maximum of window (i, j), zeros elsewhere."""
@@ -92,10 +94,16 @@ def _scatter_to_first_maximum(g, x, out, kernel, stride, padding):
 
 
 def _first_maxima(taps, out):
-    """For each window position k in row-major order, the mask of windows whose first maximum sits at k."""
+    """For each window position k in row-major order, the mask of windows whose first maximum sits at k.
+
+    A window holding NaN has NaN as its maximum and its first NaN as the position, as in PyTorch.
+    """
+    nan = not all_finite(out) and np.isnan(out).any()
     unclaimed = np.ones(out.shape, dtype=bool)
     for tap in taps:
         first = tap == out
+        if nan:
+            first |= np.isnan(tap)
         first &= unclaimed
         unclaimed ^= first
         yield first
@@ -128,18 +136,7 @@ def first_maximum_index(x, out, kernel, stride, padding):
     index = np.zeros_like(out, dtype=np.uint8 if len(taps) < 256 else np.int64)
     for k, first in enumerate(_first_maxima(taps, out)):
         index += first * index.dtype.type(k)
-    if np.issubdtype(out.dtype, np.floating) and np.isnan(out).any():
-        _point_at_first_nan(index, taps, out)
     return index
-
-
-def _point_at_first_nan(index, taps, out):
-    """PyTorch's rule for a window holding NaN: the output is NaN and the index is the first NaN's."""
-    unset = np.isnan(out)
-    for k, tap in enumerate(taps):
-        hit = unset & np.isnan(tap)
-        index[hit] = k
-        unset &= ~hit
 
 
 class WindowGather(Primitive):
