@@ -100,14 +100,14 @@ def train(model, x, y, epochs=5, lr=1e-2, batch_size=64, seed=0, progress=True):
     for epoch in range(1, epochs + 1):
         for xb, yb in loader:
             loss = nn.functional.cross_entropy(model(ag.tensor(xb)), yb)
-            if not math.isfinite(loss.item()):
+            losses.append(loss.item())
+            if not math.isfinite(losses[-1]):
                 bar.close(time.perf_counter() - start)
-                raise Diverged(f"the loss became {loss.item()} at iteration {len(losses) + 1} (epoch {epoch}); "
-                               "stopped without saving: try a smaller --lr")
+                raise Diverged(f"the loss became {losses[-1]} at iteration {len(losses)} (epoch {epoch}); "
+                               "stopped without saving: try a smaller learning rate (--lr)")
             opt.zero_grad()
             loss.backward()
             opt.step()
-            losses.append(loss.item())
             bar.update(losses[-1])
     bar.close(time.perf_counter() - start)
     return losses
