@@ -1,5 +1,6 @@
 """Weight initialization in place, with PyTorch's formulas and a numpy Generator for reproducibility."""
 import math
+import warnings
 
 import numpy as np
 
@@ -87,13 +88,25 @@ def xavier_normal_(tensor, gain=1.0, rng=None):
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), rng)
 
 
+def _no_elements(tensor):
+    """PyTorch's rule: a zero-element tensor (e.g. the weight of Linear(0, 3)) is left as it is, with a warning."""
+    if tensor.data.size:
+        return False
+    warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+    return True
+
+
 def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rng=None):
     """U(-b, b) with b = gain * sqrt(3 / fan) (He et al., 2015)."""
+    if _no_elements(tensor):
+        return tensor
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / _fan(tensor, mode))
     return uniform_(tensor, -bound, bound, rng)
 
 
 def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rng=None):
     """N(0, std²) with std = gain / sqrt(fan)."""
+    if _no_elements(tensor):
+        return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
     return normal_(tensor, 0.0, std, rng)

@@ -157,6 +157,8 @@ class Module:
             if name not in state:
                 continue
             value = np.asarray(state[name].data if isinstance(state[name], Tensor) else state[name])
+            if value.dtype.kind not in "biufc":
+                raise TypeError(f"load_state_dict for {type(self).__name__}: '{name}' holds {value.dtype} values, not numbers")
             if value.shape != target.data.shape:
                 raise ValueError(f"load_state_dict for {type(self).__name__}: '{name}' has shape {value.shape} "
                                  f"in the state dict but {target.data.shape} in the model")

@@ -41,6 +41,10 @@ class _BatchNorm(Module):
                 self.num_batches_tracked.data += 1
                 if momentum is None:
                     momentum = 1.0 / float(self.num_batches_tracked.data)
+        if use_batch and x.shape[0] == 0:
+            # PyTorch: an empty batch gives an empty output and leaves the running statistics as they are
+            identity = np.zeros(self.num_features, x.dtype), np.ones(self.num_features, x.dtype)
+            return batch_norm(x, *identity, self.weight, self.bias, False, momentum, self.eps)
         return batch_norm(x, mean, var, self.weight, self.bias, use_batch, momentum, self.eps)
 
     def extra_repr(self):

@@ -1,34 +1,117 @@
-"""Checkpoints as numpy .npz files, loaded with pickling disabled (an untrusted file cannot run code)."""
+"""Checkpoints as numpy .npz files: written atomically, read without pickle (an untrusted file cannot run code)."""
+import contextlib
+import os
+import secrets
+import zipfile
+import zlib
 from collections import OrderedDict
 
 import numpy as np
 
-from autograd_core import Tensor
-
 from .module import Module
+from .state_layout import flatten, unflatten
+
+MAX_BYTES = 2 ** 30  # default cap on a checkpoint's uncompressed size; a small file can inflate to far more
+_NPY_MAGIC = b"\x93NUMPY"
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
 
 
-def save(module_or_state_dict, path):
-    """Write a module's state_dict (or a dict of arrays) to `path` as .npz."""
-    state = module_or_state_dict.state_dict() if isinstance(module_or_state_dict, Module) else module_or_state_dict
-    arrays = {}
-    for name, value in state.items():
-        arr = np.asarray(value.data if isinstance(value, Tensor) else value)
-        if arr.dtype == object:
-            raise TypeError(f"nn.save: '{name}' is not a numeric array (dtype object)")
-        arrays[name] = arr
-    with open(path, "wb") as f:
-        np.savez(f, **arrays)
+def save(obj, path):
+    """Write a module's state_dict, a dict of arrays, or nested state (an optimizer's state_dict) to `path` as .npz.
+
+    The file is written to a temporary in the same directory, flushed to disk and renamed over
+    `path` (atomic on POSIX), so a failed or interrupted save leaves any previous file intact.
+    """
+    arrays = flatten(obj.state_dict() if isinstance(obj, Module) else obj)
+    path = os.fspath(path)
+    temporary = f"{path}.{secrets.token_hex(4)}.tmp"
+    # os.open with mode 0o666 lets the umask decide the permissions, as for any new file
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    _sync_directory(os.path.dirname(os.path.abspath(path)))
 
 
-def load(path):
-    """Read a state dict (name -> numpy array) from a .npz file; pickled objects are refused."""
-    state = OrderedDict()
-    with np.load(path, allow_pickle=False) as archive:
-        for name in archive.files:
+def _sync_directory(directory):
+    """Make the rename itself durable (POSIX); platforms that cannot open a directory skip this."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def load(path, max_bytes=MAX_BYTES):
+    """Read what `save` wrote: a state dict (name -> numpy array), or the nested state it was given.
+
+    Only plain numeric arrays are accepted (no pickles, text or raw bytes), and the total
+    uncompressed size is capped at `max_bytes` (1 GiB by default; raise it for a trusted larger file).
+    Every error names the file and the entry.
+    """
+    path = os.fspath(path)
+    not_checkpoint = f"nn.load: {path} is not a checkpoint (nn.save writes .npz archives of numeric arrays)"
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        with open(path, "rb") as f:
+            single_array = f.read(len(_NPY_MAGIC)) == _NPY_MAGIC
+        raise ValueError(not_checkpoint + (": it is a single .npy array" if single_array else "")) from None
+    arrays, total = OrderedDict(), 0
+    with archive:
+        for info in archive.infolist():
+            name = info.filename[:-4] if info.filename.endswith(".npy") else info.filename
+            if name in arrays or not info.filename.endswith(".npy"):
+                raise ValueError(f"{not_checkpoint}: entry {info.filename!r} is not a uniquely named .npy array")
             try:
-                state[name] = archive[name]
-            except ValueError as exc:
-                raise ValueError(f"nn.load: '{name}' in {path} holds pickled objects, which are refused "
-                                 "(checkpoints must contain plain numeric arrays)") from exc
-    return state
+                with archive.open(info) as member:
+                    shape, fortran_order, dtype = _read_header(member, name, path)
+                    total += int(np.prod(shape, dtype=object)) * dtype.itemsize
+                    if total > max_bytes:
+                        raise ValueError(f"nn.load: {path} holds more than max_bytes={max_bytes:,} bytes uncompressed "
+                                         f"(reached at entry {name!r}); if you trust the file, pass a larger "
+                                         f"max_bytes to nn.load")
+                    arrays[name] = _read_data(member, shape, fortran_order, dtype, name, path)
+            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+                raise ValueError(f"nn.load: entry {name!r} in {path} is corrupted ({exc})") from None
+    return unflatten(arrays, path)
+
+
+def _read_header(member, name, path):
+    """(shape, fortran_order, dtype) of one .npy entry, refusing anything but plain numbers."""
+    try:
+        version = np.lib.format.read_magic(member)
+        shape, fortran_order, dtype = _HEADER_READERS[version](member)
+    except (ValueError, KeyError, SyntaxError):
+        raise ValueError(f"nn.load: entry {name!r} in {path} is not a numpy array (raw bytes such as a pickle "
+                         "are refused)") from None
+    if dtype.hasobject:
+        raise ValueError(f"nn.load: entry {name!r} in {path} holds pickled objects, which are refused "
+                         "(checkpoints hold plain numeric arrays)")
+    if dtype.kind not in "biufc" or dtype.fields is not None:
+        raise ValueError(f"nn.load: entry {name!r} in {path} holds {dtype} values, not numbers; refused")
+    return shape, fortran_order, dtype
+
+
+def _read_data(member, shape, fortran_order, dtype, name, path):
+    """The array of one entry, after checking its data is exactly as long as its header says."""
+    buffer = bytearray(int(np.prod(shape, dtype=object)) * dtype.itemsize)
+    view, filled = memoryview(buffer), 0
+    while filled < len(buffer):
+        count = member.readinto(view[filled:])
+        if not count:
+            break
+        filled += count
+    if filled != len(buffer) or member.read(1):
+        raise ValueError(f"nn.load: entry {name!r} in {path} is truncated or corrupted "
+                         f"(its data does not match its shape {shape})")
+    return np.frombuffer(buffer, dtype=dtype).reshape(shape, order="F" if fortran_order else "C")

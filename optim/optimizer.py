@@ -139,11 +139,18 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
-        """Restore options and state saved by `state_dict()` from an optimizer over the same parameter layout.
+        """Restore options and state saved by `state_dict()` from an optimizer of the same kind over the same
+        parameter layout (groups with another optimizer's options, or a wrongly shaped array, are refused).
 
         Arrays are copied and cast to their parameter's dtype, so training resumes exactly.
         """
         saved_groups = copy.deepcopy(state_dict["param_groups"])
+        for saved in saved_groups:
+            # an older save may lack a newer option and a scheduler adds its own ("initial_lr"); both is another kind
+            missing, foreign = set(self.defaults) - set(saved), set(saved) - set(self.defaults) - {"params", "param_names"}
+            if missing and foreign:
+                raise ValueError(f"loaded state dict is not {type(self).__name__} state: its parameter groups have "
+                                 f"options {sorted(foreign)} and lack {sorted(missing)}")
         if len(saved_groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
         if any(len(s["params"]) != len(g["params"]) for s, g in zip(saved_groups, self.param_groups)):

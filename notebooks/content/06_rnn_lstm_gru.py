@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt
 import autograd_core as ag
 import nn
 import optim
-from autograd_core import examples
+from autograd_cli import examples
 """),
 ("md", """
 ## Vanishing gradients over time

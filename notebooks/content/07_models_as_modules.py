@@ -13,7 +13,7 @@ import autograd_core as ag
 import nn
 import nn.functional as F
 import optim
-from autograd_core import examples
+from autograd_cli import examples
 
 class Classifier(nn.Module):
     def __init__(self, hidden=64, p_drop=0.2):

@@ -84,3 +84,28 @@ def test_functional_batch_norm_takes_numpy_input_and_names_missing_running_stati
     np.testing.assert_allclose(out.data.mean(axis=0), 0, atol=1e-5)
     with pytest.raises(ValueError, match="running_mean and running_var are required"):
         F.batch_norm(x, None, None, training=False)
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (0, 3, 5)])
+def test_empty_batch_in_training_matches_torch(torch, shape):
+    ours, theirs = nn.BatchNorm1d(3), torch.nn.BatchNorm1d(3).double()
+    x, xt = ag.tensor(np.zeros(shape), requires_grad=True), torch.zeros(shape, dtype=torch.float64, requires_grad=True)
+    out, ref = ours(x), theirs(xt)
+    out.sum().backward()
+    ref.sum().backward()
+    assert out.shape == tuple(ref.shape) == shape and x.grad.shape == shape
+    np.testing.assert_array_equal(ours.weight.grad.data, theirs.weight.grad.numpy())
+    np.testing.assert_array_equal(ours.bias.grad.data, theirs.bias.grad.numpy())
+    np.testing.assert_array_equal(ours.running_mean.data, theirs.running_mean.numpy())
+    np.testing.assert_array_equal(ours.running_var.data, theirs.running_var.numpy())
+    assert int(ours.num_batches_tracked.data) == int(theirs.num_batches_tracked) == 1
+
+
+def test_empty_batch_without_running_statistics_is_empty():
+    out = nn.BatchNorm2d(3, track_running_stats=False)(ag.zeros(0, 3, 2, 2))
+    assert out.shape == (0, 3, 2, 2)
+
+
+def test_one_value_per_channel_in_training_is_refused_as_torch():
+    with pytest.raises(ValueError, match="more than 1 value per channel"):
+        nn.BatchNorm1d(3)(ag.ones(1, 3))

@@ -3,6 +3,7 @@
 The data is scikit-learn's bundled 8x8 handwritten digits (no download); without
 scikit-learn a generated stand-in of the same shape is used and `source` says so.
 """
+import math
 import time
 
 import numpy as np
@@ -69,6 +70,10 @@ class _RowReader(nn.Module):
         return self.head(out[:, -1])
 
 
+class Diverged(ArithmeticError):
+    """The training loss became NaN or infinite; the message says when."""
+
+
 def accuracy(model, x, y, batch_size=512):
     """Fraction of correct argmax predictions, evaluated without recording a graph."""
     model.eval()
@@ -82,19 +87,27 @@ def accuracy(model, x, y, batch_size=512):
 
 
 def train(model, x, y, epochs=5, lr=1e-2, batch_size=64, seed=0, progress=True):
-    """Adam on cross-entropy; returns the per-iteration losses. Shows a tqdm bar when available."""
+    """Adam on cross-entropy; returns the per-iteration losses. Shows a tqdm bar when available.
+
+    Raises `Diverged` as soon as a loss is NaN or infinite (too large an lr, usually), so a
+    caller never saves the weights of a run that blew up.
+    """
     loader = nn.data.DataLoader((x, y), batch_size=batch_size, shuffle=True, seed=seed)
     opt = optim.Adam(model.parameters(), lr=lr)
     losses = []
     bar = _Progress(epochs * len(loader), progress)
     start = time.perf_counter()
-    for _ in range(epochs):
+    for epoch in range(1, epochs + 1):
         for xb, yb in loader:
             loss = nn.functional.cross_entropy(model(ag.tensor(xb)), yb)
+            losses.append(loss.item())
+            if not math.isfinite(losses[-1]):
+                bar.close(time.perf_counter() - start)
+                raise Diverged(f"the loss became {losses[-1]} at iteration {len(losses)} (epoch {epoch}); "
+                               "stopped without saving: try a smaller learning rate (--lr)")
             opt.zero_grad()
             loss.backward()
             opt.step()
-            losses.append(loss.item())
             bar.update(losses[-1])
     bar.close(time.perf_counter() - start)
     return losses

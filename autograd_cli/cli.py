@@ -1,0 +1,245 @@
+"""The `autograd-core` command: demo, train, graph, cost (also `python -m autograd_cli`, `python -m autograd_core`).
+
+Every failure a user can cause (a bad option, an unwritable --out, a run whose loss
+diverges, a missing optional package) ends in one line saying why and a non-zero exit
+status (2 for bad input, 1 for a failure while running), never a traceback.
+"""
+import argparse
+import math
+import os
+import shutil
+import sys
+import warnings
+
+import numpy as np
+
+import autograd_core as ag
+import nn
+
+from . import examples
+from .expression import evaluate, gradients, parse_values
+
+COST_MAX_BYTES = 256 * 2 ** 20  # the Jacobians `cost` holds (both modes) must fit in this
+COST_MAX_PASSES = 20_000  # one pass per input (forward mode) plus one per output (reverse mode)
+COST_MAX_FLOPS = 2e9  # about a second or two of numpy work
+COST_FUNCTION = "f(x) = tanh(W2 tanh(W1 x)), a two-layer tanh network R^n -> R^m with seeded random weights"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose errors are one line (with where to find help) instead of a usage block."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows every option's default, except where there is none to show."""
+
+    def _get_help_string(self, action):
+        return action.help if action.default is None else super()._get_help_string(action)
+
+
+def _parser():
+    parser = _Parser(prog="autograd-core", formatter_class=_HelpFormatter,
+                     description="Reverse-mode autodiff on numpy: a demo, training, graphs and the cost ledger.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{demo,train,graph,cost}")
+
+    def command(name, summary):
+        return sub.add_parser(name, help=summary, description=summary, formatter_class=_HelpFormatter)
+
+    demo = command("demo", "train an MLP on the 8x8 digits end to end; save the checkpoint, graph and loss curve; "
+                           "print the forward- vs reverse-mode cost table")
+    demo.add_argument("--out", default="out", help="folder for the checkpoint, graph and loss curve")
+    demo.add_argument("--epochs", type=_positive_int, default=8, help="passes over the training images")
+    train = command("train", "train one model on the 8x8 digits with Adam; save its checkpoint and loss curve")
+    train.add_argument("--model", choices=examples.MODELS, default="mlp", help="which model")
+    train.add_argument("--epochs", type=_positive_int, default=5, help="passes over the training images")
+    train.add_argument("--lr", type=_positive_float, default=1e-2, help="Adam's learning rate (finite, > 0)")
+    train.add_argument("--batch-size", type=_positive_int, default=64, help="images per step")
+    train.add_argument("--out", default="out", help="folder for <model>.npz and <model>_loss.png")
+    graph = command("graph", "print and draw the computational graph of a model's loss or of an expression "
+                             "(with its value and gradients)")
+    what = graph.add_mutually_exclusive_group(required=True)
+    what.add_argument("--model", choices=examples.MODELS, help="draw this model's cross-entropy on 4 images")
+    what.add_argument("--expr", help='an expression of named scalars, e.g. "x*y + tanh(x)"; functions: '
+                                     'exp, log, tanh, sigmoid, relu')
+    graph.add_argument("--values", default="", help='values for the names, e.g. "x=2,y=-1" (a name not given is 1.0)')
+    graph.add_argument("--out", default="out", help="folder for the drawing")
+    graph.add_argument("--max-nodes", type=_positive_int, default=None,
+                       help="collapse module clusters until at most this many nodes remain (default: draw all)")
+    cost = command("cost", f"forward- vs reverse-mode cost of the full Jacobian of {COST_FUNCTION}")
+    cost.add_argument("--n", type=_positive_int, default=32, help="inputs: the length of x")
+    cost.add_argument("--m", type=_positive_int, default=1, help="outputs: the length of f(x)")
+    cost.add_argument("--width", type=_positive_int, default=32, help="hidden units: W1 is width x n, W2 is m x width")
+    return parser
+
+
+def _positive_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}")
+    return value
+
+
+def _positive_float(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
+    return value
+
+
+def _writable_folder(out):
+    """Create `out` if needed and check it can be written, before any work is done."""
+    try:
+        os.makedirs(out, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"--out {out}: cannot create this folder ({exc.strerror})") from None
+    if not os.access(out, os.W_OK):
+        raise ValueError(f"--out {out}: this folder is not writable")
+    return out
+
+
+def _save_graph(dot, out, stem):
+    """SVG when Graphviz's `dot` exists, DOT text otherwise; returns the path written."""
+    if shutil.which("dot"):
+        return dot.render(os.path.join(out, stem), format="svg", cleanup=True)
+    path = os.path.join(out, stem + ".dot")
+    with open(path, "w") as f:
+        f.write(dot.source)
+    print("  (Graphviz 'dot' not found: wrote DOT text; apt-get install graphviz for SVG)")
+    return path
+
+
+def _save_curve(losses, out, model_name):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("  (matplotlib not installed: no loss curve; pip install matplotlib)")
+        return None
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    ax.plot(losses, lw=1)
+    ax.set(xlabel="iteration", ylabel="cross-entropy loss", title=f"{model_name}: training loss")
+    fig.tight_layout()
+    path = os.path.join(out, f"{model_name}_loss.png")
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+def _train_and_report(model_name, epochs, lr, batch_size, out):
+    _writable_folder(out)
+    x_train, y_train, x_test, y_test, source = examples.load_digits()
+    print(f"data: {source}; {len(y_train)} training and {len(y_test)} test images")
+    model = examples.build_model(model_name)
+    print(f"model: {model_name}, {model.num_parameters():,} parameters")
+    print(f"training: {epochs} epoch(s), batch size {batch_size}, Adam with lr {lr:g}")
+    losses = examples.train(model, x_train, y_train, epochs=epochs, lr=lr, batch_size=batch_size)
+    print(f"test accuracy: {examples.accuracy(model, x_test, y_test):.3f}")
+    ckpt = os.path.join(out, f"{model_name}.npz")
+    nn.save(model, ckpt)
+    print(f"checkpoint: {ckpt}")
+    curve = _save_curve(losses, out, model_name)
+    if curve:
+        print(f"loss curve: {curve}")
+    return model, x_test, y_test
+
+
+def cmd_demo(args):
+    model, x_test, y_test = _train_and_report("mlp", args.epochs, 1e-2, 64, args.out)
+    loss = nn.functional.cross_entropy(model(ag.tensor(x_test[:8])), y_test[:8])
+    loss.backward(retain_graph=True)
+    try:
+        print(f"computation graph: {_save_graph(ag.draw_graph(loss, color_by='grad'), args.out, 'graph')}")
+    except ImportError as exc:
+        print(f"  (no computation graph: {exc})")
+    image = x_test[0].astype(np.float64)
+
+    def loss_of_pixels(x):
+        return nn.functional.cross_entropy(model(x.reshape(1, 8, 8)), y_test[:1])
+    print("\nforward vs reverse mode for d loss / d pixels (64 inputs, 1 output):")
+    print(ag.compare_modes(loss_of_pixels, image.reshape(64)))
+
+
+def cmd_train(args):
+    _train_and_report(args.model, args.epochs, args.lr, args.batch_size, args.out)
+
+
+def cmd_graph(args):
+    _writable_folder(args.out)
+    if args.expr is not None:
+        root, leaves, trouble = evaluate(args.expr, parse_values(args.values))
+        trouble += gradients(root)
+        for message in dict.fromkeys(trouble):
+            print(f"warning: {message}", file=sys.stderr)
+        print(f"f = {root.item():.6g}")
+        for name, leaf in leaves.items():
+            print(f"df/d{name} = {leaf.grad.item():.6g}")
+        stem = "expression"
+    else:
+        x_train, y_train, *_ = examples.load_digits()
+        model = examples.build_model(args.model)
+        root = nn.functional.cross_entropy(model(ag.tensor(x_train[:4])), y_train[:4])
+        root.backward(retain_graph=True)
+        print(f"loss of {args.model} on 4 images = {root.item():.6g}")
+        stem = f"{args.model}_graph"
+    print(f"graph: {_save_graph(ag.draw_graph(root, max_nodes=args.max_nodes), args.out, stem)}")
+
+
+def cmd_cost(args):
+    _check_cost_size(args.n, args.m, args.width)
+    from autograd_core.cost import dense_test_function
+    print(f"{COST_FUNCTION}; n = {args.n}, m = {args.m}, width = {args.width}")
+    f = dense_test_function(args.n, args.m, args.width)
+    print(ag.compare_modes(f, np.random.default_rng(0).standard_normal(args.n)))
+
+
+def _check_cost_size(n, m, width):
+    """Refuse, before allocating anything, sizes whose Jacobians or passes would not fit the limits above."""
+    jacobian_bytes = 8 * (3 * n * m + width * (n + m))  # two Jacobians and the columns of one, plus the weights
+    flops = 2 * (n + m) * width * (n + m)  # n + m passes, each through both weight matrices
+    if jacobian_bytes > COST_MAX_BYTES or n + m > COST_MAX_PASSES or flops > COST_MAX_FLOPS:
+        raise ValueError(f"--n {n} --m {m} --width {width} is too large: about {jacobian_bytes / 2 ** 20:,.0f} MiB, "
+                         f"{n + m:,} passes and {flops:.1e} FLOPs (limits: {COST_MAX_BYTES // 2 ** 20} MiB, "
+                         f"{COST_MAX_PASSES:,} passes, {COST_MAX_FLOPS:.0e} FLOPs)")
+
+
+_COMMANDS = {"demo": cmd_demo, "train": cmd_train, "graph": cmd_graph, "cost": cmd_cost}
+
+
+def main(argv=None):
+    """Entry point; returns the exit status: 0 done, 2 bad input, 1 failed while running, 130 interrupted."""
+    args = _parser().parse_args(argv)
+    prog = f"autograd-core {args.command}"
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning
+            _COMMANDS[args.command](args)
+    except ValueError as exc:
+        return _fail(prog, exc, 2)
+    except (examples.Diverged, ImportError, OSError, RuntimeError) as exc:
+        return _fail(prog, exc, 1)
+    except KeyboardInterrupt:
+        return _fail(prog, "interrupted", 130)
+    return 0
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None):
+    """Warnings (numpy's overflow, say) as one line each, without the source line that raised them."""
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def _fail(prog, reason, status):
+    print(f"{prog}: error: {' '.join(str(reason).split())}", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
