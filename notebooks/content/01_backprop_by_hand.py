@@ -84,8 +84,9 @@ print("after one step:", "  ".join(f"{name} = {v:.4f}" for name, v in stepped.it
 print(f"cost after one step: {example1(**{k: Value(v) for k, v in stepped.items()})[3].data:.6f}")
 """),
 ("md", """
-The exact hidden updates are tiny (∂C/∂w31 ≈ 0.0009), so w31 moves from 0.1 to 0.0991,
-not 0.096; the notes' four values do not follow from their own gradients. The new cost
+The exact hidden-weight gradients are small (∂C/∂w31 ≈ 0.0009), so w31 moves from 0.1
+only to 0.0991. Of the notes' four values only w32 = 0.798 agrees (with 0.7976); 0.096,
+0.396 and 0.589 do not follow from the gradients the notes define. The new cost
 0.016565 is below the old 0.0181039, as a descent step should be; the notes' "0.165"
 would be ten times larger than the starting cost, a misplaced digit.
 

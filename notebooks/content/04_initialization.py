@@ -86,7 +86,7 @@ the last. Below 1 the gradient vanishes on its way to the input; above 1 it expl
   shrinks.)
 - **σ = 1**: tanh saturates at ±1, where its derivative is nearly 0, yet the gradient
   **explodes** towards the input: each layer multiplies it by Wᵀ, whose entries are
-  16 times larger than at σ = 0.1, and the units that are not saturated pass it on.
+  ten times larger than at σ = 0.1, and the units that are not saturated pass it on.
   This is the 梯度爆炸 the notes name. Sigmoid with σ = 1 saturates too (its outputs
   pile up at 0 and 1, nearly binary, as the notes observe), and its gradient no longer vanishes.
 
