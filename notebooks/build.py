@@ -11,6 +11,12 @@ import nbformat
 from nbclient import NotebookClient
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def kernel_sees_this_checkout():
+    """Put this checkout first on the kernel's path, so notebooks run this engine, not an installed one."""
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH")) if p)
 
 
 def load_cells(path):
@@ -33,6 +39,7 @@ def build(name, timeout=120):
 
 
 def main(prefixes):
+    kernel_sees_this_checkout()
     names = sorted(f[:-3] for f in os.listdir(os.path.join(HERE, "content")) if f.endswith(".py") and f[0].isdigit())
     for name in names:
         if not prefixes or any(name.startswith(p) for p in prefixes):

@@ -13,7 +13,8 @@ import numpy as np
 import matplotlib.pyplot as plt
 import autograd_core as ag
 from autograd_core import Value
-from autograd_core.cost import dense_test_function, plot_cost
+from autograd_core.cost import cost_sweep, dense_test_function
+from autograd_core.graph import parents, topological_order
 
 def show(graph):
     return graph if shutil.which("dot") else print(graph.source[:1500])
@@ -26,6 +27,23 @@ e.backward()
 print(f"e = {e.data}, de/da = {a.grad}, de/db = {b.grad}   (two paths from b: d + c = 2 + 3)")
 print("paths from b to e:", ag.count_paths(e, b), " paths from a to e:", ag.count_paths(e, a))
 show(ag.draw_graph(e))
+"""),
+("md", """
+## The same example in forward mode
+
+Forward mode carries a tangent (the derivative with respect to **one** chosen input)
+alongside every value, in one forward pass. To get both ∂e/∂a and ∂e/∂b it needs two
+passes, seeding a, then b; the reverse sweep above gave both from one pass backwards.
+"""),
+("code", """
+def e_of(a, b):
+    return (a + b) * (b + 1)
+
+point = (np.array(2.0), np.array(1.0))
+for name, tangent in (("a", (np.array(1.0), np.array(0.0))), ("b", (np.array(0.0), np.array(1.0)))):
+    value, de = ag.jvp(e_of, point, tangent)
+    print(f"forward pass seeded with d{name} = 1:  e = {float(value)}, de/d{name} = {float(de)}")
+print(ag.compare_modes(e_of, *point))
 """),
 ("md", """
 ## Paths grow exponentially; the reverse sweep does not
@@ -54,6 +72,32 @@ for k in (1, 5, 10, 20, 40, 60):
     print(f"{k:>3} {paths:>22,} {counter.calls:>18}")
 """),
 ("md", """
+## Paths in a dense network
+
+At the tensor level a dense network is a chain (matrix product, tanh, matrix product,
+...): one path from the input *tensor* to the output, which hides the point. Written
+with one scalar `Value` per number, every hidden unit opens a new path: from one input
+to the output there are w₁·w₂·… paths (the product of the layer widths), and the
+number grows exponentially with depth. The reverse sweep still visits each edge once.
+"""),
+("code", """
+def scalar_dense(n, widths, seed=0):
+    '''A tanh network on scalar Values: n inputs, hidden layers of the given widths, one output.'''
+    rng = np.random.default_rng(seed)
+    xs = [Value(v) for v in rng.standard_normal(n)]
+    layer = xs
+    for width in list(widths) + [1]:
+        weights = rng.standard_normal((width, len(layer))) / np.sqrt(len(layer))
+        layer = [Value.sum(w * v for w, v in zip(row, layer)).tanh() for row in weights]
+    return xs, layer[0]
+
+print(f"{'hidden widths':>14} {'paths from x1':>14} {'paths, all inputs':>18} {'edges (one sweep)':>18}")
+for widths in ((8,), (8, 8), (8, 8, 8), (8, 8, 8, 8)):
+    xs, out = scalar_dense(4, widths)
+    edges = sum(len(parents(node)) for node in topological_order(out, parents))
+    print(f"{str(widths):>14} {ag.count_paths(out, xs[0]):>14,} {sum(ag.count_paths(out, x) for x in xs):>18,} {edges:>18,}")
+"""),
+("md", """
 ## The full Jacobian both ways
 
 For f: Rⁿ → Rᵐ, forward mode needs n passes (one tangent direction per input), reverse
@@ -70,18 +114,47 @@ print(ag.compare_modes(dense_test_function(2, 40), rng.standard_normal(2)))
 ("md", """
 `cost(gradient)/cost(function)` is the price of one reverse pass relative to evaluating
 the function: Griewank & Walther's bound says it stays below a small constant (about
-4 to 5) whatever n is. Measured in FLOPs our ratio is about 2 to 3.
+4 to 5) whatever n is.
 
-Cost against n (m fixed) and against m (n fixed):
+## What grows with what
+
+Cost of the full Jacobian of a two-layer tanh network (hidden width 16) against the
+number of inputs n (m = 4 outputs) and against the number of outputs m (n = 4), in
+primitive ops executed and in floating-point operations:
 """),
 ("code", """
-fig = plot_cost(sizes=(1, 2, 4, 8, 16, 32), fixed=4, width=16)
+SIZES = (1, 2, 4, 8, 16, 32)
+fig, axes = plt.subplots(2, 2, figsize=(10, 6.5))
+for col, vary in enumerate(("n", "m")):
+    data = cost_sweep(SIZES, fixed=4, vary=vary, width=16)
+    for row, measure in enumerate(("ops", "flops")):
+        ax = axes[row, col]
+        for mode, style in (("forward", "o-"), ("reverse", "s-")):
+            ax.plot(SIZES, [d[mode][measure] for d in data], style, label=f"{mode} mode")
+        ax.set_xscale("log", base=2); ax.set_yscale("log")
+        ax.set_xlabel(f"{vary} ({'inputs' if vary == 'n' else 'outputs'})")
+        ax.set_ylabel("primitive ops executed" if measure == "ops" else "floating-point operations")
+        ax.set_title(f"full Jacobian, {'m' if vary == 'n' else 'n'} = 4", fontsize=9)
+        ax.legend(fontsize=8)
+    if vary == "n":
+        reverse_flops = [d["reverse"]["flops"] for d in data]
+        forward_flops = [d["forward"]["flops"] for d in data]
+fig.tight_layout()
 plt.show()
+print(f"as n goes 1 -> 32 (m = 4): reverse-mode FLOPs {reverse_flops[0]:,} -> {reverse_flops[-1]:,}, "
+      f"forward-mode FLOPs {forward_flops[0]:,} -> {forward_flops[-1]:,}")
 """),
 ("md", """
-Forward mode's work grows with n and not with m; reverse mode's grows with m and not
-with n. Training a network means one scalar loss and millions of inputs (the
-parameters): exactly the case where one reverse sweep replaces millions of forward
-passes.
+What grows with what, precisely:
+- **passes and ops**: forward mode's grow with n (one pass per input) and not with m;
+  reverse mode's grow with m (one pass per output) and not with n.
+- **FLOPs**: every pass of either mode works on arrays whose size depends on both n and
+  m (the first layer's matrix is width × n). Reverse-mode FLOPs therefore also grow
+  with n, but only linearly, as one function evaluation does; forward-mode FLOPs grow
+  like n passes × a per-pass cost that itself grows with n, about n².
+
+Training a network means one scalar loss and millions of inputs (the parameters):
+one reverse sweep costs a small multiple of one forward pass, where forward mode would
+need millions of passes.
 """),
 ]

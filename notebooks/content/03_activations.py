@@ -3,7 +3,9 @@ CELLS = [
 ("md", """
 Seeds 000 and 004 compare sigmoid, tanh, ReLU, Leaky ReLU, PReLU, ELU, RReLU and
 Maxout. The engine computes every derivative for us: `ag.grad` of the sum of the
-activation gives the elementwise derivative. Notice where each derivative is small
+activation gives the elementwise derivative. A Maxout unit takes the maximum of
+several learned linear functions; the one plotted has three fixed pieces
+(−x, x/2, 3x/2 − 1), so its derivative is a staircase of their slopes. Notice where each derivative is small
 (saturation: vanishing gradients) and where it is exactly zero (dead ReLUs).
 """),
 ("code", """
@@ -15,25 +17,39 @@ import nn.functional as F
 import optim
 
 x = np.linspace(-4, 4, 401)
+
+def maxout_unit():
+    '''One Maxout unit on a scalar input: the maximum of three lines, max(-x, x/2, 3x/2 - 1).'''
+    unit = nn.Maxout(1, 1, 3)
+    unit.linear.weight.data[:] = np.array([[-1.0], [0.5], [1.5]])
+    unit.linear.bias.data[:] = np.array([0.0, 0.0, -1.0])
+    return lambda t: unit(t.reshape(-1, 1)).reshape(-1)
+
 acts = {
     "sigmoid": F.sigmoid, "tanh": F.tanh, "relu": F.relu,
     "leaky_relu(0.1)": lambda t: F.leaky_relu(t, 0.1), "elu": F.elu,
     "rrelu (eval)": lambda t: F.rrelu(t, training=False), "prelu(0.25)": lambda t: F.prelu(t, ag.tensor([0.25])),
+    "maxout (3 pieces)": maxout_unit(),
 }
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
+fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 for name, fn in acts.items():
     axes[0].plot(x, fn(ag.tensor(x)).data, label=name)
     axes[1].plot(x, ag.grad(lambda t: fn(t).sum())(x), label=name)
-axes[0].set_title("activation"); axes[1].set_title("derivative (computed by the engine)")
-axes[1].legend(fontsize=7)
+axes[0].set(title="activation f(x)", xlabel="x", ylabel="f(x)")
+axes[1].set(title="derivative f'(x), computed by the engine", xlabel="x", ylabel="f'(x)")
+for ax in axes:
+    ax.legend(fontsize=7); ax.grid(alpha=0.3)
 plt.show()
 print("tanh(x) = 2 sigmoid(2x) - 1:", np.allclose(np.tanh(x), 2 / (1 + np.exp(-2 * x)) - 1))
 """),
 ("md", """
 The softmax of the notes' example (logits 4, 1, −4): the notes print 95.25 %, 4.71 %,
-0.04 %; the exact values are 95.227 %, 4.741 %, 0.032 %.
+0.04 %, which do not match exp(4), exp(1), exp(−4) normalized; the engine's values:
 """),
-("code", "print((F.softmax(ag.tensor(np.array([4.0, 1.0, -4.0]))).data * 100).round(3))"),
+("code", """
+probabilities = F.softmax(ag.tensor(np.array([4.0, 1.0, -4.0]))).data * 100
+print("  ".join(f"{p:.3f} %" for p in probabilities))
+"""),
 ("md", """
 ## Training on the two-curves problem of seed 004
 

@@ -49,23 +49,146 @@ with ag.no_grad():
 print(f"test accuracy after 8 epochs: {test_acc:.3f}")
 plt.figure(figsize=(5, 3)); plt.plot(losses); plt.xlabel("iteration"); plt.ylabel("loss"); plt.show()
 """),
-("md", "## What the first layer sees: kernels and feature maps of one digit"),
+("md", """
+## What the first layer sees: kernels and feature maps of one digit
+
+Kernel weights are signed, so they are drawn with a diverging colour map centred at
+zero (red positive, blue negative, white 0) on one shared scale; feature maps are
+non-negative after the ReLU.
+"""),
 ("code", """
 image = ag.tensor(x_test[:1, None])
 maps = model[1](model[0](image)).data[0]
-fig, axes = plt.subplots(2, 9, figsize=(13, 3))
-axes[0, 0].imshow(x_test[0], cmap="gray"); axes[0, 0].set_title(f"digit {y_test[0]}")
+kernels = model[0].weight.data[:, 0]
+limit = np.abs(kernels).max()
+fig, axes = plt.subplots(2, 9, figsize=(14, 3.4))
+axes[0, 0].imshow(x_test[0], cmap="gray"); axes[0, 0].set_title(f"digit {y_test[0]}", fontsize=8)
 axes[1, 0].axis("off")
 for k in range(8):
-    axes[0, k + 1].imshow(model[0].weight.data[k, 0], cmap="RdBu"); axes[0, k + 1].set_title(f"kernel {k}", fontsize=8)
-    axes[1, k + 1].imshow(maps[k], cmap="viridis")
+    kernel_image = axes[0, k + 1].imshow(kernels[k], cmap="RdBu_r", vmin=-limit, vmax=limit)
+    axes[0, k + 1].set_title(f"kernel {k}", fontsize=8)
+    map_image = axes[1, k + 1].imshow(maps[k], cmap="viridis", vmin=0, vmax=maps.max())
+    axes[1, k + 1].set_title(f"feature map {k}", fontsize=8)
 for ax in axes.ravel():
     ax.set_xticks([]); ax.set_yticks([])
+fig.colorbar(kernel_image, ax=axes[0, :].tolist(), label="kernel weight", shrink=0.9)
+fig.colorbar(map_image, ax=axes[1, :].tolist(), label="activation", shrink=0.9)
 plt.show()
 """),
 ("md", """
 Each kernel responds to a different local pattern (edges at different orientations);
 max pooling keeps the strongest response in each 2x2 window, which makes the features
 tolerant to small shifts, and routes the gradient to that one winner in backward.
+"""),
+("md", """
+## Backpropagation through a convolution
+
+For L = Σ out ⊙ G (G the cotangent arriving from above), the two gradients of a
+convolution are again convolutions:
+- ∂L/∂w is the correlation of the input with G: each weight collects input × G over
+  every position where it was used;
+- ∂L/∂x is the "full" correlation of G with the kernel flipped in both axes (pad G by
+  k − 1 − P and slide the flipped kernel): each input pixel collects G from every
+  output that saw it.
+
+The engine's one-op `Conv2d`, its six-op composed form `conv2d_composed` and these
+two formulas written with `F.conv2d` must all agree, and `gradcheck` compares the
+engine's derivatives (reverse and forward mode) with finite differences.
+"""),
+("code", """
+import nn.functional as F
+from autograd_core.ops import conv2d_composed
+
+rng = np.random.default_rng(0)
+x = ag.tensor(rng.standard_normal((1, 1, 6, 6)), requires_grad=True)
+w = ag.tensor(rng.standard_normal((1, 1, 3, 3)), requires_grad=True)
+b = ag.tensor(rng.standard_normal(1), requires_grad=True)
+G = rng.standard_normal((1, 1, 6, 6))
+
+fused = F.conv2d(x, w, b, padding=1)
+(fused * ag.tensor(G)).sum().backward()
+grads_fused = [t.grad.data.copy() for t in (x, w, b)]
+for t in (x, w, b):
+    t.grad = None
+composed = conv2d_composed(x, w, b, ag.ops, padding=(1, 1))
+(composed * ag.tensor(G)).sum().backward()
+print("forward, fused vs composed:  ", np.allclose(fused.data, composed.data))
+print("gradients, fused vs composed:", all(np.allclose(g, t.grad.data) for g, t in zip(grads_fused, (x, w, b))))
+
+dw_formula = F.conv2d(ag.tensor(x.data.transpose(1, 0, 2, 3)), ag.tensor(G.transpose(1, 0, 2, 3)), padding=1).data
+dx_formula = F.conv2d(ag.tensor(G), ag.tensor(w.data[:, :, ::-1, ::-1].transpose(1, 0, 2, 3)), padding=1).data
+print("dL/dw = correlation of x with G:      ", np.allclose(dw_formula.transpose(1, 0, 2, 3), grads_fused[1]))
+print("dL/dx = G correlated with flipped w:  ", np.allclose(dx_formula, grads_fused[0]))
+print("dL/db = sum of G:                     ", np.allclose(G.sum(), grads_fused[2]))
+print("gradcheck, fused Conv2d:   ", ag.gradcheck(lambda x, w, b: F.conv2d(x, w, b, padding=1), (x, w, b)))
+print("gradcheck, composed form:  ", ag.gradcheck(lambda x, w, b: conv2d_composed(x, w, b, ag.ops, padding=(1, 1)), (x, w, b)))
+print("gradcheck, stride 2:       ", ag.gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride=2), (x, w, b)))
+"""),
+("md", """
+## Backpropagation through pooling
+
+Max pooling passes each window's gradient to the one input that was the maximum (the
+others get 0); average pooling spreads it evenly, 1/4 to each input of a 2×2 window.
+The composed form of 2×2 max pooling is a reshape into windows and a maximum over the
+two window axes; with no ties it gives the same gradient.
+"""),
+("code", """
+x = ag.tensor(rng.standard_normal((1, 1, 4, 4)), requires_grad=True)
+F.max_pool2d(x, 2).sum().backward()
+max_grad = x.grad.data[0, 0].copy()
+x.grad = None
+windows_max = x.reshape(1, 1, 2, 2, 2, 2).max(axis=(3, 5))
+windows_max.sum().backward()
+print("input:\\n", x.data[0, 0].round(2))
+print("gradient of sum(max_pool2d(x, 2)):\\n", max_grad)
+print("same as the composed form:", np.array_equal(max_grad, x.grad.data[0, 0]))
+x.grad = None
+F.avg_pool2d(x, 2).sum().backward()
+print("gradient of sum(avg_pool2d(x, 2)):\\n", x.grad.data[0, 0])
+print("gradcheck, max pooling:", ag.gradcheck(lambda x: F.max_pool2d(x, 2), (x,)),
+      "  average pooling:", ag.gradcheck(lambda x: F.avg_pool2d(x, 2), (x,)),
+      "  composed max:", ag.gradcheck(lambda x: x.reshape(1, 1, 2, 2, 2, 2).max(axis=(3, 5)), (x,)))
+"""),
+("md", """
+## The receptive field, computed
+
+The receptive field of a unit is the set of input pixels it depends on (seed 001). The
+usual recursion over layers: with r the field size and j the distance in input pixels
+between neighbouring units, a layer of kernel k and stride s gives r ← r + (k − 1)·j and
+j ← j·s. The engine can measure it directly: the gradient of one output unit with
+respect to the input is non-zero exactly on the pixels that unit depends on. To see
+the whole field (max pooling would route the gradient to single pixels, and a ReLU
+could block it), the same geometry is built with positive kernels, average pooling
+and no activations, on a 32×32 input.
+"""),
+("code", """
+geometry = [("conv 3x3", 3, 1), ("pool 2x2", 2, 2), ("conv 3x3", 3, 1), ("pool 2x2", 2, 2)]
+size, jump = 1, 1
+for name, k, s in geometry:
+    size, jump = size + (k - 1) * jump, jump * s
+    print(f"after {name}: receptive field {size}x{size}, units {jump} input pixels apart")
+
+probe = nn.Sequential(nn.Conv2d(1, 1, 3, padding=1, bias=False), nn.AvgPool2d(2),
+                      nn.Conv2d(1, 1, 3, padding=1, bias=False), nn.AvgPool2d(2))
+for layer in (probe[0], probe[2]):
+    nn.init.ones_(layer.weight)
+image = ag.tensor(np.zeros((1, 1, 32, 32), dtype=np.float32), requires_grad=True)
+probe(image)[0, 0, 4, 4].backward()
+rows, cols = np.nonzero(image.grad.data[0, 0])
+print(f"measured by backprop: output unit (4, 4) depends on rows {rows.min()}..{rows.max()}, "
+      f"columns {cols.min()}..{cols.max()}: {rows.max() - rows.min() + 1}x{cols.max() - cols.min() + 1} pixels")
+plt.figure(figsize=(5, 4))
+plt.imshow(image.grad.data[0, 0], cmap="viridis")
+plt.colorbar(label="d out[4, 4] / d pixel")
+plt.title("receptive field of output unit (4, 4)", fontsize=9)
+plt.xlabel("column"); plt.ylabel("row")
+plt.show()
+"""),
+("md", """
+The 10×10 field of the second pooling layer covers more than the whole 8×8 digit: the
+classifier's inputs each see the entire image, which is why two conv-pool stages are
+enough for these digits. The weights inside the field are not uniform (the centre is
+reached by more paths than the edge), the reason the *effective* receptive field is
+smaller than the nominal one.
 """),
 ]

@@ -24,8 +24,9 @@ from autograd_cli import examples
 ("md", """
 ## Vanishing gradients over time
 
-Feed a sequence of length 50 and measure ‖∂h_T/∂x_t‖ for every step t: how much the
-last state still depends on an early input. Every curve falls exponentially as t moves
+Feed a sequence of length 50 and measure, for every step t, the norm of the gradient
+of Σ h_T (the sum of the last state's units) with respect to the input x_t: how much
+the last state still depends on an early input. Every curve falls exponentially as t moves
 away from T: the gradient is multiplied by a Jacobian at each step. The plain RNN falls
 fastest. The LSTM's cell state is updated additively (c_t = f c_{t−1} + i g), so its
 gradient is scaled by the forget gate f alone; with the common forget-gate bias of 1
@@ -51,8 +52,173 @@ for name, make in [("RNN (tanh)", lambda: nn.RNN(8, 32)), ("LSTM", lambda: nn.LS
     out[-1].sum().backward()
     norms = np.linalg.norm(x.grad.data.reshape(T, -1), axis=1)
     plt.semilogy(range(T), norms + 1e-30, label=name)
-plt.xlabel("time step t"); plt.ylabel("|| d h_T / d x_t ||"); plt.legend(); plt.title("gradient reaching each input step")
+plt.xlabel("time step t"); plt.ylabel("‖∂(Σ h_T) / ∂x_t‖ (log scale)"); plt.legend(); plt.title("gradient reaching each input step")
 plt.show()
+"""),
+("md", """
+## BPTT is a product of Jacobians
+
+Seed 001 writes the gradient through time as
+∂E_t/∂W = Σ_i ∂E_t/∂O_t · ∂O_t/∂h_t · (∏_{j=i+1..t} ∂h_j/∂h_{j−1}) · ∂h_i/∂W.
+The product in the middle is what vanishes or explodes. For h_j = tanh(W_x x_j + W_h h_{j−1} + b)
+each factor is diag(1 − h_j²) W_h. The engine computes each factor with `jacrev`, and
+their product must equal the Jacobian of the whole unrolled map h_0 ↦ h_T.
+"""),
+("code", """
+H, STEPS = 6, 12
+rng = np.random.default_rng(1)
+W_x, b = rng.standard_normal((H, 3)) * 0.5, rng.standard_normal(H) * 0.1
+xs = rng.standard_normal((STEPS, 3))
+
+def step(h, x, W_h):
+    return (ag.tensor(W_x) @ ag.tensor(x) + ag.tensor(W_h) @ h + ag.tensor(b)).tanh()
+
+def unrolled(h0, W_h):
+    h = h0
+    for x in xs:
+        h = step(h, x, W_h)
+    return h
+
+def jacobian_product(h0, W_h):
+    '''The product of the per-step Jacobians dh_j/dh_(j-1), each from jacrev, last step leftmost.'''
+    product, h = np.eye(H), ag.tensor(h0)
+    for x in xs:
+        product = ag.jacrev(lambda h: step(h, x, W_h))(h.data) @ product
+        h = step(h, x, W_h)
+    return product
+
+h0 = rng.standard_normal(H)
+for scale in (0.5, 1.0, 3.0):
+    W_h = scale * np.linalg.qr(rng.standard_normal((H, H)))[0]
+    whole = ag.jacrev(lambda h: unrolled(h, W_h))(h0)
+    print(f"W_h = {scale} x orthogonal: product of {STEPS} Jacobians equals jacrev of the unrolled map: "
+          f"{np.allclose(jacobian_product(h0, W_h), whole)};  norm of dh_T/dh_0 = {np.linalg.norm(whole):.3g}")
+"""),
+("md", """
+With W_h = 0.5 × orthogonal every factor shrinks the gradient and the product
+vanishes; at 3 × it grows. For tanh the growth is limited: a large W_h saturates the
+units and 1 − h_j² pulls the factors back down. A ReLU recurrence has no such brake,
+and the next section shows its gradient exploding.
+
+## Exploding gradients and gradient clipping
+
+A ReLU RNN whose recurrent matrix is 1.6 times an orthogonal matrix, reading 40 steps:
+the gradient of the first step is already large, one SGD step makes the weights larger
+still, and the loss overflows to NaN. Clipping rescales the whole gradient to norm at
+most `max_norm` when it is larger, keeping its direction:
+g ← g · min(1, max_norm / ‖g‖).
+"""),
+("code", """
+SEQ = 40
+data_rng = np.random.default_rng(0)
+X_seq = data_rng.standard_normal((SEQ, 64, 4)).astype(np.float32)
+Y_sum = 0.1 * X_seq[:, :, :1].sum(axis=0)
+
+def grad_norm(params):
+    return float(np.sqrt(sum((p.grad.data.astype(np.float64) ** 2).sum() for p in params)))
+
+def clip_grad_norm(params, max_norm):
+    '''Rescale all gradients together so their joint norm is at most max_norm; returns the norm before.'''
+    total = grad_norm(params)
+    if total > max_norm:
+        for p in params:
+            p.grad.data *= max_norm / (total + 1e-6)
+    return total
+
+def train_relu_rnn(max_norm, steps=60):
+    nn.init.manual_seed(0)
+    rnn, head = nn.RNN(4, 32, nonlinearity="relu"), nn.Linear(32, 1)
+    u, _, vt = np.linalg.svd(np.random.default_rng(1).standard_normal((32, 32)))
+    rnn.weight_hh_l0.data[:] = 1.6 * u @ vt
+    params = list(rnn.parameters()) + list(head.parameters())
+    opt = optim.SGD(params, lr=0.05)
+    losses, norms = [], []
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            out, _ = rnn(ag.tensor(X_seq))
+            loss = nn.functional.mse_loss(head(out[-1]), Y_sum)
+            if not np.isfinite(loss.item()):
+                break
+            opt.zero_grad(); loss.backward()
+            norms.append(clip_grad_norm(params, max_norm) if max_norm else grad_norm(params))
+            opt.step()
+            losses.append(loss.item())
+    return losses, norms
+
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.5))
+for label, max_norm in (("no clipping", None), ("clipped to norm 1", 1.0)):
+    losses, norms = train_relu_rnn(max_norm)
+    axes[0].semilogy(losses, "o-", markersize=3, label=label)
+    axes[1].semilogy(norms, "o-", markersize=3, label=label)
+    print(f"{label:18}: {len(losses)} finite steps, gradient norm at step 1 {norms[0]:.3g}, last loss {losses[-1]:.3g}")
+axes[0].set(xlabel="SGD step", ylabel="training loss (log scale)", title="loss")
+axes[1].set(xlabel="SGD step", ylabel="gradient norm before clipping (log scale)", title="gradient norm")
+for ax in axes:
+    ax.legend()
+plt.show()
+"""),
+("md", """
+Without clipping the run stops after a couple of steps, when the loss overflows
+(NaN); with clipping the same network trains, because no single step can be larger
+than `lr · max_norm`.
+
+## LSTM and GRU, one step written out
+
+PyTorch's (and this engine's) LSTM step, with σ the sigmoid and ⊙ the elementwise
+product; the four gates come from one matrix product each for x and h, stacked in the
+order i, f, g, o:
+
+- i = σ(W_ii x + b_ii + W_hi h + b_hi), f = σ(W_if x + b_if + W_hf h + b_hf)
+- g = tanh(W_ig x + b_ig + W_hg h + b_hg), o = σ(W_io x + b_io + W_ho h + b_ho)
+- c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c')
+
+The notes' table writes the same equations with W_x·, W_h· and one bias per gate.
+The GRU step, gates r, z, n:
+
+- r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz)
+- n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
+- h' = (1 − z) ⊙ n + z ⊙ h
+
+The notes write h' = (1 − z) ⊙ h + z ⊙ h̃: **their z is our 1 − z** (PyTorch's z is
+the share of the old state that is kept, theirs the share of the new candidate), and
+their reset gate multiplies h before the matrix product, ours after it. Below, these
+equations are written with engine ops from the cells' own weights and compared with
+`nn.LSTMCell` and `nn.GRUCell`; `gradcheck` then compares both cells' derivatives
+(reverse and forward mode) with finite differences.
+"""),
+("code", """
+import nn.functional as F
+nn.init.manual_seed(0)
+IN, HID = 3, 4
+lstm_cell, gru_cell = nn.LSTMCell(IN, HID), nn.GRUCell(IN, HID)
+rng = np.random.default_rng(2)
+x, h, c = (ag.tensor(rng.standard_normal((2, n))) for n in (IN, HID, HID))
+
+def gate_inputs(cell, x, h, gates):
+    '''W_i* x + b_i* + W_h* h + b_h* for each gate, cut from the cell's stacked weights.'''
+    rows = [slice(k * HID, (k + 1) * HID) for k in range(gates)]
+    return ([F.linear(x, cell.weight_ih[r], cell.bias_ih[r]) for r in rows],
+            [F.linear(h, cell.weight_hh[r], cell.bias_hh[r]) for r in rows])
+
+def lstm_by_hand(cell, x, h, c):
+    gx, gh = gate_inputs(cell, x, h, 4)
+    i, f, g, o = (a + b for a, b in zip(gx, gh))
+    c_new = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    return o.sigmoid() * c_new.tanh(), c_new
+
+def gru_by_hand(cell, x, h):
+    gx, gh = gate_inputs(cell, x, h, 3)
+    r, z = (gx[0] + gh[0]).sigmoid(), (gx[1] + gh[1]).sigmoid()
+    n = (gx[2] + r * gh[2]).tanh()
+    return (1 - z) * n + z * h
+
+h_cell, c_cell = lstm_cell(x, (h, c))
+h_hand, c_hand = lstm_by_hand(lstm_cell, x, h, c)
+print("LSTM: h' and c' by the equations equal nn.LSTMCell:",
+      np.allclose(h_cell.data, h_hand.data), np.allclose(c_cell.data, c_hand.data))
+print("GRU:  h' by the equations equals nn.GRUCell:       ", np.allclose(gru_cell(x, h).data, gru_by_hand(gru_cell, x, h).data))
+print("gradcheck nn.LSTMCell (x, h, c):", ag.gradcheck(lambda x, h, c: ag.cat(list(lstm_cell(x, (h, c))), 1), (x, h, c)))
+print("gradcheck nn.GRUCell (x, h):    ", ag.gradcheck(lambda x, h: gru_cell(x, h), (x, h)))
 """),
 ("md", """
 ## Reading digits row by row

@@ -30,6 +30,32 @@ for name, p in model.named_parameters():
     print(f"{name:18} {str(p.shape):12} {p.size:6}")
 print("total parameters:", model.num_parameters())
 """),
+("md", """
+## Parameters and hyperparameters
+
+Seed 003 separates the two. **Parameters** (W, b) are what training changes: they are
+the tensors `parameters()` returns and the optimizer updates. **Hyperparameters** are
+the choices that decide what the parameters become and are not learned by gradient
+descent: the learning rate, the number of layers L, the units per layer n[l], the
+activation g, the number of iterations, the batch size, the regularization strength.
+Below, one model's parameter count follows from its hyperparameters (a Linear layer
+from n[l−1] to n[l] has n[l]·n[l−1] weights and n[l] biases), and one training step
+changes every parameter and no hyperparameter.
+"""),
+("code", """
+hyper = {"hidden units": 64, "dropout p": 0.2, "learning rate": 0.01, "batch size": 32}
+model = Classifier(hidden=hyper["hidden units"], p_drop=hyper["dropout p"])
+n_hidden = hyper["hidden units"]
+print("parameters predicted from the hyperparameters:", 64 * n_hidden + n_hidden + n_hidden * 10 + 10,
+      "  counted by the module:", model.num_parameters())
+before = {name: p.data.copy() for name, p in model.named_parameters()}
+opt = optim.SGD(model.parameters(), lr=hyper["learning rate"])
+xb = ag.tensor(np.random.default_rng(0).random((hyper["batch size"], 8, 8), dtype=np.float32))
+loss = F.cross_entropy(model(xb), np.arange(hyper["batch size"]) % 10)
+opt.zero_grad(); loss.backward(); opt.step()
+print("parameters changed by one step:", [name for name, p in model.named_parameters() if not np.array_equal(p.data, before[name])])
+print("hyperparameters after the step:", hyper)
+"""),
 ("md", "## Saving and loading (`.npz`, loaded with pickling disabled)"),
 ("code", """
 path = os.path.join(tempfile.mkdtemp(), "classifier.npz")
