@@ -10,6 +10,8 @@ def _as_array(data, dtype=None):
         arr = data.data
     elif isinstance(data, np.ndarray):
         arr = data
+    elif isinstance(data, np.generic):  # a numpy scalar keeps its dtype, as in PyTorch
+        arr = np.asarray(data)
     else:
         arr = np.asarray(data)
         if dtype is None and arr.dtype == np.float64:
@@ -40,7 +42,6 @@ class Tensor:
 
     __slots__ = ("data", "grad", "requires_grad", "name", "_node", "_hooks",
                  "_retains_grad", "_tangent", "_version", "__weakref__")
-    __array_ufunc__ = None  # numpy defers to our reflected operators: `array * tensor` is a Tensor
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         self.data = _as_array(data, dtype)
@@ -86,10 +87,22 @@ class Tensor:
     def T(self):
         return _ops.transpose(self)
 
+    # ---- numpy interop: numpy functions run as engine ops (autograd_core/numpy_dispatch.py) ----
     def __array__(self, dtype=None, copy=None):
+        """The data, for an explicit `np.asarray(t)` (numpy *functions* go through the two methods below)."""
         if dtype is not None and dtype != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and not kwargs:  # `array * tensor` and the like: straight to the engine op
+            op = _numpy_dispatch.UFUNCS.get(ufunc)
+            if op is not None:
+                return op(*inputs)
+        return _numpy_dispatch.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return _numpy_dispatch.array_function(func, args, kwargs)
 
     def numpy(self):
         """The underlying numpy array (shared, not copied)."""
@@ -272,4 +285,5 @@ def wrap(array):
 
 from . import engine as _engine  # noqa: E402  (engine and ops need Tensor defined first)
 from . import ops as _ops  # noqa: E402
+from . import numpy_dispatch as _numpy_dispatch  # noqa: E402
 

@@ -6,6 +6,9 @@ reads them from its inputs during backward, as micrograd does. The backward pass
 multiplies along edges, visiting each edge exactly once.
 """
 import math
+import numbers
+
+import numpy as np
 
 _new = object.__new__
 
@@ -32,18 +35,20 @@ class Value:
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{', label=' + repr(self.label) if self.label else ''})"
 
     def __add__(self, other):
-        other = other if isinstance(other, Value) else Value(other)
+        other = other if isinstance(other, Value) else _constant(other, "+")
         return _op_result(self.data + other.data, (self, other), (1.0, 1.0), "+")
 
     def __mul__(self, other):
-        other = other if isinstance(other, Value) else Value(other)
+        other = other if isinstance(other, Value) else _constant(other, "*")
         # None: backward reads the derivatives (other.data, self.data) from the inputs, as micrograd's __mul__ does
         return _op_result(self.data * other.data, (self, other), None, "*")
 
     def __pow__(self, n):
         if not isinstance(n, (int, float)):
             raise TypeError(f"Value ** {type(n).__name__}: only int or float exponents are supported")
-        return _op_result(float(self.data ** n), (self,), (n * self.data ** (n - 1),), f"**{n:g}")
+        # NOTE: d(x^0)/dx is 0, also at x = 0 where n x^(n-1) would be 0 * inf (PyTorch's rule)
+        local = n * _power(self.data, n - 1) if n != 0 else 0.0
+        return _op_result(_power(self.data, n), (self,), (local,), f"**{n:g}")
 
     @staticmethod
     def sum(values):
@@ -52,7 +57,10 @@ class Value:
         return _op_result(math.fsum([v.data for v in values]), values, (1.0,) * len(values), "sum")
 
     def exp(self):
-        out = math.exp(self.data)
+        try:
+            out = math.exp(self.data)
+        except OverflowError:  # IEEE's answer, as PyTorch and numpy give
+            out = math.inf
         return _op_result(out, (self,), (out,), "exp")
 
     def log(self):
@@ -71,7 +79,7 @@ class Value:
 
     def relu(self):
         x = self.data
-        return _op_result(x if x > 0 else 0.0, (self,), (1.0 if x > 0 else 0.0,), "relu")
+        return _op_result(0.0 if x <= 0 else x, (self,), (1.0 if x > 0 else 0.0,), "relu")  # NaN stays NaN
 
     def __neg__(self):
         return self * -1.0
@@ -80,7 +88,7 @@ class Value:
         return self + (-other)
 
     def __truediv__(self, other):
-        return self * other ** -1
+        return self * (other if isinstance(other, Value) else _constant(other, "/")) ** -1
 
     def __radd__(self, other):
         return self + other
@@ -89,10 +97,10 @@ class Value:
         return self * other
 
     def __rsub__(self, other):
-        return Value(other) + (-self)
+        return _constant(other, "-") + (-self)
 
     def __rtruediv__(self, other):
-        return Value(other) * self ** -1
+        return _constant(other, "/") * self ** -1
 
     def backward(self):
         """Fill `.grad` of every node reachable from this one (d self / d node), in one pass.
@@ -125,6 +133,26 @@ def _op_result(data, prev, local, op):
     v = _new(Value)
     v.data, v.grad, v.label, v._prev, v._local, v._op, v._pending = data, 0.0, "", prev, local, op, 0
     return v
+
+
+def _constant(other, op):
+    """A number operand as a Value; anything else (a Tensor, an array) is refused by name, never read as a float."""
+    if not isinstance(other, numbers.Real):
+        raise TypeError(f"Value {op} {type(other).__name__}: a Value combines with Values and Python numbers only; "
+                        "for tensors use autograd_core.Tensor throughout")
+    return Value(other)
+
+
+def _power(x, n):
+    """x ** n as IEEE floats, PyTorch's answers: inf for 0 ** -0.5 or an overflow, NaN for (-8) ** (1/3)."""
+    try:
+        result = x ** n
+    except (ZeroDivisionError, OverflowError):
+        result = None
+    if type(result) is float:
+        return result
+    with np.errstate(all="ignore"):
+        return float(np.float64(x) ** n)
 
 
 def _count_consumers(root):

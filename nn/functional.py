@@ -33,9 +33,16 @@ def leaky_relu(x, negative_slope=0.01):
     return ag.where(_data(x) > 0, x, x * negative_slope)
 
 
+def _negative_part(x, positive):
+    """x where not `positive`, else 0: the branch a where() discards never sees inf (no overflow,
+    no 0 · inf), and unlike minimum(x, 0) it does not split the gradient at 0."""
+    return ag.where(positive, 0.0, x)
+
+
 def elu(x, alpha=1.0):
-    """x for x > 0, alpha (e^x - 1) otherwise; exp sees only min(x, 0), so no overflow."""
-    return ag.where(_data(x) > 0, x, (ag.minimum(x, 0.0).exp() - 1.0) * alpha)
+    """x for x > 0, alpha (e^x - 1) otherwise; the gradient at 0 is alpha, as PyTorch's."""
+    positive = _data(x) > 0
+    return ag.where(positive, x, (_negative_part(x, positive).exp() - 1.0) * alpha)
 
 
 def prelu(x, weight):
@@ -44,7 +51,8 @@ def prelu(x, weight):
         if x.ndim < 2 or x.shape[1] != weight.size:
             raise ValueError(f"prelu: {weight.size} slopes do not match input of shape {x.shape} (channels on axis 1)")
         weight = weight.reshape((weight.size,) + (1,) * (x.ndim - 2))
-    return ag.where(_data(x) > 0, x, x * weight)
+    positive = _data(x) > 0
+    return ag.where(positive, x, _negative_part(x, positive) * weight)
 
 
 def rrelu(x, lower=1.0 / 8, upper=1.0 / 3, training=False, rng=None):
@@ -54,7 +62,7 @@ def rrelu(x, lower=1.0 / 8, upper=1.0 / 3, training=False, rng=None):
         slope = rng.uniform(lower, upper, x.shape).astype(x.dtype)
     else:
         slope = (lower + upper) / 2
-    return ag.where(_data(x) >= 0, x, x * slope)
+    return ag.where(_data(x) > 0, x, x * slope)
 
 
 def softmax(x, dim=-1):
@@ -185,7 +193,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
 def _reduce(loss, reduction, what):
     _check_reduction(reduction, what)
     if reduction == "mean":
-        return loss.mean()
+        return loss.mean() if loss.size else loss.sum() + np.nan  # an empty mean is 0 / 0, as in PyTorch
     if reduction == "sum":
         return loss.sum()
     return loss
@@ -214,23 +222,33 @@ def l1_loss(input, target, reduction="mean"):
     return _reduce((input - target).abs(), reduction, "l1_loss")
 
 
+def _check_probabilities(values, what):
+    if values.size and not (values.min() >= 0 and values.max() <= 1):
+        raise ValueError(f"binary_cross_entropy: {what} must be probabilities in [0, 1], got values in "
+                         f"[{values.min()}, {values.max()}]" +
+                         ("; use binary_cross_entropy_with_logits for scores" if what == "input" else ""))
+
+
 def binary_cross_entropy(input, target, weight=None, reduction="mean"):
-    """-(y log p + (1 - y) log(1 - p)), logs clamped at -100 like PyTorch."""
+    """-(y log p + (1 - y) log(1 - p)), logs clamped at -100 like PyTorch (one primitive, finite at p = 0, 1)."""
     _same_shape(input, target, "binary_cross_entropy")
-    p = _data(input)
-    if p.size and (p.min() < 0 or p.max() > 1):
-        raise ValueError("binary_cross_entropy: input must be probabilities in [0, 1]; use binary_cross_entropy_with_logits for scores")
-    with np.errstate(divide="ignore"):
-        loss = -(target * ag.clip(input.log(), -100.0) + (1.0 - target) * ag.clip((1.0 - input).log(), -100.0))
+    _check_probabilities(_data(input), "input")
+    _check_probabilities(_data(target), "target")
+    loss = ag.ops.binary_cross_entropy(input, target)
     if weight is not None:
         loss = loss * weight
     return _reduce(loss, reduction, "binary_cross_entropy")
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, reduction="mean", pos_weight=None):
-    """Sigmoid + binary cross-entropy in one stable formula: (1 - y) x + w (log(1 + e^-|x|) + max(-x, 0))."""
+    """Sigmoid + binary cross-entropy in one stable formula: (1 - y) x + w log(1 + e^-x).
+
+    log(1 + e^-x) is logsumexp(0, -x): smooth, so the gradient at x = 0 is σ(0) - y (the
+    stable split into |x| and max(-x, 0) has kinks there whose subgradients do not add up).
+    """
     _same_shape(input, target, "binary_cross_entropy_with_logits")
-    softplus_neg = (1.0 + (-input.abs()).exp()).log() + (-input).relu()
+    input = _as_tensor(input)
+    softplus_neg = ag.stack([np.zeros(input.shape, input.dtype), -input], -1).logsumexp(axis=-1)
     if pos_weight is not None:
         softplus_neg = softplus_neg * ((pos_weight - 1.0) * target + 1.0)
     loss = (1.0 - target) * input + softplus_neg
@@ -247,33 +265,32 @@ def _classes_last(scores):
     return moved.reshape(-1, scores.shape[1])
 
 
-_UNSIGNED = {np.dtype(f"{kind}{size}"): np.dtype(f"u{size}") for kind in "iu" for size in (1, 2, 4, 8)}
-
-
 def _sample_weights(input, t, weight, ignore_index, what):
-    """(class index with ignored ones set to 0, per-sample weight with ignored ones 0, or None when
-    every weight is 1), validated."""
+    """Flat class-index targets, validated, and each sample's weight (`weight[target]`, 0 where the
+    target is ignore_index); ignored targets are replaced by class 0, and the weights are None
+    when every one is 1."""
     if t.dtype.kind not in "iu":
         raise TypeError(f"{what}: targets must be integer class indices, got dtype {t.dtype}")
     n_classes = input.shape[1]
-    flat_t = t.reshape(-1)
+    t = t.reshape(-1)
     w = None if weight is None else _data(weight).astype(input.dtype)
-    if not flat_t.size:
-        return flat_t, np.zeros(0, dtype=input.dtype)
-    unsigned = _UNSIGNED.get(flat_t.dtype)
-    if unsigned is not None and ignore_index < 0 and np.maximum.reduce(flat_t.view(unsigned)) < n_classes:
-        # NOTE: the common case, every target valid and none ignored, in one reduction: seen as
-        # unsigned, a negative target (the default ignore_index included) is larger than any class
-        return flat_t, (None if w is None else w[flat_t])
-    lo, hi = np.minimum.reduce(flat_t), np.maximum.reduce(flat_t)
-    if 0 <= lo and hi < n_classes and not lo <= ignore_index <= hi:
-        return flat_t, (None if w is None else w[flat_t])
-    keep = flat_t != ignore_index
-    if keep.any() and (flat_t[keep].min() < 0 or flat_t[keep].max() >= n_classes):
-        bad = flat_t[keep].max() if flat_t[keep].max() >= n_classes else flat_t[keep].min()
+    keep = t != ignore_index
+    every_kept = keep.all()
+    if not every_kept:
+        t = np.where(keep, t, 0)
+    if t.size and not (0 <= t.min() and t.max() < n_classes):
+        bad = t.min() if t.min() < 0 else t.max()
         raise IndexError(f"{what}: target {bad} is out of range for {n_classes} classes")
-    safe_t = np.where(keep, flat_t, 0)
-    return safe_t, (keep.astype(input.dtype) if w is None else w[safe_t] * keep)
+    if every_kept:
+        return t, (None if w is None else w[t])
+    return t, (keep.astype(input.dtype) if w is None else w[t] * keep)
+
+
+def _weighted_mean(total, total_weight):
+    """total / total_weight; with every target ignored (total_weight 0), PyTorch's NaN loss and zero gradient."""
+    if total_weight == 0:
+        return total * 0.0 + np.nan
+    return total * (1.0 / total_weight)
 
 
 def _fused_cross_entropy(input, t, weight, ignore_index, reduction):
@@ -288,6 +305,8 @@ def _fused_cross_entropy(input, t, weight, ignore_index, reduction):
     if reduction == "sum":
         return ag.ops.softmax_cross_entropy(input, safe_t, sample_w, scale=1.0)
     total_weight = len(safe_t) if sample_w is None else sample_w.sum()
+    if total_weight == 0:
+        return _weighted_mean(ag.ops.softmax_cross_entropy(input, safe_t, sample_w, scale=1.0), 0)
     return ag.ops.softmax_cross_entropy(input, safe_t, sample_w, scale=1.0 / total_weight)
 
 
@@ -305,7 +324,7 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     picked = getitem(scores, (np.arange(scores.shape[0]), safe_t), unique=True)
     loss = -picked if sample_w is None else -(picked * sample_w)
     if reduction == "mean":
-        return loss.sum() * (1.0 / (len(safe_t) if sample_w is None else sample_w.sum()))
+        return _weighted_mean(loss.sum(), len(safe_t) if sample_w is None else sample_w.sum())
     if reduction == "none":
         return loss.reshape(t.shape)
     return _reduce(loss, reduction, "nll_loss")
@@ -322,8 +341,11 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     logp = ag.log_softmax(input, 1)
     w = None if weight is None else Tensor(_data(weight).astype(input.dtype).reshape((1, n_classes) + (1,) * (input.ndim - 2)))
     if np.issubdtype(t.dtype, np.floating):
-        _same_shape(input, t, "cross_entropy")
-        probs = t * (1 - label_smoothing) + label_smoothing / n_classes
+        if t.shape != tuple(input.shape):
+            raise TypeError(f"cross_entropy: targets must be integer class indices (got dtype {t.dtype}; "
+                            "convert with .astype(np.int64)) or class probabilities of the input's shape "
+                            f"{tuple(input.shape)} (got shape {t.shape})")
+        probs = (target if isinstance(target, Tensor) else t) * (1 - label_smoothing) + label_smoothing / n_classes
         per = logp * probs if w is None else logp * probs * w
         return _reduce(-per.sum(axis=1), reduction, "cross_entropy")
     nll = nll_loss(logp, t, weight, ignore_index, reduction)

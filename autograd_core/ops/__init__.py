@@ -14,6 +14,7 @@ from .conv import Conv2d, conv2d_composed
 from .elementwise import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow,
                           Relu, Sigmoid, Sub, Tanh, Where)
 from .linalg import Affine, MatMul
+from .binary_cross_entropy import BinaryCrossEntropy
 from .loss import SoftmaxCrossEntropy
 from .sequence import GRUSequence, LSTMSequence
 from .recurrent import GRUCellUpdate, LSTMCellUpdate
@@ -387,6 +388,11 @@ def softmax_cross_entropy(z, target, weight=None, scale=None):
     """Per-sample weight · (logsumexp(z) − z[target]) for logits (N, C) and class indices (N,), fused;
     with `scale`, their sum times scale (a scalar)."""
     return apply(SoftmaxCrossEntropy, (z, target), {"weight": weight, "scale": scale})
+
+
+def binary_cross_entropy(p, y):
+    """−(y ln p + (1 − y) ln(1 − p)) elementwise, each log clamped at −100 and the gradient bounded, as PyTorch."""
+    return apply(BinaryCrossEntropy, (p, y), NO_PARAMS)
 
 
 def lstm_cell_update(z, c):

@@ -126,19 +126,27 @@ class Pow(_Elementwise):
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, y):
-        dx = unbroadcast(g * y * x ** (y - 1), np.shape(x)) if ctx.needs[0] else None
-        dy = unbroadcast(g * out * _safe_log(xp, x), np.shape(y)) if ctx.needs[1] else None
+        dx = unbroadcast(g * _pow_slope(xp, x, y), np.shape(x)) if ctx.needs[0] else None
+        dy = unbroadcast(g * out * _safe_log(xp, x, y), np.shape(y)) if ctx.needs[1] else None
         return dx, dy
 
     @staticmethod
     def jvp(ctx, xp, ts, out, x, y):
         dx, dy = ts
-        return tangent_sum(None if dx is None else dx * y * x ** (y - 1),
-                           None if dy is None else dy * out * _safe_log(xp, x))
+        return tangent_sum(None if dx is None else dx * _pow_slope(xp, x, y),
+                           None if dy is None else dy * out * _safe_log(xp, x, y))
 
 
-def _safe_log(xp, x):
-    return xp.log(xp.where(xp.value(x) == 0, 1, x))
+def _pow_slope(xp, x, y):
+    """d(x^y)/dx = y x^(y-1), and 0 where y == 0: the formula would give 0 · inf = NaN at x = 0 (PyTorch: 0)."""
+    slope = y * x ** (y - 1)
+    exponent_zero = xp.value(y) == 0
+    return xp.where(exponent_zero, 0, slope) if np.any(exponent_zero) else slope
+
+
+def _safe_log(xp, x, y):
+    """ln x, with 0 where x == 0 and y >= 0, so x^y ln x is 0 there, as PyTorch takes it (below, it is ±inf)."""
+    return xp.log(xp.where((xp.value(x) == 0) & (xp.value(y) >= 0), 1, x))
 
 
 class Exp(_Elementwise):

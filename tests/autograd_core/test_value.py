@@ -1,8 +1,10 @@
 """The scalar engine, checked on the course notes' worked example (seed 002, example 1)."""
 import math
 
+import numpy as np
 import pytest
 
+import autograd_core as ag
 from autograd_core import Value
 
 
@@ -94,3 +96,35 @@ def test_n_ary_sum_is_one_node_with_unit_edges():
     assert total.data == 12.5 and len(total._prev) == 6 and total._op == "sum"
     (total * total).backward()
     assert all(x.grad == 25.0 for x in xs)
+
+
+def test_power_edges_give_pytorchs_numbers():
+    x = Value(0.0)
+    root = x ** 0.5
+    root.backward()
+    assert root.data == 0.0 and x.grad == math.inf
+    z = Value(0.0)
+    (z ** 0).backward()
+    assert z.grad == 0.0  # d(x^0)/dx = 0, not 0 * 0^-1 = NaN
+    assert math.isnan((Value(-8.0) ** (1 / 3)).data)
+    assert (Value(10.0) ** 400).data == math.inf
+    assert (Value(1.0) / 0).data == math.inf and (1 / Value(0.0)).data == math.inf
+
+
+def test_exp_overflows_to_inf():
+    x = Value(1000.0)
+    y = x.exp()
+    y.backward()
+    assert y.data == math.inf and x.grad == math.inf
+
+
+def test_relu_of_nan_is_nan():
+    assert math.isnan(Value(float("nan")).relu().data)
+    assert Value(-0.0).relu().data == 0.0
+
+
+def test_value_with_a_tensor_names_what_is_expected():
+    for op in (lambda v, t: v + t, lambda v, t: v * t, lambda v, t: v / t, lambda v, t: v - t):
+        with pytest.raises(TypeError, match="Value .* Tensor: a Value combines with Values and Python numbers"):
+            op(Value(1.0), ag.tensor([1.0]))
+    assert (Value(1.0) * np.float32(2.0)).data == 2.0

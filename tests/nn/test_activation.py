@@ -53,3 +53,20 @@ def test_maxout_takes_max_over_pieces():
     z = m.linear(x).data.reshape(5, 3, 2)
     np.testing.assert_allclose(m(x).data, z.max(axis=-1), rtol=1e-6)
     assert ag.gradcheck(lambda t: m(t), x.data)
+
+
+@pytest.mark.parametrize("fn,slope_at_zero", [
+    (lambda x: F.elu(x, 2.0), 2.0), (lambda x: F.leaky_relu(x, 0.1), 0.1),
+    (lambda x: F.rrelu(x, 0.1, 0.3, training=False), 0.2), (F.relu, 0.0),
+])
+def test_slope_at_zero_is_pytorchs(fn, slope_at_zero):
+    x = ag.tensor(np.array([0.0]), requires_grad=True)
+    fn(x).sum().backward()
+    assert x.grad.data[0] == pytest.approx(slope_at_zero)
+
+
+def test_prelu_slope_gradient_is_zero_at_infinite_positive_input():
+    x = ag.tensor(np.array([[np.inf, -2.0]]), requires_grad=True)
+    w = ag.tensor(np.array([0.25, 0.25]), requires_grad=True)
+    F.prelu(x, w).sum().backward()
+    np.testing.assert_array_equal(w.grad.data, [0.0, -2.0])

@@ -88,3 +88,70 @@ def test_errors_name_the_loss_and_shapes():
         nn.MSELoss(reduction="avg")
     with pytest.raises(ValueError, match="probabilities"):
         F.binary_cross_entropy(ag.tensor(LOGITS), BINARY)
+
+
+def test_bce_refuses_targets_outside_zero_one_as_pytorch():
+    with pytest.raises(ValueError, match=r"binary_cross_entropy: target must be probabilities in \[0, 1\].*1\.5"):
+        F.binary_cross_entropy(ag.tensor(PROBS[:1, :2]), np.array([[0.0, 1.5]]))
+    with pytest.raises(ValueError, match="target"):
+        nn.BCELoss()(ag.tensor(PROBS[:1, :2]), np.array([[-0.1, 1.0]]))
+
+
+def test_bce_on_saturated_sigmoid_is_finite_and_zero_where_right():
+    x = ag.tensor(np.array([1000.0, -1000.0]), requires_grad=True)
+    loss = F.binary_cross_entropy(ag.sigmoid(x), np.array([1.0, 0.0]))
+    loss.backward()
+    assert loss.item() == 0.0 and (x.grad.data == 0.0).all()
+
+
+def test_bce_with_logits_at_zero_logit_has_slope_sigmoid_minus_target():
+    x = ag.tensor(np.zeros(3), requires_grad=True)
+    y = np.array([0.0, 1.0, 0.25])
+    F.binary_cross_entropy_with_logits(x, y, reduction="sum").backward()
+    np.testing.assert_allclose(x.grad.data, 0.5 - y)
+
+
+def test_mean_losses_of_an_empty_batch_are_nan_as_pytorch():
+    for loss in (F.mse_loss, F.l1_loss):
+        x = ag.tensor(np.zeros(0), requires_grad=True)
+        out = loss(x, np.zeros(0))
+        assert np.isnan(out.item())
+        out.backward()
+        assert x.grad.shape == (0,)
+    assert F.mse_loss(ag.tensor(np.zeros(0)), np.zeros(0), reduction="sum").item() == 0.0
+
+
+def test_cross_entropy_with_every_target_ignored_is_nan_with_zero_gradient():
+    for target in (np.array([-100, -100]), np.array([1, 1])):
+        x = ag.tensor(LOGITS[:2], requires_grad=True)
+        loss = F.cross_entropy(x, target, ignore_index=int(target[0]))
+        loss.backward()
+        assert np.isnan(loss.item()) and (x.grad.data == 0).all()
+
+
+def test_cross_entropy_float_class_labels_ask_for_integer_indices():
+    with pytest.raises(TypeError, match=r"targets must be integer class indices.*float64.*class probabilities"):
+        nn.CrossEntropyLoss()(ag.tensor(LOGITS), CLASSES.astype(np.float64))
+    with pytest.raises(TypeError, match="integer class indices"):
+        F.nll_loss(ag.tensor(LOGITS), CLASSES.astype(np.float32))
+
+
+def test_cross_entropy_probability_targets_are_differentiated(torch):
+    probs = np.exp(LOGITS) / np.exp(LOGITS).sum(1, keepdims=True)
+    p, pt = ag.tensor(probs, requires_grad=True), torch.tensor(probs, requires_grad=True)
+    F.cross_entropy(ag.tensor(LOGITS), p).backward()
+    torch.nn.functional.cross_entropy(torch.tensor(LOGITS), pt).backward()
+    np.testing.assert_allclose(p.grad.data, pt.grad.numpy(), rtol=1e-10)
+
+
+@pytest.mark.parametrize("ignore_index", [-100, 2])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sample_weights_with_ignored_targets_match_torch(torch, ignore_index, weighted):
+    t = np.array([0, 2, 3, 2, -100, 1])
+    t = np.where(t == -100, ignore_index, t)
+    w = np.array([1.0, 2.0, 0.5, 3.0]) if weighted else None
+    _check(torch, lambda x, y: F.cross_entropy(x, y, weight=w, ignore_index=ignore_index),
+           lambda x, y: torch.nn.functional.cross_entropy(
+               x, y, weight=None if w is None else torch.tensor(w), ignore_index=ignore_index), LOGITS, t)
+    with pytest.raises(IndexError, match="target -1 is out of range for 4 classes"):
+        F.cross_entropy(ag.tensor(LOGITS), np.array([0, 1, -1, 2, 3, ignore_index]), ignore_index=ignore_index)

@@ -1,0 +1,267 @@
+"""numpy interop: numpy's ufuncs and common functions, given Tensors, run as engine ops.
+
+`Tensor.__array_ufunc__` (NEP 13) and `Tensor.__array_function__` (NEP 18) hand every
+numpy call that involves a Tensor to `array_ufunc` / `array_function` here.
+
+- A supported function (the tables below) runs as engine ops and returns a Tensor,
+  differentiated when an input requires grad: `np.dot(a, a) + a.sum()` backpropagates.
+- Functions whose result carries no gradient (shapes, comparisons, `allclose`, `argmax`,
+  ...) run on the data.
+- Anything else given a Tensor that requires grad (while grad mode is on) raises a
+  TypeError naming the numpy function: the graph is never dropped silently. Without a
+  gradient to lose, it runs on the plain arrays and returns numpy's own result.
+
+`out=` is honoured when nothing is recorded (the result is copied into `out`, which is
+returned); writing a recorded result into an array would drop its graph, so that raises.
+`np.asarray(t)` is not a numpy function call but an explicit conversion: it returns the
+data (`__array__`), as `.numpy()` does.
+"""
+import numpy as np
+
+from . import ops
+from .grad_mode import STATE
+from .tensor import Tensor, wrap
+
+
+class _Unsupported(Exception):
+    """Raised by a handler for arguments it cannot run as engine ops (then the fallback decides)."""
+
+
+def _no_extras(**extras):
+    """Refuse numpy options the engine ops do not have (dtype=, where=, initial=, ...)."""
+    for name, given in extras.items():
+        if given is not None:
+            raise _Unsupported(name)
+
+
+def _square(x):
+    return ops.pow(x, 2)
+
+
+def _reciprocal(x):
+    return ops.div(1.0, x)
+
+
+def _no_grad_ufunc(ufunc):
+    """A ufunc without a useful gradient (piecewise constant, boolean): run on the data, return a plain Tensor."""
+    def run(*inputs):
+        return wrap(np.asarray(ufunc(*(ops.value(x) for x in inputs))))
+    return run
+
+
+UFUNCS = {
+    np.add: ops.add, np.subtract: ops.sub, np.multiply: ops.mul, np.true_divide: ops.div,
+    np.power: ops.pow, np.negative: ops.neg, np.positive: lambda x: x, np.matmul: ops.matmul,
+    np.exp: ops.exp, np.log: ops.log, np.tanh: ops.tanh, np.sqrt: ops.sqrt, np.absolute: ops.abs,
+    np.fabs: ops.abs, np.square: _square, np.reciprocal: _reciprocal,
+    np.maximum: ops.maximum, np.minimum: ops.minimum,
+    np.less: ops.less, np.less_equal: ops.less_equal, np.greater: ops.greater,
+    np.greater_equal: ops.greater_equal, np.equal: ops.equal, np.not_equal: ops.not_equal,
+}
+UFUNCS.update({f: _no_grad_ufunc(f) for f in (
+    np.sign, np.floor, np.ceil, np.rint, np.trunc, np.isnan, np.isinf, np.isfinite,
+    np.logical_not, np.logical_and, np.logical_or, np.logical_xor, np.signbit)})
+
+_REDUCERS = {np.add: ops.sum, np.maximum: ops.max, np.minimum: ops.min}
+
+
+def array_ufunc(ufunc, method, inputs, kwargs):
+    """`Tensor.__array_ufunc__` beyond a plain call: `out=`, reductions, other ufuncs (numpy on the data when no
+    gradient is lost)."""
+    name = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+    engine_kwargs = dict(kwargs)
+    out = engine_kwargs.pop("out", None)
+    try:
+        if method == "__call__" and ufunc in UFUNCS:
+            _no_extras(**engine_kwargs)
+            result = UFUNCS[ufunc](*inputs)
+        elif method == "reduce" and ufunc in _REDUCERS:
+            result = _reduce(_REDUCERS[ufunc], *inputs, **engine_kwargs)
+        else:
+            raise _Unsupported(method)
+    except _Unsupported:
+        result = _numpy_fallback(name, getattr(ufunc, method), inputs, kwargs)
+        return result if out is not None else _wrap_all(result)
+    return result if out is None else _write_out(name, result, out[0] if len(out) == 1 else out)
+
+
+def _reduce(op, x, axis=0, dtype=None, keepdims=False, initial=None, where=None):
+    _no_extras(dtype=dtype, initial=initial, where=where)
+    return op(x, axis, keepdims)
+
+
+def array_function(func, args, kwargs):
+    """`Tensor.__array_function__`: the engine op for `func`, else numpy on the data when no gradient is lost."""
+    if func in _DATA_ONLY:
+        return func(*_plain(args), **_plain(kwargs))
+    name = f"numpy.{func.__name__}"
+    handler = _FUNCTIONS.get(func)
+    if handler is not None:
+        engine_kwargs = dict(kwargs)
+        out = engine_kwargs.pop("out", None)
+        try:
+            result = handler(*args, **engine_kwargs)
+        except _Unsupported:
+            pass
+        else:
+            return result if out is None else _write_out(name, result, out)
+    return _numpy_fallback(name, func, args, kwargs)
+
+
+def _numpy_fallback(name, func, args, kwargs):
+    """numpy's own `func` on the plain arrays, refused when it would drop a gradient; `out=` Tensors come back as given."""
+    _refuse_if_graph(name, (args, kwargs))
+    result = func(*_plain(args), **_plain(kwargs))
+    out = kwargs.get("out")
+    if out is None:
+        return result
+    for target in out if isinstance(out, tuple) else (out,):
+        if isinstance(target, Tensor):
+            target._version += 1
+    return out[0] if isinstance(out, tuple) and len(out) == 1 else out
+
+
+def _wrap_all(result):
+    """A ufunc's numpy result as Tensors (one per output), dtype kept, as ufuncs on torch tensors give."""
+    if isinstance(result, tuple):
+        return tuple(wrap(np.asarray(r)) for r in result)
+    return wrap(np.asarray(result))
+
+
+def _refuse_if_graph(name, args):
+    if STATE.grad_enabled and _requires_grad(args):
+        raise TypeError(f"{name} is not differentiable by autograd_core and was given a Tensor that requires "
+                        "grad: its result would silently lose the gradient. Use the Tensor ops (or "
+                        "numpy functions on tensors listed in autograd_core/numpy_dispatch.py), or "
+                        "detach() first if no gradient is wanted.")
+
+
+def _requires_grad(obj):
+    """True if a Tensor requiring grad is anywhere in `obj` (nested lists, tuples, dicts)."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Tensor):
+            if item.requires_grad:
+                return True
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return False
+
+
+def _plain(obj):
+    """`obj` with every Tensor replaced by its numpy array (inside lists, tuples and dicts too)."""
+    if isinstance(obj, Tensor):
+        return obj.data
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_plain(item) for item in obj)
+    if isinstance(obj, dict):
+        return {key: _plain(item) for key, item in obj.items()}
+    return obj
+
+
+def _write_out(name, result, out):
+    """numpy's `out=`: copy an unrecorded result into `out` (an array or a Tensor) and return `out`."""
+    if isinstance(result, Tensor) and result.requires_grad:
+        raise TypeError(f"{name}(..., out=...): writing a result that requires grad into an existing array "
+                        "would drop its graph; call it without out=")
+    if isinstance(out, Tensor):
+        if out.requires_grad:
+            raise TypeError(f"{name}(..., out=...): cannot write in place into a Tensor that requires grad")
+        np.copyto(out.data, ops.value(result))
+        out._version += 1
+    else:
+        np.copyto(out, ops.value(result))
+    return out
+
+
+# ---- numpy functions (NEP 18), each with numpy's signature ---------------------------------
+def _sum(a, axis=None, dtype=None, keepdims=False, initial=None, where=None):
+    _no_extras(dtype=dtype, initial=initial, where=where)
+    return ops.sum(a, axis, keepdims)
+
+
+def _mean(a, axis=None, dtype=None, keepdims=False, where=None):
+    _no_extras(dtype=dtype, where=where)
+    return ops.mean(a, axis, keepdims)
+
+
+def _var(a, axis=None, dtype=None, ddof=0, keepdims=False, where=None, mean=None, correction=None):
+    _no_extras(dtype=dtype, where=where, mean=mean, correction=correction)
+    return ops.var(a, axis, keepdims, ddof)
+
+
+def _extremum(op):
+    def reduce(a, axis=None, keepdims=False, initial=None, where=None):
+        _no_extras(initial=initial, where=where)
+        return op(a, axis, keepdims)
+    return reduce
+
+
+def _dot(a, b):
+    """numpy's dot: a product for a 0-d operand, matmul while the second operand has at most 2 axes."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return ops.mul(a, b)
+    if np.ndim(b) > 2:
+        raise _Unsupported("dot with a second operand of more than 2 axes")
+    return ops.matmul(a, b)
+
+
+def _concatenate(arrays, axis=0, dtype=None, casting=None):
+    _no_extras(dtype=dtype)
+    if axis is None:
+        return ops.concatenate([ops.reshape(a, (-1,)) for a in arrays])
+    return ops.concatenate(arrays, axis)
+
+
+def _stack(arrays, axis=0, dtype=None, casting=None):
+    _no_extras(dtype=dtype)
+    return ops.stack(arrays, axis)
+
+
+def _reshape(a, shape=None, order="C", newshape=None, copy=None):
+    if order != "C":
+        raise _Unsupported("order")
+    return ops.reshape(a, newshape if shape is None else shape)
+
+
+def _ravel(a, order="C"):
+    return _reshape(a, (-1,), order)
+
+
+def _where(condition, x=None, y=None):
+    if x is None or y is None:
+        raise _Unsupported("where with one argument")
+    return ops.where(condition, x, y)
+
+
+def _clip(a, a_min=None, a_max=None, min=None, max=None, **extras):
+    _no_extras(**extras)
+    return ops.clip(a, a_min if a_min is not None else min, a_max if a_max is not None else max)
+
+
+def _expand_dims(a, axis):
+    if not isinstance(axis, (int, np.integer)):
+        raise _Unsupported("expand_dims with several axes")
+    return ops.unsqueeze(a, axis)
+
+
+_FUNCTIONS = {
+    np.sum: _sum, np.mean: _mean, np.var: _var, np.dot: _dot,
+    np.max: _extremum(ops.max), np.amax: _extremum(ops.max),
+    np.min: _extremum(ops.min), np.amin: _extremum(ops.min),
+    np.concatenate: _concatenate, np.stack: _stack, np.reshape: _reshape, np.ravel: _ravel,
+    np.transpose: lambda a, axes=None: ops.transpose(a, axes), np.swapaxes: ops.swapaxes,
+    np.squeeze: lambda a, axis=None: ops.squeeze(a, axis), np.expand_dims: _expand_dims,
+    np.broadcast_to: lambda array, shape, subok=False: ops.broadcast_to(array, shape),
+    np.where: _where, np.clip: _clip,
+}
+
+# results that carry no gradient: computed from the data whatever requires grad
+_DATA_ONLY = {
+    np.shape, np.ndim, np.size, np.result_type, np.allclose, np.isclose, np.array_equal,
+    np.array_equiv, np.any, np.all, np.argmax, np.argmin, np.argsort, np.count_nonzero,
+    np.nonzero, np.flatnonzero, np.argwhere, np.searchsorted, np.iscomplexobj, np.isrealobj,
+}
