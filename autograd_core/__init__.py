@@ -4,7 +4,7 @@
 is a registered primitive with forward, VJP and JVP side by side; `backward()` walks
 the recorded graph once in reverse topological order.
 """
-from types import ModuleType
+from types import ModuleType as _ModuleType
 
 import numpy as np
 
@@ -34,4 +34,4 @@ _DTYPE_NAMES = ("float16", "float32", "float64", "int32", "int64", "bool", "long
 # what help(autograd_core) lists and `import *` takes: functions and classes (dtype names stay qualified,
 # `ag.bool`, as `bool` would shadow the builtin)
 __all__ = sorted(name for name, obj in globals().items()
-                 if not name.startswith("_") and not isinstance(obj, ModuleType) and name not in _DTYPE_NAMES)
+                 if not name.startswith("_") and not isinstance(obj, _ModuleType) and name not in _DTYPE_NAMES)

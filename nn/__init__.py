@@ -1,5 +1,5 @@
 """nn: PyTorch-style layers built only from autograd_core ops (no layer writes its own backward)."""
-from types import ModuleType
+from types import ModuleType as _ModuleType
 
 from . import data, functional, init, utils
 from .activation import ELU, LeakyReLU, LogSoftmax, Maxout, PReLU, ReLU, RReLU, Sigmoid, Softmax, Tanh
@@ -16,5 +16,5 @@ from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .serialization import load, save
 
 # what help(nn) lists and `from nn import *` takes: layers, containers, losses, save/load and the public submodules
-__all__ = sorted({name for name, obj in globals().items() if not name.startswith("_") and not isinstance(obj, ModuleType)}
+__all__ = sorted({name for name, obj in globals().items() if not name.startswith("_") and not isinstance(obj, _ModuleType)}
                  | {"data", "functional", "init", "utils"})
