@@ -4,18 +4,34 @@
 is a registered primitive with forward, VJP and JVP side by side; `backward()` walks
 the recorded graph once in reverse topological order.
 """
+from types import ModuleType as _ModuleType
+
+import numpy as np
+
 from .tensor import Tensor
 from .value import Value
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .primitive import PRIMITIVES, Primitive
 from .factories import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
-from .ops import (abs, add, argmax, argmin, astype, broadcast_to, cat, clip, concatenate, div, exp,
-                  expand, flatten, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
+from .ops import (abs, add, amax, amin, argmax, argmin, astype, broadcast_to, cat, clip, clone, concatenate, div,
+                  exp, expand, flatten, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                   minimum, mul, neg, pad, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze, stack,
                   sub, sum, swapaxes, tanh, transpose, unsqueeze, var, where)
+from .seeding import default_generator, manual_seed
 from .functional import grad, hessian, jacfwd, jacrev, jvp, value_and_grad, vjp
 from .engine import grad_of
 from .gradcheck import GradcheckError, gradcheck
 from .viz import draw_graph
 from .cost import compare_modes, count_paths
+
+# dtype names as in PyTorch (`ag.float32`, ...); numpy dtypes work wherever a dtype is taken
+float16, float32, float64 = np.float16, np.float32, np.float64
+int32, int64, bool = np.int32, np.int64, np.bool_
+long, double = np.int64, np.float64
+_DTYPE_NAMES = ("float16", "float32", "float64", "int32", "int64", "bool", "long", "double")
+
+# what help(autograd_core) lists and `import *` takes: functions and classes (dtype names stay qualified,
+# `ag.bool`, as `bool` would shadow the builtin)
+__all__ = sorted(name for name, obj in globals().items()
+                 if not name.startswith("_") and not isinstance(obj, _ModuleType) and name not in _DTYPE_NAMES)

@@ -1,6 +1,7 @@
 """Tensor factories (float32 by default, like Python floats)."""
 import numpy as np
 
+from .seeding import as_generator
 from .tensor import Tensor
 
 
@@ -34,18 +35,14 @@ def full(shape, fill_value, dtype=np.float32, requires_grad=False):
     return _make(np.full(_shape((shape,)), fill_value, dtype=dtype), requires_grad)
 
 
-def _rng(rng):
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-
-
 def randn(*shape, rng=None, dtype=np.float32, requires_grad=False):
-    """Standard normal samples; `rng` is a numpy Generator or a seed, for reproducibility."""
-    return _make(_rng(rng).standard_normal(_shape(shape)).astype(dtype), requires_grad)
+    """Standard normal samples of `shape`; `rng` is a numpy Generator or a seed (None: the `manual_seed` generator)."""
+    return _make(as_generator(rng).standard_normal(_shape(shape)).astype(dtype), requires_grad)
 
 
 def rand(*shape, rng=None, dtype=np.float32, requires_grad=False):
-    """Uniform samples in [0, 1)."""
-    return _make(_rng(rng).random(_shape(shape)).astype(dtype), requires_grad)
+    """Uniform samples in [0, 1) of `shape`; `rng` as in `randn`."""
+    return _make(as_generator(rng).random(_shape(shape)).astype(dtype), requires_grad)
 
 
 def arange(start, stop=None, step=1, dtype=None, requires_grad=False):

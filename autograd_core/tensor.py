@@ -2,6 +2,7 @@
 import numpy as np
 
 from .grad_mode import STATE
+from .size import Size, check_device
 
 
 def _as_array(data, dtype=None):
@@ -67,7 +68,8 @@ class Tensor:
 
     @property
     def size(self):
-        return self.data.size
+        """Number of elements (an int, as numpy); also callable: `size()` is the shape, `size(dim)` one axis."""
+        return Size(self.data.size, self.data.shape)
 
     @property
     def dtype(self):
@@ -229,16 +231,56 @@ class Tensor:
     def matmul(self, other): return _ops.matmul(self, other)
     def maximum(self, other): return _ops.maximum(self, other)
     def minimum(self, other): return _ops.minimum(self, other)
-    def sum(self, axis=None, keepdims=False): return _ops.sum(self, axis, keepdims)
-    def mean(self, axis=None, keepdims=False): return _ops.mean(self, axis, keepdims)
-    def max(self, axis=None, keepdims=False): return _ops.max(self, axis, keepdims)
-    def min(self, axis=None, keepdims=False): return _ops.min(self, axis, keepdims)
-    def var(self, axis=None, keepdims=False, ddof=0): return _ops.var(self, axis, keepdims, ddof)
-    def logsumexp(self, axis=None, keepdims=False): return _ops.logsumexp(self, axis, keepdims)
-    def softmax(self, axis=-1): return _ops.softmax(self, axis)
-    def log_softmax(self, axis=-1): return _ops.log_softmax(self, axis)
-    def argmax(self, axis=None): return _ops.argmax(self, axis)
-    def argmin(self, axis=None): return _ops.argmin(self, axis)
+    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Sum over `dim` (int, tuple, None: all); those axes are dropped, or kept as size 1 with `keepdim`."""
+        return _ops.sum(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Mean over `dim`, shapes as `sum`; NaN over no elements, as PyTorch."""
+        return _ops.mean(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def var(self, dim=None, keepdim=False, ddof=0, *, unbiased=None, correction=None, axis=None, keepdims=None):
+        """Variance over `dim` (shapes as `sum`) divided by count - ddof; PyTorch's `unbiased=`/`correction=` too."""
+        return _ops.var(self, dim, keepdim, ddof, unbiased=unbiased, correction=correction, axis=axis,
+                        keepdims=keepdims)
+
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """No dim: the maximum, shape (). Int `dim`: named tuple (values, indices), shape without `dim`.
+        With numpy's `axis=`/`keepdims=`: values only, as `amax`."""
+        return _ops.max(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """As `max`, for the minimum: the value, or (values, indices) along an int `dim`."""
+        return _ops.min(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def amax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Maximum over `dim` (int, tuple, None: all), shapes as `sum`; tied maxima share the gradient."""
+        return _ops.amax(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def amin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Minimum over `dim`, shapes as `sum`; tied minima share the gradient."""
+        return _ops.amin(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """log Σ exp over `dim`, shapes as `sum`, computed stably."""
+        return _ops.logsumexp(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def softmax(self, dim=None, *, axis=None):
+        """Softmax along `dim` (None: last axis); same shape."""
+        return _ops.softmax(self, dim, axis=axis)
+
+    def log_softmax(self, dim=None, *, axis=None):
+        """Log of softmax along `dim` (None: last axis); same shape."""
+        return _ops.log_softmax(self, dim, axis=axis)
+
+    def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Index of the first maximum along `dim` (None: flattened), int64, shape without `dim`."""
+        return _ops.argmax(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """Index of the first minimum along `dim` (None: flattened), int64, shape without `dim`."""
+        return _ops.argmin(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
     def reshape(self, *shape): return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
     view = reshape
     def transpose(self, *axes):
@@ -252,11 +294,53 @@ class Tensor:
     def permute(self, *axes): return self.transpose(*axes)
     def swapaxes(self, a, b): return _ops.swapaxes(self, a, b)
     def flatten(self, start_dim=0, end_dim=-1): return _ops.flatten(self, start_dim, end_dim)
-    def squeeze(self, axis=None): return _ops.squeeze(self, axis)
-    def unsqueeze(self, axis): return _ops.unsqueeze(self, axis)
+    def squeeze(self, dim=None, *, axis=None):
+        """Drop size-1 axes (all, or those among `dim`); shape without them."""
+        return _ops.squeeze(self, dim, axis=axis)
+
+    def unsqueeze(self, dim=None, *, axis=None):
+        """Insert a size-1 axis at `dim`; ndim grows by one."""
+        return _ops.unsqueeze(self, dim, axis=axis)
+
     def expand(self, *shape): return _ops.expand(self, shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
     def broadcast_to(self, shape): return _ops.broadcast_to(self, shape)
     def astype(self, dtype): return _ops.astype(self, dtype)
+
+    def to(self, dtype):
+        """This tensor converted to `dtype` (or to another tensor's dtype); the device "cpu" changes nothing."""
+        if isinstance(dtype, Tensor):
+            dtype = dtype.dtype
+        elif check_device(dtype):
+            return self
+        return _ops.astype(self, dtype)
+
+    def float(self):
+        """float32 version (differentiable; self if already float32)."""
+        return _ops.astype(self, np.float32)
+
+    def double(self):
+        """float64 version (differentiable; self if already float64)."""
+        return _ops.astype(self, np.float64)
+
+    def long(self):
+        """int64 version, cut from the graph as integer tensors are in PyTorch."""
+        return _ops.astype(self, np.int64)
+
+    def int(self):
+        """int32 version, cut from the graph as integer tensors are in PyTorch."""
+        return _ops.astype(self, np.int32)
+
+    def clone(self):
+        """A copy with its own data, same shape and dtype; the gradient flows back to this tensor."""
+        return _ops.clone(self)
+
+    def numel(self):
+        """Number of elements."""
+        return self.data.size
+
+    def dim(self):
+        """Number of axes (ndim)."""
+        return self.data.ndim
 
 
 class _HookHandle:

@@ -1,5 +1,7 @@
 """nn: PyTorch-style layers built only from autograd_core ops (no layer writes its own backward)."""
-from . import data, functional, init
+from types import ModuleType as _ModuleType
+
+from . import data, functional, init, utils
 from .activation import ELU, LeakyReLU, LogSoftmax, Maxout, PReLU, ReLU, RReLU, Sigmoid, Softmax, Tanh
 from .conv import Conv2d
 from .dropout import Dropout
@@ -7,8 +9,12 @@ from .embedding import Embedding
 from .flatten import Flatten
 from .linear import MLP, Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from .module import Module, ModuleList, Parameter, Sequential
+from .module import Module, ModuleDict, ModuleList, Parameter, Sequential
 from .normalization import BatchNorm1d, BatchNorm2d
 from .pooling import AvgPool2d, MaxPool2d
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .serialization import load, save
+
+# what help(nn) lists and `from nn import *` takes: layers, containers, losses, save/load and the public submodules
+__all__ = sorted({name for name, obj in globals().items() if not name.startswith("_") and not isinstance(obj, _ModuleType)}
+                 | {"data", "functional", "init", "utils"})

@@ -1,6 +1,8 @@
 """Activation layers; each is a thin module over `nn.functional`."""
 import numpy as np
 
+from autograd_core.seeding import as_generator
+
 from . import functional as F
 from .module import Module, Parameter
 
@@ -68,7 +70,7 @@ class RReLU(Module):
     def __init__(self, lower=1.0 / 8, upper=1.0 / 3, rng=None):
         super().__init__()
         self.lower, self.upper = lower, upper
-        self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+        self.rng = None if rng is None else as_generator(rng)  # None: draw from the manual_seed generator
 
     def forward(self, x):
         return F.rrelu(x, self.lower, self.upper, self.training, self.rng)

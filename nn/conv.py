@@ -5,7 +5,7 @@ import numpy as np
 
 from . import init
 from .functional import _pair, conv2d
-from .module import Module, Parameter
+from .module import Module, Parameter, check_input_dtype
 
 
 def _checked_pair(v, what, minimum):
@@ -53,6 +53,7 @@ class Conv2d(Module):
         return _unbatched(self._forward4d, x, self._name())
 
     def _forward4d(self, x):
+        check_input_dtype(self, x, self.weight)
         if x.shape[1] != self.in_channels:
             raise ValueError(f"{self._name()}: expected input (N, {self.in_channels}, H, W), got shape {x.shape}")
         padded = tuple(s + 2 * p for s, p in zip(x.shape[2:], self.padding))

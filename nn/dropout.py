@@ -1,7 +1,6 @@
 """Dropout (Srivastava et al., 2014), inverted: survivors are scaled by 1/(1-p) in training (`nn.functional.dropout`)."""
-import numpy as np
-
 import autograd_core as ag
+from autograd_core.seeding import as_generator
 
 from .functional import dropout
 from .module import Module
@@ -10,8 +9,8 @@ from .module import Module
 class Dropout(Module):
     """Zeroes each element with probability p in training; identity in eval.
 
-    `rng` (a numpy Generator or a seed) drives this module's masks, so a seeded model
-    draws the same masks run after run.
+    `rng` (a numpy Generator or a seed) drives this module's masks; without it they come
+    from the generator `autograd_core.manual_seed` seeds, so a seeded run repeats.
     """
 
     def __init__(self, p=0.5, rng=None):
@@ -19,7 +18,7 @@ class Dropout(Module):
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"Dropout: probability must be in [0, 1], got {p}")
         self.p = p
-        self.rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+        self.rng = None if rng is None else as_generator(rng)  # None: draw from the manual_seed generator
 
     def forward(self, x):
         return dropout(x if isinstance(x, ag.Tensor) else ag.Tensor(x), self.p, self.training, self.rng)

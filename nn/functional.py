@@ -7,6 +7,7 @@ import numpy as np
 import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.ops import getitem, sliding_window
+from autograd_core.seeding import as_generator
 
 
 def _pair(v, what):
@@ -58,7 +59,7 @@ def prelu(x, weight):
 def rrelu(x, lower=1.0 / 8, upper=1.0 / 3, training=False, rng=None):
     """Randomized leaky ReLU: a slope drawn from U(lower, upper) per element in training, the mean slope in eval."""
     if training:
-        rng = rng if rng is not None else np.random.default_rng()
+        rng = as_generator(rng)  # None: the manual_seed generator
         slope = rng.uniform(lower, upper, x.shape).astype(x.dtype)
     else:
         slope = (lower + upper) / 2
@@ -91,7 +92,7 @@ def dropout(x, p=0.5, training=True, rng=None):
         return x
     if p == 1.0:
         return x * 0.0
-    rng = rng if rng is not None else np.random.default_rng()
+    rng = as_generator(rng)  # None: the manual_seed generator
     mask = (rng.random(x.shape) >= p).astype(x.dtype) * (1.0 / (1.0 - p))
     return x * mask
 

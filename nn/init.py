@@ -4,19 +4,7 @@ import warnings
 
 import numpy as np
 
-_default = np.random.default_rng()
-
-
-def manual_seed(seed):
-    """Reseed the generator used when no `rng` is given (layers' default initialization)."""
-    global _default
-    _default = np.random.default_rng(seed)
-
-
-def _rng(rng):
-    if rng is None:
-        return _default
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+from autograd_core.seeding import as_generator as _rng, manual_seed  # noqa: F401  (the one default generator)
 
 
 def _fill(tensor, values):

@@ -6,7 +6,7 @@ import numpy as np
 from . import functional as F
 from . import init
 from .activation import activation_by_name
-from .module import Module, Parameter, Sequential
+from .module import Module, Parameter, Sequential, check_input_dtype
 
 
 class Identity(Module):
@@ -35,6 +35,8 @@ class Linear(Module):
             self.bias = None
 
     def forward(self, x):
+        if x.data.dtype is not self.weight.data.dtype:
+            check_input_dtype(self, x, self.weight)
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self):

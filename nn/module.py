@@ -5,6 +5,7 @@ import numpy as np
 
 from autograd_core import Tensor
 from autograd_core.grad_mode import STATE
+from autograd_core.size import check_device
 
 
 class Parameter(Tensor):
@@ -15,6 +16,28 @@ class Parameter(Tensor):
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
+
+
+def as_input(x):
+    """A module's first argument as a Tensor when it is an array or a nested list of numbers (PyTorch would
+    take a tensor there); anything else passes through. Lists become float32, arrays keep their dtype."""
+    if isinstance(x, np.ndarray):
+        return Tensor(x)
+    leaf = x
+    while isinstance(leaf, (list, tuple)) and leaf:
+        leaf = leaf[0]
+    if isinstance(x, list) and isinstance(leaf, (int, float, np.number)):
+        return Tensor(x)
+    return x
+
+
+def check_input_dtype(layer, x, weight):
+    """PyTorch's error for an input whose dtype differs from the layer's weights, instead of silently
+    computing in the wider dtype; says how to fix it."""
+    if x.dtype != weight.dtype:
+        raise RuntimeError(f"{type(layer).__name__}: input has dtype {x.dtype} but the layer's weights have dtype "
+                           f"{weight.dtype} (PyTorch raises here too); convert the input, e.g. x.float() or "
+                           f"Tensor(x, dtype=np.{weight.dtype}), or the model with model.to(np.{x.dtype})")
 
 
 class Module:
@@ -35,6 +58,10 @@ class Module:
     def __setattr__(self, name, value):
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"{type(self).__name__}: call super().__init__() before assigning attributes")
+        if name in self._parameters and not (value is None or isinstance(value, Parameter)):
+            raise TypeError(f"cannot assign '{type(value).__name__}' as parameter '{name}' of {type(self).__name__} "
+                            f"(nn.Parameter or None expected); wrap it: nn.Parameter(value), or copy into "
+                            f"it under no_grad(): self.{name}.data[...] = value")
         for registry in (self._parameters, self._buffers, self._modules):
             registry.pop(name, None)
         if isinstance(value, Parameter):
@@ -57,6 +84,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
+        if args and args[0].__class__ is not Tensor:
+            args = (as_input(args[0]),) + args[1:]
         saved = STATE.scope
         STATE.scope = (self, saved)
         try:
@@ -132,6 +161,18 @@ class Module:
     def eval(self):
         """Evaluation mode: dropout off, running statistics."""
         return self.train(False)
+
+    def to(self, dtype):
+        """Convert every parameter and buffer to `dtype` in place (a float dtype); the device "cpu" changes nothing."""
+        if check_device(dtype):
+            return self
+        dtype = np.dtype(dtype)
+        if not np.issubdtype(dtype, np.floating):
+            raise TypeError(f"{type(self).__name__}.to(): only floating-point dtypes hold parameters, got {dtype}")
+        for t in list(self.parameters()) + [b for _, b in self.named_buffers()]:
+            if np.issubdtype(t.data.dtype, np.floating):
+                t.data = t.data.astype(dtype)
+        return self
 
     def requires_grad_(self, flag=True):
         for p in self.parameters():
@@ -230,3 +271,51 @@ class ModuleList(Module):
     def __iter__(self):
         return iter(self._modules.values())
 
+
+class ModuleDict(Module):
+    """Modules by name, registered so their parameters are found (no forward of its own), as PyTorch's ModuleDict."""
+
+    def __init__(self, modules=None):
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key):
+        return self._modules[key]
+
+    def __setitem__(self, key, module):
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleDict: {key!r} must be a Module, got {type(module).__name__}")
+        setattr(self, key, module)
+
+    def __delitem__(self, key):
+        del self._modules[key]
+        object.__delattr__(self, key)
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __contains__(self, key):
+        return key in self._modules
+
+    def keys(self):
+        return self._modules.keys()
+
+    def items(self):
+        return self._modules.items()
+
+    def values(self):
+        return self._modules.values()
+
+    def pop(self, key):
+        module = self[key]
+        del self[key]
+        return module
+
+    def update(self, modules):
+        """Add (name, module) pairs from a mapping or an iterable of pairs."""
+        for key, module in (modules.items() if hasattr(modules, "items") else modules):
+            self[key] = module

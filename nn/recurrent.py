@@ -22,7 +22,7 @@ import numpy as np
 import autograd_core as ag
 
 from . import init
-from .module import Module, Parameter
+from .module import Module, Parameter, check_input_dtype
 
 
 def _uniform_parameter(shape, bound, rng):
@@ -56,6 +56,7 @@ class _Recurrent(Module):
     def _check_input(self, x, ndims, what):
         if x.ndim not in ndims or x.shape[-1] != self.input_size:
             raise ValueError(f"{type(self).__name__}: expected {what} with last dimension {self.input_size}, got shape {x.shape}")
+        check_input_dtype(self, x, self._w[0])
 
     def _project(self, x):
         """W_ih x + b_ih (+ b_hh where it can be folded in), for every time step at once."""

@@ -1,6 +1,8 @@
 """Learning-rate schedules with PyTorch's recursive (chainable) formulas, so sequences match torch's exactly."""
 import math
+import types
 import warnings
+from collections import Counter
 
 from .optimizer import Optimizer
 
@@ -111,3 +113,113 @@ class CosineAnnealingLR(LRScheduler):
                     for base, lr in zip(self.base_lrs, self._lrs(), strict=True)]
         return [(1 + math.cos(math.pi * t / T)) / (1 + math.cos(math.pi * (t - 1) / T)) * (lr - eta_min) + eta_min
                 for lr in self._lrs()]
+
+
+class MultiStepLR(LRScheduler):
+    """lr × gamma at each epoch listed in `milestones` (a milestone listed twice multiplies by gamma²)."""
+
+    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
+        self.milestones = Counter(milestones)
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        if self.last_epoch not in self.milestones:
+            return self._lrs()
+        return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in self._lrs()]
+
+
+class LambdaLR(LRScheduler):
+    """lr_t = base_lr · lr_lambda(t); `lr_lambda` is one function or a list with one per parameter group."""
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        groups = len(optimizer.param_groups)
+        if isinstance(lr_lambda, (list, tuple)):
+            if len(lr_lambda) != groups:
+                raise ValueError(f"LambdaLR: expected {groups} lr_lambdas (one per parameter group), got {len(lr_lambda)}")
+            self.lr_lambdas = list(lr_lambda)
+        else:
+            self.lr_lambdas = [lr_lambda] * groups
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs, strict=True)]
+
+    def state_dict(self):
+        """As PyTorch: plain functions are not saved (None); callable objects save their attributes."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
+        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else dict(fn.__dict__)
+                               for fn in self.lr_lambdas]
+        return state
+
+    def load_state_dict(self, state_dict):
+        """Restore the counters; callable objects get their saved attributes back, functions stay as given."""
+        state = dict(state_dict)
+        saved = state.pop("lr_lambdas")
+        self.__dict__.update(state)
+        for fn, attributes in zip(self.lr_lambdas, saved, strict=True):
+            if attributes is not None:
+                fn.__dict__.update(attributes)
+
+
+class ReduceLROnPlateau(LRScheduler):
+    """lr × factor once the metric passed to `step(metric)` has not improved for `patience` epochs (PyTorch's rule).
+
+    Unlike the schedules above it sets no lr at construction and keeps no base_lrs: it
+    only reacts to the metric (get_last_lr and state_dict are LRScheduler's).
+
+    Args:
+        mode: "min" (a loss) or "max" (an accuracy): which direction is an improvement.
+        factor: multiplier of the lr on a plateau (< 1).
+        patience: epochs without improvement tolerated before reducing.
+        threshold, threshold_mode: an improvement must beat the best by `threshold`,
+            relative ("rel": best · (1 ∓ threshold)) or absolute ("abs": best ∓ threshold).
+        cooldown: epochs after a reduction during which bad epochs are not counted.
+        min_lr: lower bound of the lr, one number or one per parameter group.
+        eps: a reduction smaller than eps is skipped.
+    """
+
+    def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
+                 cooldown=0, min_lr=0, eps=1e-8):
+        if factor >= 1.0:
+            raise ValueError(f"ReduceLROnPlateau: factor must be < 1.0, got {factor}")
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
+        if mode not in ("min", "max"):
+            raise ValueError(f"ReduceLROnPlateau: mode must be 'min' or 'max', got {mode!r}")
+        if threshold_mode not in ("rel", "abs"):
+            raise ValueError(f"ReduceLROnPlateau: threshold_mode must be 'rel' or 'abs', got {threshold_mode!r}")
+        groups = len(optimizer.param_groups)
+        if isinstance(min_lr, (list, tuple)) and len(min_lr) != groups:
+            raise ValueError(f"ReduceLROnPlateau: expected {groups} min_lrs (one per parameter group), got {len(min_lr)}")
+        self.optimizer = optimizer
+        self.min_lrs = list(min_lr) if isinstance(min_lr, (list, tuple)) else [min_lr] * groups
+        self.mode, self.factor, self.patience, self.threshold = mode, factor, patience, threshold
+        self.threshold_mode, self.cooldown, self.eps = threshold_mode, cooldown, eps
+        self.best = math.inf if mode == "min" else -math.inf
+        self.num_bad_epochs = self.cooldown_counter = self.last_epoch = 0
+        self._last_lr = [group["lr"] for group in optimizer.param_groups]
+
+    def step(self, metrics):
+        """Record this epoch's metric (a number or one-element Tensor) and reduce the lr after a plateau."""
+        current = float(metrics)
+        self.last_epoch += 1
+        if self._is_better(current):
+            self.best, self.num_bad_epochs = current, 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0  # bad epochs in cooldown do not count
+        if self.num_bad_epochs > self.patience:
+            for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs, strict=True):
+                new_lr = max(group["lr"] * self.factor, min_lr)
+                if group["lr"] - new_lr > self.eps:
+                    group["lr"] = new_lr
+            self.cooldown_counter, self.num_bad_epochs = self.cooldown, 0
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def _is_better(self, current):
+        if self.mode == "min":
+            return current < (self.best * (1.0 - self.threshold) if self.threshold_mode == "rel" else self.best - self.threshold)
+        return current > (self.best * (1.0 + self.threshold) if self.threshold_mode == "rel" else self.best + self.threshold)

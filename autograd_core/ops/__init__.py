@@ -18,7 +18,6 @@ from .binary_cross_entropy import BinaryCrossEntropy
 from .loss import SoftmaxCrossEntropy
 from .sequence import GRUSequence, LSTMSequence
 from .recurrent import GRUCellUpdate, LSTMCellUpdate
-from .reduce import LogSumExp, Max, Min, Sum
 from .shape import BroadcastTo, Concatenate, GetItem, IndexAdd, Pad, Reshape, Stack, Transpose
 from .pool import MaxPool2d, WindowGather, WindowScatter
 from .window import Col2im, Im2col, SlidingWindow, WindowAdjoint, window_output_size
@@ -121,11 +120,18 @@ def clip(x, lo=None, hi=None):
 
 
 def astype(x, dtype):
-    """x converted to `dtype` (a no-op when it already has it)."""
+    """x converted to `dtype` (a no-op when it already has it); a non-float result takes no gradient, as PyTorch."""
     dtype = np.dtype(dtype)
     if value(x).dtype == dtype:
         return x
+    if not np.issubdtype(dtype, np.floating):
+        return Tensor(value(x).astype(dtype))
     return Cast.apply(x, dtype=dtype)
+
+
+def clone(x):
+    """A copy of x with its own data; recorded as a same-dtype Cast, so the gradient passes through."""
+    return Cast.apply(x, dtype=value(x).dtype)
 
 
 def _compare(fn):
@@ -157,61 +163,8 @@ def normalize_axes(op, axis, shape):
     return tuple(sorted(result))
 
 
-def _count(shape, axes):
-    return int(np.prod(shape)) if axes is None else int(np.prod([shape[a] for a in axes]))
-
-
-def sum(x, axis=None, keepdims=False):
-    """Sum over `axis` (None: all axes)."""
-    return Sum.apply(x, axis=normalize_axes("sum", axis, _shape(x)), keepdims=keepdims)
-
-
-def mean(x, axis=None, keepdims=False):
-    """Mean over `axis`, as sum / count."""
-    axes = normalize_axes("mean", axis, _shape(x))
-    return Sum.apply(x, axis=axes, keepdims=keepdims) * (1.0 / _count(_shape(x), axes))
-
-
-def max(x, axis=None, keepdims=False):
-    """Maximum over `axis`; tied maxima share the gradient evenly (like torch.amax)."""
-    return Max.apply(x, axis=normalize_axes("max", axis, _shape(x)), keepdims=keepdims)
-
-
-def min(x, axis=None, keepdims=False):
-    """Minimum over `axis`; tied minima share the gradient evenly (like torch.amin)."""
-    return Min.apply(x, axis=normalize_axes("min", axis, _shape(x)), keepdims=keepdims)
-
-
-def var(x, axis=None, keepdims=False, ddof=0):
-    """Variance over `axis` with numpy's `ddof` (0: biased, 1: unbiased)."""
-    axes = normalize_axes("var", axis, _shape(x))
-    d = x - Sum.apply(x, axis=axes, keepdims=True) * (1.0 / _count(_shape(x), axes))
-    return Sum.apply(d * d, axis=axes, keepdims=keepdims) * (1.0 / (_count(_shape(x), axes) - ddof))
-
-
-def logsumexp(x, axis=None, keepdims=False):
-    """log Σ exp(x) over `axis`, computed stably."""
-    return LogSumExp.apply(x, axis=normalize_axes("logsumexp", axis, _shape(x)), keepdims=keepdims)
-
-
-def log_softmax(x, axis=-1):
-    """x - logsumexp(x) along `axis`."""
-    return x - logsumexp(x, axis, keepdims=True)
-
-
-def softmax(x, axis=-1):
-    """exp(x) / Σ exp(x) along `axis`, computed as exp(log_softmax(x))."""
-    return exp(log_softmax(x, axis))
-
-
-def argmax(x, axis=None):
-    """Indices of the maxima (an integer Tensor, no gradient)."""
-    return Tensor(np.argmax(value(x), axis=axis))
-
-
-def argmin(x, axis=None):
-    """Indices of the minima (an integer Tensor, no gradient)."""
-    return Tensor(np.argmin(value(x), axis=axis))
+from .reductions import (amax, amin, argmax, argmin, logsumexp, log_softmax, max, mean, min,  # noqa: E402
+                         numpy_aliases, softmax, sum, var)
 
 
 # ---- shapes ---------------------------------------------------------------------------------
@@ -258,22 +211,24 @@ def flatten(x, start_dim=0, end_dim=-1):
     return reshape(x, shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
 
 
-def squeeze(x, axis=None):
-    """Drop axes of size 1 (all of them, or the given ones)."""
+def squeeze(x, dim=None, *, axis=None):
+    """Drop axes of size 1: all of them, or those of `dim` (int or tuple) that have size 1, as PyTorch."""
+    if axis is not None:
+        dim, _ = numpy_aliases("squeeze", dim, False, axis, None)
     shape = _shape(x)
-    axes = normalize_axes("squeeze", axis, shape)
-    if axes is None:
-        axes = tuple(i for i, n in enumerate(shape) if n == 1)
-    for a in axes:
-        if shape[a] != 1:
-            raise ValueError(f"squeeze: axis {a} has size {shape[a]}, not 1, in a tensor of shape {shape}")
+    axes = normalize_axes("squeeze", dim, shape)
+    axes = [i for i in (range(len(shape)) if axes is None else axes) if shape[i] == 1]
     return reshape(x, tuple(n for i, n in enumerate(shape) if i not in axes))
 
 
-def unsqueeze(x, axis):
-    """Insert an axis of size 1 at `axis`."""
+def unsqueeze(x, dim=None, *, axis=None):
+    """Insert an axis of size 1 at `dim` (negative counts from the end of the result)."""
+    if axis is not None or dim is None:
+        dim, _ = numpy_aliases("unsqueeze", dim, False, axis, None)
+    if dim is None:
+        raise TypeError("unsqueeze(): missing the dim at which to insert the new axis")
     shape = _shape(x)
-    a = normalize_axes("unsqueeze", axis, shape + (1,))[0]
+    a = normalize_axes("unsqueeze", dim, shape + (1,))[0]
     return reshape(x, shape[:a] + (1,) + shape[a:])
 
 
@@ -326,8 +281,10 @@ def index_add(g, shape, index, unique=False):
 scatter = index_add  # the name VJP rules use; numpy's backward gets a sparse IndexedGrad instead
 
 
-def concatenate(tensors, axis=0):
-    """Join tensors along an existing axis."""
+def concatenate(tensors, dim=None, *, axis=None):
+    """Join tensors along an existing axis `dim` (default 0); shapes must match elsewhere."""
+    dim, _ = numpy_aliases("cat", dim, False, axis, None)
+    axis = 0 if dim is None else dim
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("concatenate: need at least one tensor")
@@ -342,8 +299,10 @@ def concatenate(tensors, axis=0):
 cat = concatenate
 
 
-def stack(tensors, axis=0):
-    """Join tensors of one shape along a new axis."""
+def stack(tensors, dim=None, *, axis=None):
+    """Join tensors of one shape along a new axis `dim` (default 0)."""
+    dim, _ = numpy_aliases("stack", dim, False, axis, None)
+    axis = 0 if dim is None else dim
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("stack: need at least one tensor")

@@ -48,7 +48,7 @@ def test_rrelu_random_in_training_mean_in_eval():
 
 
 def test_maxout_takes_max_over_pieces():
-    m = nn.Maxout(4, 3, pieces=2)
+    m = nn.Maxout(4, 3, pieces=2).to(np.float64)
     x = ag.randn(5, 4, rng=0, dtype=np.float64)
     z = m.linear(x).data.reshape(5, 3, 2)
     np.testing.assert_allclose(m(x).data, z.max(axis=-1), rtol=1e-6)

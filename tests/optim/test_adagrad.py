@@ -67,9 +67,9 @@ INVALID = [dict(lr=-0.1), dict(lr_decay=-0.1), dict(weight_decay=-0.1), dict(ini
            dict(eps=-1e-10)]
 
 
-@pytest.mark.parametrize("options,message", zip(INVALID, [
+@pytest.mark.parametrize("options,message", list(zip(INVALID, [
     "Invalid learning rate: -0.1", "Invalid lr_decay value: -0.1", "Invalid weight_decay value: -0.1",
-    "Invalid initial_accumulator_value value: -0.1", "Invalid epsilon value: -1e-10"]))
+    "Invalid initial_accumulator_value value: -0.1", "Invalid epsilon value: -1e-10"])))
 def test_invalid_hyperparameters(options, message):
     with pytest.raises(ValueError, match=message):
         optim.Adagrad(params(P0), **options)

@@ -95,10 +95,10 @@ INVALID = [dict(lr=-1e-3), dict(eps=-1e-8), dict(betas=(1.0, 0.999)), dict(betas
            dict(betas=(0.9, 1.0)), dict(weight_decay=-0.1)]
 
 
-@pytest.mark.parametrize("options,message", zip(INVALID, [
+@pytest.mark.parametrize("options,message", list(zip(INVALID, [
     "Invalid learning rate: -0.001", "Invalid epsilon value: -1e-08", "Invalid beta parameter at index 0: 1.0",
     "Invalid beta parameter at index 0: -0.1", "Invalid beta parameter at index 1: 1.0",
-    "Invalid weight_decay value: -0.1"]))
+    "Invalid weight_decay value: -0.1"])))
 def test_invalid_hyperparameters(options, message):
     with pytest.raises(ValueError, match=message):
         optim.Adam(params(P0), **options)

@@ -15,6 +15,10 @@ SCHEDULES = [
     ("CosineAnnealingLR", dict(T_max=10, eta_min=0.001)),  # 50 steps go down and up again twice
     ("CosineAnnealingLR", dict(T_max=13)),
     ("CosineAnnealingLR", dict(T_max=3, eta_min=0.05)),
+    ("MultiStepLR", dict(milestones=[3, 8, 8, 20], gamma=0.5)),
+    ("MultiStepLR", dict(milestones=[10])),
+    ("LambdaLR", dict(lr_lambda=lambda epoch: 0.95 ** epoch + 0.01 * (epoch % 3))),
+    ("LambdaLR", dict(lr_lambda=[lambda epoch: 1.0 / (epoch + 1), lambda epoch: 0.9 ** epoch])),
 ]
 
 
@@ -148,3 +152,55 @@ def test_misuse_errors():
         StepLR(object(), 2)
     with pytest.raises(KeyError, match="initial_lr"):
         ExponentialLR(optim.SGD(params([0.0]), lr=0.1), gamma=0.9, last_epoch=3)
+
+
+PLATEAU_METRICS = [1.0, 0.8, 0.7, 0.7, 0.69995, 0.71, 0.7, 0.72, 0.6, 0.6, 0.6, 0.6, 0.61, 0.59, 0.5999, 0.6,
+                   0.6, 0.58, 0.58, 0.58, 0.58, 0.58, 0.58, 0.58, 0.57, 0.57, 0.57, 0.57, 0.57, 0.57]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("kwargs", [
+    dict(patience=2),
+    dict(patience=1, factor=0.5, cooldown=2, min_lr=[0.01, 0.05]),
+    dict(mode="max", patience=0, factor=0.7, threshold=0.05, threshold_mode="abs"),
+    dict(patience=0, threshold=0.02, threshold_mode="rel", min_lr=0.02, eps=0.05),
+], ids=str)
+def test_reduce_lr_on_plateau_matches_torch_step_for_step(kwargs):
+    torch = import_torch()
+    sequences = []
+    for lib, ps in ((optim, params([0.0], [0.0])), (torch.optim, [torch.zeros(1), torch.zeros(1)])):
+        opt = two_groups(lib, ps)
+        scheduler = lib.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+        seq = []
+        for metric in PLATEAU_METRICS:
+            opt.step()
+            scheduler.step(metric)
+            seq.append(scheduler.get_last_lr() + [scheduler.num_bad_epochs, scheduler.best])
+        sequences.append(seq)
+    assert sequences[0] == sequences[1]
+    assert sequences[0][-1][:2] != [0.1, 0.3]  # the lr did come down
+
+
+def test_reduce_lr_on_plateau_rejects_bad_arguments():
+    opt = two_groups(optim, params([0.0], [0.0]))
+    for kwargs, message in [(dict(factor=1.0), "factor"), (dict(mode="up"), "mode"),
+                            (dict(threshold_mode="pct"), "threshold_mode"), (dict(min_lr=[0.1]), "min_lrs")]:
+        with pytest.raises(ValueError, match=message):
+            optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+
+
+def test_lambda_lr_state_dict_skips_functions_and_keeps_callable_objects():
+    class Warmup:
+        def __init__(self):
+            self.steps = 4
+
+        def __call__(self, epoch):
+            return min(1.0, (epoch + 1) / self.steps)
+    opt = two_groups(optim, params([0.0], [0.0]))
+    warmup = Warmup()
+    scheduler = optim.lr_scheduler.LambdaLR(opt, [warmup, lambda epoch: 1.0])
+    state = scheduler.state_dict()
+    assert state["lr_lambdas"] == [{"steps": 4}, None]
+    warmup.steps = 10
+    scheduler.load_state_dict(state)
+    assert warmup.steps == 4 and scheduler.get_last_lr() == [0.1 * 0.25, 0.3]

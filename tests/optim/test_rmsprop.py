@@ -75,9 +75,9 @@ def test_matches_torch_in_float32():
 INVALID = [dict(lr=-0.1), dict(eps=-1.0), dict(momentum=-0.9), dict(weight_decay=-0.1), dict(alpha=-0.5)]
 
 
-@pytest.mark.parametrize("options,message", zip(INVALID, [
+@pytest.mark.parametrize("options,message", list(zip(INVALID, [
     "Invalid learning rate: -0.1", "Invalid epsilon value: -1.0", "Invalid momentum value: -0.9",
-    "Invalid weight_decay value: -0.1", "Invalid alpha value: -0.5"]))
+    "Invalid weight_decay value: -0.1", "Invalid alpha value: -0.5"])))
 def test_invalid_hyperparameters(options, message):
     with pytest.raises(ValueError, match=message):
         optim.RMSprop(params(P0), **options)

@@ -77,9 +77,9 @@ INVALID = [dict(lr=-0.1), dict(lr=0.1, momentum=-0.5), dict(lr=0.1, weight_decay
            dict(lr=0.1, nesterov=True), dict(lr=0.1, momentum=0.9, dampening=0.1, nesterov=True)]
 
 
-@pytest.mark.parametrize("options,message", zip(INVALID, [
+@pytest.mark.parametrize("options,message", list(zip(INVALID, [
     "Invalid learning rate: -0.1", "Invalid momentum value: -0.5", "Invalid weight_decay value: -0.0001",
-    "Nesterov momentum requires a momentum and zero dampening", "Nesterov momentum requires"]))
+    "Nesterov momentum requires a momentum and zero dampening", "Nesterov momentum requires"])))
 def test_invalid_hyperparameters(options, message):
     with pytest.raises(ValueError, match=message):
         optim.SGD(params(P0), **options)

@@ -1,0 +1,193 @@
+"""Reductions with PyTorch's names (`dim=`, `keepdim=`) and numpy's as aliases (`axis=`, `keepdims=`).
+
+Composed from the Sum/Max/Min/LogSumExp primitives and indexing, so gradients,
+tangents and graphs come from those. A positional int is `dim`.
+"""
+import warnings
+from collections import namedtuple
+
+import numpy as np
+
+from ..tensor import Tensor
+from . import astype, exp, maximum, minimum, normalize_axes, value, _shape  # defined before this module loads
+from .reduce import LogSumExp, Max, Min, Sum
+from .shape import GetItem
+
+# torch.return_types.max / .min: unpackable, with .values and .indices
+_RETURN_TYPES = {"max": namedtuple("max", ("values", "indices")), "min": namedtuple("min", ("values", "indices"))}
+
+
+def numpy_aliases(op, dim, keepdim, axis, keepdims):
+    """PyTorch's (dim, keepdim) from numpy's spellings `axis=`/`keepdims=`; giving both spellings is a TypeError."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{op}(): got both dim={dim!r} and its numpy alias axis={axis!r}; pass one")
+        dim = axis
+    if keepdims is not None:
+        if keepdim:
+            raise TypeError(f"{op}(): got both keepdim and its numpy alias keepdims; pass one")
+        keepdim = keepdims
+    return dim, bool(keepdim)
+
+
+def _count(shape, axes):
+    return int(np.prod(shape)) if axes is None else int(np.prod([shape[a] for a in axes]))
+
+
+def sum(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Sum over `dim` (an int, a tuple, or None for all axes); those axes are dropped, or kept as 1 with `keepdim`."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_aliases("sum", dim, keepdim, axis, keepdims)
+    return Sum.apply(x, axis=normalize_axes("sum", dim, _shape(x)), keepdims=keepdim)
+
+
+def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Mean over `dim` (shapes as `sum`), as sum / count: NaN over no elements, float16 accumulated in float32."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_aliases("mean", dim, keepdim, axis, keepdims)
+    shape = _shape(x)
+    axes = normalize_axes("mean", dim, shape)
+    if getattr(value(x), "dtype", None) == np.float16:
+        # NOTE: as PyTorch, half precision sums in float32 (1e5 ones would overflow float16 to inf)
+        return astype(mean(astype(x, np.float32), axes, keepdim), np.float16)
+    n = _count(shape, axes)
+    return Sum.apply(x, axis=axes, keepdims=keepdim) * (1.0 / n if n else np.nan)
+
+
+def var(x, dim=None, keepdim=False, ddof=0, *, unbiased=None, correction=None, axis=None, keepdims=None):
+    """Variance over `dim` (shapes as `sum`) dividing by count - ddof; `unbiased`/`correction` are PyTorch's names for ddof.
+
+    When count - ddof <= 0 the result is NaN or inf with a warning, as in PyTorch.
+    """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_aliases("var", dim, keepdim, axis, keepdims)
+    ddof = _ddof(ddof, unbiased, correction)
+    shape = _shape(x)
+    axes = normalize_axes("var", dim, shape)
+    n = _count(shape, axes)
+    d = x - Sum.apply(x, axis=axes, keepdims=True) * (1.0 / n if n else np.nan)
+    squares = Sum.apply(d * d, axis=axes, keepdims=keepdim)
+    if n - ddof > 0:
+        return squares * (1.0 / (n - ddof))
+    warnings.warn(f"var(): degrees of freedom is <= 0 (ddof={ddof} for {n} elements of a tensor of shape "
+                  f"{tuple(shape)}); the result is NaN or inf", UserWarning, stacklevel=2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return squares * np.inf
+
+
+def _ddof(ddof, unbiased, correction):
+    """numpy's ddof from whichever of PyTorch's `unbiased=`/`correction=` was given."""
+    if unbiased is not None and correction is not None:
+        raise TypeError("var(): pass either unbiased= or correction=, not both")
+    if unbiased is not None:
+        return int(bool(unbiased))
+    return ddof if correction is None else correction
+
+
+def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """PyTorch's max: no dim → the maximum (shape ()); an int `dim` → named tuple (values, indices) of the
+    reduced shape, the gradient going to the returned index (the first maximum, as PyTorch on CPU); a Tensor
+    → elementwise `maximum`. numpy's `axis=`/`keepdims=` keep numpy's meaning: values only, as `amax`."""
+    if axis is not None or keepdims is not None:
+        return amax(x, dim, keepdim, axis=axis, keepdims=keepdims)
+    if dim is None:
+        return Max.apply(x, axis=None, keepdims=False)
+    if isinstance(dim, (Tensor, np.ndarray)):
+        return maximum(x, dim)
+    return extremum_with_index("max", x, dim, keepdim)
+
+
+def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """PyTorch's min: as `max` (value, or named tuple (values, indices) for an int `dim`, or elementwise `minimum`)."""
+    if axis is not None or keepdims is not None:
+        return amin(x, dim, keepdim, axis=axis, keepdims=keepdims)
+    if dim is None:
+        return Min.apply(x, axis=None, keepdims=False)
+    if isinstance(dim, (Tensor, np.ndarray)):
+        return minimum(x, dim)
+    return extremum_with_index("min", x, dim, keepdim)
+
+
+def amax(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Maximum over `dim` (int, tuple or None; shapes as `sum`); tied maxima share the gradient evenly (torch.amax)."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_aliases("amax", dim, keepdim, axis, keepdims)
+    return Max.apply(x, axis=nonempty_axes("amax", dim, _shape(x)), keepdims=keepdim)
+
+
+def amin(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Minimum over `dim` (shapes as `sum`); tied minima share the gradient evenly (torch.amin)."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_aliases("amin", dim, keepdim, axis, keepdims)
+    return Min.apply(x, axis=nonempty_axes("amin", dim, _shape(x)), keepdims=keepdim)
+
+
+def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """log Σ exp(x) over `dim` (shapes as `sum`), computed stably."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_aliases("logsumexp", dim, keepdim, axis, keepdims)
+    return LogSumExp.apply(x, axis=normalize_axes("logsumexp", dim, _shape(x)), keepdims=keepdim)
+
+
+def log_softmax(x, dim=None, *, axis=None):
+    """x - logsumexp(x) along `dim` (None: the last axis); same shape as x."""
+    if axis is not None:
+        dim, _ = numpy_aliases("log_softmax", dim, False, axis, None)
+    return x - logsumexp(x, -1 if dim is None else dim, keepdim=True)
+
+
+def softmax(x, dim=None, *, axis=None):
+    """exp(x) / Σ exp(x) along `dim` (None: the last axis), computed as exp(log_softmax(x)); same shape as x."""
+    return exp(log_softmax(x, dim, axis=axis))
+
+
+def argmax(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Index of the first maximum along `dim` (None: of the flattened tensor), an int64 Tensor without gradient."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_aliases("argmax", dim, keepdim, axis, keepdims)
+    return arg_extremum("argmax", x, dim, keepdim)
+
+
+def argmin(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    """Index of the first minimum along `dim` (None: of the flattened tensor), an int64 Tensor without gradient."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_aliases("argmin", dim, keepdim, axis, keepdims)
+    return arg_extremum("argmin", x, dim, keepdim)
+
+
+def nonempty_axes(op, dim, shape):
+    """normalize_axes for reductions without an identity (max, min): reducing over no elements raises, as PyTorch."""
+    axes = normalize_axes(op, dim, shape)
+    if any(shape[a] == 0 for a in (range(len(shape)) if axes is None else axes)):
+        raise IndexError(f"{op}(): cannot reduce over a dimension of size 0 (dim={dim}) of a tensor of shape "
+                         f"{tuple(shape)}: the result would have no value; reduce along a non-empty dim")
+    return axes
+
+
+def extremum_with_index(op, x, dim, keepdim):
+    """(values, indices) of `op` ("max" or "min") along the int `dim`: the value is gathered at the first
+    extreme index (np.argmax's choice, PyTorch's on CPU), so the whole gradient goes to that element."""
+    if not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"{op}(): dim must be an int, got {dim!r}; use a{op}() to reduce over several dims")
+    shape = _shape(x)
+    if not shape:  # a 0-d tensor reduces over dim 0 or -1 to itself, index 0
+        nonempty_axes(op, dim, (1,))
+        values, indices = extremum_with_index(op, x[None] if isinstance(x, Tensor) else np.reshape(x, (1,)), 0, False)
+        return _RETURN_TYPES[op](values, indices)
+    a = nonempty_axes(op, dim, shape)[0]
+    idx = (np.argmax if op == "max" else np.argmin)(value(x), axis=a, keepdims=True)
+    index = list(np.indices(idx.shape, sparse=True))
+    index[a] = idx
+    if not keepdim:
+        index = [np.squeeze(i, a) for i in index]
+    return _RETURN_TYPES[op](GetItem.apply(x, index=tuple(index), unique=True), Tensor(index[a].astype(np.int64)))
+
+
+def arg_extremum(op, x, dim, keepdim):
+    """np.argmax / np.argmin along `dim` (None: flattened) as an int64 Tensor; no elements → IndexError naming the shape."""
+    shape = _shape(x)
+    axes = nonempty_axes(op, dim, shape)
+    if axes is not None and len(axes) != 1:
+        raise TypeError(f"{op}(): dim must be an int or None, got {dim!r}")
+    fn = np.argmax if op == "argmax" else np.argmin
+    return Tensor(fn(value(x), axis=None if axes is None else axes[0], keepdims=keepdim).astype(np.int64))

@@ -1,0 +1,50 @@
+"""Gradient clipping with PyTorch's formulas (`nn.utils.clip_grad_norm_`, `clip_grad_value_`), for exploding gradients."""
+import math
+
+import numpy as np
+
+from autograd_core import Tensor
+
+
+def _grads(parameters):
+    """The gradient Tensors of `parameters` (one Tensor or an iterable of them) that have one."""
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    return [p.grad for p in parameters if p.grad is not None]
+
+
+def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
+    """Scale all gradients together so their joint `norm_type`-norm is at most `max_norm`, in place.
+
+    The joint norm is the norm of the vector of every gradient element (inf: the
+    largest |element|). As PyTorch, every gradient is multiplied by
+    min(1, max_norm / (norm + 1e-6)) in its own dtype.
+
+    Returns:
+        the joint norm before clipping, a 0-d Tensor.
+    """
+    grads = _grads(parameters)
+    norm_type = float(norm_type)
+    if not grads:
+        return Tensor(np.float32(0.0))
+    if math.isinf(norm_type):
+        norms = [np.max(np.abs(g.data)) if g.data.size else np.zeros((), g.data.dtype) for g in grads]
+        total = np.max(norms)
+    else:
+        norms = [np.sum(np.abs(g.data) ** norm_type) ** (1.0 / norm_type) for g in grads]
+        total = np.sum(np.abs(np.asarray(norms)) ** norm_type) ** (1.0 / norm_type)
+    if error_if_nonfinite and not np.isfinite(total):
+        raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {total}, "
+                           "so they cannot be clipped; set error_if_nonfinite=False to scale them anyway")
+    total = np.asarray(total, dtype=grads[0].data.dtype)
+    coef = np.minimum(np.asarray(max_norm, dtype=total.dtype) / (total + np.asarray(1e-6, total.dtype)), 1)
+    for g in grads:
+        g.data = g.data * coef.astype(g.data.dtype)  # a new array: a gradient may share memory with another
+    return Tensor(total)
+
+
+def clip_grad_value_(parameters, clip_value):
+    """Clip every gradient element into [-clip_value, clip_value], in place (as PyTorch, returns None)."""
+    clip_value = float(clip_value)
+    for g in _grads(parameters):
+        g.data = np.clip(g.data, -clip_value, clip_value).astype(g.data.dtype, copy=False)
