@@ -9,6 +9,7 @@ import pytest
 
 import autograd_core as ag
 import nn
+import optim
 from nn import serialization
 
 
@@ -152,3 +153,16 @@ def test_the_default_cap_is_a_gibibyte():
 def test_a_text_array_in_load_state_dict_names_the_key():
     with pytest.raises(TypeError, match=r"'weight' holds <U1 values"):
         nn.Linear(1, 1).load_state_dict({"weight": np.array([["a"]]), "bias": np.zeros(1)})
+
+
+def test_saving_into_a_missing_folder_names_the_target(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"cannot write next to .*missing.*ckpt.npz"):
+        nn.save({"w": np.ones(1)}, tmp_path / "missing" / "ckpt.npz")
+
+
+def test_an_optimizer_saves_its_state_dict_and_other_objects_are_refused(tmp_path):
+    opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.5, momentum=0.9)
+    nn.save(opt, tmp_path / "opt.npz")
+    assert nn.load(tmp_path / "opt.npz")["param_groups"][0]["lr"] == 0.5
+    with pytest.raises(TypeError, match="expected a module, an optimizer or a dict of arrays, got list"):
+        nn.save([np.ones(1)], tmp_path / "list.npz")
