@@ -10,7 +10,9 @@ import numpy as np
 
 from .state_layout import flatten, unflatten
 
-MAX_BYTES = 2 ** 30  # default cap on a checkpoint's uncompressed size; a small file can inflate to far more
+# default cap on a checkpoint's uncompressed size: far above this project's models (a few MB), far below
+# what a small crafted file can inflate to (deflate reaches about 1000:1)
+MAX_BYTES = 100 * 2 ** 20
 _NPY_MAGIC = b"\x93NUMPY"
 _HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
 
@@ -59,7 +61,7 @@ def load(path, max_bytes=MAX_BYTES):
     """Read what `save` wrote: a state dict (name -> numpy array), or the nested state it was given.
 
     Only plain numeric arrays are accepted (no pickles, text or raw bytes), and the total
-    uncompressed size is capped at `max_bytes` (1 GiB by default; raise it for a trusted larger file).
+    uncompressed size is capped at `max_bytes` (100 MiB by default; raise it for a trusted larger file).
     Every error names the file and the entry.
     """
     path = os.fspath(path)

@@ -146,8 +146,12 @@ def test_a_small_file_that_inflates_past_the_cap_is_refused_and_the_cap_can_be_r
     assert nn.load(path, max_bytes=2 ** 25)["w"].shape == (2 ** 22,)
 
 
-def test_the_default_cap_is_a_gibibyte():
-    assert serialization.MAX_BYTES == 2 ** 30
+def test_by_default_a_file_that_inflates_to_256_mib_is_refused(tmp_path):
+    path = tmp_path / "bomb.npz"
+    np.savez_compressed(path, w=np.zeros(2 ** 25))
+    assert os.path.getsize(path) < 300_000
+    with pytest.raises(ValueError, match=r"more than max_bytes=104,857,600 bytes"):
+        nn.load(path)
 
 
 def test_a_text_array_in_load_state_dict_names_the_key():
