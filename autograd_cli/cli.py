@@ -15,6 +15,7 @@ import numpy as np
 
 import autograd_core as ag
 import nn
+from autograd_core.cost import dense_test_function
 
 from . import examples
 from .expression import evaluate, gradients, parse_values
@@ -173,7 +174,6 @@ def cmd_train(args):
 
 
 def cmd_graph(args):
-    _writable_folder(args.out)
     if args.expr is not None:
         root, leaves, trouble = evaluate(args.expr, parse_values(args.values))
         trouble += gradients(root)
@@ -190,12 +190,12 @@ def cmd_graph(args):
         root.backward(retain_graph=True)
         print(f"loss of {args.model} on 4 images = {root.item():.6g}")
         stem = f"{args.model}_graph"
+    _writable_folder(args.out)
     print(f"graph: {_save_graph(ag.draw_graph(root, max_nodes=args.max_nodes), args.out, stem)}")
 
 
 def cmd_cost(args):
     _check_cost_size(args.n, args.m, args.width)
-    from autograd_core.cost import dense_test_function
     print(f"{COST_FUNCTION}; n = {args.n}, m = {args.m}, width = {args.width}")
     f = dense_test_function(args.n, args.m, args.width)
     print(ag.compare_modes(f, np.random.default_rng(0).standard_normal(args.n)))
