@@ -174,6 +174,7 @@ def cmd_train(args):
 
 
 def cmd_graph(args):
+    _writable_folder(args.out)
     if args.expr is not None:
         root, leaves, trouble = evaluate(args.expr, parse_values(args.values))
         trouble += gradients(root)
@@ -190,7 +191,6 @@ def cmd_graph(args):
         root.backward(retain_graph=True)
         print(f"loss of {args.model} on 4 images = {root.item():.6g}")
         stem = f"{args.model}_graph"
-    _writable_folder(args.out)
     print(f"graph: {_save_graph(ag.draw_graph(root, max_nodes=args.max_nodes), args.out, stem)}")
 
 
