@@ -15,6 +15,7 @@ import numpy as np
 
 import autograd_core as ag
 import nn
+from autograd_core.cost import dense_test_function
 
 from . import examples
 from .expression import evaluate, gradients, parse_values
@@ -195,7 +196,6 @@ def cmd_graph(args):
 
 def cmd_cost(args):
     _check_cost_size(args.n, args.m, args.width)
-    from autograd_core.cost import dense_test_function
     print(f"{COST_FUNCTION}; n = {args.n}, m = {args.m}, width = {args.width}")
     f = dense_test_function(args.n, args.m, args.width)
     print(ag.compare_modes(f, np.random.default_rng(0).standard_normal(args.n)))

@@ -8,25 +8,31 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .module import Module
 from .state_layout import flatten, unflatten
 
-MAX_BYTES = 2 ** 30  # default cap on a checkpoint's uncompressed size; a small file can inflate to far more
+# default cap on a checkpoint's uncompressed size: far above this project's models (a few MB), far below
+# what a small crafted file can inflate to (deflate reaches about 1000:1)
+MAX_BYTES = 100 * 2 ** 20
 _NPY_MAGIC = b"\x93NUMPY"
 _HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}
 
 
 def save(obj, path):
-    """Write a module's state_dict, a dict of arrays, or nested state (an optimizer's state_dict) to `path` as .npz.
+    """Write the state_dict of a module or optimizer, or a dict (of arrays, or nested), to `path` as .npz.
 
     The file is written to a temporary in the same directory, flushed to disk and renamed over
     `path` (atomic on POSIX), so a failed or interrupted save leaves any previous file intact.
     """
-    arrays = flatten(obj.state_dict() if isinstance(obj, Module) else obj)
+    state = obj.state_dict() if callable(getattr(obj, "state_dict", None)) else obj
+    if not isinstance(state, dict):
+        raise TypeError(f"nn.save: expected a module, an optimizer or a dict of arrays, got {type(obj).__name__}")
+    arrays = flatten(state)
     path = os.fspath(path)
     temporary = f"{path}.{secrets.token_hex(4)}.tmp"
-    # os.open with mode 0o666 lets the umask decide the permissions, as for any new file
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:  # mode 0o666 lets the umask decide the permissions, as for any new file
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        raise type(exc)(exc.errno, f"nn.save: cannot write next to {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
@@ -55,7 +61,7 @@ def load(path, max_bytes=MAX_BYTES):
     """Read what `save` wrote: a state dict (name -> numpy array), or the nested state it was given.
 
     Only plain numeric arrays are accepted (no pickles, text or raw bytes), and the total
-    uncompressed size is capped at `max_bytes` (1 GiB by default; raise it for a trusted larger file).
+    uncompressed size is capped at `max_bytes` (100 MiB by default; raise it for a trusted larger file).
     Every error names the file and the entry.
     """
     path = os.fspath(path)

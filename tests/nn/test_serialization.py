@@ -9,6 +9,7 @@ import pytest
 
 import autograd_core as ag
 import nn
+import optim
 from nn import serialization
 
 
@@ -145,10 +146,27 @@ def test_a_small_file_that_inflates_past_the_cap_is_refused_and_the_cap_can_be_r
     assert nn.load(path, max_bytes=2 ** 25)["w"].shape == (2 ** 22,)
 
 
-def test_the_default_cap_is_a_gibibyte():
-    assert serialization.MAX_BYTES == 2 ** 30
+def test_by_default_an_entry_that_claims_256_mib_is_refused_before_reading_it(tmp_path):
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f8", "fortran_order": False, "shape": (2 ** 25,)})
+    path = _zip(tmp_path / "claims.npz", "w.npy", header.getvalue())  # the header writer adds the magic
+    with pytest.raises(ValueError, match=r"more than max_bytes=104,857,600 bytes uncompressed \(reached at entry 'w'\)"):
+        nn.load(path)
 
 
 def test_a_text_array_in_load_state_dict_names_the_key():
     with pytest.raises(TypeError, match=r"'weight' holds <U1 values"):
         nn.Linear(1, 1).load_state_dict({"weight": np.array([["a"]]), "bias": np.zeros(1)})
+
+
+def test_saving_into_a_missing_folder_names_the_target(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"cannot write next to .*missing.*ckpt.npz"):
+        nn.save({"w": np.ones(1)}, tmp_path / "missing" / "ckpt.npz")
+
+
+def test_an_optimizer_saves_its_state_dict_and_other_objects_are_refused(tmp_path):
+    opt = optim.SGD(nn.Linear(2, 1).parameters(), lr=0.5, momentum=0.9)
+    nn.save(opt, tmp_path / "opt.npz")
+    assert nn.load(tmp_path / "opt.npz")["param_groups"][0]["lr"] == 0.5
+    with pytest.raises(TypeError, match="expected a module, an optimizer or a dict of arrays, got list"):
+        nn.save([np.ones(1)], tmp_path / "list.npz")
