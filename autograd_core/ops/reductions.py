@@ -91,7 +91,7 @@ def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     if axis is not None or keepdims is not None:
         return amax(x, dim, keepdim, axis=axis, keepdims=keepdims)
     if dim is None:
-        return Max.apply(x, axis=None, keepdims=False)
+        return Max.apply(x, axis=nonempty_axes("max", None, _shape(x)), keepdims=False)
     if isinstance(dim, (Tensor, np.ndarray)):
         return maximum(x, dim)
     return extremum_with_index("max", x, dim, keepdim)
@@ -102,7 +102,7 @@ def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     if axis is not None or keepdims is not None:
         return amin(x, dim, keepdim, axis=axis, keepdims=keepdims)
     if dim is None:
-        return Min.apply(x, axis=None, keepdims=False)
+        return Min.apply(x, axis=nonempty_axes("min", None, _shape(x)), keepdims=False)
     if isinstance(dim, (Tensor, np.ndarray)):
         return minimum(x, dim)
     return extremum_with_index("min", x, dim, keepdim)
