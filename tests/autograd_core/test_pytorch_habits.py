@@ -205,3 +205,23 @@ def test_help_lists_functions_and_classes():
     assert {"Linear", "Module", "ModuleDict", "utils", "data", "functional"} <= set(nn.__all__)
     for name in ("sum", "mean", "max", "min", "var", "argmax", "softmax", "reshape", "float", "clone", "size"):
         assert getattr(ag.Tensor, name).__doc__, name
+
+
+@pytest.mark.torch
+def test_squeeze_leaves_axes_that_are_not_size_one_as_torch(torch):
+    a = np.arange(6.0).reshape(2, 1, 3)
+    for dim in (0, 1, (0, 1), -2, None):
+        ours = ag.tensor(a).squeeze() if dim is None else ag.tensor(a).squeeze(dim)
+        theirs = torch.tensor(a).squeeze() if dim is None else torch.tensor(a).squeeze(dim)
+        assert ours.shape == tuple(theirs.shape), dim
+    with pytest.raises(TypeError, match="missing the dim"):
+        ag.tensor(a).unsqueeze()
+
+
+@pytest.mark.torch
+def test_all_minus_inf_rows_and_keepdim_argmax_as_torch(torch):
+    rows = np.array([[-np.inf, -np.inf], [0.0, -np.inf]])
+    ours, theirs = ag.tensor(rows).max(1), torch.tensor(rows).max(1)
+    np.testing.assert_array_equal(ours.values.data, theirs.values.numpy())
+    np.testing.assert_array_equal(ours.indices.data, theirs.indices.numpy())
+    assert ag.tensor(X).argmax(keepdim=True).shape == tuple(torch.tensor(X).argmax(keepdim=True).shape) == (1, 1, 1)
