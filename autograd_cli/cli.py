@@ -161,7 +161,7 @@ def cmd_demo(args):
         print(f"computation graph: {_save_graph(ag.draw_graph(loss, color_by='grad'), args.out, 'graph')}")
     except ImportError as exc:
         print(f"  (no computation graph: {exc})")
-    image = x_test[0].astype(np.float64)
+    image = x_test[0]  # float32 like the weights: a float64 input would be a dtype error, as in PyTorch
 
     def loss_of_pixels(x):
         return nn.functional.cross_entropy(model(x.reshape(1, 8, 8)), y_test[:1])

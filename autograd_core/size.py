@@ -14,6 +14,9 @@ class Size(int):
         size.shape = shape
         return size
 
+    def __reduce__(self):  # pickles and copies as the plain count
+        return int, (int(self),)
+
     def __call__(self, dim=None):
         if dim is None:
             return self.shape

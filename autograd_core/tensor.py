@@ -371,3 +371,15 @@ from . import engine as _engine  # noqa: E402  (engine and ops need Tensor defin
 from . import ops as _ops  # noqa: E402
 from . import numpy_dispatch as _numpy_dispatch  # noqa: E402
 
+
+
+def _document_delegations():
+    """The one-line delegations above show the docstring of the ops function they call in help(Tensor)."""
+    elementwise = ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "clip")
+    for name in elementwise + ("matmul", "maximum", "minimum", "reshape", "swapaxes", "flatten", "expand",
+                               "broadcast_to", "astype"):
+        doc = getattr(_ops, name).__doc__
+        getattr(Tensor, name).__doc__ = doc.rstrip(".") + "; same shape as the tensor." if name in elementwise else doc
+
+
+_document_delegations()

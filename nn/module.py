@@ -31,11 +31,16 @@ def as_input(x):
     return x
 
 
+class InputDtypeError(RuntimeError, ValueError):
+    """An input's dtype differs from the layer's weights. torch raises RuntimeError (Linear, Conv2d, RNN
+    cells) or ValueError (RNN, LSTM, GRU) here, so code catching either keeps working."""
+
+
 def check_input_dtype(layer, x, weight):
     """PyTorch's error for an input whose dtype differs from the layer's weights, instead of silently
     computing in the wider dtype; says how to fix it."""
     if x.dtype != weight.dtype:
-        raise RuntimeError(f"{type(layer).__name__}: input has dtype {x.dtype} but the layer's weights have dtype "
+        raise InputDtypeError(f"{type(layer).__name__}: input has dtype {x.dtype} but the layer's weights have dtype "
                            f"{weight.dtype} (PyTorch raises here too); convert the input, e.g. x.float() or "
                            f"Tensor(x, dtype=np.{weight.dtype}), or the model with model.to(np.{x.dtype})")
 

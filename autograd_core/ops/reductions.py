@@ -88,38 +88,43 @@ def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """PyTorch's max: no dim → the maximum (shape ()); an int `dim` → named tuple (values, indices) of the
     reduced shape, the gradient going to the returned index (the first maximum, as PyTorch on CPU); a Tensor
     → elementwise `maximum`. numpy's `axis=`/`keepdims=` keep numpy's meaning: values only, as `amax`."""
-    if axis is not None or keepdims is not None:
-        return amax(x, dim, keepdim, axis=axis, keepdims=keepdims)
-    if dim is None:
-        return Max.apply(x, axis=None, keepdims=False)
-    if isinstance(dim, (Tensor, np.ndarray)):
-        return maximum(x, dim)
-    return extremum_with_index("max", x, dim, keepdim)
+    return _max_or_min("max", x, dim, keepdim, axis, keepdims)
 
 
 def min(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """PyTorch's min: as `max` (value, or named tuple (values, indices) for an int `dim`, or elementwise `minimum`)."""
-    if axis is not None or keepdims is not None:
-        return amin(x, dim, keepdim, axis=axis, keepdims=keepdims)
-    if dim is None:
-        return Min.apply(x, axis=None, keepdims=False)
-    if isinstance(dim, (Tensor, np.ndarray)):
-        return minimum(x, dim)
-    return extremum_with_index("min", x, dim, keepdim)
+    return _max_or_min("min", x, dim, keepdim, axis, keepdims)
 
 
 def amax(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Maximum over `dim` (int, tuple or None; shapes as `sum`); tied maxima share the gradient evenly (torch.amax)."""
-    if axis is not None or keepdims is not None:
-        dim, keepdim = numpy_aliases("amax", dim, keepdim, axis, keepdims)
-    return Max.apply(x, axis=nonempty_axes("amax", dim, _shape(x)), keepdims=keepdim)
+    return _reduce_extremum("amax", x, dim, keepdim, axis, keepdims)
 
 
 def amin(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     """Minimum over `dim` (shapes as `sum`); tied minima share the gradient evenly (torch.amin)."""
+    return _reduce_extremum("amin", x, dim, keepdim, axis, keepdims)
+
+
+_EXTREMA = {"max": (Max, maximum), "min": (Min, minimum), "amax": (Max, None), "amin": (Min, None)}
+
+
+def _reduce_extremum(op, x, dim, keepdim, axis, keepdims):
+    """amax / amin: the Max or Min primitive over `dim`, numpy's spellings accepted."""
     if axis is not None or keepdims is not None:
-        dim, keepdim = numpy_aliases("amin", dim, keepdim, axis, keepdims)
-    return Min.apply(x, axis=nonempty_axes("amin", dim, _shape(x)), keepdims=keepdim)
+        dim, keepdim = numpy_aliases(op, dim, keepdim, axis, keepdims)
+    return _EXTREMA[op][0].apply(x, axis=nonempty_axes(op, dim, _shape(x)), keepdims=keepdim)
+
+
+def _max_or_min(op, x, dim, keepdim, axis, keepdims):
+    """PyTorch's overloads of max / min, told apart by their arguments."""
+    if axis is not None or keepdims is not None:  # numpy's keywords keep numpy's meaning
+        return _reduce_extremum("a" + op, x, dim, keepdim, axis, keepdims)
+    if dim is None:
+        return _EXTREMA[op][0].apply(x, axis=nonempty_axes(op, None, _shape(x)), keepdims=False)
+    if isinstance(dim, (Tensor, np.ndarray)):
+        return _EXTREMA[op][1](x, dim)
+    return extremum_with_index(op, x, dim, keepdim)
 
 
 def logsumexp(x, dim=None, keepdim=False, *, axis=None, keepdims=None):

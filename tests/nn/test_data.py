@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import autograd_core as ag
 from nn.data import DataLoader, TensorDataset
 
 
@@ -38,3 +39,46 @@ def test_errors():
         TensorDataset(np.zeros(3), np.zeros(4))
     with pytest.raises(ValueError, match="batch_size"):
         DataLoader(np.zeros(3), batch_size=0)
+
+
+def test_batches_are_tensors_a_tuple_per_batch_as_torch():
+    x, y = np.arange(12, dtype=np.float32).reshape(6, 2), np.arange(6)
+    xb, yb = next(iter(DataLoader(TensorDataset(x, y), batch_size=4)))
+    assert isinstance(xb, ag.Tensor) and isinstance(yb, ag.Tensor)
+    assert xb.dtype == np.float32 and yb.dtype == np.int64 and xb.shape == (4, 2)
+    (single,) = list(DataLoader(x, batch_size=6))
+    assert isinstance(single, ag.Tensor) and single.shape == (6, 2)
+    assert all(isinstance(t, ag.Tensor) for t in TensorDataset(x, y)[1])
+
+
+@pytest.mark.torch
+def test_list_of_samples_batches_as_torch():
+    torch = pytest.importorskip("torch")
+    for dataset in ([1, 2, 3], [(np.ones(2), 1), (np.zeros(2), 0), (np.ones(2) * 2, 1)]):
+        ours = list(DataLoader(dataset, 2))
+        theirs = list(torch.utils.data.DataLoader(dataset, 2))
+        assert len(ours) == len(theirs) == 2
+        for a, b in zip(ours, theirs):
+            for u, v in zip(a if isinstance(a, tuple) else (a,), b if isinstance(b, list) else (b,)):
+                np.testing.assert_array_equal(u.data, v.numpy())
+
+
+def test_positional_batch_size_and_shuffle_as_torch():
+    x = np.arange(10)
+    assert [len(b) for b in DataLoader(x, 4)] == [4, 4, 2]
+    shuffled = np.concatenate([b.data for b in DataLoader(x, 5, True, seed=3)])
+    assert sorted(shuffled) == list(range(10)) and not np.array_equal(shuffled, x)
+
+
+def test_misuse_gets_a_message_naming_what_was_expected():
+    x, y = np.zeros((8, 2)), np.zeros(8)
+    with pytest.raises(TypeError, match=r"one dataset.*TensorDataset\(X, y\)"):
+        DataLoader(x, y, batch_size=4)
+    with pytest.raises(TypeError, match="multiple values for batch_size"):
+        DataLoader(x, 2, batch_size=4)
+    with pytest.raises(TypeError, match="__len__ and __getitem__"):
+        DataLoader(5)
+    with pytest.raises(TypeError, match="first axis indexes the samples"):
+        TensorDataset(x, 3)
+    with pytest.raises(ValueError, match="batch_size must be an int"):
+        DataLoader(x, batch_size=2.5)

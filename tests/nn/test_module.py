@@ -117,3 +117,56 @@ def test_setattr_before_init_is_a_clear_error():
 def test_module_list():
     ml = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
     assert len(ml) == 3 and len(list(ml.parameters())) == 6 and isinstance(ml[1], nn.Linear)
+
+
+def test_module_dict_registers_its_modules_as_torch():
+    d = nn.ModuleDict({"enc": nn.Linear(2, 3), "act": nn.ReLU()})
+    d["head"] = nn.Linear(3, 1)
+    assert list(d) == ["enc", "act", "head"] and len(d) == 3 and "act" in d
+    assert [name for name, _ in d.named_parameters()] == ["enc.weight", "enc.bias", "head.weight", "head.bias"]
+    assert isinstance(d.pop("act"), nn.ReLU) and list(d.keys()) == ["enc", "head"]
+    assert set(d.state_dict()) == {"enc.weight", "enc.bias", "head.weight", "head.bias"}
+    with pytest.raises(TypeError, match="must be a Module"):
+        d["x"] = 3
+
+
+@pytest.mark.torch
+def test_assigning_a_non_parameter_to_a_parameter_is_a_type_error_as_torch():
+    torch = pytest.importorskip("torch")
+    with pytest.raises(TypeError, match="Parameter or None expected"):
+        torch.nn.Linear(2, 3).weight = torch.zeros(3, 2)
+    lin = nn.Linear(2, 3)
+    for value in (np.zeros((3, 2), np.float32), ag.zeros(3, 2)):
+        with pytest.raises(TypeError, match=r"parameter 'weight'.*Parameter or None expected"):
+            lin.weight = value
+    assert [name for name, _ in lin.named_parameters()] == ["weight", "bias"]
+    lin.weight = nn.Parameter(np.ones((3, 2), np.float32))
+    lin.bias = None
+    assert [name for name, _ in lin.named_parameters()] == ["weight"] and lin.weight.data.sum() == 6
+
+
+def test_modules_take_lists_and_arrays_as_input():
+    lin = nn.Linear(2, 1)
+    expected = lin(ag.tensor([[1.0, 2.0]])).data
+    np.testing.assert_array_equal(lin([[1.0, 2.0]]).data, expected)
+    np.testing.assert_array_equal(lin(np.array([[1.0, 2.0]], dtype=np.float32)).data, expected)
+    np.testing.assert_array_equal(nn.Sequential(lin)([[1.0, 2.0]]).data, expected)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("make,make_torch,shape", [
+    (lambda: nn.Linear(3, 2), lambda torch: torch.nn.Linear(3, 2), (4, 3)),
+    (lambda: nn.Conv2d(1, 2, 3), lambda torch: torch.nn.Conv2d(1, 2, 3), (1, 1, 5, 5)),
+    (lambda: nn.LSTM(3, 2), lambda torch: torch.nn.LSTM(3, 2), (4, 1, 3)),
+    (lambda: nn.GRUCell(3, 2), lambda torch: torch.nn.GRUCell(3, 2), (4, 3)),
+], ids=["Linear", "Conv2d", "LSTM", "GRUCell"])
+def test_float64_input_into_float32_weights_raises_as_torch(make, make_torch, shape):
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal(shape)
+    with pytest.raises((RuntimeError, ValueError)) as theirs:
+        make_torch(torch)(torch.tensor(x))
+    with pytest.raises(theirs.type, match=r"input has dtype float64 .* weights have dtype float32.*x\.float\(\)"):
+        make()(x)
+    assert make()(x.astype(np.float32)) is not None
+    model = make().to(np.float64)
+    assert all(p.dtype == np.float64 for p in model.parameters()) and model(x) is not None
