@@ -22,7 +22,7 @@ def _setup(kind, options, seed=0):
 
 
 def _steps(model, opt, count, seed):
-    x = np.random.default_rng(seed).standard_normal((count, 5, 3))
+    x = np.random.default_rng(seed).standard_normal((count, 5, 3)).astype(np.float32)
     for batch in x:
         loss = (model(ag.tensor(batch)) ** 2).mean()
         opt.zero_grad()
