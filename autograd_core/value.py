@@ -21,6 +21,7 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "label", "_prev", "_local", "_op", "_pending")
+    __array_ufunc__ = None  # `array + value` comes to our reflected operators, which refuse the array by name
 
     def __init__(self, data, label="", _prev=(), _local=(), _op=""):
         self.data = float(data)

@@ -139,16 +139,16 @@ case("nll_loss_every_target_ignored", lambda z: F.nll_loss(z, np.array([1, 1]), 
      lambda z: TF.nll_loss(z, torch.tensor([1, 1]), ignore_index=1), -np.ones((2, 3)))
 case("nll_loss_inf", lambda z: F.nll_loss(z, np.array([0, 1])), lambda z: TF.nll_loss(z, torch.tensor([0, 1])),
      np.array([[-INF, 0.0], [0.0, -INF]]))
-case("bce_saturated_sigmoid", lambda x, y: F.binary_cross_entropy(ag.sigmoid(x), y),
+case("binary_cross_entropy_of_saturated_sigmoid", lambda x, y: F.binary_cross_entropy(ag.sigmoid(x), y),
      lambda x, y: TF.binary_cross_entropy(torch.sigmoid(x), y),
      np.array([1000.0, -1000.0, 1000.0, -1000.0, 0.0, 40.0]), np.array([1.0, 0.0, 0.0, 1.0, 0.5, 1.0]))
-case("bce_at_probability_edges", lambda p, y: F.binary_cross_entropy(p, y, reduction="none"),
+case("binary_cross_entropy_at_probability_edges", lambda p, y: F.binary_cross_entropy(p, y, reduction="none"),
      lambda p, y: TF.binary_cross_entropy(p, y, reduction="none"), PROBS, np.array([0.0, 1.0, 0.5, 1.0, 0.0, 0.25]),
      rtol=1e-8)
-case("bce_with_logits_at_zero_and_saturated", lambda x, y: F.binary_cross_entropy_with_logits(x, y, reduction="none"),
+case("binary_cross_entropy_with_logits_at_zero_and_saturated", lambda x, y: F.binary_cross_entropy_with_logits(x, y, reduction="none"),
      lambda x, y: TF.binary_cross_entropy_with_logits(x, y, reduction="none"),
      np.array([0.0, 0.0, -0.0, 1000.0, -1000.0, 1000.0, -1000.0, 30.0]), np.array([0.0, 1.0, 0.3, 1.0, 0.0, 0.0, 1.0, 0.5]))
-case("bce_with_logits_pos_weight", lambda x, y: F.binary_cross_entropy_with_logits(x, y, pos_weight=np.array(3.0)),
+case("binary_cross_entropy_with_logits_pos_weight", lambda x, y: F.binary_cross_entropy_with_logits(x, y, pos_weight=np.array(3.0)),
      lambda x, y: TF.binary_cross_entropy_with_logits(x, y, pos_weight=torch.tensor(3.0, dtype=torch.float64)),
      np.array([0.0, 0.0, 1000.0, -1000.0]), np.array([0.0, 1.0, 0.5, 1.0]))
 case("mse_loss", lambda x, y: F.mse_loss(x, y), TF.mse_loss, np.array([0.0, INF, 1.0]), np.array([0.0, 1.0, NAN]))
@@ -164,6 +164,8 @@ case("prelu", lambda x, w: F.prelu(x, w), TF.prelu, np.array([[0.0, -0.0], [-1.0
 case("rrelu_eval", lambda x: F.rrelu(x, training=False), lambda x: TF.rrelu(x, training=False), POINTS)
 case("batch_norm_constant_channel", lambda x: F.batch_norm(x, None, None, training=True),
      lambda x: TF.batch_norm(x, None, None, training=True), np.array([[1.0, 0.0], [1.0, 2.0]]))
+case("linear", F.linear, TF.linear, np.array([[INF, 0.0], [NAN, 1.0]]), np.array([[1.0, 0.0], [0.0, 2.0]]),
+     np.array([0.0, -INF]))
 case("embedding", lambda w: F.embedding(np.array([1, 1, 0]), w), lambda w: TF.embedding(torch.tensor([1, 1, 0]), w),
      np.array([[INF, 0.0], [NAN, 1.0]]))
 case("dropout_eval", lambda x: F.dropout(x, 0.5, training=False), lambda x: TF.dropout(x, 0.5, training=False), POINTS)
@@ -236,6 +238,14 @@ def _primitives_recorded(name):
             seen.add(node.prim.name)
             stack.extend(node.parents)
     return seen
+
+
+def test_every_functional_op_is_swept():
+    """Each function defined in nn.functional names at least one case (its name starts the case's name)."""
+    public = [name for name, fn in vars(F).items()
+              if callable(fn) and not name.startswith("_") and getattr(fn, "__module__", "") == "nn.functional"]
+    missing = sorted(name for name in public if not any(case_name.startswith(name) for case_name in CASES))
+    assert not missing, f"nn.functional ops without a kink case in tests/autograd_core/test_kinks.py: {missing}"
 
 
 def test_every_primitive_is_swept():
