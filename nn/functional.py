@@ -354,7 +354,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     smooth = -per.sum(axis=1) * (keep * (1.0 / n_classes))
     if reduction == "mean":
         denom = keep.sum() if weight is None else (_data(weight)[np.where(t != ignore_index, t, 0)] * keep).sum()
-        smooth = smooth.sum() * (1.0 / denom)
+        smooth = _weighted_mean(smooth.sum(), denom)
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * label_smoothing

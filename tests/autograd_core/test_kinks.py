@@ -124,6 +124,9 @@ case("cross_entropy_mean_some_ignored", lambda z: F.cross_entropy(z, np.array([0
      lambda z: TF.cross_entropy(z, torch.tensor([0, -100, 2, -100, 1])), _LOGITS[[0, 1, 4, 0, 1]])
 case("cross_entropy_every_target_ignored", lambda z: F.cross_entropy(z, np.array([-100, -100])),
      lambda z: TF.cross_entropy(z, torch.tensor([-100, -100])), np.zeros((2, 3)))
+case("cross_entropy_label_smoothing_every_target_ignored",
+     lambda z: F.cross_entropy(z, np.array([-100, -100]), label_smoothing=0.1),
+     lambda z: TF.cross_entropy(z, torch.tensor([-100, -100]), label_smoothing=0.1), np.zeros((2, 3)))
 case("cross_entropy_empty_batch", lambda z: F.cross_entropy(z, np.zeros(0, np.int64)),
      lambda z: TF.cross_entropy(z, torch.zeros(0, dtype=torch.int64)), np.zeros((0, 3)))
 case("cross_entropy_spatial_every_target_ignored", lambda z: F.cross_entropy(z, np.full((1, 2), -100)),
@@ -225,6 +228,7 @@ TANGENT_DIFFERENCES = {
     "pow_scalar_exponents": "x ** 0.5 at -inf: torch's forward mode NaN, its backward 0 (ours: 0)",
     "cross_entropy_every_target_ignored": "a NaN loss: torch's tangent NaN, its gradient zeros (ours: 0 for both)",
     "cross_entropy_spatial_every_target_ignored": "as cross_entropy_every_target_ignored",
+    "cross_entropy_label_smoothing_every_target_ignored": "as cross_entropy_every_target_ignored",
     "nll_loss_every_target_ignored": "as cross_entropy_every_target_ignored",
     "cross_entropy_empty_batch": "as cross_entropy_every_target_ignored",
     "mse_loss_empty": "as cross_entropy_every_target_ignored",
