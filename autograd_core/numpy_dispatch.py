@@ -129,6 +129,7 @@ def _wrap_all(result):
 
 
 def _refuse_if_graph(name, args):
+    """Raise, naming the numpy function, when a Tensor in `args` requires grad and grad mode is on."""
     if STATE.grad_enabled and _requires_grad(args):
         raise TypeError(f"{name} is not differentiable by autograd_core and was given a Tensor that requires "
                         "grad: its result would silently lose the gradient. Use the Tensor ops (or "
@@ -168,8 +169,9 @@ def _write_out(name, result, out):
         raise TypeError(f"{name}(..., out=...): writing a result that requires grad into an existing array "
                         "would drop its graph; call it without out=")
     if isinstance(out, Tensor):
-        if out.requires_grad:
-            raise TypeError(f"{name}(..., out=...): cannot write in place into a Tensor that requires grad")
+        if out.requires_grad and STATE.grad_enabled:
+            raise TypeError(f"{name}(..., out=...): cannot write in place into a Tensor that requires grad "
+                            "(outside no_grad(), as PyTorch)")
         np.copyto(out.data, ops.value(result))
         out._version += 1
     else:

@@ -21,6 +21,7 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "label", "_prev", "_local", "_op", "_pending")
+    __array_ufunc__ = None  # `array + value` comes to our reflected operators, which refuse the array by name
 
     def __init__(self, data, label="", _prev=(), _local=(), _op=""):
         self.data = float(data)
@@ -137,7 +138,7 @@ def _op_result(data, prev, local, op):
 
 def _constant(other, op):
     """A number operand as a Value; anything else (a Tensor, an array) is refused by name, never read as a float."""
-    if not isinstance(other, numbers.Real):
+    if type(other) is not float and type(other) is not int and not isinstance(other, numbers.Real):
         raise TypeError(f"Value {op} {type(other).__name__}: a Value combines with Values and Python numbers only; "
                         "for tensors use autograd_core.Tensor throughout")
     return Value(other)

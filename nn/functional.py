@@ -275,15 +275,13 @@ def _sample_weights(input, t, weight, ignore_index, what):
     n_classes = input.shape[1]
     t = t.reshape(-1)
     w = None if weight is None else _data(weight).astype(input.dtype)
-    keep = t != ignore_index
-    every_kept = keep.all()
-    if not every_kept:
-        t = np.where(keep, t, 0)
-    if t.size and not (0 <= t.min() and t.max() < n_classes):
-        bad = t.min() if t.min() < 0 else t.max()
-        raise IndexError(f"{what}: target {bad} is out of range for {n_classes} classes")
-    if every_kept:
+    lo, hi = (np.minimum.reduce(t), np.maximum.reduce(t)) if t.size else (0, -1)
+    if 0 <= lo and hi < n_classes and not lo <= ignore_index <= hi:  # the common case: all classes, none ignored
         return t, (None if w is None else w[t])
+    keep = t != ignore_index
+    t = np.where(keep, t, 0)
+    if t.size and not (0 <= t.min() and t.max() < n_classes):
+        raise IndexError(f"{what}: target {t.min() if t.min() < 0 else t.max()} is out of range for {n_classes} classes")
     return t, (keep.astype(input.dtype) if w is None else w[t] * keep)
 
 
@@ -357,7 +355,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     smooth = -per.sum(axis=1) * (keep * (1.0 / n_classes))
     if reduction == "mean":
         denom = keep.sum() if weight is None else (_data(weight)[np.where(t != ignore_index, t, 0)] * keep).sum()
-        smooth = smooth.sum() * (1.0 / denom)
+        smooth = _weighted_mean(smooth.sum(), denom)
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * label_smoothing

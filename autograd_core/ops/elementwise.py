@@ -111,7 +111,8 @@ class Div(_Elementwise):
     @staticmethod
     def jvp(ctx, xp, ts, out, x, y):
         dx, dy = ts
-        return tangent_sum(None if dx is None else dx / y, None if dy is None else -out * dy / y)
+        # NOTE: one quotient (dx - out dy) / y, as PyTorch: two would give inf - inf = NaN at y = 0
+        return tangent_sum(dx, None if dy is None else -out * dy) / y
 
 
 class Pow(_Elementwise):

@@ -171,3 +171,10 @@ def test_numpy_scalar_keeps_its_dtype():
     assert ag.tensor(np.float64(0.3)).item() == 0.3
     assert ag.tensor(np.float16(1.5)).dtype == np.float16
     assert ag.tensor(0.3).dtype == np.float32  # a Python float stays float32
+
+
+def test_out_into_a_tensor_requiring_grad_is_allowed_under_no_grad():
+    p = leaf([1.0, 2.0])
+    with no_grad():
+        np.multiply(p, 0.5, out=p)
+    np.testing.assert_array_equal(p.data, [0.5, 1.0])

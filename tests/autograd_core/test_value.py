@@ -128,3 +128,10 @@ def test_value_with_a_tensor_names_what_is_expected():
         with pytest.raises(TypeError, match="Value .* Tensor: a Value combines with Values and Python numbers"):
             op(Value(1.0), ag.tensor([1.0]))
     assert (Value(1.0) * np.float32(2.0)).data == 2.0
+
+
+def test_tensor_or_array_with_a_value_is_refused_by_name():
+    with pytest.raises(TypeError, match="Value \\+ ndarray: a Value combines with Values and Python numbers"):
+        ag.tensor([1.0]) + Value(1.0)
+    with pytest.raises(TypeError, match="Value \\* ndarray"):
+        np.ones(2) * Value(1.0)
