@@ -62,7 +62,7 @@ UFUNCS.update({f: _no_grad_ufunc(f) for f in (
     np.sign, np.floor, np.ceil, np.rint, np.trunc, np.isnan, np.isinf, np.isfinite,
     np.logical_not, np.logical_and, np.logical_or, np.logical_xor, np.signbit)})
 
-_REDUCERS = {np.add: ops.sum, np.maximum: ops.max, np.minimum: ops.min}
+_REDUCERS = {np.add: ops.sum, np.maximum: ops.amax, np.minimum: ops.amin}
 
 
 def array_ufunc(ufunc, method, inputs, kwargs):
@@ -252,8 +252,8 @@ def _expand_dims(a, axis):
 
 _FUNCTIONS = {
     np.sum: _sum, np.mean: _mean, np.var: _var, np.dot: _dot,
-    np.max: _extremum(ops.max), np.amax: _extremum(ops.max),
-    np.min: _extremum(ops.min), np.amin: _extremum(ops.min),
+    np.max: _extremum(ops.amax), np.amax: _extremum(ops.amax),
+    np.min: _extremum(ops.amin), np.amin: _extremum(ops.amin),
     np.concatenate: _concatenate, np.stack: _stack, np.reshape: _reshape, np.ravel: _ravel,
     np.transpose: lambda a, axes=None: ops.transpose(a, axes), np.swapaxes: ops.swapaxes,
     np.squeeze: lambda a, axis=None: ops.squeeze(a, axis), np.expand_dims: _expand_dims,
