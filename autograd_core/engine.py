@@ -13,6 +13,7 @@ from heapq import heappop, heappush
 import numpy as np
 
 from .grad_mode import STATE
+from .graph import Trace, free_saved, is_freed
 from .ops.shape import IndexedGrad
 from .tensor import Tensor, wrap
 from . import backend
@@ -77,7 +78,6 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
     saved_mode = STATE.grad_enabled
     STATE.grad_enabled = create_graph
     queue = [(0, id(root), root)]  # (creation order, key, tensor); the root goes first whatever its order
-    keep_record = retain_graph and capture is None
     position = 0
     try:
         while queue:
@@ -93,15 +93,13 @@ def _sweep(root, grad, retain_graph, create_graph, capture):
                 _accumulate_leaf(t, g, create_graph, handed)
             if node is None:
                 continue
-            if node.parents is None:
+            if is_freed(node):
                 raise _freed_error(t)
             _propagate(t, node, g, xp, grads, owned, queue, create_graph)
-            if keep_record:
-                # NOTE: a retained graph remembers each node's gradient and sweep position for draw_graph
-                node.grad, node.sweep = g, position
-                position += 1
+            node.trace = Trace(t, g, position)
+            position += 1
             if not retain_graph:
-                t._node = node.prim.freed
+                free_saved(node)
     finally:
         STATE.grad_enabled = saved_mode
     return captured

@@ -28,19 +28,7 @@ class Node:
     It is also the `ctx` that forward writes into (`ctx.mask = ...`) for the rules.
     """
 
-    __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "order", "stack", "__dict__")
-
-
-def _freed_node(prim):
-    """The node a tensor keeps once backward has freed its graph: it still names the op, has no inputs.
-
-    Its order (0) sorts it after every live node, so a sweep that reaches it raises the
-    freed-graph error only once the newer nodes are done, and before any leaf is touched.
-    """
-    node = Node()
-    node.prim, node.parents, node.arrays, node.needs, node.params, node.scope = prim, None, None, (), None, None
-    node.order = 0
-    return node
+    __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "order", "stack", "trace", "__dict__")
 
 
 class Primitive:
@@ -63,7 +51,6 @@ class Primitive:
             if inspect.isfunction(fn):
                 setattr(cls, attr, staticmethod(fn))
         cls.name = cls.__name__
-        cls.freed = _freed_node(cls)
         if not cls.__name__.startswith("_"):
             PRIMITIVES[cls.__name__] = cls
 
