@@ -18,4 +18,5 @@ from .functional import grad, hessian, jacfwd, jacrev, jvp, value_and_grad, vjp
 from .engine import grad_of
 from .gradcheck import GradcheckError, gradcheck
 from .viz import draw_graph
+from .explore import explore
 from .cost import compare_modes, count_paths
