@@ -340,7 +340,9 @@ def draw_graph(root, format="svg", rankdir="LR", show_data=True, show_grad=True,
         if id(n) in boxes:
             continue
         i, scope = layout.index[id(n)], layout.scope[id(n)]
-        style = {"shape": "record", "label": _label(n, show_data, show_grad, show_order, common, id(n) in stale)}
+        label = _label(n, show_data, show_grad, show_order, common, id(n) in stale)
+        # NOTE: record fields run across the rank direction; braces stack them when ranks run top to bottom
+        style = {"shape": "record", "label": label if rankdir in ("LR", "RL") else "{" + label + "}"}
         if id(n) in colors:
             style.update(style="filled", fillcolor=colors[id(n)])
         if id(n) in stale:
