@@ -34,21 +34,19 @@ class Node:
     """One recorded op: the primitive, its inputs, its params, and whatever forward saved.
 
     It is also the `ctx` that forward writes into (`ctx.mask = ...`) for the rules.
+    `order` is its creation number: a node is always created after its inputs.
     """
 
     __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "order", "stack", "__dict__")
 
+    def release(self):
+        """Free what backward needed (inputs, saved arrays): the one place a sweep frees the graph.
 
-def _freed_node(prim):
-    """The node a tensor keeps once backward has freed its graph: it still names the op, has no inputs.
-
-    Its order (0) sorts it after every live node, so a sweep that reaches it raises the
-    freed-graph error only once the newer nodes are done, and before any leaf is touched.
-    """
-    node = Node()
-    node.prim, node.parents, node.arrays, node.needs, node.params, node.scope = prim, None, None, (), None, None
-    node.order = 0
-    return node
+        The node keeps its op's name and creation number; a later sweep that reaches it
+        raises the freed-graph error.
+        """
+        self.parents = self.arrays = None
+        self.__dict__.clear()
 
 
 class Primitive:
@@ -70,7 +68,6 @@ class Primitive:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.name = cls.__name__
-        cls.freed = _freed_node(cls)
         if not cls.__name__.startswith("_"):
             PRIMITIVES[cls.__name__] = cls
 
@@ -115,7 +112,7 @@ def apply(prim, args, params):
         ctx.needs = needs
         ctx.params = params
         ctx.scope = STATE.scope
-        ctx.order = -next(_creation_order)  # the sweep runs nodes newest first: minus, for a min-heap
+        ctx.order = next(_creation_order)
         result._node = ctx
         result.requires_grad = True
     if STATE.observers:
