@@ -204,7 +204,7 @@ def _forward(vertices, index, wrt):
     if any(is_freed(node_of(v)) for v in ops):
         raise RuntimeError("explore(mode='forward'): backward() freed the values forward mode needs; "
                            "call explore before backward(), or use backward(retain_graph=True)")
-    ops.sort(key=lambda v: -node_of(v).order)  # creation order: the order the forward pass ran them
+    ops.sort(key=lambda v: node_of(v).order)  # creation order: the order the forward pass ran them
     saved = {id(v): v._tangent for v in vertices if isinstance(v, Tensor)}
     wrt._tangent = np.ones_like(wrt.data)
     runs, rule = [], ForwardMode()

@@ -1,11 +1,14 @@
-"""Global switches read on every op: gradient recording, module scope, and observers."""
+"""Switches read on every op: gradient recording, module scope, and observers, one set per thread."""
 import contextlib
+import threading
 
 
-class _State:
-    """Process-wide engine state; one attribute read per op keeps the hot path cheap."""
+class _State(threading.local):
+    """The engine state of the calling thread (as PyTorch's grad mode): two threads can train two
+    models at once, and `no_grad()` or a backward in one never changes what the other records.
 
-    __slots__ = ("grad_enabled", "observers", "scope")
+    Every thread starts with recording on, no scope and no observers.
+    """
 
     def __init__(self):
         self.grad_enabled = True
@@ -27,6 +30,10 @@ class _GradMode(contextlib.ContextDecorator):
     def __init__(self, enabled):
         self.enabled = enabled
         self._saved = []
+
+    def _recreate_cm(self):
+        # each call of a decorated function gets a manager of its own: threads never share `_saved`
+        return _GradMode(self.enabled)
 
     def __enter__(self):
         self._saved.append(STATE.grad_enabled)

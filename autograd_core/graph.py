@@ -1,17 +1,17 @@
 """Walking a computational graph of Values or Tensors without recursion, and the record backward leaves.
 
 A plain `backward()` frees what each op saved for its VJP but keeps the structure, as
-PyTorch does: the node stays, its inputs become data-free references (the input's own
-node, a leaf that requires grad, or an `InputStub`), and a `Trace` remembers the
-node's place in the sweep and a summary of the gradient that reached it. So
-`draw_graph`, `count_paths` and `explore` work after `loss.backward()` while no
+PyTorch does (`Node.release`): the node stays, its `inputs` are data-free references
+(the input's own node, a leaf that requires grad, or an `InputStub`), and a `Trace`
+remembers the node's place in the sweep and a summary of the gradient that reached it.
+So `draw_graph`, `count_paths` and `explore` work after `loss.backward()` while no
 intermediate array stays alive.
 """
 import math
 
 import numpy as np
 
-from .primitive import NO_PARAMS, Node
+from .primitive import Node
 from .tensor import Tensor
 from .value import Value
 
@@ -56,39 +56,9 @@ def grad_norm(g):
     return float(np.linalg.norm(arr.astype(np.float64).ravel())), None
 
 
-class InputStub:
-    """A data-free stand-in for an input that did not require grad (a batch, a target), kept for drawing."""
-
-    __slots__ = ("name", "shape", "dtype")
-
-    def __init__(self, t):
-        self.name, self.shape, self.dtype = t.name, t.data.shape, t.data.dtype
-
-
-def _reference(p):
-    """What a freed node keeps of its input `p`: never `p.data` unless `p` is a leaf that requires grad."""
-    if p._node is not None:
-        return p._node
-    return p if p.requires_grad else InputStub(p)
-
-
-def free_saved(node):
-    """Drop everything `node` saved for its VJP, keep which op made it from what.
-
-    Its order becomes 0 so that a later sweep reaching it sorts it after every live node
-    and raises the "backward through the graph a second time" error before touching leaves.
-    """
-    node.parents = tuple([_reference(p) for p in node.parents if isinstance(p, Tensor)])
-    node.arrays, node.needs, node.params, node.order = None, (), NO_PARAMS, 0
-    try:
-        del node.__dict__  # the ctx attributes forward saved (masks, indices, tensors)
-    except AttributeError:
-        pass
-
-
 def is_freed(node):
-    """True once backward has freed what `node` saved (its structure is still there)."""
-    return node.arrays is None
+    """True once backward has freed what `node` saved (its structure is still there, in `node.inputs`)."""
+    return node.parents is None
 
 
 def parents(v):
@@ -98,8 +68,8 @@ def parents(v):
     node = v if type(v) is Node else getattr(v, "_node", None)
     if node is None:
         return ()
-    if node.arrays is None:
-        return node.parents
+    if node.parents is None:
+        return node.inputs
     return tuple(p for p in node.parents if isinstance(p, Tensor))
 
 

@@ -5,11 +5,19 @@ A primitive defines, side by side:
   vjp(ctx, xp, g, out, *xs, **params)    -> one cotangent per input (None: no gradient)
   jvp(ctx, xp, ts, out, *xs, **params)   -> the output tangent; ts[i] is None for an
                                             input without a tangent
-Rules are written against the array namespace `xp`: numpy for a plain backward, the
-engine's own ops when `create_graph=True`, so the same rule also builds the graph of
-the gradient (grad of grad comes for free).
+Each is a `@staticmethod` (written out: the class is a namespace of rules, never
+instantiated). Rules are written against the array namespace `xp`: numpy for a plain
+backward, the engine's own ops when `create_graph=True`, so the same rule also builds
+the graph of the gradient (grad of grad comes for free).
+
+A fused primitive whose `vjp` only works on numpy arrays declares its composed form
+instead of testing `xp`:
+  composed(xp, *inputs, **params)        -> the same output built from engine ops
+                                            (`xp` is `autograd_core.ops`; inputs are
+                                            the op's arguments as recorded)
+Under `create_graph=True` the sweep then differentiates `composed` (so the gradient is
+itself differentiable) and never calls `vjp` with engine ops.
 """
-import inspect
 import itertools
 
 import numpy as np
@@ -26,9 +34,38 @@ class Node:
     """One recorded op: the primitive, its inputs, its params, and whatever forward saved.
 
     It is also the `ctx` that forward writes into (`ctx.mask = ...`) for the rules.
+    `order` is its creation number: a node is always created after its inputs.
     """
 
-    __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "order", "stack", "trace", "__dict__")
+    __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "order", "stack", "inputs", "trace",
+                 "__dict__")
+
+    def release(self):
+        """Free what backward needed (inputs, saved arrays): the one place a sweep frees the graph.
+
+        The structure stays, as PyTorch's does: `inputs` keeps, per Tensor input, its node,
+        the leaf itself if it requires grad, or an `InputStub` (no data), so drawings and
+        path counts work after backward while no intermediate array stays alive. The node
+        keeps its op's name, creation number, scope and `trace` (the sweep's gradient
+        summary); a later sweep that reaches it raises the freed-graph error.
+        """
+        self.inputs = tuple([p._node if p._node is not None else p if p.requires_grad else InputStub(p)
+                             for p in self.parents if isinstance(p, Tensor)])
+        self.parents = self.arrays = None
+        self.needs, self.params = (), NO_PARAMS  # params may hold index arrays
+        try:
+            del self.__dict__  # what forward saved; deleted, not cleared, so no empty dict stays per node
+        except AttributeError:
+            pass
+
+
+class InputStub:
+    """What a freed node keeps of an input that did not require grad (a batch, a target): no data."""
+
+    __slots__ = ("name", "shape", "dtype")
+
+    def __init__(self, t):
+        self.name, self.shape, self.dtype = t.name, t.data.shape, t.data.dtype
 
 
 class Primitive:
@@ -38,18 +75,17 @@ class Primitive:
       linear   -- the op is linear in its differentiable inputs, so its JVP is the op
                   applied to the tangents (no jvp rule to write).
       nondiff  -- positions of inputs that never receive a gradient (masks, indices).
+      composed -- None, or a staticmethod `composed(xp, *inputs, **params)` building the
+                  op from engine ops: what create_graph differentiates instead of `vjp`.
     """
 
     name = "Primitive"
     linear = False
     nondiff = ()
+    composed = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        for attr in ("forward", "vjp", "jvp", "sample_inputs", "flops", "domain"):
-            fn = cls.__dict__.get(attr)
-            if inspect.isfunction(fn):
-                setattr(cls, attr, staticmethod(fn))
         cls.name = cls.__name__
         if not cls.__name__.startswith("_"):
             PRIMITIVES[cls.__name__] = cls
@@ -59,10 +95,12 @@ class Primitive:
         """Run the op on Tensors, arrays or numbers and record it when a gradient is needed."""
         return apply(cls, args, params)
 
+    @staticmethod
     def flops(out, *xs, **params):
         """Floating-point operations of one forward call (one per output element)."""
         return out.size
 
+    @staticmethod
     def sample_inputs(rng):
         """Yield `(args, params)` test cases; every registered primitive must define this."""
         raise NotImplementedError
@@ -93,7 +131,7 @@ def apply(prim, args, params):
         ctx.needs = needs
         ctx.params = params
         ctx.scope = STATE.scope
-        ctx.order = -next(_creation_order)  # the sweep runs nodes newest first: minus, for a min-heap
+        ctx.order = next(_creation_order)
         result._node = ctx
         result.requires_grad = True
     if STATE.observers:

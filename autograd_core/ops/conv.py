@@ -5,12 +5,9 @@ transpose, Affine, reshape, transpose); fused it is one node, and its VJP is the
 products and the col2im that hand-written code does. The composed form,
 `conv2d_composed`, is what create_graph differentiates.
 """
-import functools
-
 import numpy as np
 
 from ..primitive import Primitive
-from ._rules import composed_vjp
 from .window import Col2im, Im2col, output_hw
 
 
@@ -21,12 +18,14 @@ class Conv2d(Primitive):
     of channel-major (O, N, OH, OW) memory, which pooling and the gradients keep.
     """
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 5, 4)), rng.standard_normal((4, 3, 3, 3)), rng.standard_normal(4)), \
             {"stride": (1, 1), "padding": (1, 1)}
         yield (rng.standard_normal((1, 2, 7, 6)), rng.standard_normal((3, 2, 2, 3)), rng.standard_normal(3)), \
             {"stride": (2, 3), "padding": (0, 1)}
 
+    @staticmethod
     def forward(ctx, x, w, b, stride, padding):
         cols = Im2col.forward(None, x, w.shape[2:], stride, padding)
         out = np.matmul(w.reshape(len(w), -1), cols)
@@ -36,10 +35,8 @@ class Conv2d(Primitive):
             ctx.cols = cols
         return out.reshape((len(w), len(x)) + output_hw(x.shape, w.shape[2:], stride, padding)).transpose(1, 0, 2, 3)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, w, b, stride, padding):
-        if xp.name != "numpy":
-            composed = functools.partial(conv2d_composed, stride=stride, padding=padding)
-            return composed_vjp(ctx, composed, g, (x, w, b), xp)
         g_rows = g.transpose(1, 0, 2, 3).reshape(len(w), -1)  # a view of channel-major g
         w_rows = w.reshape(len(w), -1)
         dx = dw = db = None
@@ -51,6 +48,7 @@ class Conv2d(Primitive):
             db = g_rows.sum(axis=1)
         return dx, dw, db
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, w, b, stride, padding):
         dx, dw, db = ts
         total = np.zeros_like(out)
@@ -63,8 +61,13 @@ class Conv2d(Primitive):
             total += db[:, None, None]
         return total
 
+    @staticmethod
     def flops(out, x, w, b, stride, padding):
         return 2 * out.size * w[0].size
+
+    @staticmethod
+    def composed(xp, x, w, b, stride, padding):
+        return conv2d_composed(x, w, b, xp, stride, padding)
 
 
 def conv2d_composed(x, w, b, xp, stride=(1, 1), padding=(0, 0)):

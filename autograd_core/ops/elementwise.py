@@ -14,6 +14,7 @@ class _Elementwise(Primitive):
     arity = 1
     sample_params = False
 
+    @staticmethod
     def domain(rng, shape, position):
         return rng.standard_normal(shape)
 
@@ -32,9 +33,11 @@ class Add(_Elementwise):
 
     arity, linear = 2, True
 
+    @staticmethod
     def forward(ctx, x, y):
         return x + y
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, y):
         return unbroadcast(g, np.shape(x)), unbroadcast(g, np.shape(y))
 
@@ -44,9 +47,11 @@ class Sub(_Elementwise):
 
     arity, linear = 2, True
 
+    @staticmethod
     def forward(ctx, x, y):
         return x - y
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, y):
         return unbroadcast(g, np.shape(x)), (unbroadcast(-g, np.shape(y)) if ctx.needs[1] else None)
 
@@ -56,9 +61,11 @@ class Neg(_Elementwise):
 
     linear = True
 
+    @staticmethod
     def forward(ctx, x):
         return -x
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x):
         return (-g,)
 
@@ -68,13 +75,16 @@ class Mul(_Elementwise):
 
     arity = 2
 
+    @staticmethod
     def forward(ctx, x, y):
         return x * y
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, y):
         return (unbroadcast(g * y, np.shape(x)) if ctx.needs[0] else None,
                 unbroadcast(g * x, np.shape(y)) if ctx.needs[1] else None)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, y):
         dx, dy = ts
         return tangent_sum(None if dx is None else dx * y, None if dy is None else x * dy)
@@ -85,16 +95,20 @@ class Div(_Elementwise):
 
     arity = 2
 
+    @staticmethod
     def domain(rng, shape, position):
         return rng.standard_normal(shape) if position == 0 else rng.uniform(0.5, 2.0, shape) * rng.choice([-1, 1], shape)
 
+    @staticmethod
     def forward(ctx, x, y):
         return x / y
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, y):
         return (unbroadcast(g / y, np.shape(x)) if ctx.needs[0] else None,
                 unbroadcast(-g * out / y, np.shape(y)) if ctx.needs[1] else None)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, y):
         dx, dy = ts
         return tangent_sum(None if dx is None else dx / y, None if dy is None else -out * dy / y)
@@ -104,16 +118,19 @@ class Pow(_Elementwise):
     """out = x ** y (the gradient for y is taken as 0 where x == 0, as PyTorch does)"""
 
     arity = 2
-    domain = _positive
+    domain = staticmethod(_positive)
 
+    @staticmethod
     def forward(ctx, x, y):
         return x ** y
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, y):
         dx = unbroadcast(g * y * x ** (y - 1), np.shape(x)) if ctx.needs[0] else None
         dy = unbroadcast(g * out * _safe_log(xp, x), np.shape(y)) if ctx.needs[1] else None
         return dx, dy
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, y):
         dx, dy = ts
         return tangent_sum(None if dx is None else dx * y * x ** (y - 1),
@@ -127,12 +144,15 @@ def _safe_log(xp, x):
 class Exp(_Elementwise):
     """out = e ** x"""
 
+    @staticmethod
     def forward(ctx, x):
         return np.exp(x)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x):
         return (g * out,)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x):
         return ts[0] * out
 
@@ -140,14 +160,17 @@ class Exp(_Elementwise):
 class Log(_Elementwise):
     """out = ln x"""
 
-    domain = _positive
+    domain = staticmethod(_positive)
 
+    @staticmethod
     def forward(ctx, x):
         return np.log(x)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x):
         return (g / x,)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x):
         return ts[0] / x
 
@@ -155,12 +178,15 @@ class Log(_Elementwise):
 class Tanh(_Elementwise):
     """out = tanh x; d out = 1 - out²"""
 
+    @staticmethod
     def forward(ctx, x):
         return np.tanh(x)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x):
         return (g * (1 - out * out),)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x):
         return ts[0] * (1 - out * out)
 
@@ -168,6 +194,7 @@ class Tanh(_Elementwise):
 class Sigmoid(_Elementwise):
     """out = 1 / (1 + e^-x); d out = out (1 - out). A primitive for one op on the RNN hot path."""
 
+    @staticmethod
     def forward(ctx, x):
         out = np.empty_like(x)
         np.negative(x, out=out)
@@ -177,9 +204,11 @@ class Sigmoid(_Elementwise):
         out += 1
         return np.reciprocal(out, out=out)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x):
         return (g * out * (1 - out),)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x):
         return ts[0] * out * (1 - out)
 
@@ -187,12 +216,15 @@ class Sigmoid(_Elementwise):
 class Relu(_Elementwise):
     """out = max(x, 0); the gradient at 0 is 0, as in PyTorch."""
 
+    @staticmethod
     def forward(ctx, x):
         return np.maximum(x, 0)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x):
         return (masked(g, xp.value(out) > 0, xp),)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x):
         return masked(ts[0], out > 0)
 
@@ -200,12 +232,15 @@ class Relu(_Elementwise):
 class Abs(_Elementwise):
     """out = |x|; the gradient at 0 is 0."""
 
+    @staticmethod
     def forward(ctx, x):
         return np.abs(x)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x):
         return (g * np.sign(xp.value(x)),)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x):
         return ts[0] * np.sign(x)
 
@@ -230,12 +265,15 @@ class Maximum(_Elementwise):
 
     arity = 2
 
+    @staticmethod
     def forward(ctx, x, y):
         return np.maximum(x, y)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, y):
         return _select_vjp(ctx, g, x, y, _max_weight(xp.value(x), xp.value(y)))
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, y):
         return _select_jvp(ts, _max_weight(x, y))
 
@@ -245,12 +283,15 @@ class Minimum(_Elementwise):
 
     arity = 2
 
+    @staticmethod
     def forward(ctx, x, y):
         return np.minimum(x, y)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, y):
         return _select_vjp(ctx, g, x, y, _max_weight(xp.value(y), xp.value(x)))
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, y):
         return _select_jvp(ts, _max_weight(y, x))
 
@@ -260,6 +301,7 @@ class Where(_Elementwise):
 
     arity, nondiff = 3, (0,)
 
+    @staticmethod
     def domain(rng, shape, position):
         return rng.random(shape) > 0.5 if position == 0 else rng.standard_normal(shape)
 
@@ -269,15 +311,18 @@ class Where(_Elementwise):
             shape = np.broadcast_shapes(sx, sy)
             yield (rng.random(shape) > 0.5, rng.standard_normal(sx), rng.standard_normal(sy)), {}
 
+    @staticmethod
     def forward(ctx, cond, x, y):
         return np.where(cond, x, y)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, cond, x, y):
         c = xp.value(cond)
         return (None,
                 unbroadcast(xp.where(c, g, 0), np.shape(x)) if ctx.needs[1] else None,
                 unbroadcast(xp.where(c, 0, g), np.shape(y)) if ctx.needs[2] else None)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, cond, x, y):
         _, dx, dy = ts
         return np.where(cond, 0 if dx is None else dx, 0 if dy is None else dy)
@@ -294,14 +339,17 @@ class Clip(_Elementwise):
         yield (rng.standard_normal((6,)),), {"lo": None, "hi": 0.2}
         yield (rng.standard_normal((2, 3)),), {"lo": -0.3, "hi": None}
 
+    @staticmethod
     def forward(ctx, x, lo=None, hi=None):
         if lo is None and hi is None:
             return x.copy()
         return np.clip(x, lo, hi)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, lo=None, hi=None):
         return (masked(g, _inside(xp.value(x), lo, hi), xp),)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, lo=None, hi=None):
         return masked(ts[0], _inside(x, lo, hi))
 
@@ -324,8 +372,10 @@ class Cast(_Elementwise):
     def sample_inputs(cls, rng):
         yield (rng.standard_normal((3, 2)),), {"dtype": np.float64}
 
+    @staticmethod
     def forward(ctx, x, dtype):
         return x.astype(dtype)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, dtype):
         return (g.astype(x.dtype),)

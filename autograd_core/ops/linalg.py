@@ -13,17 +13,20 @@ def _is_transposed(a):
 class MatMul(Primitive):
     """out = x @ y for inputs of rank >= 2 (the `matmul` function handles rank 1)"""
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((3, 4)), rng.standard_normal((4, 2))), {}
         yield (rng.standard_normal((2, 3, 4)), rng.standard_normal((4, 5))), {}
         yield (rng.standard_normal((2, 1, 2, 3)), rng.standard_normal((3, 3, 2))), {}
 
+    @staticmethod
     def forward(ctx, x, y):
         if x.ndim > 2 and y.ndim == 2:
             # NOTE: one large matrix product instead of numpy looping over the leading axes
             return np.matmul(x.reshape(-1, x.shape[-1]), y).reshape(x.shape[:-1] + (y.shape[-1],))
         return np.matmul(x, y)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, y):
         dx = dy = None
         if ctx.needs[0]:
@@ -42,10 +45,12 @@ class MatMul(Primitive):
                 dy = unbroadcast(xp.matmul(xp.swapaxes(x, -1, -2), g), y.shape)
         return dx, dy
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, y):
         dx, dy = ts
         return tangent_sum(None if dx is None else np.matmul(dx, y), None if dy is None else np.matmul(x, dy))
 
+    @staticmethod
     def flops(out, x, y):
         return 2 * out.size * x.shape[-1]
 
@@ -58,12 +63,14 @@ class Affine(Primitive):
     comes out in w's own layout.
     """
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((4, 3)), rng.standard_normal((2, 3)), rng.standard_normal(2)), {}
         yield (rng.standard_normal((2, 3, 4)), rng.standard_normal((5, 4)), rng.standard_normal((3, 5))), {}
         yield (rng.standard_normal(3), rng.standard_normal((2, 3)), rng.standard_normal(2)), {}
         yield (np.asfortranarray(rng.standard_normal((5, 3))), rng.standard_normal((2, 3)), rng.standard_normal(2)), {}
 
+    @staticmethod
     def forward(ctx, x, w, b):
         if w.ndim != 2 or not x.ndim or x.shape[-1] != w.shape[1]:
             raise ValueError(f"input of shape {x.shape} does not match weight of shape {w.shape} "
@@ -76,6 +83,7 @@ class Affine(Primitive):
             out += b
         return out
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, w, b):
         needs_x, needs_w, needs_b = ctx.needs
         g2 = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])
@@ -89,9 +97,11 @@ class Affine(Primitive):
             db = g2.sum(axis=0) if b.ndim == 1 and len(b) == len(w) else unbroadcast(g, b.shape)
         return dx, dw, db
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, w, b):
         dx, dw, db = ts
         return tangent_sum(None if dx is None else np.matmul(dx, w.T), None if dw is None else np.matmul(x, dw.T), db)
 
+    @staticmethod
     def flops(out, x, w, b):
         return 2 * out.size * w.shape[1]

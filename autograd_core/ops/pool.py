@@ -54,11 +54,13 @@ class MaxPool2d(Primitive):
     recording an index in forward. JVP and create_graph use the index form.
     """
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 4, 6)),), {"kernel": (2, 2), "stride": (2, 2), "padding": (0, 0)}
         yield (rng.standard_normal((1, 2, 5, 5)),), {"kernel": (3, 3), "stride": (2, 1), "padding": (1, 1)}
         yield (rng.standard_normal((2, 7, 5)),), {"kernel": (2, 3), "stride": (3, 2), "padding": (1, 0)}
 
+    @staticmethod
     def forward(ctx, x, kernel, stride, padding):
         taps = _taps(_padded(x, padding, -np.inf), output_hw(x.shape, kernel, stride, padding), kernel, stride)
         out = np.maximum(taps[0], taps[1]) if len(taps) > 1 else taps[0].copy(order="K")
@@ -66,16 +68,19 @@ class MaxPool2d(Primitive):
             np.maximum(out, tap, out=out)
         return out
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, kernel, stride, padding):
         if xp.name == "numpy" and all_finite(out):
             return (_scatter_to_first_maximum(g, x, out, kernel, stride, padding),)
         index = first_maximum_index(xp.value(x), xp.value(out), kernel, stride, padding)
         return (xp.window_scatter(g, shape=x.shape, index=index, kernel=kernel, stride=stride, padding=padding),)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, kernel, stride, padding):
         index = first_maximum_index(x, out, kernel, stride, padding)
         return WindowGather.forward(None, ts[0], index=index, kernel=kernel, stride=stride, padding=padding)
 
+    @staticmethod
     def flops(out, x, kernel, stride, padding):
         return out.size * (kernel[0] * kernel[1] - 1)
 
@@ -142,12 +147,14 @@ class WindowGather(Primitive):
 
     linear = True
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 4, 6)),), {"index": _sample_index(rng, (2, 3, 2, 3), (2, 2)),
                                                      "kernel": (2, 2), "stride": (2, 2), "padding": (0, 0)}
         yield (rng.standard_normal((1, 2, 5, 5)),), {"index": _sample_index(rng, (1, 2, 3, 5), (3, 3)),
                                                      "kernel": (3, 3), "stride": (2, 1), "padding": (1, 1)}
 
+    @staticmethod
     def forward(ctx, x, index, kernel, stride, padding):
         taps = _taps(_padded(x, padding, 0), index.shape[-2:], kernel, stride)
         out = np.zeros_like(index, dtype=x.dtype)
@@ -155,9 +162,11 @@ class WindowGather(Primitive):
             np.copyto(out, tap, where=index == k)
         return out
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, index, kernel, stride, padding):
         return (xp.window_scatter(g, shape=x.shape, index=index, kernel=kernel, stride=stride, padding=padding),)
 
+    @staticmethod
     def flops(out, x, index, kernel, stride, padding):
         return 0
 
@@ -167,12 +176,14 @@ class WindowScatter(Primitive):
 
     linear = True
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 2, 3)),), {"shape": (2, 3, 4, 6), "index": _sample_index(rng, (2, 3, 2, 3), (2, 2)),
                                                      "kernel": (2, 2), "stride": (2, 2), "padding": (0, 0)}
         yield (rng.standard_normal((1, 2, 3, 5)),), {"shape": (1, 2, 5, 5), "index": _sample_index(rng, (1, 2, 3, 5), (3, 3)),
                                                      "kernel": (3, 3), "stride": (2, 1), "padding": (1, 1)}
 
+    @staticmethod
     def forward(ctx, g, shape, index, kernel, stride, padding):
         ph, pw = padding
         image = _zeros_laid_out_like(index, shape[:-2] + (shape[-2] + 2 * ph, shape[-1] + 2 * pw), g.dtype)
@@ -188,8 +199,10 @@ class WindowScatter(Primitive):
                 tap += np.where(index == k, g, 0)
         return _unpadded(image, padding)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, shape, index, kernel, stride, padding):
         return (xp.window_gather(g, index=index, kernel=kernel, stride=stride, padding=padding),)
 
+    @staticmethod
     def flops(out, g, shape, index, kernel, stride, padding):
         return 0

@@ -29,10 +29,12 @@ def _lstm_gates(xp, z, hidden, ctx):
 class LSTMCellUpdate(Primitive):
     """[h' | c'] from gate pre-activations z = (i, f, g, o) and c: c' = σf c + σi tanh g, h' = σo tanh c'"""
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((3, 8)), rng.standard_normal((3, 2))), {}
         yield (rng.standard_normal((1, 12)) * 2, rng.standard_normal((1, 3))), {}
 
+    @staticmethod
     def forward(ctx, z, c):
         h = c.shape[-1]
         i, f, o = _sigmoid(z[:, :h]), _sigmoid(z[:, h:2 * h]), _sigmoid(z[:, 3 * h:])
@@ -43,6 +45,7 @@ class LSTMCellUpdate(Primitive):
             ctx.gates, ctx.tc = (i, f, g, o), tc
         return np.concatenate([o * tc, c_new], axis=1)
 
+    @staticmethod
     def vjp(ctx, xp, g_out, out, z, c):
         h = c.shape[-1]
         i, f, g, o = _lstm_gates(xp, z, h, ctx)
@@ -53,6 +56,7 @@ class LSTMCellUpdate(Primitive):
                              gh * tc * o * (1 - o)], axis=1)
         return dz, dc * f
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, z, c):
         h = c.shape[-1]
         dz, dc = ts
@@ -65,6 +69,7 @@ class LSTMCellUpdate(Primitive):
         dc_new = df * c + di * g + i * dg + (0 if dc is None else f * dc)
         return np.concatenate([do * tc + o * (1 - tc * tc) * dc_new, dc_new], axis=1)
 
+    @staticmethod
     def flops(out, z, c):
         return 12 * c.size
 
@@ -72,10 +77,12 @@ class LSTMCellUpdate(Primitive):
 class GRUCellUpdate(Primitive):
     """h' = (1 - z) n + z h with r, z = σ(a + b), n = tanh(a_n + r b_n); a = input part, b = hidden part"""
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((3, 6)), rng.standard_normal((3, 6)), rng.standard_normal((3, 2))), {}
         yield (rng.standard_normal((1, 9)) * 2, rng.standard_normal((1, 9)), rng.standard_normal((1, 3))), {}
 
+    @staticmethod
     def forward(ctx, a, b, h):
         n_h = h.shape[-1]
         r = _sigmoid(a[:, :n_h] + b[:, :n_h])
@@ -85,6 +92,7 @@ class GRUCellUpdate(Primitive):
             ctx.gates = (r, z, n)
         return (1 - z) * n + z * h
 
+    @staticmethod
     def vjp(ctx, xp, g, out, a, b, h):
         n_h = h.shape[-1]
         if xp.name == "numpy":
@@ -99,6 +107,7 @@ class GRUCellUpdate(Primitive):
         dz = g * (h - n) * z * (1 - z)
         return xp.concatenate([dr, dz, dn], axis=1), xp.concatenate([dr, dz, dn * r], axis=1), g * z
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, a, b, h):
         n_h = h.shape[-1]
         r, z, n = ctx.gates
@@ -108,5 +117,6 @@ class GRUCellUpdate(Primitive):
         dn = (da[:, 2 * n_h:] + dr * b[:, 2 * n_h:] + r * db[:, 2 * n_h:]) * (1 - n * n)
         return dz * (h - n) + (1 - z) * dn + z * dh
 
+    @staticmethod
     def flops(out, a, b, h):
         return 12 * h.size

@@ -24,11 +24,13 @@ class Sum(Primitive):
     """out = Σ x over `axis`"""
 
     linear = True
-    sample_inputs = _reduce_samples
+    sample_inputs = staticmethod(_reduce_samples)
 
+    @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
         return np.sum(x, axis=axis, keepdims=keepdims)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, axis=None, keepdims=False):
         return (_expand(xp, g, x.shape, axis, keepdims),)
 
@@ -36,16 +38,19 @@ class Sum(Primitive):
 class _Extremum(Primitive):
     """max / min over `axis`: the gradient is split evenly among tied extreme elements."""
 
-    sample_inputs = _reduce_samples
+    sample_inputs = staticmethod(_reduce_samples)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, axis=None, keepdims=False):
         share = _tie_share(xp.value(x), xp.value(out), axis, keepdims)
         return (_expand(xp, g, x.shape, axis, keepdims) * share,)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, axis=None, keepdims=False):
         share = _tie_share(x, out, axis, keepdims)
         return np.sum(ts[0] * share, axis=axis, keepdims=keepdims)
 
+    @staticmethod
     def flops(out, x, axis=None, keepdims=False):
         return x.size
 
@@ -60,6 +65,7 @@ def _tie_share(x, out, axis, keepdims):
 class Max(_Extremum):
     """out = max of x over `axis`"""
 
+    @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
         return np.max(x, axis=axis, keepdims=keepdims)
 
@@ -67,6 +73,7 @@ class Max(_Extremum):
 class Min(_Extremum):
     """out = min of x over `axis`"""
 
+    @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
         return np.min(x, axis=axis, keepdims=keepdims)
 
@@ -74,8 +81,9 @@ class Min(_Extremum):
 class LogSumExp(Primitive):
     """out = log Σ exp(x) over `axis`. A primitive for numerical stability (shifted by the max)."""
 
-    sample_inputs = _reduce_samples
+    sample_inputs = staticmethod(_reduce_samples)
 
+    @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
         m = np.max(x, axis=axis, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)
@@ -84,13 +92,16 @@ class LogSumExp(Primitive):
             return out
         return out.reshape(()) if axis is None else np.squeeze(out, axis=axis)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, axis=None, keepdims=False):
         kept = out if keepdims else out.reshape(keepdims_shape(x.shape, axis))
         return (_expand(xp, g, x.shape, axis, keepdims) * xp.exp(x - kept),)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, axis=None, keepdims=False):
         kept = out if keepdims else out.reshape(keepdims_shape(x.shape, axis))
         return np.sum(ts[0] * np.exp(x - kept), axis=axis, keepdims=keepdims)
 
+    @staticmethod
     def flops(out, x, axis=None, keepdims=False):
         return 4 * x.size

@@ -34,6 +34,7 @@ class LSTMSequence(Primitive):
     """out[t] = [h_t | c_t] for t = 1..T: z = x_t W_ihᵀ + b + h_{t-1} W_hhᵀ split (i, f, g, o);
     c_t = σ(f) c_{t-1} + σ(i) tanh(g), h_t = σ(o) tanh(c_t); x (T, N, I), h0 and c0 (N, H), b (4H,) or None"""
 
+    @staticmethod
     def sample_inputs(rng):
         t, n, i, h = 3, 2, 3, 2
         yield (rng.standard_normal((t, n, i)), rng.standard_normal((4 * h, i)), rng.standard_normal((4 * h, h)),
@@ -41,6 +42,7 @@ class LSTMSequence(Primitive):
         yield (rng.standard_normal((2, 1, 2)), rng.standard_normal((12, 2)), rng.standard_normal((12, 3)),
                rng.standard_normal(12), rng.standard_normal((1, 3)), rng.standard_normal((1, 3))), {}
 
+    @staticmethod
     def forward(ctx, x, w_ih, w_hh, b, h0, c0):
         steps, n, _ = x.shape
         hid = w_hh.shape[1]
@@ -65,6 +67,7 @@ class LSTMSequence(Primitive):
             ctx.gates, ctx.tanh_c = gates, tanh_c
         return out
 
+    @staticmethod
     def vjp(ctx, xp, g_out, out, x, w_ih, w_hh, b, h0, c0):
         if xp.name != "numpy":
             return composed_vjp(ctx, lstm_sequence_composed, g_out, (x, w_ih, w_hh, b, h0, c0), xp)
@@ -99,6 +102,7 @@ class LSTMSequence(Primitive):
         db = flat.sum(axis=0) if b is not None and needs[3] else None
         return dx, dw_ih, dw_hh, db, dh, dc
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, w_ih, w_hh, b, h0, c0):
         gates, tanh_c = ctx.gates, ctx.tanh_c
         steps, n, _ = x.shape
@@ -122,6 +126,7 @@ class LSTMSequence(Primitive):
             h = out[t, :, :hid]
         return tangent
 
+    @staticmethod
     def flops(out, x, w_ih, w_hh, b, h0, c0):
         steps, n, _ = x.shape
         return 2 * steps * n * w_ih.shape[0] * (x.shape[2] + w_hh.shape[1]) + 12 * steps * n * w_hh.shape[1]
@@ -146,6 +151,7 @@ class GRUSequence(Primitive):
     """out[t] = h_t for t = 1..T: a = x_t W_ihᵀ + b_ih, b = h_{t-1} W_hhᵀ + b_hh split (r, z, n);
     r, z = σ(a + b), n = tanh(a_n + r b_n), h_t = (1 - z) n + z h_{t-1}; x (T, N, I), h0 (N, H)"""
 
+    @staticmethod
     def sample_inputs(rng):
         t, n, i, h = 3, 2, 3, 2
         yield (rng.standard_normal((t, n, i)), rng.standard_normal((3 * h, i)), rng.standard_normal((3 * h, h)),
@@ -153,6 +159,7 @@ class GRUSequence(Primitive):
         yield (rng.standard_normal((2, 1, 2)), rng.standard_normal((9, 2)), rng.standard_normal((9, 3)),
                rng.standard_normal(9), rng.standard_normal(9), rng.standard_normal((1, 3))), {}
 
+    @staticmethod
     def forward(ctx, x, w_ih, w_hh, b_ih, b_hh, h0):
         steps, n, _ = x.shape
         hid = w_hh.shape[1]
@@ -179,6 +186,7 @@ class GRUSequence(Primitive):
             ctx.gates, ctx.hidden_n = gates, hidden_n
         return out
 
+    @staticmethod
     def vjp(ctx, xp, g_out, out, x, w_ih, w_hh, b_ih, b_hh, h0):
         if xp.name != "numpy":
             return composed_vjp(ctx, gru_sequence_composed, g_out, (x, w_ih, w_hh, b_ih, b_hh, h0), xp)
@@ -217,6 +225,7 @@ class GRUSequence(Primitive):
             db_hh = dhf.sum(axis=0)
         return dx, dw_ih, dw_hh, db_ih, db_hh, dh
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, w_ih, w_hh, b_ih, b_hh, h0):
         gates, hidden_n = ctx.gates, ctx.hidden_n
         hid = w_hh.shape[1]
@@ -236,6 +245,7 @@ class GRUSequence(Primitive):
             h = out[t]
         return tangent
 
+    @staticmethod
     def flops(out, x, w_ih, w_hh, b_ih, b_hh, h0):
         steps, n, _ = x.shape
         return 2 * steps * n * w_ih.shape[0] * (x.shape[2] + w_hh.shape[1]) + 12 * steps * n * w_hh.shape[1]

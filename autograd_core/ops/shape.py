@@ -14,16 +14,20 @@ class Reshape(Primitive):
 
     linear = True
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 4)),), {"shape": (6, 4)}
         yield (rng.standard_normal((5,)),), {"shape": (5, 1)}
 
+    @staticmethod
     def forward(ctx, x, shape):
         return np.reshape(x, shape)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, shape):
         return (g.reshape(x.shape),)
 
+    @staticmethod
     def flops(out, x, shape):
         return 0
 
@@ -33,17 +37,21 @@ class Transpose(Primitive):
 
     linear = True
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 4)),), {"axes": (1, 2, 0)}
         yield (rng.standard_normal((3, 5)),), {"axes": None}
 
+    @staticmethod
     def forward(ctx, x, axes=None):
         return np.transpose(x, axes)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, axes=None):
         inverse = None if axes is None else tuple(np.argsort(axes))
         return (xp.transpose(g, inverse),)
 
+    @staticmethod
     def flops(out, x, axes=None):
         return 0
 
@@ -53,16 +61,20 @@ class BroadcastTo(Primitive):
 
     linear = True
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((3, 1)),), {"shape": (2, 3, 4)}
         yield (rng.standard_normal(()),), {"shape": (2, 2)}
 
+    @staticmethod
     def forward(ctx, x, shape):
         return np.broadcast_to(x, shape)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, shape):
         return (unbroadcast(g, x.shape),)
 
+    @staticmethod
     def flops(out, x, shape):
         return 0
 
@@ -76,6 +88,7 @@ class GetItem(Primitive):
 
     linear = True
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((4, 5)),), {"index": (slice(1, 3), slice(None, None, 2))}
         yield (rng.standard_normal((4, 3)),), {"index": (np.array([0, 2, 2, 3]),)}
@@ -84,12 +97,15 @@ class GetItem(Primitive):
         yield (rng.standard_normal((3, 4)),), {"index": (1, Ellipsis, None)}
         yield (rng.standard_normal((4, 3)),), {"index": (np.array([0, 2, 3]), np.array([1, 0, 2])), "unique": True}
 
+    @staticmethod
     def forward(ctx, x, index, unique=False):
         return x[index]
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, index, unique=False):
         return (xp.scatter(g, shape=x.shape, index=index, unique=unique),)
 
+    @staticmethod
     def flops(out, x, index, unique=False):
         return 0
 
@@ -130,11 +146,13 @@ class IndexAdd(Primitive):
 
     linear = True
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((4, 3)),), {"shape": (5, 3), "index": (np.array([0, 4, 4, 1]),)}
         yield (rng.standard_normal((2, 3)),), {"shape": (4, 6), "index": (slice(1, 3), slice(None, None, 2))}
         yield (rng.standard_normal((3,)),), {"shape": (2, 4), "index": (np.array([0, 1, 1]), np.array([3, 0, 2])), "unique": True}
 
+    @staticmethod
     def forward(ctx, g, shape, index, unique=False):
         out = np.zeros(shape, dtype=g.dtype)
         if unique or _is_basic(index):
@@ -143,6 +161,7 @@ class IndexAdd(Primitive):
             np.add.at(out, index, g)
         return out
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, shape, index, unique=False):
         return (g[index],)
 
@@ -152,13 +171,16 @@ class Concatenate(Primitive):
 
     linear = True
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3)), rng.standard_normal((4, 3))), {"axis": 0}
         yield (rng.standard_normal((2, 1)), rng.standard_normal((2, 3)), rng.standard_normal((2, 2))), {"axis": 1}
 
+    @staticmethod
     def forward(ctx, *xs, axis=0):
         return np.concatenate(xs, axis=axis)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, *xs, axis=0):
         grads, start = [], 0
         lead = (slice(None),) * axis
@@ -168,6 +190,7 @@ class Concatenate(Primitive):
             start = stop
         return tuple(grads)
 
+    @staticmethod
     def flops(out, *xs, axis=0):
         return 0
 
@@ -178,17 +201,21 @@ class Stack(Primitive):
 
     linear = True
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), rng.standard_normal((2, 3))), {"axis": 0}
         yield (rng.standard_normal((4,)), rng.standard_normal((4,))), {"axis": 1}
 
+    @staticmethod
     def forward(ctx, *xs, axis=0):
         return np.stack(xs, axis=axis)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, *xs, axis=0):
         lead = (slice(None),) * axis
         return tuple(g[lead + (i,)] for i in range(len(xs)))
 
+    @staticmethod
     def flops(out, *xs, axis=0):
         return 0
 
@@ -196,18 +223,23 @@ class Stack(Primitive):
 class Pad(Primitive):
     """out = x padded with `value` by numpy-style `widths` ((before, after) per axis)"""
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3)),), {"widths": ((1, 0), (2, 1)), "value": 0.0}
         yield (rng.standard_normal((1, 2, 3, 3)),), {"widths": ((0, 0), (0, 0), (1, 1), (1, 1)), "value": -1.0}
 
+    @staticmethod
     def forward(ctx, x, widths, value=0.0):
         return np.pad(x, widths, constant_values=value)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, widths, value=0.0):
         return (g[tuple(slice(b, b + n) for (b, _), n in zip(widths, x.shape))],)
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, x, widths, value=0.0):
         return np.pad(ts[0], widths)
 
+    @staticmethod
     def flops(out, x, widths, value=0.0):
         return 0

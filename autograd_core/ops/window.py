@@ -25,17 +25,21 @@ class SlidingWindow(Primitive):
 
     linear = True
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 5, 5)),), {"kernel": (3, 3), "stride": (1, 1)}
         yield (rng.standard_normal((1, 2, 6, 7)),), {"kernel": (2, 3), "stride": (2, 2)}
 
+    @staticmethod
     def forward(ctx, x, kernel, stride):
         sh, sw = stride
         return sliding_window_view(x, kernel, axis=(-2, -1))[..., ::sh, ::sw, :, :]
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, kernel, stride):
         return (xp.window_adjoint(g, shape=x.shape, kernel=kernel, stride=stride),)
 
+    @staticmethod
     def flops(out, x, kernel, stride):
         return 0
 
@@ -45,10 +49,12 @@ class WindowAdjoint(Primitive):
 
     linear = True
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 3, 3, 3, 3)),), {"shape": (2, 3, 5, 5), "kernel": (3, 3), "stride": (1, 1)}
         yield (rng.standard_normal((1, 2, 3, 3, 2, 3)),), {"shape": (1, 2, 6, 7), "kernel": (2, 3), "stride": (2, 2)}
 
+    @staticmethod
     def forward(ctx, g, shape, kernel, stride):
         out = np.zeros(shape, dtype=g.dtype)
         (kh, kw), (sh, sw) = kernel, stride
@@ -58,6 +64,7 @@ class WindowAdjoint(Primitive):
                 out[..., a:a + sh * (oh - 1) + 1:sh, b:b + sw * (ow - 1) + 1:sw] += g[..., a, b]
         return out
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, shape, kernel, stride):
         return (xp.sliding_window(g, kernel=kernel, stride=stride),)
 
@@ -72,10 +79,12 @@ class Im2col(Primitive):
 
     linear = True
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 4, 5)),), {"kernel": (3, 3), "stride": (1, 1), "padding": (1, 1)}
         yield (rng.standard_normal((1, 2, 7, 6)),), {"kernel": (2, 3), "stride": (2, 3), "padding": (0, 1)}
 
+    @staticmethod
     def forward(ctx, x, kernel, stride, padding):
         n, c, h, w = x.shape
         (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
@@ -86,9 +95,11 @@ class Im2col(Primitive):
         win = sliding_window_view(image, kernel, axis=(2, 3))[:, :, ::sh, ::sw]
         return win.transpose(0, 4, 5, 1, 2, 3).reshape(c * kh * kw, -1)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, kernel, stride, padding):
         return (xp.col2im(g, shape=x.shape, kernel=kernel, stride=stride, padding=padding),)
 
+    @staticmethod
     def flops(out, x, kernel, stride, padding):
         return 0
 
@@ -98,12 +109,14 @@ class Col2im(Primitive):
 
     linear = True
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((27, 40)),), {"shape": (2, 3, 4, 5), "kernel": (3, 3), "stride": (1, 1),
                                                   "padding": (1, 1)}
         yield (rng.standard_normal((12, 6)),), {"shape": (1, 2, 7, 6), "kernel": (2, 3), "stride": (2, 3),
                                                  "padding": (0, 1)}
 
+    @staticmethod
     def forward(ctx, g, shape, kernel, stride, padding):
         n, c, h, w = shape
         (kh, kw), (sh, sw), (ph, pw) = kernel, stride, padding
@@ -115,5 +128,6 @@ class Col2im(Primitive):
                 image[:, :, a:a + sh * (oh - 1) + 1:sh, b:b + sw * (ow - 1) + 1:sw] += cols[:, a, b]
         return image[:, :, ph:ph + h, pw:pw + w].transpose(1, 0, 2, 3)
 
+    @staticmethod
     def vjp(ctx, xp, g, out, x, shape, kernel, stride, padding):
         return (xp.im2col(g, kernel=kernel, stride=stride, padding=padding),)

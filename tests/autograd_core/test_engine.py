@@ -88,6 +88,39 @@ def test_backward_create_graph_then_hessian_vector_product():
     np.testing.assert_allclose(x.grad.data, expected, rtol=1e-10)
 
 
+def test_composed_fallback_keeps_the_cotangents_dependence_on_the_inputs():
+    """Conv2d is linear in w: its Hessian term comes only through the cotangent 2·conv(x, w)."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((2, 2, 5, 5)), rng.standard_normal((3, 2, 3, 3))
+    v = rng.standard_normal(w.shape)
+    ours = Tensor(w, requires_grad=True)
+    out = ag.ops.conv2d(Tensor(x), ours)
+    (g,) = ag.grad_of((out * out).sum(), [ours], create_graph=True)
+    (g * v).sum().backward()
+    theirs = torch.tensor(w, requires_grad=True)
+    out_t = torch.nn.functional.conv2d(torch.tensor(x), theirs)
+    (g_t,) = torch.autograd.grad((out_t * out_t).sum(), theirs, create_graph=True)
+    (g_t * torch.tensor(v)).sum().backward()
+    np.testing.assert_allclose(g.data, g_t.detach().numpy(), rtol=1e-10)
+    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-10)
+
+
+def test_composed_fallback_gives_partial_derivatives_when_an_input_repeats():
+    """conv2d(x, x) under create_graph: each position's share is its own partial, summed once into x."""
+    x = Tensor(np.random.default_rng(1).standard_normal((1, 1, 3, 3)), requires_grad=True)
+    (plain,) = ag.grad_of(ag.ops.conv2d(x, x).sum(), [x])
+    (graphed,) = ag.grad_of(ag.ops.conv2d(x, x).sum(), [x], create_graph=True)
+    np.testing.assert_allclose(graphed.data, plain, rtol=1e-12)
+
+
+def test_create_graph_keeps_the_graph_of_a_given_grad():
+    x = ag.tensor(3.0, requires_grad=True, dtype=np.float64)
+    (g,) = ag.grad_of(x * 2, [x], grad=x * x, create_graph=True)  # g = 2 x^2
+    g.backward()
+    assert x.grad.item() == pytest.approx(12.0)
+
+
 def test_no_grad_records_nothing_and_works_as_decorator():
     x = ag.tensor([1.0], requires_grad=True)
     with ag.no_grad():
@@ -227,3 +260,30 @@ def test_training_style_loop_keeps_live_tensor_count_flat():
         if step in (100, 999):
             counts.append(_live_tensors())
     assert counts[1] <= counts[0]
+
+
+def test_zero_d_float64_leaf_gets_a_zero_d_array_gradient():
+    t = ag.tensor(np.float64(1.5), requires_grad=True)
+    (t * t).backward()
+    assert type(t.grad.data) is np.ndarray and t.grad.data.shape == ()
+    assert np.asarray(t.grad) == 3.0
+
+
+@pytest.mark.parametrize("leaf", [True, False])
+def test_hook_returning_the_wrong_shape_raises_naming_both_shapes(leaf):
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x if leaf else x * 3
+    h.register_hook(lambda g: np.ones(3))
+    with pytest.raises(RuntimeError, match=r"shape \(3,\).*shape \(2,\)"):
+        (h * 2).sum().backward()
+    assert x.grad is None
+
+
+def test_freed_graph_keeps_the_op_name_and_frees_saved_values():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    z = y.sum()
+    z.backward()
+    assert y.grad_fn == "Exp" and y._node.parents is None and not y._node.__dict__
+    with pytest.raises(RuntimeError, match="second time.*Sum"):
+        z.backward()
