@@ -11,12 +11,9 @@ import math
 
 import numpy as np
 
-from .primitive import Node
+from .primitive import Node, interned_shape
 from .tensor import Tensor
 from .value import Value
-
-
-_SHAPES = {}  # one tuple per distinct shape: a kept loss graph should not hold a fresh tuple per node
 
 
 class Trace:
@@ -28,8 +25,7 @@ class Trace:
     __slots__ = ("position", "shape", "dtype", "name", "norm", "nonfinite")
 
     def __init__(self, t, g, position):
-        shape = t.data.shape
-        self.position, self.shape, self.dtype, self.name = position, _SHAPES.setdefault(shape, shape), t.data.dtype, t.name
+        self.position, self.shape, self.dtype, self.name = position, interned_shape(t.data), t.data.dtype, t.name
         self.norm, self.nonfinite = grad_norm(g)
 
     @property

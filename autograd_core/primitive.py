@@ -59,13 +59,22 @@ class Node:
             pass
 
 
+_SHAPES = {}  # one tuple per distinct shape: a kept graph should not hold a fresh tuple per node
+
+
+def interned_shape(arr):
+    """`arr.shape`, as the one tuple kept for that shape."""
+    shape = arr.shape
+    return _SHAPES.setdefault(shape, shape)
+
+
 class InputStub:
     """What a freed node keeps of an input that did not require grad (a batch, a target): no data."""
 
     __slots__ = ("name", "shape", "dtype")
 
     def __init__(self, t):
-        self.name, self.shape, self.dtype = t.name, t.data.shape, t.data.dtype
+        self.name, self.shape, self.dtype = t.name, interned_shape(t.data), t.data.dtype
 
 
 class Primitive:

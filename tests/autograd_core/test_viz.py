@@ -138,8 +138,8 @@ def test_second_backward_through_the_record_raises_the_clear_error():
 
 
 def test_keeping_every_loss_costs_under_a_kilobyte_per_step():
-    model = nn.Linear(4, 2)  # softmax regression: the loss, its two nodes, their summaries
-    x, y = ag.Tensor(np.ones((16, 4), np.float32), name="x"), np.arange(16) % 2
+    model = nn.Linear(32, 2)  # softmax regression: the loss, its two nodes, their summaries
+    x, y = ag.Tensor(np.ones((64, 32), np.float32), name="x"), np.arange(64) % 2  # any kept array: >= 512 bytes
 
     def step(losses):
         loss = nn.functional.cross_entropy(model(x), y)
