@@ -3,7 +3,7 @@
 The replay is the engine's own: for a Tensor graph that still holds its saved values,
 the real sweep runs (retaining the graph, leaving `.grad` untouched) under an observer
 that records, in the order the engine runs them, each node's VJP and the share it
-sends to every input. Each step of the page shows the node whose VJP runs, the
+sends to every input (hooks on tensors run again, as in any backward). Each step of the page shows the node whose VJP runs, the
 cotangent that arrived (the sum of its consumers' shares), and the share each input
 receives; a node with several consumers shows its shares adding up and runs only once
 all have arrived, which is why one sweep never enumerates paths. After a plain
@@ -107,8 +107,9 @@ def _reverse(root, vertices, index):
     if isinstance(root, Value):
         return _reverse_values(root, vertices, index), {index[id(root)]: 1.0}, ""
     node = node_of(root)
-    if node is None or not root.requires_grad:
-        raise ValueError("explore: the output does not require grad, so there is no backward sweep to replay")
+    if node is None:
+        raise ValueError("explore: the output was not made by a recorded op (a leaf, or computed under no_grad), "
+                         "so there is no backward sweep to replay")
     if is_freed(node):
         return _recorded_sweep(vertices, index)
     return _live_sweep(root, vertices, index), {index[id(root)]: np.ones_like(root.data)}, ""

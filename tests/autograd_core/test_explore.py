@@ -145,6 +145,8 @@ def test_clear_errors():
         ag.explore(y, mode="sideways")
     with pytest.raises(ValueError, match="needs wrt="):
         ag.explore(y, mode="forward")
+    with pytest.raises(ValueError, match="not made by a recorded op"):
+        ag.explore(ag.Tensor(np.ones(1), requires_grad=True))
     x = ag.Tensor(np.ones(2), requires_grad=True)
     z = (x * 2.0).sum()
     z.backward()
