@@ -3,9 +3,9 @@
 The replay is the engine's own: for a Tensor graph that still holds its saved values,
 the real sweep runs (retaining the graph, leaving `.grad` untouched) under an observer
 that records, in the order the engine runs them, each node's VJP and the share it
-sends to every input (hooks on tensors run again, as in any backward). Each step of the page shows the node whose VJP runs, the
-cotangent that arrived (the sum of its consumers' shares), and the share each input
-receives; a node with several consumers shows its shares adding up and runs only once
+sends to every input (hooks on tensors run again, as in any backward). Each step of
+the page shows the node whose VJP runs, the cotangent that arrived (the sum of its
+consumers' shares), and the share each input receives; a node with several consumers shows its shares adding up and runs only once
 all have arrived, which is why one sweep never enumerates paths. After a plain
 `backward()` the graph keeps its structure and each node's gradient summary, so the
 page replays the recorded order and summaries (the individual shares were freed).
