@@ -23,6 +23,7 @@ from .functional import grad, hessian, jacfwd, jacrev, jvp, value_and_grad, vjp
 from .engine import grad_of
 from .gradcheck import GradcheckError, gradcheck
 from .viz import draw_graph
+from .explore import explore
 from .cost import compare_modes, count_paths
 
 # dtype names as in PyTorch (`ag.float32`, ...); numpy dtypes work wherever a dtype is taken

@@ -84,23 +84,6 @@ def observe(observer):
         STATE.observers = tuple(o for o in STATE.observers if o is not observer)
 
 
-def scope_path(scope):
-    """A recorded scope as a dotted module path ("encoder.0"), or "" for none.
-
-    A module call records `(module, enclosing scope)`, one tuple, and leaves the naming
-    to here (graph rendering); `scope(name)` records a plain name.
-    """
-    names = []
-    while isinstance(scope, tuple):
-        module, scope = scope
-        if isinstance(scope, tuple):
-            names.append(scope[0]._name_of(module))
-    path = ".".join(reversed(names))
-    if scope:
-        return f"{scope}.{path}" if path else scope
-    return path
-
-
 @contextlib.contextmanager
 def scope(name):
     """Tag every op recorded inside with `name` (module calls use this for graph clusters)."""

@@ -34,21 +34,47 @@ class Node:
     """One recorded op: the primitive, its inputs, its params, and whatever forward saved.
 
     It is also the `ctx` that forward writes into (`ctx.mask = ...`) for the rules.
+    `order` is its creation number: a node is always created after its inputs.
     """
 
-    __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "order", "stack", "__dict__")
+    __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "order", "stack", "inputs", "trace",
+                 "__dict__")
+
+    def release(self):
+        """Free what backward needed (inputs, saved arrays): the one place a sweep frees the graph.
+
+        The structure stays, as PyTorch's does: `inputs` keeps, per Tensor input, its node,
+        the leaf itself if it requires grad, or an `InputStub` (no data), so drawings and
+        path counts work after backward while no intermediate array stays alive. The node
+        keeps its op's name, creation number, scope and `trace` (the sweep's gradient
+        summary); a later sweep that reaches it raises the freed-graph error.
+        """
+        self.inputs = tuple([p._node if p._node is not None else p if p.requires_grad else InputStub(p)
+                             for p in self.parents if isinstance(p, Tensor)])
+        self.parents = self.arrays = None
+        self.needs, self.params = (), NO_PARAMS  # params may hold index arrays
+        try:
+            del self.__dict__  # what forward saved; deleted, not cleared, so no empty dict stays per node
+        except AttributeError:
+            pass
 
 
-def _freed_node(prim):
-    """The node a tensor keeps once backward has freed its graph: it still names the op, has no inputs.
+_SHAPES = {}  # one tuple per distinct shape: a kept graph should not hold a fresh tuple per node
 
-    Its order (0) sorts it after every live node, so a sweep that reaches it raises the
-    freed-graph error only once the newer nodes are done, and before any leaf is touched.
-    """
-    node = Node()
-    node.prim, node.parents, node.arrays, node.needs, node.params, node.scope = prim, None, None, (), None, None
-    node.order = 0
-    return node
+
+def interned_shape(arr):
+    """`arr.shape`, as the one tuple kept for that shape."""
+    shape = arr.shape
+    return _SHAPES.setdefault(shape, shape)
+
+
+class InputStub:
+    """What a freed node keeps of an input that did not require grad (a batch, a target): no data."""
+
+    __slots__ = ("name", "shape", "dtype")
+
+    def __init__(self, t):
+        self.name, self.shape, self.dtype = t.name, interned_shape(t.data), t.data.dtype
 
 
 class Primitive:
@@ -70,7 +96,6 @@ class Primitive:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         cls.name = cls.__name__
-        cls.freed = _freed_node(cls)
         if not cls.__name__.startswith("_"):
             PRIMITIVES[cls.__name__] = cls
 
@@ -115,7 +140,7 @@ def apply(prim, args, params):
         ctx.needs = needs
         ctx.params = params
         ctx.scope = STATE.scope
-        ctx.order = -next(_creation_order)  # the sweep runs nodes newest first: minus, for a min-heap
+        ctx.order = next(_creation_order)
         result._node = ctx
         result.requires_grad = True
     if STATE.observers:

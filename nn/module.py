@@ -98,12 +98,6 @@ class Module:
         finally:
             STATE.scope = saved
 
-    def _name_of(self, child):
-        for name, module in self._modules.items():
-            if module is child:
-                return name
-        return type(child).__name__.lower()
-
     # ---- discovery --------------------------------------------------------------------------
     def named_modules(self, prefix=""):
         """(dotted name, module) for this module and every descendant, each once."""

@@ -1,5 +1,9 @@
-"""draw_graph: Value and Tensor graphs, module clusters, collapsing, gradient colours, big chains."""
+"""draw_graph: Value and Tensor graphs, readable labels, clusters, folding, collapsing, colours, after backward."""
+import gc
+import re
 import shutil
+import tracemalloc
+import weakref
 
 import numpy as np
 import pytest
@@ -18,18 +22,46 @@ def _value_example():
     return e
 
 
+def _drawn_nodes(src):
+    """Names of the node statements in DOT text (not edges, not graph/node/edge defaults)."""
+    return [m for m in re.findall(r"^\s*(\w+) \[", src, re.M) if m not in ("graph", "node", "edge")]
+
+
+def _mlp_loss(batch=8):
+    model = nn.Sequential(nn.Linear(4, 3), nn.Tanh(), nn.Linear(3, 2))
+    x = ag.Tensor(np.random.default_rng(0).standard_normal((batch, 4)).astype(np.float32), name="x")
+    return model, nn.functional.cross_entropy(model(x), np.arange(batch) % 2)
+
+
 def test_value_graph_is_micrograd_style():
     src = ag.draw_graph(_value_example()).source
     assert "a | data 2.0000 | grad 2.0000" in src and "b | data 1.0000 | grad 5.0000" in src
     assert src.count("shape=ellipse") == 3 and "label=\"*\"" in src
 
 
-def test_tensor_graph_shows_names_shapes_and_module_clusters():
-    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
-    loss = model(ag.randn(5, 3, rng=0)).sum()
+def test_clusters_say_module_name_and_type_and_the_batch_is_said_once():
+    _, loss = _mlp_loss()
     src = ag.draw_graph(loss).source
-    assert "subgraph cluster_0" in src and "subgraph cluster_2" in src
-    assert "weight (4, 3) float32" in src and "Affine (5, 4) float32" in src
+    assert 'label="0: Linear(4→3)"' in src and 'label="1: Tanh"' in src and 'label="2: Linear(3→2)"' in src
+    assert '"x (8, 4) | data mean' in src  # the named input, dtype not repeated per node
+    assert src.count("float32") == 1 and "values for a batch of 8, dtype float32" in src
+
+
+def test_labels_are_escaped_for_graphviz_records():
+    x = ag.Tensor(np.array([1.0, -3.0]), requires_grad=True, name="a|b{c}<d>")
+    src = ag.draw_graph((x * x).sum()).source
+    assert r"a\|b\{c\}\<d\> (2,)" in src
+    assert r"data mean -1, \|max\| 3" in src  # the separator inside a field is escaped too
+
+
+def test_layout_plumbing_is_folded_unless_show_all():
+    w = ag.Tensor(np.ones((3, 2)), requires_grad=True, name="w")
+    y = (ag.Tensor(np.ones((4, 2)), name="x") @ w.T).reshape(12).sum()
+    folded, full = ag.draw_graph(y).source, ag.draw_graph(y, show_all=True).source
+    assert "Transpose" not in folded and "Reshape" not in folded
+    assert 'label=transpose' in folded and 'label=reshape' in folded
+    assert "label=Transpose" in full and "label=Reshape" in full
+    assert len(_drawn_nodes(full)) == len(_drawn_nodes(folded)) + 4
 
 
 def test_nested_module_paths_become_nested_clusters():
@@ -41,36 +73,123 @@ def test_nested_module_paths_become_nested_clusters():
         def forward(self, x):
             return self.encoder(x).sum()
     src = ag.draw_graph(Net()(ag.randn(2, 2, rng=0))).source
-    assert "cluster_encoder {" in src and 'subgraph "cluster_encoder.0"' in src and 'label="encoder.0"' in src
+    assert "cluster_encoder {" in src and 'subgraph "cluster_encoder.0"' in src
+    assert 'label="encoder: Sequential"' in src and 'label="encoder.0: Linear(2→3)"' in src
 
 
-def test_max_nodes_collapses_clusters():
+@pytest.mark.parametrize("max_nodes", [1, 2, 5, 9, 20, 38])
+def test_max_nodes_collapses_clusters(max_nodes):
     model = nn.Sequential(*[nn.Sequential(nn.Linear(4, 4), nn.Tanh()) for _ in range(6)])
     loss = model(ag.randn(2, 4, rng=0)).sum()
-    full = ag.draw_graph(loss).source
-    small = ag.draw_graph(loss, max_nodes=20).source
-    assert small.count("\n") < full.count("\n") and "box3d" in small
+    full = len(_drawn_nodes(ag.draw_graph(loss).source))
+    src = ag.draw_graph(loss, max_nodes=max_nodes).source
+    assert full == 6 * 6 + 1 + 2  # per block: weight, bias, Affine value + op, Tanh value + op; input; Sum
+    assert max_nodes - 5 <= len(_drawn_nodes(src)) <= max_nodes and "box3d" in src
+    assert ('label="Sum () | data' in src) == (max_nodes >= 3)  # the root's end stays readable
 
 
-def test_colour_by_grad_marks_zero_and_nan():
-    x = ag.tensor(np.array([-1.0, -2.0]), requires_grad=True)
-    y = x.relu().sum()
-    y.backward(retain_graph=True)
-    src = ag.draw_graph(y, color_by="grad", show_order=True).source
-    assert "#d9d9d9" in src and "backward #0" in src
-    z = ag.tensor(np.array([0.0]), requires_grad=True)
-    w = (z.sqrt() * 0.0).sum()
-    with np.errstate(all="ignore"):
-        w.backward(retain_graph=True)
-    assert "#ff66ff" in ag.draw_graph(w, color_by="grad").source
+def test_max_nodes_collapses_outermost_clusters_first():
+    model = nn.Sequential(*[nn.Sequential(nn.Linear(4, 4), nn.Tanh()) for _ in range(6)])
+    src = ag.draw_graph(model(ag.randn(2, 4, rng=0)).sum(), max_nodes=30).source
+    assert len(_drawn_nodes(src)) == 29  # two blocks of 6 become two boxes: 39 - 2 * 5
+    assert len(re.findall(r'label="\d: Sequential \(4 values\)"', src)) == 2  # whole blocks, not inner Linears
 
 
-def test_freed_graph_gives_a_clear_error():
+def test_max_nodes_keeps_the_newest_part_of_a_long_chain():
+    y = ag.tensor(1.0, requires_grad=True)
+    for _ in range(50):
+        y = y * 1.5
+    src = ag.draw_graph(y, max_nodes=7).source
+    assert len(_drawn_nodes(src)) == 7 and "earlier (48 values)" in src
+
+
+def test_graph_outlives_a_plain_backward():
+    model, loss = _mlp_loss()
+    x = ag.Tensor(np.ones((8, 4), np.float32), name="x")
+    h = model[0](x)
+    loss = nn.functional.cross_entropy(model[2](model[1](h)), np.arange(8) % 2)
+    paths_before = ag.count_paths(loss, model[0].weight)
+    loss.backward()
+    src = ag.draw_graph(loss, color_by="grad", show_order=True).source
+    assert ag.count_paths(loss, model[0].weight) == paths_before == 1
+    assert "Affine (8, 3) | grad rms" in src and "backward #0" in src and "Tanh (8, 3)" in src
+    assert 'label="x (8, 4)"' in src and "weight (3, 4) | data mean" in src  # inputs kept without their data
+    assert "stale" not in src
+
+
+def test_the_record_keeps_no_intermediate_array_alive():
+    w = ag.Tensor(np.ones((50, 50)), requires_grad=True)
+    h = (w * 2.0).tanh()
+    watched = weakref.ref(h.data)
+    loss = (h * h).sum()
+    del h
+    loss.backward()
+    gc.collect()
+    assert watched() is None and ag.count_paths(loss, w) == 2  # h * h: two edges from h
+
+
+def test_second_backward_through_the_record_raises_the_clear_error():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     y = (x * x).sum()
     y.backward()
-    with pytest.raises(RuntimeError, match="retain_graph=True"):
-        ag.draw_graph(y)
+    with pytest.raises(RuntimeError, match="backward through the graph a second time.*'Sum'"):
+        y.backward()
+    assert x.grad.data.tolist() == [2.0, 4.0]
+
+
+def test_keeping_every_loss_costs_under_a_kilobyte_per_step():
+    model = nn.Linear(32, 2)  # softmax regression: the loss, its two nodes, their summaries
+    x, y = ag.Tensor(np.ones((64, 32), np.float32), name="x"), np.arange(64) % 2  # any kept array: >= 512 bytes
+
+    def step(losses):
+        loss = nn.functional.cross_entropy(model(x), y)
+        model.zero_grad()
+        loss.backward()
+        losses.append(loss)
+    losses = []
+    for _ in range(5):
+        step(losses)
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for _ in range(200):
+        step(losses)
+    gc.collect()
+    per_step = (tracemalloc.get_traced_memory()[0] - before) / 200
+    tracemalloc.stop()
+    assert per_step <= 1024, f"{per_step:.0f} bytes kept per step"
+
+
+def test_colour_by_grad_marks_zero_and_nan_after_a_plain_backward():
+    x = ag.tensor(np.array([-1.0, -2.0]), requires_grad=True)
+    y = x.relu().sum()
+    y.backward()
+    src = ag.draw_graph(y, color_by="grad", show_order=True).source
+    assert 'leaf (2,) | data mean -1.5, \\|max\\| 2 | grad rms 0, \\|max\\| 0" fillcolor="#d9d9d9"' in src
+    assert "backward #0" in src and "<td>grad RMS</td>" in src
+    z = ag.tensor(np.array([0.0]), requires_grad=True)
+    w = ((z * 1.0).sqrt() * 0.0).sum()
+    with np.errstate(all="ignore"):
+        w.backward()
+    src = ag.draw_graph(w, color_by="grad").source
+    assert 'Mul (1,) | grad contains NaN" fillcolor="#ff66ff"' in src  # an intermediate, from its summary
+    assert 'leaf (1,) | data 0 | grad nan" fillcolor="#ff66ff"' in src
+
+
+def test_stale_gradients_are_marked():
+    model, loss = _mlp_loss()
+    loss.backward()
+    _, fresh = _mlp_loss()
+    loss2 = nn.functional.cross_entropy(model(ag.randn(8, 4, rng=1)), np.arange(8) % 2)
+    src = ag.draw_graph(loss2, color_by="grad").source
+    assert src.count("stale grad (older backward)") == 4 and "style=dashed" in src
+    assert "dashed: a gradient left by an earlier backward()" in src
+    assert "stale" not in ag.draw_graph(loss, color_by="grad").source
+
+
+def test_draw_graph_names_what_it_expected():
+    with pytest.raises(TypeError, match="draw_graph: expected a Value or Tensor .* got float"):
+        ag.draw_graph(3.0)
 
 
 def test_100k_chain_renders_its_source_without_recursion():

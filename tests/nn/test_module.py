@@ -6,7 +6,8 @@ import pytest
 
 import autograd_core as ag
 import nn
-from autograd_core.grad_mode import STATE, scope_path
+from autograd_core.grad_mode import STATE
+from autograd_core.graph import scope_path
 
 
 class Net(nn.Module):

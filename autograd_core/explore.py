@@ -1,0 +1,321 @@
+"""`explore(root)`: a self-contained HTML page that replays the reverse sweep one VJP at a time.
+
+The replay is the engine's own: for a Tensor graph that still holds its saved values,
+the real sweep runs (retaining the graph, leaving `.grad` untouched) under an observer
+that records, in the order the engine runs them, each node's VJP and the share it
+sends to every input (hooks on tensors run again, as in any backward). Each step of
+the page shows the node whose VJP runs, the cotangent that arrived (the sum of its
+consumers' shares), and the share each input receives; a node with several consumers shows its shares adding up and runs only once
+all have arrived, which is why one sweep never enumerates paths. After a plain
+`backward()` the graph keeps its structure and each node's gradient summary, so the
+page replays the recorded order and summaries (the individual shares were freed).
+
+`mode="forward", wrt=x` replays forward mode: tangents flowing from `x` to the output,
+one JVP per op in the order the ops ran. The page needs no network: inline SVG, inline
+script, and a Content-Security-Policy that forbids every fetch.
+"""
+import html
+import json
+from importlib import resources
+
+import numpy as np
+
+from .engine import grad_of
+from .forward_mode import ForwardMode
+from .graph import is_freed, node_of, op_name, parents, topological_order, trace_of
+from .grad_mode import Observer, no_grad, observe
+from .ops.shape import IndexedGrad
+from .tensor import Tensor
+from .value import Value
+from .viz import check_root
+
+MAX_VERTICES = 2000  # a page per VJP step of a bigger graph is unreadable; draw_graph(max_nodes=) summarises those
+
+
+class Exploration:
+    """The page: `.html` (a complete document), `.save(path)`, and inline display in Jupyter."""
+
+    def __init__(self, page):
+        self.html = page
+
+    def save(self, path):
+        """Write the page to `path` (open it in any browser; it makes no network request)."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.html)
+        return path
+
+    def _repr_html_(self):
+        # NOTE: an iframe keeps the page's ids, styles and key bindings apart from the notebook's
+        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
+                'style="width:100%;height:640px;border:1px solid #ccc"></iframe>')
+
+
+def explore(root, mode="reverse", wrt=None):
+    """Replay how the gradient of `root` (a Value or Tensor) is computed, as an HTML page.
+
+    Args:
+        root: the output; a Tensor must have one element (as `backward()` without grad).
+        mode: "reverse" (the backward sweep) or "forward" (forward mode from `wrt`).
+        wrt: for mode="forward", the input (a leaf Value or Tensor) whose tangent is seeded with ones.
+    Returns:
+        Exploration with `.html`, `.save(path)` and `_repr_html_`.
+    """
+    check_root(root, "explore")
+    if mode not in ("reverse", "forward"):
+        raise ValueError(f"explore: mode must be 'reverse' or 'forward', got {mode!r}")
+    vertices = topological_order(root, parents)
+    if len(vertices) > MAX_VERTICES:
+        raise ValueError(f"explore: the graph has {len(vertices)} values, the page replays at most {MAX_VERTICES}; "
+                         "use draw_graph(root, max_nodes=...) for a summary")
+    index = {id(v): i for i, v in enumerate(vertices)}
+    edges = [(index[id(p)], i) for i, v in enumerate(vertices) for p in parents(v)]
+    if mode == "forward":
+        if wrt is None or id(wrt) not in index:
+            raise ValueError("explore: mode='forward' needs wrt=, an input that the output depends on")
+        runs, initial, note = _forward(vertices, index, wrt)
+    else:
+        if wrt is not None:
+            raise ValueError("explore: wrt= is only for mode='forward'")
+        runs, initial, note = _reverse(root, vertices, index)
+    return Exploration(_page(vertices, edges, runs, initial, mode, note))
+
+
+def summary(x):
+    """A number for a scalar, else shape, mean, largest magnitude and norm."""
+    if isinstance(x, float):
+        return f"{x:.6g}"
+    arr = np.asarray(x)
+    if arr.size == 1:
+        return f"{float(arr.reshape(-1)[0]):.6g}"
+    if arr.size == 0:
+        return f"empty {arr.shape}"
+    a64 = arr.astype(np.float64)
+    return (f"{arr.shape}: mean {a64.mean():.4g}, |max| {np.abs(a64).max():.4g}, "
+            f"norm {np.sqrt(np.vdot(a64, a64)):.4g}")
+
+
+def brief(x):
+    """What fits under a node or on an edge: the number, or the norm of an array."""
+    if isinstance(x, str):
+        return x
+    arr = np.asarray(x, dtype=np.float64)
+    return summary(x) if arr.size == 1 else f"norm {np.sqrt(np.vdot(arr, arr)):.4g}"
+
+
+def _reverse(root, vertices, index):
+    """[(vertex, arrived, [(edge position, share)])] in the engine's order, initial states, a note."""
+    if isinstance(root, Value):
+        return _reverse_values(root, vertices, index), {index[id(root)]: 1.0}, ""
+    node = node_of(root)
+    if node is None:
+        raise ValueError("explore: the output was not made by a recorded op (a leaf, or computed under no_grad), "
+                         "so there is no backward sweep to replay")
+    if is_freed(node):
+        return _recorded_sweep(vertices, index)
+    return _live_sweep(root, vertices, index), {index[id(root)]: np.ones_like(root.data)}, ""
+
+
+def _reverse_values(root, vertices, index):
+    """The Value engine's sweep (a ready stack; a node runs when every consumer has sent its share)."""
+    pending = {}
+    for v in vertices:
+        for p in v._prev:
+            pending[id(p)] = pending.get(id(p), 0) + 1
+    grads, runs, ready = {id(root): 1.0}, [], [root]
+    while ready:
+        v = ready.pop()
+        g = grads[id(v)]
+        local = v._local if v._local is not None else (v._prev[1].data, v._prev[0].data)
+        shares = []
+        for p, d, rank in zip(v._prev, local, _ranks(v._prev)):
+            grads[id(p)] = grads.get(id(p), 0.0) + d * g
+            shares.append(((index[id(p)], index[id(v)], rank), d * g))
+            pending[id(p)] -= 1
+            if not pending[id(p)] and p._prev:
+                ready.append(p)
+        runs.append((v, g, shares))
+    return runs
+
+
+class _ShareRecorder(Observer):
+    """Records every VJP the engine runs: the output tensor and the share sent to each input."""
+
+    def __init__(self):
+        self.runs = []
+
+    def on_backward(self, node, out, in_grads):
+        shares = []
+        for k, (p, need, gi) in enumerate(zip(node.parents, node.needs, in_grads)):
+            if need and gi is not None and isinstance(p, Tensor):
+                gi = gi.dense(p.data.dtype) if isinstance(gi, IndexedGrad) else np.array(gi)
+                shares.append((p, k, gi))
+        self.runs.append((out, shares))
+
+
+def _live_sweep(root, vertices, index):
+    """Run the engine's sweep (graph retained, `.grad` untouched) and attach each arriving cotangent."""
+    leaves = [v for v in vertices if isinstance(v, Tensor) and v._node is None and v.requires_grad]
+    with observe(_ShareRecorder()) as recorder:
+        grad_of(root, leaves, retain_graph=True)
+    arrived = {id(root): np.ones_like(root.data)}
+    runs = []
+    for out, shares in recorder.runs:
+        g = arrived[id(out)]
+        edge_shares = []
+        for p, k, gi in shares:
+            arrived[id(p)] = gi if id(p) not in arrived else arrived[id(p)] + gi
+            edge_shares.append(((index[id(p)], index[id(out)], _ranks(node_of(out).parents)[k]), gi))
+        runs.append((out, g, edge_shares))
+    return runs
+
+
+def _ranks(inputs):
+    """For each input, which of the edges from that same input it is (x * x has two edges from x)."""
+    seen, ranks = {}, []
+    for p in inputs:
+        seen[id(p)] = seen.get(id(p), -1) + 1
+        ranks.append(seen[id(p)])
+    return ranks
+
+
+def _recorded_sweep(vertices, index):
+    """After a plain backward(): the recorded order and gradient summaries; the shares themselves were freed."""
+    traced = sorted((trace_of(v).position, i) for i, v in enumerate(vertices) if trace_of(v) is not None)
+    runs = []
+    for _, i in traced:
+        trace = trace_of(vertices[i])
+        g = f"{trace.shape}: norm {trace.norm:.4g}" + (f", contains {trace.nonfinite}" if trace.nonfinite else "")
+        shares = []
+        for p, rank in zip(parents(vertices[i]), _ranks(parents(vertices[i]))):
+            if getattr(p, "requires_grad", False) or node_of(p) is not None:  # inputs without grad get no share
+                shares.append(((index[id(p)], i, rank), None))
+        runs.append((vertices[i], g, shares))
+    note = ("backward() already freed this graph's saved values: the page replays the order and each "
+            "cotangent's norm it recorded; call explore before backward() to see every share")
+    return runs, {}, note
+
+
+def _forward(vertices, index, wrt):
+    """Forward mode from `wrt` (tangent of ones): [(vertex, tangent out, [(edge, tangent in)])] in run order."""
+    if isinstance(wrt, Value):
+        return _forward_values(vertices, index, wrt), {index[id(wrt)]: 1.0}, "seed tangent: 1"
+    if not isinstance(wrt, Tensor) or wrt._node is not None:
+        raise ValueError("explore: wrt= must be a leaf (an input) of the graph")
+    ops = [v for v in vertices if node_of(v) is not None]
+    if any(is_freed(node_of(v)) for v in ops):
+        raise RuntimeError("explore(mode='forward'): backward() freed the values forward mode needs; "
+                           "call explore before backward(), or use backward(retain_graph=True)")
+    ops.sort(key=lambda v: node_of(v).order)  # creation order: the order the forward pass ran them
+    saved = {id(v): v._tangent for v in vertices if isinstance(v, Tensor)}
+    wrt._tangent = np.ones_like(wrt.data)
+    runs, rule = [], ForwardMode()
+    try:
+        with no_grad():
+            for v in ops:
+                node = node_of(v)
+                v._tangent = None
+                rule.on_forward(node.prim, node, v, node.parents, node.arrays, node.params)
+                if v._tangent is None:
+                    continue
+                incoming = [((index[id(p)], index[id(v)], rank), p._tangent)
+                            for p, rank in zip(node.parents, _ranks(node.parents))
+                            if isinstance(p, Tensor) and p._tangent is not None]
+                runs.append((v, v._tangent, incoming))
+    finally:
+        for v in vertices:
+            if isinstance(v, Tensor):
+                v._tangent = saved[id(v)]
+    return runs, {index[id(wrt)]: np.ones_like(wrt.data)}, "seed tangent: ones like wrt"
+
+
+def _forward_values(vertices, index, wrt):
+    tangents, runs = {id(wrt): 1.0}, []
+    for v in vertices:
+        if not v._prev:
+            continue
+        local = v._local if v._local is not None else (v._prev[1].data, v._prev[0].data)
+        incoming, total = [], 0.0
+        for p, d, rank in zip(v._prev, local, _ranks(v._prev)):
+            if id(p) in tangents:
+                incoming.append(((index[id(p)], index[id(v)], rank), tangents[id(p)]))
+                total += d * tangents[id(p)]
+        if incoming:
+            tangents[id(v)] = total
+            runs.append((v, total, incoming))
+    return runs
+
+
+def _title(v):
+    """The two lines a vertex shows: the op that made it, and its name or shape."""
+    if isinstance(v, Value):
+        return [v._op or "input", f"{v.label} = {v.data:.4g}" if v.label else f"= {v.data:.4g}"]
+    name = getattr(v, "name", None) or (trace_of(v).name if trace_of(v) is not None else None)
+    shape = v.data.shape if isinstance(v, Tensor) else (trace_of(v).shape if trace_of(v) else getattr(v, "shape", ()))
+    return [op_name(v) or ("leaf" if getattr(v, "requires_grad", False) else "input"),
+            f"{name + ' ' if name else ''}{tuple(shape)}"]
+
+
+def _layout(vertices, edges):
+    """Column = longest path from an input, row = order within the column (left to right, like draw_graph)."""
+    depth, has_inputs = [0] * len(vertices), [False] * len(vertices)
+    for src, dst in sorted(edges, key=lambda e: e[1]):
+        depth[dst] = max(depth[dst], depth[src] + 1)
+        has_inputs[dst] = True
+    first_use = {}
+    for src, dst in edges:
+        first_use[src] = min(first_use.get(src, depth[dst]), depth[dst])
+    depth = [d if has_inputs[i] or i not in first_use else first_use[i] - 1 for i, d in enumerate(depth)]
+    rows, positions = {}, []
+    for d in depth:
+        positions.append((d, rows.get(d, 0)))
+        rows[d] = rows.get(d, 0) + 1
+    return positions
+
+
+def _page(vertices, edges, runs, initial, mode, note):
+    """Fill the page template with the graph, its layout and the steps."""
+    positions = _layout(vertices, edges)
+    index = {id(v): i for i, v in enumerate(vertices)}
+    ranks, edge_ids, edge_ranks = {}, {}, []
+    for k, (src, dst) in enumerate(edges):
+        rank = ranks[(src, dst)] = ranks.get((src, dst), -1) + 1
+        edge_ids[(src, dst, rank)] = k
+        edge_ranks.append(rank)
+    data = {
+        "mode": mode, "note": note,
+        "nodes": [{"lines": _title(v), "x": x, "y": y,
+                   "initial": brief(initial[i]) if i in initial else ""}
+                  for i, (v, (x, y)) in enumerate(zip(vertices, positions))],
+        "edges": [{"from": s, "to": d, "rank": rank} for (s, d), rank in zip(edges, edge_ranks)],
+        "steps": [_step(index, v, value, shares, edge_ids, mode) for v, value, shares in runs],
+    }
+    if mode == "reverse":
+        _add_partial_sums(data["steps"], runs, initial)
+    template = resources.files("autograd_core").joinpath("explore_page.html").read_text(encoding="utf-8")
+    payload = json.dumps(data).replace("</", "<\\/")  # a "</script>" inside a label must not end the script
+    return template.replace("/*DATA*/null", payload)
+
+
+def _step(index, v, value, shares, edge_ids, mode):
+    return {
+        "node": index[id(v)],
+        "value": value if isinstance(value, str) else summary(value),
+        "brief": brief(value),
+        "shares": [{"edge": edge_ids[(s, d, rank)], "to": s if mode == "reverse" else d,
+                    "from": d if mode == "reverse" else s,
+                    "text": "freed" if share is None else summary(share),
+                    "brief": "freed" if share is None else brief(share)}
+                   for (s, d, rank), share in shares],
+    }
+
+
+def _add_partial_sums(steps, runs, initial):
+    """Per step, what each receiving node holds so far: how many shares, and their running sum."""
+    received, totals = {}, dict(initial)
+    for step, (_, _, shares) in zip(steps, runs):
+        step["status"] = {}
+        for (src, _, _), share in shares:
+            received[src] = received.get(src, 0) + 1
+            if share is not None:
+                totals[src] = share if totals.get(src) is None else totals[src] + share
+            step["status"][src] = {"received": received[src], "sum": "" if share is None else brief(totals[src])}

@@ -1,0 +1,154 @@
+"""explore: the replayed sweep matches the engine's order and values (the page itself: test_explore_browser.py)."""
+import json
+import re
+
+import numpy as np
+import pytest
+
+import autograd_core as ag
+import nn
+from autograd_core.explore import brief, summary
+from autograd_core.graph import parents, topological_order
+
+
+def page_data(exploration):
+    """The graph and steps the page replays, as the page's script receives them."""
+    return json.loads(re.search(r"const D = (.*);\n", exploration.html).group(1))
+
+
+def position(vertices, v):
+    """Index of `v` by identity (a Tensor's == is elementwise)."""
+    return next(i for i, u in enumerate(vertices) if u is v)
+
+
+def value_graph():
+    a, b = ag.Value(2.0, "a"), ag.Value(-1.5, "b")
+    c = a * b
+    c.label = "c"
+    d = (c + b).tanh() * c  # b and c each feed two ops: their shares add up
+    d.label = "d"
+    return a, b, c, d
+
+
+def tensor_graph():
+    model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
+    x = ag.Tensor(np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3), name="x")
+    hidden = model[1](model[0](x))
+    out = model[2](hidden)
+    loss = (out ** 2).mean() + (hidden * hidden).sum()  # hidden has two consumers
+    return model, hidden, loss
+
+
+def test_value_sweep_runs_each_node_after_all_its_consumers_with_the_engines_gradients():
+    *_, d = value_graph()
+    data = page_data(ag.explore(d))
+    vertices = topological_order(d, parents)
+    d.backward()
+    ran = [s["node"] for s in data["steps"]]
+    assert len(ran) == sum(1 for v in vertices if v._prev) and ran[0] == vertices.index(d)
+    for k, i in enumerate(ran):
+        consumers = {e["to"] for e in data["edges"] if e["from"] == i}
+        assert consumers <= set(ran[:k])
+        assert data["steps"][k]["value"] == summary(vertices[i].grad)
+
+
+def test_value_sweep_shows_shares_adding_up_at_a_node_with_two_consumers():
+    a, b, c, d = value_graph()
+    data = page_data(ag.explore(d))
+    vertices = topological_order(d, parents)
+    d.backward()
+    b_index = vertices.index(b)
+    sums = [s["status"][str(b_index)] for s in data["steps"] if str(b_index) in s["status"]]
+    assert [s["received"] for s in sums] == [1, 2] and sums[-1]["sum"] == summary(b.grad)
+    shares = [float(sh["text"]) for s in data["steps"] for sh in s["shares"] if sh["to"] == b_index]
+    assert sum(shares) == pytest.approx(b.grad, rel=1e-5)
+
+
+def test_tensor_sweep_is_the_engines_order_with_its_cotangents_and_leaves_untouched():
+    model, hidden, loss = tensor_graph()
+    data = page_data(ag.explore(loss))
+    assert all(p.grad is None for p in model.parameters())
+    vertices = topological_order(loss, parents)
+    hidden.retain_grad()
+    loss.backward(retain_graph=True)
+    engine_order = sorted((v._node.trace.position, i) for i, v in enumerate(vertices) if v._node is not None)
+    assert [s["node"] for s in data["steps"]] == [i for _, i in engine_order]
+    step = next(s for s in data["steps"] if s["node"] == position(vertices, hidden))
+    assert step["value"] == summary(hidden.grad.data)
+    weight = position(vertices, model[0].weight)
+    status = [s["status"][str(weight)] for s in data["steps"] if str(weight) in s["status"]]
+    assert status[-1]["sum"] == brief(model[0].weight.grad.data)
+
+
+def test_tensor_shares_are_each_inputs_vjp():
+    w = ag.Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True, name="w")
+    y = (w * w).sum()  # two edges from w, each carrying g * w
+    data = page_data(ag.explore(y))
+    mul = data["steps"][1]
+    assert [sh["text"] for sh in mul["shares"]] == [summary(np.array([1.0, 2.0, 3.0]))] * 2
+    assert len({sh["edge"] for sh in mul["shares"]}) == 2
+    assert mul["status"][str(0)] == {"received": 2, "sum": brief(np.array([2.0, 4.0, 6.0]))}
+
+
+def test_after_a_plain_backward_the_recorded_order_and_norms_are_replayed():
+    _, hidden, loss = tensor_graph()
+    hidden.retain_grad()
+    loss.backward()
+    data = page_data(ag.explore(loss))
+    assert "freed" in data["note"] and data["steps"]
+    vertices = topological_order(loss, parents)
+    step = next(s for s in data["steps"] if s["node"] == position(vertices, hidden._node))
+    assert step["value"].endswith(f"norm {np.linalg.norm(hidden.grad.data):.4g}")
+    assert all(sh["text"] == "freed" for s in data["steps"] for sh in s["shares"])
+
+
+def test_forward_mode_replays_tangents_in_creation_order():
+    x = ag.Tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True, name="x")
+    h = x.tanh()
+    y = (h * x).sum()
+    data = page_data(ag.explore(y, mode="forward", wrt=x))
+    _, expected = ag.jvp(lambda t: (t.tanh() * t).sum(), (x.data,), (np.ones(3),))
+    assert [data["nodes"][s["node"]]["lines"][0] for s in data["steps"]] == ["Tanh", "Mul", "Sum"]
+    assert data["steps"][-1]["value"] == summary(np.asarray(expected))
+    assert x._tangent is None and h._tangent is None
+
+
+def test_forward_mode_on_values():
+    a, b, c, d = value_graph()
+    data = page_data(ag.explore(d, mode="forward", wrt=b))
+    eps = 1e-6
+    a2, b2 = ag.Value(2.0), ag.Value(-1.5 + eps)
+    c2 = a2 * b2
+    slope = ((((c2 + b2).tanh() * c2).data) - d.data) / eps
+    assert float(data["steps"][-1]["value"]) == pytest.approx(slope, rel=1e-4)
+
+
+def test_page_is_self_contained_and_saves(tmp_path):
+    page = ag.explore(value_graph()[-1])
+    assert "default-src 'none'" in page.html and "<script src" not in page.html and "http://" not in page.html.replace(
+        "http://www.w3.org/2000/svg", "")
+    path = page.save(tmp_path / "sweep.html")
+    assert open(path, encoding="utf-8").read() == page.html
+    assert page._repr_html_().startswith("<iframe srcdoc=") and "&lt;script&gt;" in page._repr_html_()
+
+
+def test_a_label_cannot_end_the_script():
+    v = ag.Value(1.0, "</script><b>")
+    assert "</script><b>" not in ag.explore(v * 2.0).html
+
+
+def test_clear_errors():
+    with pytest.raises(TypeError, match="explore: expected a Value or Tensor .* got float"):
+        ag.explore(3.0)
+    y = ag.Tensor(np.ones(2), requires_grad=True).sum()
+    with pytest.raises(ValueError, match="mode must be 'reverse' or 'forward'"):
+        ag.explore(y, mode="sideways")
+    with pytest.raises(ValueError, match="needs wrt="):
+        ag.explore(y, mode="forward")
+    with pytest.raises(ValueError, match="not made by a recorded op"):
+        ag.explore(ag.Tensor(np.ones(1), requires_grad=True))
+    x = ag.Tensor(np.ones(2), requires_grad=True)
+    z = (x * 2.0).sum()
+    z.backward()
+    with pytest.raises(RuntimeError, match="freed the values forward mode needs"):
+        ag.explore(z, mode="forward", wrt=x)
