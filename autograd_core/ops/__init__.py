@@ -16,7 +16,6 @@ from .elementwise import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum,
 from .linalg import Affine, MatMul
 from .loss import SoftmaxCrossEntropy
 from .sequence import GRUSequence, LSTMSequence
-from .recurrent import GRUCellUpdate, LSTMCellUpdate
 from .reduce import LogSumExp, Max, Min, Sum
 from .shape import BroadcastTo, Concatenate, GetItem, IndexAdd, Pad, Reshape, Stack, Transpose
 from .pool import MaxPool2d, WindowGather, WindowScatter
@@ -389,11 +388,6 @@ def softmax_cross_entropy(z, target, weight=None, scale=None):
     return apply(SoftmaxCrossEntropy, (z, target), {"weight": weight, "scale": scale})
 
 
-def lstm_cell_update(z, c):
-    """Fused LSTM step after the matmuls: [h' | c'] from gate pre-activations (N, 4H) and c (N, H)."""
-    return apply(LSTMCellUpdate, (z, c), NO_PARAMS)
-
-
 def lstm_sequence(x, w_ih, w_hh, b, h0, c0):
     """A whole LSTM layer in one op: [h_t | c_t] (T, N, 2H) for x (T, N, I), weights as nn.LSTM's, b = b_ih + b_hh or None."""
     return apply(LSTMSequence, (x, w_ih, w_hh, b, h0, c0), NO_PARAMS)
@@ -402,11 +396,6 @@ def lstm_sequence(x, w_ih, w_hh, b, h0, c0):
 def gru_sequence(x, w_ih, w_hh, b_ih, b_hh, h0):
     """A whole GRU layer in one op: h_t (T, N, H) for x (T, N, I), weights and biases as nn.GRU's (biases may be None)."""
     return apply(GRUSequence, (x, w_ih, w_hh, b_ih, b_hh, h0), NO_PARAMS)
-
-
-def gru_cell_update(a, b, h):
-    """Fused GRU step: h' from input part a (N, 3H), hidden part b = W_hh h + b_hh (N, 3H), and h."""
-    return apply(GRUCellUpdate, (a, b, h), NO_PARAMS)
 
 
 def affine(x, w, b=None):
