@@ -218,37 +218,36 @@ class GRUCell(_Cell):
     step = staticmethod(_gru_step)
 
 
-class LSTM(_Layer):
-    """Returns (output (T, N, H), (h_n, c_n)), each state (1, N, H); `fused=False` records every step."""
-
-    gates, pair = 4, True
-    step = staticmethod(_lstm_step)
+class _FusedLayer(_Layer):
+    """A layer that by default runs as one fused primitive (`_run_fused`); `fused=False` records every step."""
 
     def __init__(self, input_size, hidden_size, bias=True, batch_first=False, rng=None, fused=True):
         super().__init__(input_size, hidden_size, bias, batch_first, rng)
         self.fused = fused
 
     def _run(self, x, parts):
-        if not self.fused:
-            return super()._run(x, parts)
+        return self._run_fused(x, parts) if self.fused else super()._run(x, parts)
+
+
+class LSTM(_FusedLayer):
+    """Returns (output (T, N, H), (h_n, c_n)), each state (1, N, H)."""
+
+    gates, pair = 4, True
+    step = staticmethod(_lstm_step)
+
+    def _run_fused(self, x, parts):
         b_ih, b_hh = self.bias_ih_l0, self.bias_hh_l0
         both = lstm_sequence(x, self.weight_ih_l0, self.weight_hh_l0, None if b_ih is None else b_ih + b_hh, *parts)
         hidden = self.hidden_size
         return both[:, :, :hidden], (both[-1, :, :hidden], both[-1, :, hidden:])
 
 
-class GRU(_Layer):
-    """Returns (output (T, N, H), h_n (1, N, H)); `fused=False` records every step."""
+class GRU(_FusedLayer):
+    """Returns (output (T, N, H), h_n (1, N, H))."""
 
     gates, folds_hidden_bias = 3, False
     step = staticmethod(_gru_step)
 
-    def __init__(self, input_size, hidden_size, bias=True, batch_first=False, rng=None, fused=True):
-        super().__init__(input_size, hidden_size, bias, batch_first, rng)
-        self.fused = fused
-
-    def _run(self, x, parts):
-        if not self.fused:
-            return super()._run(x, parts)
+    def _run_fused(self, x, parts):
         out = gru_sequence(x, self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0, *parts)
         return out, (out[-1],)

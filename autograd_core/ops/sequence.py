@@ -15,7 +15,16 @@ from ..primitive import Primitive
 from .recurrent import NUMPY, blocks, gru_gates, gru_state, gru_step, lstm_gates, lstm_state, lstm_step
 
 
-class LSTMSequence(Primitive):
+class _Sequence(Primitive):
+    """What both layers share: their cost, both matmuls of every step and about a dozen operations per hidden unit."""
+
+    @staticmethod
+    def flops(out, x, w_ih, w_hh, *biases_and_states):
+        steps, n, size_in = x.shape
+        return 2 * steps * n * len(w_ih) * (size_in + w_hh.shape[1]) + 12 * steps * n * w_hh.shape[1]
+
+
+class LSTMSequence(_Sequence):
     """out[t] = [h_t | c_t] for t = 1..T: (h_t, c_t) = lstm_step(x_t W_ihᵀ + b + h_{t-1} W_hhᵀ, c_{t-1});
     x (T, N, I), w_ih (4H, I), w_hh (4H, H), b (4H,) or None, h0 and c0 (N, H)"""
 
@@ -85,19 +94,11 @@ class LSTMSequence(Primitive):
         return xp.stack(outputs, axis=0)
 
     @staticmethod
-    def flops(out, x, w_ih, w_hh, b, h0, c0):
-        return _recurrent_flops(x, w_ih, w_hh)
-
-    @staticmethod
     def sample_inputs(rng):
-        t, n, i, h = 3, 2, 3, 2
-        yield (rng.standard_normal((t, n, i)), rng.standard_normal((4 * h, i)), rng.standard_normal((4 * h, h)),
-               rng.standard_normal(4 * h), rng.standard_normal((n, h)), rng.standard_normal((n, h))), {}
-        yield (rng.standard_normal((2, 1, 2)), rng.standard_normal((12, 2)), rng.standard_normal((12, 3)),
-               rng.standard_normal(12), rng.standard_normal((1, 3)), rng.standard_normal((1, 3))), {}
+        return _sample_layers(rng, gates=4, biases=1, states=2)
 
 
-class GRUSequence(Primitive):
+class GRUSequence(_Sequence):
     """out[t] = h_t for t = 1..T: h_t = gru_step(x_t W_ihᵀ + b_ih, h_{t-1} W_hhᵀ + b_hh, h_{t-1});
     x (T, N, I), w_ih (3H, I), w_hh (3H, H), b_ih and b_hh (3H,) or None, h0 (N, H)"""
 
@@ -166,16 +167,17 @@ class GRUSequence(Primitive):
         return xp.stack(outputs, axis=0)
 
     @staticmethod
-    def flops(out, x, w_ih, w_hh, b_ih, b_hh, h0):
-        return _recurrent_flops(x, w_ih, w_hh)
-
-    @staticmethod
     def sample_inputs(rng):
-        t, n, i, h = 3, 2, 3, 2
-        yield (rng.standard_normal((t, n, i)), rng.standard_normal((3 * h, i)), rng.standard_normal((3 * h, h)),
-               rng.standard_normal(3 * h), rng.standard_normal(3 * h), rng.standard_normal((n, h))), {}
-        yield (rng.standard_normal((2, 1, 2)), rng.standard_normal((9, 2)), rng.standard_normal((9, 3)),
-               rng.standard_normal(9), rng.standard_normal(9), rng.standard_normal((1, 3))), {}
+        return _sample_layers(rng, gates=3, biases=2, states=1)
+
+
+def _sample_layers(rng, gates, biases, states):
+    """Test cases (x, w_ih, w_hh, *biases, *states, {}) of a layer whose weights stack `gates` blocks."""
+    for steps, n, size_in, hidden in ((3, 2, 3, 2), (2, 1, 2, 3)):
+        weights = [rng.standard_normal((gates * hidden, size_in)), rng.standard_normal((gates * hidden, hidden))]
+        yield (rng.standard_normal((steps, n, size_in)), *weights,
+               *(rng.standard_normal(gates * hidden) for _ in range(biases)),
+               *(rng.standard_normal((n, hidden)) for _ in range(states))), {}
 
 
 def _activation_slopes(gates, tanh_at):
@@ -216,9 +218,3 @@ def _affine_tangent(x, w, dx, dw, db):
     if db is not None:
         total += db
     return total
-
-
-def _recurrent_flops(x, w_ih, w_hh):
-    """Both matmuls of every step, plus about a dozen elementwise operations per hidden unit."""
-    steps, n, _ = x.shape
-    return 2 * steps * n * w_ih.shape[0] * (x.shape[2] + w_hh.shape[1]) + 12 * steps * n * w_hh.shape[1]
