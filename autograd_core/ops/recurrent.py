@@ -52,7 +52,7 @@ def gru_gates(xp, x_part, h_part):
 def gru_state(gates, h):
     """h' = (1 - z) n + z h: z is the share of the old state kept."""
     r, z, n = gates
-    return (1 - z) * n + z * h
+    return n + z * (h - n)  # the same, in three operations, as PyTorch computes it
 
 
 def gru_step(xp, x_part, h_part, h):

@@ -124,19 +124,20 @@ class GRUSequence(_Sequence):
         hidden = w_hh.shape[1]
         gates, h_n = ctx.gates, ctx.h_n
         h_prev = np.concatenate([h0[None], out[:-1]])
-        d_in = _activation_slopes(gates, tanh_at=slice(2 * hidden, None))  # times cotangents: the input part's
-        d_hid = np.empty_like(gates)  # the hidden part's (W_hh h + b_hh): the same for r and z, times r for n
+        d_hid = _activation_slopes(gates, tanh_at=slice(2 * hidden, None))  # times the cotangents of W_hh h + b_hh
+        d_n = np.empty_like(h_n)  # of n's pre-activation x_n + r h_n; for the hidden part r times it
         dh = np.zeros(h0.shape, gates.dtype)
         for t in reversed(range(len(x))):
             r, z, n = blocks(gates[t], 3)
-            d_r, d_z, d_n = blocks(d_in[t], 3)  # each slope, times its activation's cotangent
+            d_r, d_z, d_rn = blocks(d_hid[t], 3)  # each slope, times its activation's cotangent
             dh += g[t]
-            d_n *= dh * (1 - z)
-            d_r *= d_n * h_n[t]
+            np.multiply(d_rn, dh * (1 - z), out=d_n[t])
+            d_r *= d_n[t] * h_n[t]
             d_z *= dh * (h_prev[t] - n)
-            d_hid[t, :, :2 * hidden] = d_in[t, :, :2 * hidden]
-            np.multiply(d_n, r, out=d_hid[t, :, 2 * hidden:])
+            np.multiply(d_n[t], r, out=d_rn)
             dh = dh * z + d_hid[t] @ w_hh
+        d_in = d_hid.copy()  # the input part's: the same for r and z, without r for n
+        d_in[:, :, 2 * hidden:] = d_n
         return _weight_grads(ctx.needs[:5], d_in, d_hid, x, h_prev, w_ih) + (dh,)
 
     @staticmethod
