@@ -47,7 +47,7 @@ class LSTMSequence(_Sequence):
     def vjp(ctx, xp, g, out, x, w_ih, w_hh, b, h0, c0):
         hidden = w_hh.shape[1]
         gates, cells = ctx.gates, out[:, :, hidden:]
-        tanh_c, c_prev = np.tanh(cells), np.concatenate([c0[None], cells[:-1]])
+        tanh_c = np.tanh(cells)
         d_pre = _activation_slopes(gates, tanh_at=slice(2 * hidden, 3 * hidden))  # times each step's cotangents below
         dh, dc = np.zeros(h0.shape, gates.dtype), np.zeros(c0.shape, gates.dtype)
         for t in reversed(range(len(x))):
@@ -56,12 +56,13 @@ class LSTMSequence(_Sequence):
             dc += g[t, :, hidden:] + dh * o * (1 - tanh_c[t] ** 2)
             d_i, d_f, d_cand, d_o = blocks(d_pre[t], 4)  # each slope, times its activation's cotangent
             d_i *= dc * cand
-            d_f *= dc * c_prev[t]
+            d_f *= dc * (c0 if t == 0 else cells[t - 1])
             d_cand *= dc * i
             d_o *= dh * tanh_c[t]
             dh, dc = d_pre[t] @ w_hh, dc * f
-        h_prev = np.concatenate([h0[None], out[:-1, :, :hidden]])
-        dx, dw_ih, dw_hh, db, _ = _weight_grads(ctx.needs[:4] + [False], d_pre, d_pre, x, h_prev, w_ih)
+        needs = ctx.needs
+        dw_hh, _ = _hidden_side_grads(needs[2], False, d_pre, np.concatenate([h0[None], out[:-1, :, :hidden]]))
+        dx, dw_ih, db = _input_side_grads(needs[0], needs[1], needs[3], d_pre, x, w_ih)
         return dx, dw_ih, dw_hh, db, dh, dc
 
     @staticmethod
@@ -136,9 +137,12 @@ class GRUSequence(_Sequence):
             d_z *= dh * (h_prev[t] - n)
             np.multiply(d_n[t], r, out=d_rn)
             dh = dh * z + d_hid[t] @ w_hh
-        d_in = d_hid.copy()  # the input part's: the same for r and z, without r for n
+        needs = ctx.needs
+        dw_hh, db_hh = _hidden_side_grads(needs[2], needs[4], d_hid, h_prev)
+        d_in = d_hid  # becomes the input part's cotangents in place: the same for r and z, without r for n
         d_in[:, :, 2 * hidden:] = d_n
-        return _weight_grads(ctx.needs[:5], d_in, d_hid, x, h_prev, w_ih) + (dh,)
+        dx, dw_ih, db_ih = _input_side_grads(needs[0], needs[1], needs[3], d_in, x, w_ih)
+        return dx, dw_ih, dw_hh, db_ih, db_hh, dh
 
     @staticmethod
     def jvp(ctx, xp, ts, out, x, w_ih, w_hh, b_ih, b_hh, h0):
@@ -183,8 +187,11 @@ def _sample_layers(rng, gates, biases, states):
 
 def _activation_slopes(gates, tanh_at):
     """Each activation's derivative from its value: σ(1 - σ) for the sigmoids, 1 - tanh² for the slice `tanh_at`."""
-    slopes = gates * (1 - gates)
-    slopes[..., tanh_at] = 1 - gates[..., tanh_at] ** 2
+    slopes = 1 - gates
+    slopes *= gates  # in place, here and below: one buffer the size of the gates and no temporaries
+    tanh_slopes = slopes[..., tanh_at]
+    np.square(gates[..., tanh_at], out=tanh_slopes)
+    np.subtract(1, tanh_slopes, out=tanh_slopes)
     return slopes
 
 
@@ -196,17 +203,19 @@ def _input_projection(x, w_ih, b):
     return proj
 
 
-def _weight_grads(needs, d_in, d_hid, x, h_prev, w_ih):
-    """(dx, dW_ih, dW_hh, db_in, db_hid) from the cotangents of every step's input part (d_in) and hidden
-    part (d_hid), each one product over all steps; None where `needs` says no."""
-    d_in, d_hid = d_in.reshape(-1, d_in.shape[-1]), d_hid.reshape(-1, d_hid.shape[-1])
-    return (
-        (d_in @ w_ih).reshape(x.shape) if needs[0] else None,
-        d_in.T @ x.reshape(-1, x.shape[-1]) if needs[1] else None,
-        d_hid.T @ h_prev.reshape(-1, h_prev.shape[-1]) if needs[2] else None,
-        d_in.sum(axis=0) if needs[3] else None,
-        d_hid.sum(axis=0) if needs[4] else None,
-    )
+def _input_side_grads(need_x, need_w_ih, need_b, d_in, x, w_ih):
+    """(dx, dW_ih, db_ih) from the cotangents of every step's input part W_ih x + b_ih, one product each."""
+    rows = d_in.reshape(-1, d_in.shape[-1])
+    return ((rows @ w_ih).reshape(x.shape) if need_x else None,
+            rows.T @ x.reshape(-1, x.shape[-1]) if need_w_ih else None,
+            rows.sum(axis=0) if need_b else None)
+
+
+def _hidden_side_grads(need_w_hh, need_b, d_hid, h_prev):
+    """(dW_hh, db_hh) from the cotangents of every step's hidden part W_hh h_{t-1} + b_hh, one product each."""
+    rows = d_hid.reshape(-1, d_hid.shape[-1])
+    return (rows.T @ h_prev.reshape(-1, h_prev.shape[-1]) if need_w_hh else None,
+            rows.sum(axis=0) if need_b else None)
 
 
 def _affine_tangent(x, w, dx, dw, db):
