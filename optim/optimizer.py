@@ -104,6 +104,8 @@ class Optimizer:
         for group in self.param_groups:
             params = [p for p in group["params"] if p.grad is not None]
             self._update_group(group, params, _grad_arrays(params))
+            for p in params:
+                p._version += 1  # an in-place change: backward through a graph recorded before it raises
         self._stepped = True
         return loss
 

@@ -23,6 +23,7 @@ class SoftmaxCrossEntropy(Primitive):
     """
 
     nondiff = (1,)
+    saves = ("inputs",)
 
     @staticmethod
     def sample_inputs(rng):
