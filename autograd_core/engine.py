@@ -5,16 +5,20 @@ of what its consumers sent it: every path from the output is covered without eve
 being enumerated. That is the whole idea of backpropagation.
 
 The order: every node gets a creation number when it is recorded, and a node is always
-created after its inputs, so running nodes newest first (a heap keyed by that number,
-as PyTorch's engine does) finds each tensor's cotangent complete when its turn comes.
+created after its inputs, so running nodes newest first (a heap keyed by minus that
+number, as PyTorch's engine does; leaves count as 0, last) finds each tensor's
+cotangent complete when its turn comes. `Cotangents` owns the sums on the way, and
+`Node.release` is the one place the graph is freed.
 """
 from heapq import heappop, heappush
 
 import numpy as np
 
 from .grad_mode import STATE
-from .ops.shape import IndexedGrad, Reshape
-from .tensor import Tensor, wrap
+from .cotangents import Cotangents
+from . import inplace
+from .ops.shape import Reshape
+from .tensor import Tensor
 from . import backend
 
 
@@ -27,6 +31,9 @@ def _freed_error(t):
 
 
 def _seed(root, grad, create_graph):
+    if root.data.dtype.kind == "c":
+        raise RuntimeError(f"backward: the output has complex dtype {root.data.dtype}; complex differentiation is "
+                           "not supported (as in PyTorch, grad can be implicitly created only for real outputs)")
     if grad is None:
         if root.data.size != 1:
             raise RuntimeError(
@@ -66,62 +73,58 @@ def grad_of(root, inputs, grad=None, retain_graph=None, create_graph=False, stop
     return results
 
 
-_LEAF_ORDER = 1  # leaves sort after every recorded node: they only collect their gradient
-
-
 def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
+    """The reverse sweep: pop the newest tensor, run its node's VJP, add each share to its input."""
     if not root.requires_grad:
         raise RuntimeError("backward: the output does not require grad (no input had requires_grad=True, or it was computed under no_grad)")
     if retain_graph is None:
         retain_graph = create_graph
-    grads = {id(root): _seed(root, grad, create_graph)}
-    captured, handed, owned = {}, set(), set()
+    cotangents = Cotangents(create_graph)
+    cotangents.add(id(root), _seed(root, grad, create_graph), root.dtype)
+    queue = [(0, id(root), root)]  # a heap of (-creation number, key, tensor); the root, alone, goes first
+    captured, record, position = {}, retain_graph and capture is None, 0
     xp = backend.tensor_ops if create_graph else backend.numpy_ops
-    saved_mode = STATE.grad_enabled
-    STATE.grad_enabled = create_graph
-    queue = [(0, id(root), root)]  # (creation order, key, tensor); the root goes first whatever its order
-    keep_record = retain_graph and capture is None
-    position = 0
+    saved_mode, STATE.grad_enabled = STATE.grad_enabled, create_graph
     try:
         while queue:
             _, key, t = heappop(queue)
-            g = grads.pop(key)
-            node = t._node
+            g = cotangents.pop(key)
             if t._hooks:
                 g = _run_hooks(t, g, create_graph)
+            node = t._node
             if capture is not None:
                 if key in capture:
                     captured[key] = g
                     if stop:
                         continue
-            elif node is None or t._retains_grad:
-                _accumulate_leaf(t, g, create_graph, handed)
+            elif node is None and t.requires_grad or t._retains_grad:  # (a leaf may have stopped requiring grad)
+                cotangents.accumulate_into(t, g)
             if node is None:
                 continue
             if node.parents is None:
                 raise _freed_error(t)
-            _propagate(t, node, g, xp, grads, owned, queue, create_graph)
-            if keep_record:
-                # NOTE: a retained graph remembers each node's gradient and sweep position for draw_graph
-                node.grad, node.sweep = g, position
-                position += 1
+            _propagate(t, node, g, xp, cotangents, queue)
+            if record:  # NOTE: a retained graph remembers each node's gradient and sweep position for draw_graph
+                node.grad, node.sweep, position = g, position, position + 1
             if not retain_graph:
-                t._node = node.prim.freed
+                node.release()
     finally:
         STATE.grad_enabled = saved_mode
     return captured
 
 
-def _propagate(t, node, g, xp, grads, owned, queue, create_graph):
-    """Run one node's VJP, add each input's share into `grads`, and queue inputs seen for the first time.
+def _propagate(t, node, g, xp, cotangents, queue):
+    """Run one node's VJP, add each input's share into `cotangents`, and queue inputs seen for the first time.
 
     A function of its own, not inlined into the sweep, so that the VJP's results die on
     return: kept as loop variables they would live one node longer (7% more peak memory
     on the LSTM benchmark).
     """
     parents = node.parents
-    if create_graph:
-        in_grads = _differentiable_vjp(node, xp, g, t)
+    if node.order < inplace.last_change:  # something was changed in place since this node was recorded
+        parents = inplace.recorded_inputs(node, t)
+    if cotangents.differentiable:
+        in_grads = _differentiable_vjp(node, parents, xp, g, t)
     elif node.params:
         in_grads = node.prim.vjp(node, xp, g, t.data, *node.arrays, **node.params)
     else:
@@ -134,94 +137,36 @@ def _propagate(t, node, g, xp, grads, owned, queue, create_graph):
                 f"backward: the VJP of op '{node.prim.name}' returned a gradient of shape {gi.shape} "
                 f"for an input of shape {p.data.shape}"
             )
-        key = id(p)
-        first = key not in grads
-        if first:
-            heappush(queue, (_LEAF_ORDER if p._node is None else p._node.order, key, p))
-        if create_graph:
-            grads[key] = gi if first else grads[key] + gi
-        elif first and type(gi) is np.ndarray:
-            grads[key] = gi
-        else:
-            _accumulate(grads, owned, key, gi, p.data.dtype)
+        if cotangents.add(id(p), gi, p.data.dtype):  # newest node first; leaves (0) after every node
+            heappush(queue, (0 if p._node is None else -p._node.order, id(p), p))
     if STATE.observers:
         for observer in STATE.observers:
             observer.on_backward(node, t, in_grads)
 
 
-def _differentiable_vjp(node, xp, g, out):
+def _differentiable_vjp(node, parents, xp, g, out):
     """The VJP in engine ops (create_graph): the rule itself, or the gradient of the op's declared composed form."""
     prim = node.prim
     if prim.composed is None:
-        return prim.vjp(node, xp, g, out, *node.parents, **node.params)
+        return prim.vjp(node, xp, g, out, *parents, **node.params)
     # NOTE: each input enters through an identity op of its own, where the inner sweep stops:
     # partial derivatives, one per position, even when an input repeats or depends on another
-    inputs = [Reshape.apply(x, shape=x.shape) if need else x for x, need in zip(node.parents, node.needs)]
+    inputs = [Reshape.apply(x, shape=x.shape) if need else x for x, need in zip(parents, node.needs)]
     recomputed = prim.composed(xp, *inputs, **node.params)
     grads = iter(grad_of(recomputed, [x for x, need in zip(inputs, node.needs) if need], g, create_graph=True, stop=True))
     return tuple(next(grads) if need else None for need in node.needs)
 
 
-def _accumulate(grads, owned, key, gi, dtype):
-    """Add one cotangent into grads[key], allocating at most one buffer per tensor.
-
-    A VJP's result may alias other arrays (addition hands out g itself), so it is
-    stored as is the first time and only added into once the sum lives in a buffer
-    of our own (`owned`); sparse IndexedGrads go straight into such a buffer.
-    """
-    prev = grads.get(key)
-    if key in owned:
-        if isinstance(gi, IndexedGrad):
-            gi.add_into(prev)
-        else:
-            prev += gi
-        return
-    if prev is None:
-        if isinstance(gi, IndexedGrad):
-            grads[key] = gi.dense(dtype)
-            owned.add(key)
-        else:
-            grads[key] = gi
-        return
-    if isinstance(gi, IndexedGrad):
-        buffer = np.array(prev, dtype=np.result_type(prev, dtype))
-        gi.add_into(buffer)
-    else:
-        buffer = np.asarray(prev + gi)  # asarray: a 0-d sum would be an immutable numpy scalar
-    grads[key] = buffer
-    owned.add(key)
-
-
 def _run_hooks(t, g, create_graph):
+    """Each hook sees the gradient (as a Tensor) and may return a replacement of the same shape."""
     for hook in list(t._hooks):
-        wrapped = g if create_graph else Tensor(g)
-        result = hook(wrapped)
-        if result is not None:
-            g = result if create_graph else np.asarray(result.data if isinstance(result, Tensor) else result)
+        result = hook(g if create_graph else Tensor(g))
+        if result is None:
+            continue
+        if not create_graph:
+            result = np.asarray(result.data if isinstance(result, Tensor) else result, dtype=g.dtype)
+        if result.shape != g.shape:
+            raise RuntimeError(f"backward: hook {getattr(hook, '__name__', hook)!r} returned a gradient of shape "
+                               f"{result.shape} for a tensor of shape {g.shape}")
+        g = result
     return g
-
-
-def _accumulate_leaf(t, g, create_graph, handed):
-    """Add `g` into `t.grad` (a new Tensor; earlier .grad objects are never mutated).
-
-    A VJP may hand the same memory to several inputs (addition hands out g itself,
-    reshape a view of it); `handed` holds the base arrays already given to a leaf,
-    so no two leaves share gradient memory. Read-only (broadcast) views are copied.
-    """
-    if create_graph:
-        t.grad = g if t.grad is None else t.grad + g
-        return
-    if g.dtype is not t.data.dtype and g.dtype != t.data.dtype:
-        g = g.astype(t.data.dtype)
-    if t.grad is None:
-        base = g.base
-        if base is None:
-            base = g
-        elif not g.flags.writeable:
-            g = base = g.copy()
-        if id(base) in handed:
-            g = base = g.copy()
-        handed.add(id(base))
-        t.grad = wrap(g)
-    else:
-        t.grad = wrap(np.asarray(t.grad.data + g))  # asarray: 0-d sums are numpy scalars

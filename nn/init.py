@@ -20,6 +20,7 @@ def _rng(rng):
 
 def _fill(tensor, values):
     tensor.data[...] = values
+    tensor._version += 1  # an in-place change, as PyTorch counts it
     return tensor
 
 

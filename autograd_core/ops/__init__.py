@@ -19,6 +19,7 @@ from .sequence import GRUSequence, LSTMSequence
 from .reduce import LogSumExp, Max, Min, Sum
 from .shape import BroadcastTo, Concatenate, GetItem, IndexAdd, Pad, Reshape, Stack, Transpose
 from .pool import MaxPool2d, WindowGather, WindowScatter
+from .assign import SetItem, assigns_once
 from .window import Col2im, Im2col, SlidingWindow, WindowAdjoint, window_output_size
 
 
@@ -303,17 +304,42 @@ def _index_part(i):
     return i
 
 
+def normalize_index(index, op="getitem"):
+    """`index` as a tuple of ints, slices, None, Ellipsis and integer or boolean numpy arrays."""
+    index = tuple(_index_part(i) for i in index) if isinstance(index, tuple) else (_index_part(index),)
+    for i in index:
+        if isinstance(i, np.ndarray) and not (np.issubdtype(i.dtype, np.integer) or i.dtype == np.bool_):
+            raise IndexError(f"{op}: index arrays must be integer or boolean, got dtype {i.dtype}")
+    return index
+
+
 def getitem(x, index, unique=False):
     """x[index]: basic slicing and integer or boolean array indexing (Tensors allowed).
 
     Pass `unique=True` when integer arrays select each element at most once: the
     gradient is then scattered by assignment instead of accumulation (faster).
     """
-    index = tuple(_index_part(i) for i in index) if isinstance(index, tuple) else (_index_part(index),)
-    for i in index:
-        if isinstance(i, np.ndarray) and not (np.issubdtype(i.dtype, np.integer) or i.dtype == np.bool_):
-            raise IndexError(f"getitem: index arrays must be integer or boolean, got dtype {i.dtype}")
-    return GetItem.apply(x, index=index, unique=unique)
+    return GetItem.apply(x, index=normalize_index(index), unique=unique)
+
+
+def _broadcasts_to(shape, target):
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
+def setitem(x, index, v):
+    """x with x[index] = v, as a new tensor (differentiable in x and v); `x[index] = v` changes x in place."""
+    index = normalize_index(index, "setitem")
+    target = np.empty(_shape(x), dtype=np.bool_)[index].shape
+    if not _broadcasts_to(_shape(v), target):
+        raise ValueError(f"setitem: a value of shape {_shape(v)} cannot be assigned to x[index] of shape {target} "
+                         f"(x of shape {_shape(x)})")
+    if isinstance(v, Tensor) and v.requires_grad and not assigns_once(_shape(x), index):
+        raise ValueError(f"setitem: the index assigns some element of a tensor of shape {_shape(x)} more than once, "
+                         "so the gradient of the assigned value is ambiguous")
+    return SetItem.apply(x, v, index=index)
 
 
 def index_add(g, shape, index, unique=False):

@@ -260,3 +260,30 @@ def test_training_style_loop_keeps_live_tensor_count_flat():
         if step in (100, 999):
             counts.append(_live_tensors())
     assert counts[1] <= counts[0]
+
+
+def test_zero_d_float64_leaf_gets_a_zero_d_array_gradient():
+    t = ag.tensor(np.float64(1.5), requires_grad=True)
+    (t * t).backward()
+    assert type(t.grad.data) is np.ndarray and t.grad.data.shape == ()
+    assert np.asarray(t.grad) == 3.0
+
+
+@pytest.mark.parametrize("leaf", [True, False])
+def test_hook_returning_the_wrong_shape_raises_naming_both_shapes(leaf):
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x if leaf else x * 3
+    h.register_hook(lambda g: np.ones(3))
+    with pytest.raises(RuntimeError, match=r"shape \(3,\).*shape \(2,\)"):
+        (h * 2).sum().backward()
+    assert x.grad is None
+
+
+def test_freed_graph_keeps_the_op_name_and_frees_saved_values():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    z = y.sum()
+    z.backward()
+    assert y.grad_fn == "Exp" and y._node.parents is None and not y._node.__dict__
+    with pytest.raises(RuntimeError, match="second time.*Sum"):
+        z.backward()
