@@ -60,6 +60,9 @@ class Cotangents:
         if type(g) is not np.ndarray:
             g = np.asarray(g)  # a numpy scalar from a 0-d product: .grad holds a 0-d array, as for any shape
         if g.dtype != t.data.dtype:
+            if g.dtype.kind == "c":
+                raise RuntimeError(f"backward: a complex gradient reached a real tensor of shape {t.shape}; "
+                                   "complex differentiation is not supported")
             g = g.astype(t.data.dtype)
         if t.grad is not None:
             t.grad = wrap(np.asarray(t.grad.data + g))

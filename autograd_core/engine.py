@@ -17,6 +17,7 @@ import numpy as np
 from .grad_mode import STATE
 from .cotangents import Cotangents
 from .graph import Trace
+from . import inplace
 from .ops.shape import Reshape
 from .tensor import Tensor
 from . import backend
@@ -31,6 +32,9 @@ def _freed_error(t):
 
 
 def _seed(root, grad, create_graph):
+    if root.data.dtype.kind == "c":
+        raise RuntimeError(f"backward: the output has complex dtype {root.data.dtype}; complex differentiation is "
+                           "not supported (as in PyTorch, grad can be implicitly created only for real outputs)")
     if grad is None:
         if root.data.size != 1:
             raise RuntimeError(
@@ -94,7 +98,7 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
                     captured[key] = g
                     if stop:
                         continue
-            elif node is None or t._retains_grad:
+            elif node is None and t.requires_grad or t._retains_grad:  # (a leaf may have stopped requiring grad)
                 cotangents.accumulate_into(t, g)
             if node is None:
                 continue
@@ -118,8 +122,10 @@ def _propagate(t, node, g, xp, cotangents, queue):
     on the LSTM benchmark).
     """
     parents = node.parents
+    if node.order < inplace.last_change:  # something was changed in place since this node was recorded
+        parents = inplace.recorded_inputs(node, t)
     if cotangents.differentiable:
-        in_grads = _differentiable_vjp(node, xp, g, t)
+        in_grads = _differentiable_vjp(node, parents, xp, g, t)
     elif node.params:
         in_grads = node.prim.vjp(node, xp, g, t.data, *node.arrays, **node.params)
     else:
@@ -139,14 +145,14 @@ def _propagate(t, node, g, xp, cotangents, queue):
             observer.on_backward(node, t, in_grads)
 
 
-def _differentiable_vjp(node, xp, g, out):
+def _differentiable_vjp(node, parents, xp, g, out):
     """The VJP in engine ops (create_graph): the rule itself, or the gradient of the op's declared composed form."""
     prim = node.prim
     if prim.composed is None:
-        return prim.vjp(node, xp, g, out, *node.parents, **node.params)
+        return prim.vjp(node, xp, g, out, *parents, **node.params)
     # NOTE: each input enters through an identity op of its own, where the inner sweep stops:
     # partial derivatives, one per position, even when an input repeats or depends on another
-    inputs = [Reshape.apply(x, shape=x.shape) if need else x for x, need in zip(node.parents, node.needs)]
+    inputs = [Reshape.apply(x, shape=x.shape) if need else x for x, need in zip(parents, node.needs)]
     recomputed = prim.composed(xp, *inputs, **node.params)
     grads = iter(grad_of(recomputed, [x for x, need in zip(inputs, node.needs) if need], g, create_graph=True, stop=True))
     return tuple(next(grads) if need else None for need in node.needs)

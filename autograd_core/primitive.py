@@ -18,16 +18,13 @@ instead of testing `xp`:
 Under `create_graph=True` the sweep then differentiates `composed` (so the gradient is
 itself differentiable) and never calls `vjp` with engine ops.
 """
-import itertools
-
 import numpy as np
 
 from .grad_mode import STATE
-from .tensor import Tensor, wrap
+from .tensor import CLOCK, Tensor, wrap
 
 PRIMITIVES = {}
 NO_PARAMS = {}  # shared by every call without params; never mutated
-_creation_order = itertools.count(1)
 
 
 class Node:
@@ -35,6 +32,8 @@ class Node:
 
     It is also the `ctx` that forward writes into (`ctx.mask = ...`) for the rules.
     `order` is its creation number: a node is always created after its inputs.
+    The node of an in-place op also has `rebased_from`: the tensor standing for the
+    changed tensor as it was before (see autograd_core/inplace.py).
     """
 
     __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "order", "stack", "inputs", "trace",
@@ -86,12 +85,18 @@ class Primitive:
       nondiff  -- positions of inputs that never receive a gradient (masks, indices).
       composed -- None, or a staticmethod `composed(xp, *inputs, **params)` building the
                   op from engine ops: what create_graph differentiates instead of `vjp`.
+      saves    -- the values the backward rules read: "inputs" (the Tensor arguments)
+                  and/or "output". If one is changed in place after the op is recorded,
+                  backward raises instead of reading the new values. Every value by
+                  default (never silently wrong); an op whose VJP reads none (addition,
+                  reshapes) declares `saves = ()`, so changing its inputs is allowed.
     """
 
     name = "Primitive"
     linear = False
     nondiff = ()
     composed = None
+    saves = ("inputs", "output")
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -140,7 +145,7 @@ def apply(prim, args, params):
         ctx.needs = needs
         ctx.params = params
         ctx.scope = STATE.scope
-        ctx.order = next(_creation_order)
+        ctx.order = next(CLOCK)
         result._node = ctx
         result.requires_grad = True
     if STATE.observers:

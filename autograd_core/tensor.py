@@ -1,8 +1,11 @@
 """`Tensor`: a numpy array that remembers the op that made it, for reverse and forward mode."""
+import itertools
+
 import numpy as np
 
-from .grad_mode import STATE
 from .size import Size, check_device
+
+CLOCK = itertools.count(1)  # numbers recorded ops and in-place changes in one sequence
 
 
 def _as_array(data, dtype=None):
@@ -42,7 +45,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "name", "_node", "_hooks",
-                 "_retains_grad", "_tangent", "_version", "__weakref__")
+                 "_retains_grad", "_tangent", "__weakref__")
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         self.data = _as_array(data, dtype)
@@ -53,7 +56,6 @@ class Tensor:
         self._hooks = None
         self._retains_grad = False
         self._tangent = None
-        self._version = 0  # bumped by every in-place change to .data's contents
         if requires_grad:
             self.requires_grad_(True)
 
@@ -84,6 +86,20 @@ class Tensor:
     def grad_fn(self):
         """Name of the op that produced this tensor, or None for a leaf."""
         return None if self._node is None else self._node.prim.name
+
+    @property
+    def _version(self):
+        """How many in-place changes this tensor's memory has had (PyTorch's version counter).
+
+        Shared by every tensor on the same memory (views, detached copies). Setting it
+        (`t._version += 1` after changing `t.data` in place) also records when, so that
+        backward refuses values changed after an op saved them (autograd_core/inplace.py).
+        """
+        return _inplace.version(self.data)
+
+    @_version.setter
+    def _version(self, count):
+        _inplace.record_change(self.data, count)
 
     @property
     def T(self):
@@ -204,12 +220,16 @@ class Tensor:
     def __abs__(self): return _ops.abs(self)
     def __getitem__(self, index): return _ops.getitem(self, index)
 
-    def __setitem__(self, index, value):
-        """In-place assignment into the data, allowed only where no gradient can be corrupted."""
-        if self.requires_grad and STATE.grad_enabled:
-            raise RuntimeError(f"setitem: in-place assignment into a tensor of shape {self.shape} that requires grad "
-                               "would corrupt its gradient; assign under no_grad() or into .data")
-        self.data[index] = value.data if isinstance(value, Tensor) else value
+
+    # ---- in-place operations (PyTorch's rules, see autograd_core/inplace.py) ----------
+    def __iadd__(self, other): return _inplace.update(self, _ops.add, other)
+    def __isub__(self, other): return _inplace.update(self, _ops.sub, other)
+    def __imul__(self, other): return _inplace.update(self, _ops.mul, other)
+    def __itruediv__(self, other): return _inplace.update(self, _ops.div, other)
+    def __setitem__(self, index, value): _inplace.assign(self, index, value)
+    def copy_(self, src): return _inplace.assign(self, Ellipsis, src)
+    def fill_(self, value): return _inplace.assign(self, Ellipsis, value)
+    def zero_(self): return _inplace.assign(self, Ellipsis, 0)
 
     def __lt__(self, other): return _ops.less(self, other)
     def __le__(self, other): return _ops.less_equal(self, other)
@@ -363,11 +383,11 @@ def wrap(array):
     t.data = array
     t.grad = t.name = t._node = t._hooks = t._tangent = None
     t.requires_grad = t._retains_grad = False
-    t._version = 0
     return t
 
 
 from . import engine as _engine  # noqa: E402  (engine and ops need Tensor defined first)
+from . import inplace as _inplace  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from . import numpy_dispatch as _numpy_dispatch  # noqa: E402
 

@@ -9,6 +9,7 @@ from autograd_core.seeding import as_generator as _rng, manual_seed  # noqa: F40
 
 def _fill(tensor, values):
     tensor.data[...] = values
+    tensor._version += 1  # an in-place change, as PyTorch counts it
     return tensor
 
 

@@ -17,9 +17,9 @@ from .linalg import Affine, MatMul
 from .binary_cross_entropy import BinaryCrossEntropy
 from .loss import SoftmaxCrossEntropy
 from .sequence import GRUSequence, LSTMSequence
-from .recurrent import GRUCellUpdate, LSTMCellUpdate
 from .shape import BroadcastTo, Concatenate, GetItem, IndexAdd, Pad, Reshape, Stack, Transpose
 from .pool import MaxPool2d, WindowGather, WindowScatter
+from .assign import SetItem, assigns_once
 from .window import Col2im, Im2col, SlidingWindow, WindowAdjoint, window_output_size
 
 
@@ -260,17 +260,42 @@ def _index_part(i):
     return i
 
 
+def normalize_index(index, op="getitem"):
+    """`index` as a tuple of ints, slices, None, Ellipsis and integer or boolean numpy arrays."""
+    index = tuple(_index_part(i) for i in index) if isinstance(index, tuple) else (_index_part(index),)
+    for i in index:
+        if isinstance(i, np.ndarray) and not (np.issubdtype(i.dtype, np.integer) or i.dtype == np.bool_):
+            raise IndexError(f"{op}: index arrays must be integer or boolean, got dtype {i.dtype}")
+    return index
+
+
 def getitem(x, index, unique=False):
     """x[index]: basic slicing and integer or boolean array indexing (Tensors allowed).
 
     Pass `unique=True` when integer arrays select each element at most once: the
     gradient is then scattered by assignment instead of accumulation (faster).
     """
-    index = tuple(_index_part(i) for i in index) if isinstance(index, tuple) else (_index_part(index),)
-    for i in index:
-        if isinstance(i, np.ndarray) and not (np.issubdtype(i.dtype, np.integer) or i.dtype == np.bool_):
-            raise IndexError(f"getitem: index arrays must be integer or boolean, got dtype {i.dtype}")
-    return GetItem.apply(x, index=index, unique=unique)
+    return GetItem.apply(x, index=normalize_index(index), unique=unique)
+
+
+def _broadcasts_to(shape, target):
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
+def setitem(x, index, v):
+    """x with x[index] = v, as a new tensor (differentiable in x and v); `x[index] = v` changes x in place."""
+    index = normalize_index(index, "setitem")
+    target = np.empty(_shape(x), dtype=np.bool_)[index].shape
+    if not _broadcasts_to(_shape(v), target):
+        raise ValueError(f"setitem: a value of shape {_shape(v)} cannot be assigned to x[index] of shape {target} "
+                         f"(x of shape {_shape(x)})")
+    if isinstance(v, Tensor) and v.requires_grad and not assigns_once(_shape(x), index):
+        raise ValueError(f"setitem: the index assigns some element of a tensor of shape {_shape(x)} more than once, "
+                         "so the gradient of the assigned value is ambiguous")
+    return SetItem.apply(x, v, index=index)
 
 
 def index_add(g, shape, index, unique=False):
@@ -354,11 +379,6 @@ def binary_cross_entropy(p, y):
     return apply(BinaryCrossEntropy, (p, y), NO_PARAMS)
 
 
-def lstm_cell_update(z, c):
-    """Fused LSTM step after the matmuls: [h' | c'] from gate pre-activations (N, 4H) and c (N, H)."""
-    return apply(LSTMCellUpdate, (z, c), NO_PARAMS)
-
-
 def lstm_sequence(x, w_ih, w_hh, b, h0, c0):
     """A whole LSTM layer in one op: [h_t | c_t] (T, N, 2H) for x (T, N, I), weights as nn.LSTM's, b = b_ih + b_hh or None."""
     return apply(LSTMSequence, (x, w_ih, w_hh, b, h0, c0), NO_PARAMS)
@@ -367,11 +387,6 @@ def lstm_sequence(x, w_ih, w_hh, b, h0, c0):
 def gru_sequence(x, w_ih, w_hh, b_ih, b_hh, h0):
     """A whole GRU layer in one op: h_t (T, N, H) for x (T, N, I), weights and biases as nn.GRU's (biases may be None)."""
     return apply(GRUSequence, (x, w_ih, w_hh, b_ih, b_hh, h0), NO_PARAMS)
-
-
-def gru_cell_update(a, b, h):
-    """Fused GRU step: h' from input part a (N, 3H), hidden part b = W_hh h + b_hh (N, 3H), and h."""
-    return apply(GRUCellUpdate, (a, b, h), NO_PARAMS)
 
 
 def affine(x, w, b=None):

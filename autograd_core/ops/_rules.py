@@ -55,16 +55,3 @@ def masked(g, mask, xp=None):
     if type(g) is np.ndarray and all_finite(g):
         return g * mask
     return (xp or np).where(mask, g, 0)
-
-
-def composed_vjp(ctx, composed, g_out, inputs, xp):
-    """A fused primitive's cotangents under create_graph: differentiate its composed form,
-    `composed(*inputs, xp)` built from engine ops, so the gradient is itself differentiable."""
-    from ..engine import grad_of
-    wanted = [i for i, need in enumerate(ctx.needs) if need]
-    out = composed(*inputs, xp)
-    grads = grad_of(out, [inputs[i] for i in wanted], g_out, retain_graph=True, create_graph=True)
-    result = [None] * len(inputs)
-    for i, g in zip(wanted, grads):
-        result[i] = g
-    return tuple(result)

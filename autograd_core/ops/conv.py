@@ -18,6 +18,8 @@ class Conv2d(Primitive):
     of channel-major (O, N, OH, OW) memory, which pooling and the gradients keep.
     """
 
+    saves = ("inputs",)
+
     @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 5, 4)), rng.standard_normal((4, 3, 3, 3)), rng.standard_normal(4)), \

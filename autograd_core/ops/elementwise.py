@@ -32,6 +32,7 @@ class Add(_Elementwise):
     """out = x + y"""
 
     arity, linear = 2, True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def forward(ctx, x, y):
@@ -46,6 +47,7 @@ class Sub(_Elementwise):
     """out = x - y"""
 
     arity, linear = 2, True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def forward(ctx, x, y):
@@ -60,6 +62,7 @@ class Neg(_Elementwise):
     """out = -x"""
 
     linear = True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def forward(ctx, x):
@@ -74,6 +77,7 @@ class Mul(_Elementwise):
     """out = x * y"""
 
     arity = 2
+    saves = ("inputs",)
 
     @staticmethod
     def forward(ctx, x, y):
@@ -153,6 +157,8 @@ def _safe_log(xp, x, y):
 class Exp(_Elementwise):
     """out = e ** x"""
 
+    saves = ("output",)
+
     @staticmethod
     def forward(ctx, x):
         return np.exp(x)
@@ -170,6 +176,7 @@ class Log(_Elementwise):
     """out = ln x"""
 
     domain = staticmethod(_positive)
+    saves = ("inputs",)
 
     @staticmethod
     def forward(ctx, x):
@@ -187,6 +194,8 @@ class Log(_Elementwise):
 class Tanh(_Elementwise):
     """out = tanh x; d out = 1 - out²"""
 
+    saves = ("output",)
+
     @staticmethod
     def forward(ctx, x):
         return np.tanh(x)
@@ -202,6 +211,8 @@ class Tanh(_Elementwise):
 
 class Sigmoid(_Elementwise):
     """out = 1 / (1 + e^-x); d out = out (1 - out). A primitive for one op on the RNN hot path."""
+
+    saves = ("output",)
 
     @staticmethod
     def forward(ctx, x):
@@ -221,6 +232,8 @@ class Sigmoid(_Elementwise):
 class Relu(_Elementwise):
     """out = max(x, 0); the gradient at 0 is 0, as in PyTorch."""
 
+    saves = ("output",)
+
     @staticmethod
     def forward(ctx, x):
         return np.maximum(x, 0)
@@ -236,6 +249,8 @@ class Relu(_Elementwise):
 
 class Abs(_Elementwise):
     """out = |x|; the gradient at 0 is 0."""
+
+    saves = ("inputs",)
 
     @staticmethod
     def forward(ctx, x):
@@ -269,6 +284,7 @@ class Maximum(_Elementwise):
     """out = max(x, y) elementwise; a tie splits the gradient evenly, as in PyTorch."""
 
     arity = 2
+    saves = ("inputs",)
 
     @staticmethod
     def forward(ctx, x, y):
@@ -287,6 +303,7 @@ class Minimum(_Elementwise):
     """out = min(x, y) elementwise; a tie splits the gradient evenly, as in PyTorch."""
 
     arity = 2
+    saves = ("inputs",)
 
     @staticmethod
     def forward(ctx, x, y):
@@ -305,6 +322,7 @@ class Where(_Elementwise):
     """out = x where cond else y (cond takes no gradient)"""
 
     arity, nondiff = 3, (0,)
+    saves = ()  # the VJP reads only cond, a plain array
 
     @staticmethod
     def domain(rng, shape, position):
@@ -337,6 +355,7 @@ class Clip(_Elementwise):
     """out = min(max(x, lo), hi); the gradient passes where lo <= x <= hi, as in PyTorch."""
 
     sample_params = True
+    saves = ("inputs",)
 
     @classmethod
     def sample_inputs(cls, rng):
@@ -372,6 +391,7 @@ class Cast(_Elementwise):
     """out = x converted to `dtype`; the gradient is converted back."""
 
     linear, sample_params = True, True
+    saves = ()  # the VJP reads no values, only shapes
 
     @classmethod
     def sample_inputs(cls, rng):

@@ -13,6 +13,8 @@ def _is_transposed(a):
 class MatMul(Primitive):
     """out = x @ y for inputs of rank >= 2 (the `matmul` function handles rank 1)"""
 
+    saves = ("inputs",)
+
     @staticmethod
     def sample_inputs(rng):
         yield (rng.standard_normal((3, 4)), rng.standard_normal((4, 2))), {}
@@ -62,6 +64,8 @@ class Affine(Primitive):
     primitive it needs no transposed view of w, no separate addition, and w's gradient
     comes out in w's own layout.
     """
+
+    saves = ("inputs",)
 
     @staticmethod
     def sample_inputs(rng):

@@ -18,6 +18,7 @@ class SoftmaxCrossEntropy(Primitive):
     """
 
     nondiff = (1,)
+    saves = ("inputs",)
 
     @staticmethod
     def sample_inputs(rng):

@@ -110,7 +110,7 @@ def _first_maxima(taps, out):
 
 
 def _route(g, masks, shape, kernel, stride, padding):
-    """An image of `shape` holding g[..., i, j] at window (i, j)'s position k wherever masks[k] holds, zeros elsewhere."""
+    """An image of `shape` holding g[..., i, j] at position k of window (i, j) where masks[k] holds, zeros elsewhere."""
     image = _zeros_laid_out_like(g, shape[:-2] + tuple(s + 2 * p for s, p in zip(shape[-2:], padding)), g.dtype)
     overwrite = all(s >= k for s, k in zip(stride, kernel)) and all_finite(g)
     for mask, dst in zip(masks, _taps(image, g.shape[-2:], kernel, stride)):
@@ -122,7 +122,7 @@ def _route(g, masks, shape, kernel, stride, padding):
 
 
 def _laid_out_like(like, g):
-    """g with `like`'s memory order (one small copy if it differs): passes over mixed layouts are several times slower."""
+    """g in `like`'s memory order (one small copy if it differs): passes over mixed layouts are several times slower."""
     if g.strides == like.strides:
         return g
     aligned = np.empty_like(like, dtype=g.dtype)

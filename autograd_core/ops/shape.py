@@ -13,6 +13,7 @@ class Reshape(Primitive):
     """out = x with a new shape (same elements, C order)"""
 
     linear = True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def sample_inputs(rng):
@@ -36,6 +37,7 @@ class Transpose(Primitive):
     """out = x with its axes permuted (None reverses them)"""
 
     linear = True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def sample_inputs(rng):
@@ -60,6 +62,7 @@ class BroadcastTo(Primitive):
     """out = x repeated along broadcast axes to `shape` (numpy's rules)"""
 
     linear = True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def sample_inputs(rng):
@@ -87,6 +90,7 @@ class GetItem(Primitive):
     """
 
     linear = True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def sample_inputs(rng):
@@ -145,6 +149,7 @@ class IndexAdd(Primitive):
     """out = zeros(shape) with g added at `index` (repeated indices accumulate): adjoint of GetItem"""
 
     linear = True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def sample_inputs(rng):
@@ -170,6 +175,7 @@ class Concatenate(Primitive):
     """out = the inputs joined along `axis`"""
 
     linear = True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def sample_inputs(rng):
@@ -200,6 +206,7 @@ class Stack(Primitive):
     sequence layers stack one state per time step, and one op beats T reshapes and a concat."""
 
     linear = True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def sample_inputs(rng):
@@ -222,6 +229,8 @@ class Stack(Primitive):
 
 class Pad(Primitive):
     """out = x padded with `value` by numpy-style `widths` ((before, after) per axis)"""
+
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def sample_inputs(rng):

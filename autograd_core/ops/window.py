@@ -24,6 +24,7 @@ class SlidingWindow(Primitive):
     """out[n, c, i, j, a, b] = x[n, c, i*sh + a, j*sw + b]"""
 
     linear = True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def sample_inputs(rng):
@@ -48,6 +49,7 @@ class WindowAdjoint(Primitive):
     """out = image of `shape` where each window of g is added back at its place"""
 
     linear = True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def sample_inputs(rng):
@@ -78,6 +80,7 @@ class Im2col(Primitive):
     """
 
     linear = True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def sample_inputs(rng):
@@ -108,6 +111,7 @@ class Col2im(Primitive):
     """out = the (N, C, H, W) image whose padded version gets each column of g added back at its window"""
 
     linear = True
+    saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def sample_inputs(rng):

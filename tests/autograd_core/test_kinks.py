@@ -81,6 +81,16 @@ case("affine", ops.affine, TF.linear, np.array([[INF, 0.0], [NAN, 1.0]]), np.arr
 case("reshape_transpose", lambda x: x.reshape(3, 2).T, lambda x: x.reshape(3, 2).T, np.array([[INF, 0.0, NAN], [1, 2, 3.0]]))
 case("broadcast_to_empty", lambda x: ag.broadcast_to(x, (0, 3)), lambda x: x.expand(0, 3), np.array([1.0, INF, 2.0]))
 case("getitem_repeated", lambda x: x[[0, 0, 2]], lambda x: x[[0, 0, 2]], np.array([INF, 1.0, NAN]))
+def _assign_rows(x, v):
+    """x * 1 with rows 1:3 replaced by v in place: the SetItem op a non-leaf records (torch: CopySlices)."""
+    y = x * 1
+    y[1:3] = v
+    return y
+
+
+case("setitem", _assign_rows, _assign_rows, np.array([[INF, 0.0], [1.0, NAN], [2.0, -1.0], [0.0, 5.0]]),
+     np.array([[NAN, -INF], [0.0, 1.0]]))
+
 case("index_add", lambda g: ops.index_add(g, (3,), (np.array([0, 0, 2]),)),
      lambda g: torch.zeros(3, dtype=g.dtype).index_put((torch.tensor([0, 0, 2]),), g, accumulate=True),
      np.array([INF, -INF, 1.0]))

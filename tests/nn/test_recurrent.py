@@ -98,11 +98,11 @@ def test_errors():
         nn.RNN(3, 4, nonlinearity="sigmoid")
 
 
-@pytest.mark.parametrize("kind", ["LSTM", "GRU", "LSTMCell", "GRUCell"])
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
 def test_fused_and_composed_steps_agree(kind):
     fused, composed = getattr(nn, kind)(3, 4, fused=True), getattr(nn, kind)(3, 4, fused=False)
     composed.load_state_dict(fused.state_dict())
-    x = RNG.standard_normal((5, 2, 3) if "Cell" not in kind else (2, 3)).astype(np.float32)
+    x = RNG.standard_normal((5, 2, 3)).astype(np.float32)
     outs = []
     for layer in (fused, composed):
         xt = ag.tensor(x, requires_grad=True)
@@ -188,10 +188,10 @@ def _bind(layer, tensors):
         object.__setattr__(layer, name, t)
 
 
-@pytest.mark.parametrize("kind,fused", [("RNN", False), ("RNNCell", False)] + [
-    (kind, fused) for kind in ("LSTM", "GRU", "LSTMCell", "GRUCell") for fused in (True, False)])
-def test_gradcheck_parameters_and_state(kind, fused):
-    layer = getattr(nn, kind)(2, 3) if kind.startswith("RNN") else getattr(nn, kind)(2, 3, fused=fused)
+@pytest.mark.parametrize("kind,options", [("RNN", {}), ("RNNCell", {}), ("LSTMCell", {}), ("GRUCell", {})] + [
+    (kind, {"fused": fused}) for kind in ("LSTM", "GRU") for fused in (True, False)])
+def test_gradcheck_parameters_and_state(kind, options):
+    layer = getattr(nn, kind)(2, 3, **options)
     params = [p.data.astype(np.float64) for p in layer.parameters()]
     cell = kind.endswith("Cell")
     x = RNG.standard_normal((2, 2) if cell else (3, 2, 2))
@@ -232,3 +232,54 @@ def test_default_init_bounds_and_gru_docstring():
 def test_an_empty_sequence_is_a_clear_error(layer):
     with pytest.raises(ValueError, match=f"{layer.__name__}: expected a sequence of length at least 1"):
         layer(3, 4)(np.zeros((0, 2, 3), np.float32))
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("kind,options", [("RNN", {}), ("LSTM", {"fused": True}), ("LSTM", {"fused": False}),
+                                          ("GRU", {"fused": True}), ("GRU", {"fused": False})])
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_an_empty_batch_gives_empty_outputs_and_gradients_as_torch(torch, kind, options, batch_first):
+    ours = getattr(nn, kind)(4, 3, batch_first=batch_first, **options)
+    theirs = getattr(torch.nn, kind)(4, 3, batch_first=batch_first)
+    x = np.zeros((0, 5, 4) if batch_first else (5, 0, 4), np.float32)
+    xo = ag.tensor(x, requires_grad=True)
+    out, state = ours(xo)
+    ref, ref_state = theirs(torch.tensor(x))
+    assert out.shape == tuple(ref.shape)
+    for s, r in zip(state if kind == "LSTM" else (state,), ref_state if kind == "LSTM" else (ref_state,)):
+        assert s.shape == tuple(r.shape) == (1, 0, 3)
+    out.sum().backward()
+    assert xo.grad.shape == x.shape
+    assert all(p.grad is not None and not p.grad.data.any() for p in ours.parameters())
+
+
+@pytest.mark.parametrize("kind", ["RNNCell", "LSTMCell", "GRUCell"])
+def test_cells_take_an_empty_batch_and_a_zero_hidden_size_as_torch(kind):
+    empty = getattr(nn, kind)(4, 3)(np.zeros((0, 4), np.float32))
+    sizeless = getattr(nn, kind)(4, 0)(np.ones((2, 4), np.float32))
+    for out, shape in ((empty, (0, 3)), (sizeless, (2, 0))):
+        assert [o.shape for o in (out if kind == "LSTMCell" else (out,))] == [shape] * (2 if kind == "LSTMCell" else 1)
+
+
+@pytest.mark.parametrize("layer", [nn.RNN, nn.LSTM, nn.GRU])
+def test_a_layer_without_hidden_units_is_refused_as_in_torch(layer):
+    with pytest.raises(ValueError, match="hidden_size must be greater than zero"):
+        layer(4, 0)
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+def test_fused_layers_give_the_composed_second_derivatives(kind):
+    """create_graph differentiates the fused primitive's declared composed form: grad of grad as the op-by-op layer."""
+    x = RNG.standard_normal((4, 2, 3))
+    results = []
+    for fused in (True, False):
+        layer = getattr(nn, kind)(3, 2, fused=fused, rng=0)
+        for p in layer.parameters():
+            p.data = p.data.astype(np.float64)
+        xt = ag.tensor(x, requires_grad=True)
+        out, _ = layer(xt)
+        (gx,) = ag.grad_of((out * out).sum(), [xt], create_graph=True)
+        (gx * gx).sum().backward()
+        results.append((gx.data, xt.grad.data, layer.weight_hh_l0.grad.data))
+    for fused_value, composed_value in zip(*results):
+        np.testing.assert_allclose(fused_value, composed_value, rtol=1e-10, atol=1e-12)

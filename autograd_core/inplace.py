@@ -1,0 +1,146 @@
+"""In-place changes with PyTorch's rules, and the check that backward never reads a changed value.
+
+`t += y`, `t[i] = v`, `copy_`, `fill_`, `zero_` change `t.data` in place and count the
+change in `t._version`:
+- where no gradient is involved (grad mode off, or nothing requires grad) numpy does
+  the change in place;
+- on a leaf that requires grad, with grad mode on, they are refused (the change could
+  not be differentiated);
+- otherwise the change is recorded as an op on a copy of the old value, and the tensor
+  is rebased onto that op's node: `x += y` makes `x` the output of `Add(old_x, y)`.
+  Ops recorded earlier still refer to the tensor object `x`; in backward, a tensor whose
+  node is newer than the consumer stands for `old_x` (`Node.rebased_from`).
+
+Versions belong to memory, not to Tensor objects (as PyTorch's views share a counter):
+slices, reshapes and detached tensors on the same numpy memory see each other's changes.
+Each change is timed on the clock that numbers recorded nodes, so nothing is stored per
+op: a node older than the latest change anywhere checks, before its VJP, that nothing
+its rules read (`Primitive.saves`) changed after it was recorded, and raises PyTorch's
+"modified by an inplace operation" error otherwise. Writes into `t.data` itself are not
+tracked, as in PyTorch.
+"""
+import weakref
+
+import numpy as np
+
+from . import ops
+from .grad_mode import STATE
+from .tensor import CLOCK, Tensor, wrap
+
+last_change = 0  # CLOCK's value at the latest in-place change: only nodes older than it are checked
+_CHANGES = {}  # id(memory) -> [version, time of the change before the last, time of the last change, weakref]
+
+
+def memory_of(array):
+    """The array that owns `array`'s memory: views, reshapes and detached tensors share it (and its version)."""
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
+
+
+def version(array):
+    """How many in-place changes the memory of `array` has had."""
+    record = _CHANGES.get(id(memory_of(array)))
+    return 0 if record is None else record[0]
+
+
+def record_change(array, count):
+    """Set the version of `array`'s memory to `count` and note the time of this change on CLOCK."""
+    global last_change
+    memory = memory_of(array)
+    key = id(memory)
+    record = _CHANGES.get(key)
+    if record is None:
+        record = _CHANGES[key] = [0, 0, 0, weakref.ref(memory, lambda _: _CHANGES.pop(key, None))]
+    last_change = now = next(CLOCK)
+    record[0], record[1], record[2] = count, record[2], now
+
+
+def update(t, op, other):
+    """`t op= other` (op: the engine's add, sub, mul or div); returns t."""
+    name = f"{op.__name__}_"
+    value = other.data if isinstance(other, Tensor) else np.asarray(other) if isinstance(other, list) else other
+    result_dtype = np.result_type(t.data, value)
+    if not np.can_cast(result_dtype, t.data.dtype, "same_kind"):
+        raise RuntimeError(f"{name}: result type {result_dtype} can't be cast to the desired output type {t.data.dtype}")
+    shape = np.broadcast_shapes(t.shape, np.shape(value))
+    if shape != t.shape:
+        raise RuntimeError(f"{name}: output with shape {t.shape} doesn't match the broadcast shape {shape}")
+    if _differentiable(t, other, name):
+        return _rebase(t, lambda old: op(old, other))
+    _UFUNC[op.__name__](t.data, value, out=t.data, casting="same_kind")
+    t._version += 1
+    return t
+
+
+def assign(t, index, value):
+    """`t[index] = value` (also `copy_`, `fill_`, `zero_` with index `...`); returns t."""
+    if _differentiable(t, value, "setitem"):
+        return _rebase(t, lambda old: ops.setitem(old, index, value))
+    t.data[ops.normalize_index(index)] = value.data if isinstance(value, Tensor) else value
+    t._version += 1
+    return t
+
+
+def _differentiable(t, value, name):
+    """Whether the change must be recorded; raises for a leaf that requires grad (PyTorch's rule)."""
+    if not STATE.grad_enabled or not (t.requires_grad or isinstance(value, Tensor) and value.requires_grad):
+        return False
+    if t.requires_grad and t._node is None:
+        raise RuntimeError(f"{name}: a leaf Variable that requires grad is being used in an in-place operation; "
+                           "change it under no_grad() (e.g. a manual parameter update)")
+    return True
+
+
+def _rebase(t, compute):
+    """Record `compute(old value of t)` and make t its output, changing t's data in place."""
+    t._version += 1  # before the op below is recorded: only older nodes see the change
+    old = wrap(t.data.copy())
+    old._node, old.requires_grad = t._node, t.requires_grad
+    old._version = t._version  # ops that read t's old value (its producer's output) see a change too
+    new = compute(old)
+    if new.dtype != t.dtype:
+        new = new.astype(t.dtype)
+    t.data[...] = new.data
+    t._node, t.requires_grad = new._node, True
+    new._node.rebased_from = old
+    return t
+
+
+def recorded_inputs(node, out):
+    """`node`'s inputs as they were when it was recorded, for a node older than some in-place change.
+
+    Raises if a value its VJP reads (`out`, or an input) has been changed since; an input
+    rebased by an in-place op since then is replaced by the tensor standing for its old value.
+    """
+    saves = node.prim.saves
+    if "output" in saves and _changed_since(out.data, node.order):
+        raise _modified_error(node, "output 0", out.data)
+    parents = list(node.parents)
+    for i, (p, array) in enumerate(zip(parents, node.arrays)):
+        if not isinstance(p, Tensor):
+            continue
+        if "inputs" in saves and _changed_since(array, node.order):
+            raise _modified_error(node, f"input {i}", array)
+        while p._node is not None and p._node.order > node.order and p._node.parents is not None:
+            p = p._node.rebased_from  # (a released in-place node stays: the sweep reaching it raises)
+        parents[i] = p
+    return parents
+
+
+def _changed_since(array, order):
+    record = _CHANGES.get(id(memory_of(array)))
+    return record is not None and record[2] > order
+
+
+def _modified_error(node, which, array):
+    count, previous, _, _ = _CHANGES[id(memory_of(array))]
+    expected = f"{count - 1}" if previous < node.order else f"{count - 2} or earlier"
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"[op '{node.prim.name}', {which} of shape {array.shape}] is at version {count}; expected version "
+        f"{expected} instead. Change a copy instead (t = t + ...), or do the change before the op uses it"
+    )
+
+
+_UFUNC = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide}
