@@ -14,7 +14,8 @@ from .ops import (abs, add, argmax, argmin, astype, broadcast_to, cat, clip, con
                   expand, flatten, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                   minimum, mul, neg, pad, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze, stack,
                   sub, sum, swapaxes, tanh, transpose, unsqueeze, var, where)
-from .functional import grad, hessian, jacfwd, jacrev, jvp, value_and_grad, vjp
+from .functional import grad, jvp, value_and_grad, vjp
+from .jacobian import hessian, hvp, jacfwd, jacrev
 from .engine import grad_of
 from .gradcheck import GradcheckError, gradcheck
 from .viz import draw_graph

@@ -111,10 +111,12 @@ def _forward_mode(f, arrays):
                 args = [Tensor(p) for p in arrays]
                 basis = np.zeros_like(x)
                 basis.flat[j] = 1
-                args[a]._tangent = basis
-                with no_grad(), observe(ForwardMode()):
+                level = ForwardMode()
+                level.seed(args[a], basis)
+                with no_grad(), observe(level):
                     out = f(*args)
-                columns.append(np.zeros(out.data.size) if out._tangent is None else np.ravel(out._tangent))
+                tangent = level.tangent(out)
+                columns.append(np.zeros(out.data.size) if tangent is None else np.ravel(tangent))
     seconds = time.perf_counter() - start
     jac = np.stack(columns, axis=1) if columns else np.zeros((0, 0))
     return ModeCost(passes=len(columns), ops=ledger.ops, flops=ledger.flops, seconds=seconds), jac

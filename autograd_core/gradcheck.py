@@ -6,7 +6,8 @@ then ⟨u, J v⟩ from one JVP is compared with ⟨Jᵀ u, v⟩ from one VJP for
 """
 import numpy as np
 
-from .functional import jacfwd, jacrev, jvp, vjp
+from .functional import jvp, vjp
+from .jacobian import jacfwd, jacrev
 from .tensor import Tensor
 
 

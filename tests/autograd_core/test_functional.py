@@ -67,23 +67,28 @@ def test_jacfwd_and_jacrev_agree_and_count_passes():
     np.testing.assert_allclose(jr, jf, rtol=1e-10, atol=1e-12)
 
 
-def test_jacfwd_runs_one_forward_pass_per_input():
+@pytest.mark.parametrize("chunk_size,passes", [(1, 5), (2, 3), (None, 1)])
+def test_jacfwd_runs_one_forward_pass_per_chunk_of_inputs(chunk_size, passes):
     calls = []
     x = np.arange(5.0)
-    ag.jacfwd(lambda t: calls.append(1) or (t * 2).sum())(x)
-    assert len(calls) == 5
+    jac = ag.jacfwd(lambda t: calls.append(1) or (t * t).sum(), chunk_size=chunk_size)(x)
+    assert len(calls) == passes
+    np.testing.assert_allclose(jac, 2 * x)
 
 
-def test_jacrev_runs_one_backward_pass_per_output():
-    sweeps = []
+@pytest.mark.parametrize("chunk_size,sweeps", [(1, 4), (3, 2), (None, 1)])
+def test_jacrev_runs_one_backward_sweep_per_chunk_of_outputs(chunk_size, sweeps):
+    seen = []
 
     class Watch(Observer):
         def on_backward(self, node, out, in_grads):
-            if node.prim.name == "Mul":
-                sweeps.append(1)
+            if node.prim.name == "Exp":
+                seen.append(1)
+    x = np.arange(4.0)
     with observe(Watch()):
-        ag.jacrev(lambda t: t * 3.0)(np.arange(4.0))
-    assert len(sweeps) == 4
+        jac = ag.jacrev(lambda t: t.exp() * 3.0, chunk_size=chunk_size)(x)
+    assert len(seen) == sweeps
+    np.testing.assert_allclose(jac, np.diag(3 * np.exp(x)))
 
 
 def test_hessian():

@@ -71,7 +71,7 @@ def test_double_backward_matches_finite_differences(prim, args, params):
         return sum((g * g).sum() for g in grads)
 
     from autograd_core.gradcheck import _numeric_jacobian
-    from autograd_core.functional import jacrev
+    from autograd_core.jacobian import jacrev
     x64 = [np.asarray(a, dtype=np.float64) if i in floats else a for i, a in enumerate(args)]
     for a in floats:
         numeric = _numeric_jacobian(vjp_of, [np.array(x) for x in x64], a, 1e-6)
