@@ -19,10 +19,12 @@ import numpy as np
 from . import ops as tensor_ops
 from .backend import numpy_ops
 from .grad_mode import STATE, Observer
+from .ops.conv import Conv2d
 from .tensor import Tensor
 
 # The rules' numpy namespace, with what JVP rules need beyond the VJP rules' one.
-jvp_numpy_ops = SimpleNamespace(**vars(numpy_ops), pad=np.pad)
+jvp_numpy_ops = SimpleNamespace(**vars(numpy_ops), pad=np.pad,
+                                conv2d=lambda x, w, b, stride, padding: Conv2d.forward(None, x, w, b, stride, padding))
 
 _depth = threading.local()
 
@@ -65,18 +67,23 @@ def batched_tangent(prim, ctx, ts, out, xs, params, batch):
     leading axis). Without the declaration the rule runs once per direction.
     """
     kind = getattr(prim, "batched", False)
-    if not kind:
+    lifted = params
+    if kind is True and prim.linear:
+        lifted = prim.batch_params(batch, *xs, **params)  # None: this call's params do not lift
+    if not kind or lifted is None:
         return np.stack([np.broadcast_to(tangent_of(prim, ctx, [None if t is None else t[k] for t in ts],
                                                     out, xs, params), out.shape) for k in range(batch)])
     if prim.linear:
         ts = [t if t is not None or i in prim.nondiff else np.zeros((batch,) + np.shape(x), np.result_type(x))
               for i, (t, x) in enumerate(zip(ts, xs))]
-        if kind is True:
-            params = prim.batch_params(batch, **params)
     if kind == "broadcast":
         ts = [t if t is None else t.reshape((batch,) + (1,) * (out.ndim - np.ndim(x)) + np.shape(x))
               for t, x in zip(ts, xs)]
-    return tangent_of(prim, ctx, ts, out, xs, params)
+    tangent = tangent_of(prim, ctx, ts, out, xs, lifted)
+    if kind is True and np.shape(tangent) != (batch,) + out.shape:
+        raise RuntimeError(f"{prim.name}: its batched JVP gave a tangent of shape {np.shape(tangent)}, "
+                           f"expected {(batch,) + out.shape}")
+    return tangent
 
 
 class ForwardMode(Observer):

@@ -13,6 +13,7 @@ class _Elementwise(Primitive):
 
     arity = 1
     sample_params = False
+    batched = "broadcast"  # a tangent batch, aligned to the output's rank, broadcasts through every rule
 
     def domain(rng, shape, position):
         return rng.standard_normal(shape)
@@ -194,7 +195,7 @@ class Relu(_Elementwise):
         return (masked(g, xp.value(out) > 0, xp),)
 
     def jvp(ctx, xp, ts, out, x):
-        return masked(ts[0], out > 0)
+        return masked(ts[0], xp.value(out) > 0, xp)
 
 
 class Abs(_Elementwise):
@@ -207,7 +208,7 @@ class Abs(_Elementwise):
         return (g * np.sign(xp.value(x)),)
 
     def jvp(ctx, xp, ts, out, x):
-        return ts[0] * np.sign(x)
+        return ts[0] * np.sign(xp.value(x))
 
 
 def _select_vjp(ctx, g, x, y, w):
@@ -237,7 +238,7 @@ class Maximum(_Elementwise):
         return _select_vjp(ctx, g, x, y, _max_weight(xp.value(x), xp.value(y)))
 
     def jvp(ctx, xp, ts, out, x, y):
-        return _select_jvp(ts, _max_weight(x, y))
+        return _select_jvp(ts, _max_weight(xp.value(x), xp.value(y)))
 
 
 class Minimum(_Elementwise):
@@ -252,7 +253,7 @@ class Minimum(_Elementwise):
         return _select_vjp(ctx, g, x, y, _max_weight(xp.value(y), xp.value(x)))
 
     def jvp(ctx, xp, ts, out, x, y):
-        return _select_jvp(ts, _max_weight(y, x))
+        return _select_jvp(ts, _max_weight(xp.value(y), xp.value(x)))
 
 
 class Where(_Elementwise):
@@ -280,7 +281,7 @@ class Where(_Elementwise):
 
     def jvp(ctx, xp, ts, out, cond, x, y):
         _, dx, dy = ts
-        return np.where(cond, 0 if dx is None else dx, 0 if dy is None else dy)
+        return xp.where(cond, 0 if dx is None else dx, 0 if dy is None else dy)
 
 
 class Clip(_Elementwise):
@@ -303,7 +304,7 @@ class Clip(_Elementwise):
         return (masked(g, _inside(xp.value(x), lo, hi), xp),)
 
     def jvp(ctx, xp, ts, out, x, lo=None, hi=None):
-        return masked(ts[0], _inside(x, lo, hi))
+        return masked(ts[0], _inside(xp.value(x), lo, hi), xp)
 
 
 def _inside(x, lo, hi):

@@ -13,6 +13,8 @@ def _is_transposed(a):
 class MatMul(Primitive):
     """out = x @ y for inputs of rank >= 2 (the `matmul` function handles rank 1)"""
 
+    batched = "broadcast"  # a tangent batch aligned to the output's rank broadcasts over matmul's leading axes
+
     def sample_inputs(rng):
         yield (rng.standard_normal((3, 4)), rng.standard_normal((4, 2))), {}
         yield (rng.standard_normal((2, 3, 4)), rng.standard_normal((4, 5))), {}
@@ -44,7 +46,7 @@ class MatMul(Primitive):
 
     def jvp(ctx, xp, ts, out, x, y):
         dx, dy = ts
-        return tangent_sum(None if dx is None else np.matmul(dx, y), None if dy is None else np.matmul(x, dy))
+        return tangent_sum(None if dx is None else xp.matmul(dx, y), None if dy is None else xp.matmul(x, dy))
 
     def flops(out, x, y):
         return 2 * out.size * x.shape[-1]
@@ -57,6 +59,8 @@ class Affine(Primitive):
     primitive it needs no transposed view of w, no separate addition, and w's gradient
     comes out in w's own layout.
     """
+
+    batched = "broadcast"
 
     def sample_inputs(rng):
         yield (rng.standard_normal((4, 3)), rng.standard_normal((2, 3)), rng.standard_normal(2)), {}
@@ -91,7 +95,8 @@ class Affine(Primitive):
 
     def jvp(ctx, xp, ts, out, x, w, b):
         dx, dw, db = ts
-        return tangent_sum(None if dx is None else np.matmul(dx, w.T), None if dw is None else np.matmul(x, dw.T), db)
+        return tangent_sum(None if dx is None else xp.matmul(dx, xp.swapaxes(w, -1, -2)),
+                           None if dw is None else xp.matmul(x, xp.swapaxes(dw, -1, -2)), db)
 
     def flops(out, x, w, b):
         return 2 * out.size * w.shape[1]

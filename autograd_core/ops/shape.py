@@ -12,7 +12,7 @@ from ._rules import unbroadcast
 class Reshape(Primitive):
     """out = x with a new shape (same elements, C order)"""
 
-    linear = True
+    linear, batched = True, True
 
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 4)),), {"shape": (6, 4)}
@@ -20,6 +20,9 @@ class Reshape(Primitive):
 
     def forward(ctx, x, shape):
         return np.reshape(x, shape)
+
+    def batch_params(batch, x, shape):
+        return {"shape": (batch,) + tuple(shape)}
 
     def vjp(ctx, xp, g, out, x, shape):
         return (g.reshape(x.shape),)
@@ -31,7 +34,7 @@ class Reshape(Primitive):
 class Transpose(Primitive):
     """out = x with its axes permuted (None reverses them)"""
 
-    linear = True
+    linear, batched = True, True
 
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 4)),), {"axes": (1, 2, 0)}
@@ -39,6 +42,10 @@ class Transpose(Primitive):
 
     def forward(ctx, x, axes=None):
         return np.transpose(x, axes)
+
+    def batch_params(batch, x, axes=None):
+        axes = range(np.ndim(x) - 1, -1, -1) if axes is None else axes
+        return {"axes": (0,) + tuple(a + 1 for a in axes)}
 
     def vjp(ctx, xp, g, out, x, axes=None):
         inverse = None if axes is None else tuple(np.argsort(axes))
@@ -51,7 +58,7 @@ class Transpose(Primitive):
 class BroadcastTo(Primitive):
     """out = x repeated along broadcast axes to `shape` (numpy's rules)"""
 
-    linear = True
+    linear, batched = True, True
 
     def sample_inputs(rng):
         yield (rng.standard_normal((3, 1)),), {"shape": (2, 3, 4)}
@@ -59,6 +66,11 @@ class BroadcastTo(Primitive):
 
     def forward(ctx, x, shape):
         return np.broadcast_to(x, shape)
+
+    def batch_params(batch, x, shape):
+        # NOTE: x's axes are aligned to the right of `shape`; the batch axis goes in front of both
+        lead = len(shape) - np.ndim(x)
+        return {"shape": (batch,) + tuple(shape)} if lead == 0 else None
 
     def vjp(ctx, xp, g, out, x, shape):
         return (unbroadcast(g, x.shape),)
@@ -74,7 +86,7 @@ class GetItem(Primitive):
     VJP can assign instead of accumulating (JAX's `unique_indices`).
     """
 
-    linear = True
+    linear, batched = True, True
 
     def sample_inputs(rng):
         yield (rng.standard_normal((4, 5)),), {"index": (slice(1, 3), slice(None, None, 2))}
@@ -87,11 +99,21 @@ class GetItem(Primitive):
     def forward(ctx, x, index, unique=False):
         return x[index]
 
+    def batch_params(batch, x, index, unique=False):
+        return None if _advanced_apart(index) else {"index": (slice(None),) + index, "unique": unique}
+
     def vjp(ctx, xp, g, out, x, index, unique=False):
         return (xp.scatter(g, shape=x.shape, index=index, unique=unique),)
 
     def flops(out, x, index, unique=False):
         return 0
+
+
+def _advanced_apart(index):
+    """True when index arrays are separated by a slice: numpy then moves their axes to the front,
+    so a leading batch slice would not stay in front."""
+    spots = [k for k, i in enumerate(index) if isinstance(i, (np.ndarray, list))]
+    return bool(spots) and spots[-1] - spots[0] + 1 != len(spots)
 
 
 def _is_basic(index):
@@ -128,7 +150,7 @@ class IndexedGrad:
 class IndexAdd(Primitive):
     """out = zeros(shape) with g added at `index` (repeated indices accumulate): adjoint of GetItem"""
 
-    linear = True
+    linear, batched = True, True
 
     def sample_inputs(rng):
         yield (rng.standard_normal((4, 3)),), {"shape": (5, 3), "index": (np.array([0, 4, 4, 1]),)}
@@ -146,11 +168,16 @@ class IndexAdd(Primitive):
     def vjp(ctx, xp, g, out, x, shape, index, unique=False):
         return (g[index],)
 
+    def batch_params(batch, g, shape, index, unique=False):
+        if _advanced_apart(index):
+            return None
+        return {"shape": (batch,) + tuple(shape), "index": (slice(None),) + index, "unique": unique}
+
 
 class Concatenate(Primitive):
     """out = the inputs joined along `axis`"""
 
-    linear = True
+    linear, batched = True, True
 
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3)), rng.standard_normal((4, 3))), {"axis": 0}
@@ -158,6 +185,9 @@ class Concatenate(Primitive):
 
     def forward(ctx, *xs, axis=0):
         return np.concatenate(xs, axis=axis)
+
+    def batch_params(batch, *xs, axis=0):
+        return {"axis": axis + 1}
 
     def vjp(ctx, xp, g, out, *xs, axis=0):
         grads, start = [], 0
@@ -176,7 +206,7 @@ class Stack(Primitive):
     """out = the inputs (all of one shape) joined along a new axis. A primitive for speed:
     sequence layers stack one state per time step, and one op beats T reshapes and a concat."""
 
-    linear = True
+    linear, batched = True, True
 
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3)), rng.standard_normal((2, 3)), rng.standard_normal((2, 3))), {"axis": 0}
@@ -184,6 +214,9 @@ class Stack(Primitive):
 
     def forward(ctx, *xs, axis=0):
         return np.stack(xs, axis=axis)
+
+    def batch_params(batch, *xs, axis=0):
+        return {"axis": axis + 1}
 
     def vjp(ctx, xp, g, out, *xs, axis=0):
         lead = (slice(None),) * axis
@@ -196,6 +229,8 @@ class Stack(Primitive):
 class Pad(Primitive):
     """out = x padded with `value` by numpy-style `widths` ((before, after) per axis)"""
 
+    batched = True
+
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3)),), {"widths": ((1, 0), (2, 1)), "value": 0.0}
         yield (rng.standard_normal((1, 2, 3, 3)),), {"widths": ((0, 0), (0, 0), (1, 1), (1, 1)), "value": -1.0}
@@ -207,7 +242,7 @@ class Pad(Primitive):
         return (g[tuple(slice(b, b + n) for (b, _), n in zip(widths, x.shape))],)
 
     def jvp(ctx, xp, ts, out, x, widths, value=0.0):
-        return np.pad(ts[0], widths)
+        return xp.pad(ts[0], ((0, 0),) * (ts[0].ndim - x.ndim) + tuple(widths))
 
     def flops(out, x, widths, value=0.0):
         return 0

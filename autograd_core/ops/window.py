@@ -23,7 +23,7 @@ def output_hw(shape, kernel, stride, padding):
 class SlidingWindow(Primitive):
     """out[n, c, i, j, a, b] = x[n, c, i*sh + a, j*sw + b]"""
 
-    linear = True
+    linear, batched = True, True
 
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 5, 5)),), {"kernel": (3, 3), "stride": (1, 1)}
@@ -32,6 +32,9 @@ class SlidingWindow(Primitive):
     def forward(ctx, x, kernel, stride):
         sh, sw = stride
         return sliding_window_view(x, kernel, axis=(-2, -1))[..., ::sh, ::sw, :, :]
+
+    def batch_params(batch, x, kernel, stride):
+        return {"kernel": kernel, "stride": stride}
 
     def vjp(ctx, xp, g, out, x, kernel, stride):
         return (xp.window_adjoint(g, shape=x.shape, kernel=kernel, stride=stride),)
@@ -43,7 +46,7 @@ class SlidingWindow(Primitive):
 class WindowAdjoint(Primitive):
     """out = image of `shape` where each window of g is added back at its place"""
 
-    linear = True
+    linear, batched = True, True
 
     def sample_inputs(rng):
         yield (rng.standard_normal((2, 3, 3, 3, 3, 3)),), {"shape": (2, 3, 5, 5), "kernel": (3, 3), "stride": (1, 1)}
@@ -57,6 +60,9 @@ class WindowAdjoint(Primitive):
             for b in range(kw):
                 out[..., a:a + sh * (oh - 1) + 1:sh, b:b + sw * (ow - 1) + 1:sw] += g[..., a, b]
         return out
+
+    def batch_params(batch, g, shape, kernel, stride):
+        return {"shape": (batch,) + tuple(shape), "kernel": kernel, "stride": stride}
 
     def vjp(ctx, xp, g, out, x, shape, kernel, stride):
         return (xp.sliding_window(g, kernel=kernel, stride=stride),)
