@@ -16,6 +16,7 @@ from .ops import (abs, add, argmax, argmin, astype, broadcast_to, cat, clip, con
                   sub, sum, swapaxes, tanh, transpose, unsqueeze, var, where)
 from .functional import grad, jvp, value_and_grad, vjp
 from .jacobian import hessian, hvp, jacfwd, jacrev
+from .checkpoint import checkpoint
 from .engine import grad_of
 from .gradcheck import GradcheckError, gradcheck
 from .viz import draw_graph

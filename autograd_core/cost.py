@@ -144,6 +144,24 @@ def _reverse_mode(f, arrays):
     return cost, jac, out, leaves, forward_ops, tape
 
 
+def gradient_cost(f, *inputs):
+    """One taped forward pass and one backward pass of scalar `f`: the tape it keeps and what it costs.
+
+    Returns a dict: tape_bytes (arrays the tape keeps for backward), ops and flops
+    (forward, backward and any recomputation, as by `checkpoint`), seconds.
+    """
+    ledger = _Ledger()
+    leaves = [Tensor(p, requires_grad=True) for p in _inputs(inputs)]
+    start = time.perf_counter()
+    with observe(ledger):
+        out = f(*leaves)
+        tape = sum(ledger.tape.values())
+        if out.requires_grad:
+            grad_of(out, leaves)
+    seconds = time.perf_counter() - start
+    return {"tape_bytes": tape, "ops": ledger.ops, "flops": ledger.flops, "seconds": seconds}
+
+
 def _gradient_ratio(f, arrays, repeats=5):
     """cost(function + one reverse pass) / cost(function), by median time and by flops."""
     def run_function():
