@@ -21,3 +21,4 @@ from .engine import grad_of
 from .gradcheck import GradcheckError, gradcheck
 from .viz import draw_graph
 from .cost import compare_modes, count_paths
+from .sweep import sweep_modes
