@@ -50,7 +50,9 @@ def tangent_of(prim, ctx, ts, out, xs, params, xp=jvp_numpy_ops):
     """The output tangent of one op call: its jvp rule, or for a linear op without one the op itself."""
     rule = getattr(prim, "jvp", None)
     if rule is not None:
-        return rule(ctx, xp, ts, out, *xs, **params)
+        return rule(ctx, xp, ts, out, *xs, **params) if params else rule(ctx, xp, ts, out, *xs)
+    if len(ts) == 1 and xp is jvp_numpy_ops:
+        return prim.forward(None, ts[0], **params)
     filled = [x if i in prim.nondiff else np.zeros_like(xp.value(x)) if t is None else t
               for i, (t, x) in enumerate(zip(ts, xs))]
     if xp is jvp_numpy_ops:
@@ -110,21 +112,29 @@ class ForwardMode(Observer):
         return None if t._tangent is None else t._tangent.get(self)
 
     def on_forward(self, prim, ctx, out, args, arrays, params):
-        ts, found = [], False
+        # NOTE: written for speed: this runs after every op of a jvp pass
+        ts = None
         for i, a in enumerate(args):
-            t = a._tangent.get(self) if type(a) is Tensor and a._tangent is not None else None
-            if t is not None and i not in prim.nondiff:
-                found = True
-                ts.append(t)
-            else:
-                ts.append(None)
-        if not found:
+            if type(a) is Tensor and a._tangent is not None:
+                t = a._tangent.get(self)
+                if t is not None:
+                    if ts is None:
+                        ts = [None] * len(args)
+                    ts[i] = t
+        if ts is None:
+            return
+        for i in prim.nondiff:
+            ts[i] = None
+        if prim.nondiff and all(t is None for t in ts):
             return
         if self.nested:
             tangent = self._nested_tangent(prim, ctx, ts, out, args, params)
         else:
             tangent = self._numpy_tangent(prim, ctx, ts, out.data, arrays, params)
-        self.seed(out, tangent)
+        if out._tangent is None:
+            out._tangent = {self: tangent}
+        else:
+            out._tangent[self] = tangent  # out is new: the dict is its own (an outer level made it)
 
     def _numpy_tangent(self, prim, ctx, ts, out, arrays, params):
         if self.batch is None:
@@ -133,7 +143,8 @@ class ForwardMode(Observer):
         else:
             tangent = batched_tangent(prim, ctx, ts, out, arrays, params, self.batch)
             shape = (self.batch,) + out.shape
-        tangent = np.asarray(tangent)
+        if type(tangent) is not np.ndarray:
+            tangent = np.asarray(tangent)
         if tangent.shape != shape:
             tangent = np.broadcast_to(tangent, shape)
         if tangent.dtype != out.dtype:

@@ -11,7 +11,7 @@ def _is_transposed(a):
 
 
 class MatMul(Primitive):
-    """out = x @ y for inputs of rank >= 2 (the `matmul` function handles rank 1)"""
+    """out = x @ y for inputs of rank >= 2, or a matrix x times a vector y (`matmul` handles other rank-1 cases)"""
 
     batched = "broadcast"  # a tangent batch aligned to the output's rank broadcasts over matmul's leading axes
 
@@ -19,6 +19,7 @@ class MatMul(Primitive):
         yield (rng.standard_normal((3, 4)), rng.standard_normal((4, 2))), {}
         yield (rng.standard_normal((2, 3, 4)), rng.standard_normal((4, 5))), {}
         yield (rng.standard_normal((2, 1, 2, 3)), rng.standard_normal((3, 3, 2))), {}
+        yield (rng.standard_normal((3, 4)), rng.standard_normal(4)), {}
 
     def forward(ctx, x, y):
         if x.ndim > 2 and y.ndim == 2:
@@ -28,7 +29,9 @@ class MatMul(Primitive):
 
     def vjp(ctx, xp, g, out, x, y):
         dx = dy = None
-        if ctx.needs[0]:
+        if ctx.needs[0] and y.ndim == 1:
+            dx = xp.matmul(g.reshape(-1, 1), y.reshape(1, -1))
+        elif ctx.needs[0]:
             dx = unbroadcast(xp.matmul(g, xp.swapaxes(y, -1, -2)), x.shape)
         if ctx.needs[1]:
             if y.ndim == 2:
@@ -46,6 +49,9 @@ class MatMul(Primitive):
 
     def jvp(ctx, xp, ts, out, x, y):
         dx, dy = ts
+        if dy is not None and y.ndim == 1:
+            # NOTE: dy @ xᵀ, not x @ dy: the same product, and right for a batch of tangent vectors (B, n) too
+            return tangent_sum(None if dx is None else xp.matmul(dx, y), xp.matmul(dy, xp.swapaxes(x, -1, -2)))
         return tangent_sum(None if dx is None else xp.matmul(dx, y), None if dy is None else xp.matmul(x, dy))
 
     def flops(out, x, y):
