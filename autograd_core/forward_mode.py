@@ -100,6 +100,16 @@ class ForwardMode(Observer):
         self.batch, self.nested = batch, nested
         self.outer = STATE.observers
 
+    def __enter__(self):
+        """Install this level (as `observe` does, without a generator's cost on every jvp pass)."""
+        self._saved = STATE.observers
+        STATE.observers = self._saved + (self,)
+        return self
+
+    def __exit__(self, *exc):
+        STATE.observers = self._saved
+        return False
+
     def seed(self, t, tangent):
         """Attach `tangent` to Tensor `t` for this level."""
         if t._tangent is None:
@@ -138,7 +148,12 @@ class ForwardMode(Observer):
 
     def _numpy_tangent(self, prim, ctx, ts, out, arrays, params):
         if self.batch is None:
-            tangent = tangent_of(prim, ctx, ts, out, arrays, params)
+            rule = getattr(prim, "jvp", None)
+            if rule is None:
+                tangent = tangent_of(prim, ctx, ts, out, arrays, params)
+            else:
+                tangent = rule(ctx, jvp_numpy_ops, ts, out, *arrays, **params) if params else \
+                    rule(ctx, jvp_numpy_ops, ts, out, *arrays)
             shape = out.shape
         else:
             tangent = batched_tangent(prim, ctx, ts, out, arrays, params, self.batch)

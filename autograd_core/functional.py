@@ -14,7 +14,7 @@ import numpy as np
 from . import engine
 from . import ops as tensor_ops
 from .forward_mode import ForwardMode, as_tangent, transform_level
-from .grad_mode import enable_grad, no_grad, observe
+from .grad_mode import enable_grad, no_grad
 from .ops.shape import Reshape
 from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor, _as_array
@@ -35,7 +35,7 @@ def fresh_input(x, where, nested, requires_grad=True):
 
 
 def _check_float(arr, where):
-    if not np.issubdtype(arr.dtype, np.floating):
+    if arr.dtype.kind != "f":
         raise TypeError(f"{where}: inputs to differentiate must be floating point, got dtype {arr.dtype}")
 
 
@@ -163,7 +163,7 @@ def jvp(f, primals, tangents):
                 raise ValueError("jvp: each tangent must have the structure of its primal")
             args.append(tree_unflatten(structure, [_seeded(level_mode, x, dx, level.nested)
                                                    for x, dx in zip(leaves, dleaves)]))
-        with observe(level_mode), (contextlib.nullcontext() if level.nested else no_grad()):
+        with level_mode, (contextlib.nullcontext() if level.nested else no_grad()):
             out = f(*args)
         outs, structure = tree_flatten(out)
         tangent_out = [output_tangent(level_mode, o, level.nested) for o in outs]

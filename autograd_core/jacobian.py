@@ -14,7 +14,7 @@ from . import engine
 from .forward_mode import ForwardMode, transform_level
 from .functional import (argnums_tuple, call_with_inputs, fresh_input, grad, jvp, output, output_tangent,
                          per_argnum, regroup, stack_outputs)
-from .grad_mode import enable_grad, no_grad, observe
+from .grad_mode import enable_grad, no_grad
 from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor, _as_array
 
@@ -97,7 +97,7 @@ def jacfwd(f, argnums=0, chunk_size=None):
                         seeded.append(t)
                     call[a] = tree_unflatten(structure, seeded)
                 call = [Tensor(c) if isinstance(c, np.ndarray) else c for c in call]
-                with no_grad(), observe(level_mode):
+                with no_grad(), level_mode:
                     out = f(*call)
                 outs, out_structure = tree_flatten(out)
                 columns.append([output_tangent(level_mode, o, False) for o in outs])
@@ -181,7 +181,7 @@ def _rows_batched(outs, leaves, chunk_size):
     per_chunk = []
     for start, stop in _chunks(offsets[-1], chunk_size):
         level_mode = ForwardMode(batch=stop - start)
-        with observe(level_mode):
+        with level_mode:
             total = None
             for k, o in enumerate(outs):
                 basis, hit = _basis(start, stop, offsets[k], o.shape, o.dtype)
