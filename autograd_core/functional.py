@@ -189,7 +189,7 @@ def output_tangent(level_mode, out, nested):
         raise TypeError(f"jvp: the function must return Tensors (or a pytree of them), got {type(out).__name__}")
     tangent = level_mode.tangent(out)
     if tangent is None:
-        zeros = np.zeros(((level_mode.batch,) if level_mode.batch else ()) + out.shape, out.dtype)
+        zeros = np.zeros(((level_mode.batch,) if level_mode.batch is not None else ()) + out.shape, out.dtype)
         return output(zeros, nested)
     return output(tangent, nested)
 

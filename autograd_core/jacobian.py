@@ -16,7 +16,7 @@ from .functional import (argnums_tuple, call_with_inputs, fresh_input, grad, jvp
                          per_argnum, regroup, stack_outputs)
 from .grad_mode import enable_grad, no_grad
 from .pytree import tree_flatten, tree_unflatten
-from .tensor import Tensor, _as_array
+from .tensor import Tensor
 
 
 def _chunks(total, chunk_size):
@@ -68,48 +68,50 @@ def jacfwd(f, argnums=0, chunk_size=None):
     """
     def wrapped(*args):
         with transform_level() as level:
-            if level.nested:
-                return _jacfwd_nested(f, args, argnums)
             nums = argnums_tuple(argnums, len(args), "jacfwd")
-            args = list(args)
-            inputs, leaves = [], []
-            for a in nums:
-                ls, structure = tree_flatten(args[a])
-                ls = [_as_array(x) for x in ls]
-                for x in ls:
-                    if not np.issubdtype(x.dtype, np.floating):
-                        raise TypeError(f"jacfwd: inputs to differentiate must be floating point, got dtype {x.dtype}")
-                inputs.append((ls, structure))
-                leaves += ls
-            sizes, offsets = _offsets(leaves)
-            columns, outs, out_structure = [], None, None
-            for start, stop in _chunks(offsets[-1], chunk_size) or [(0, 0)]:
-                level_mode = ForwardMode(batch=stop - start)
-                call, flat = list(args), iter(range(len(leaves)))
-                for a, (ls, structure) in zip(nums, inputs):
-                    seeded = []
-                    for x in ls:
-                        j = next(flat)
-                        t = Tensor(x)
-                        basis, hit = _basis(start, stop, offsets[j], x.shape, x.dtype)
-                        if hit:
-                            level_mode.seed(t, basis)
-                        seeded.append(t)
-                    call[a] = tree_unflatten(structure, seeded)
-                call = [Tensor(c) if isinstance(c, np.ndarray) else c for c in call]
-                with no_grad(), level_mode:
-                    out = f(*call)
-                outs, out_structure = tree_flatten(out)
-                columns.append([output_tangent(level_mode, o, False) for o in outs])
-            rows = [[_split(np.concatenate([c[k] for c in columns]), offsets, j) for j in range(len(leaves))]
-                    for k in range(len(outs))]
-            result = _assemble(rows, outs, leaves, inputs, argnums, False, transpose=True)
+            inputs = [tree_flatten(args[a]) for a in nums]
+            leaves = [fresh_input(x, "jacfwd", level.nested, requires_grad=False) for ls, _ in inputs for x in ls]
+            _, offsets = _offsets([t.data for t in leaves])
+
+            def of_leaves(*flat):
+                call = [Tensor(c) if isinstance(c, np.ndarray) else c for c in args]
+                for a, group in zip(nums, regroup(inputs, flat)):
+                    call[a] = group
+                return f(*call)
+            if level.nested:
+                columns = [_nested_column(of_leaves, leaves, offsets, i) for i in range(offsets[-1])]
+            else:
+                columns = [_batched_column(of_leaves, leaves, offsets, start, stop)
+                           for start, stop in _chunks(offsets[-1], chunk_size) or [(0, 0)]]
+            outs, out_structure = columns[0][0] if columns else tree_flatten(of_leaves(*leaves))
+            stacked = [[c[1][k] for c in columns] for k in range(len(outs))]
+            stacked = [stack_outputs(s, True) if level.nested else np.concatenate(s) for s in stacked] if columns \
+                else [np.zeros((0,) + o.shape, o.dtype) for o in outs]
+            rows = [[s[offsets[j]:offsets[j + 1]] for j in range(len(leaves))] for s in stacked]
+            result = _assemble(rows, outs, leaves, inputs, argnums, level.nested, transpose=True)
         return tree_unflatten(out_structure, result)
     return wrapped
 
 
-def _split(stacked, offsets, j):
-    return stacked[offsets[j]:offsets[j + 1]]
+def _batched_column(of_leaves, leaves, offsets, start, stop):
+    """One forward pass carrying the input directions start..stop: ((outs, structure), per output (B,) + out.shape)."""
+    level_mode = ForwardMode(batch=stop - start)
+    for j, t in enumerate(leaves):
+        basis, hit = _basis(start, stop, offsets[j], t.shape, t.dtype)
+        if hit:
+            level_mode.seed(t, basis)
+    with no_grad(), level_mode:
+        outs, structure = tree_flatten(of_leaves(*leaves))
+    for t in leaves:
+        t._tangent = None
+    return (outs, structure), [output_tangent(level_mode, o, False) for o in outs]
+
+
+def _nested_column(of_leaves, leaves, offsets, i):
+    """Inside another transform: one nested jvp along input direction i, its tangents given a leading axis of 1."""
+    tangents = [_basis(i, i + 1, offsets[j], t.shape, t.dtype)[0][0] for j, t in enumerate(leaves)]
+    out, col = jvp(of_leaves, leaves, tangents)
+    return tree_flatten(out), [c.reshape((1,) + c.shape) for c in tree_flatten(col)[0]]
 
 
 def jacrev(f, argnums=0, chunk_size=None):
@@ -197,35 +199,6 @@ def _rows_batched(outs, leaves, chunk_size):
                           else level_mode.tangent(g) for g, t in zip(grads, leaves)])
     return [[np.concatenate([c[j] for c in per_chunk])[offsets[k]:offsets[k + 1]] if per_chunk
              else np.zeros((0,) + t.shape) for j, t in enumerate(leaves)] for k in range(len(outs))]
-
-
-def _jacfwd_nested(f, args, argnums):
-    """Inside another transform: one nested jvp per input element, stacked (engine ops)."""
-    nums = argnums_tuple(argnums, len(args), "jacfwd")
-    inputs = [tree_flatten(args[a]) for a in nums]
-    leaves = [fresh_input(x, "jacfwd", True, requires_grad=False) for ls, _ in inputs for x in ls]
-    shapes = [t.shape for t in leaves]
-    sizes, offsets = _offsets([t.data for t in leaves])
-
-    def of_leaves(*flat):
-        call, it = list(args), iter(flat)
-        for a, (ls, structure) in zip(nums, inputs):
-            call[a] = tree_unflatten(structure, [next(it) for _ in ls])
-        return f(*call)
-    columns = []
-    for i in range(offsets[-1]):
-        tangents = [_basis(i, i + 1, offsets[j], shapes[j], leaves[j].dtype)[0][0] for j in range(len(leaves))]
-        _, col = jvp(of_leaves, leaves, tangents)
-        columns.append(tree_flatten(col)[0])
-    outs, out_structure = tree_flatten(of_leaves(*leaves))
-    rows = [[stack_outputs([c[k] for c in columns[offsets[j]:offsets[j + 1]]], True) if sizes[j]
-             else output(np.zeros((0,) + o.shape, o.dtype), True) for j in range(len(leaves))]
-            for k, o in enumerate(outs)]
-    grouped, it = [], iter(leaves)
-    for ls, structure in inputs:
-        grouped.append(([next(it) for _ in ls], structure))
-    result = _assemble(rows, outs, leaves, grouped, argnums, True, transpose=True)
-    return tree_unflatten(out_structure, result)
 
 
 def hessian(f, argnums=0):
