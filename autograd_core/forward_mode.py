@@ -29,7 +29,7 @@ jvp_numpy_ops = SimpleNamespace(**vars(numpy_ops), pad=np.pad,
 _depth = threading.local()
 
 
-class transform_level:
+class TransformLevel:
     """Marks a transform running; `nested` says whether another transform is running outside it."""
 
     def __enter__(self):

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import engine
 from . import ops as tensor_ops
-from .forward_mode import ForwardMode, as_tangent, transform_level
+from .forward_mode import ForwardMode, TransformLevel, as_tangent
 from .grad_mode import enable_grad, no_grad
 from .ops.shape import Reshape
 from .pytree import tree_flatten, tree_unflatten
@@ -48,7 +48,7 @@ def argnums_tuple(argnums, nargs, where):
     return tuple(a % nargs for a in nums)
 
 
-def call_with_inputs(f, args, argnums, where, nested, requires_grad=True):
+def call_with_inputs(f, args, argnums, where, nested):
     """Call f with each pytree args[argnums] made of fresh inputs; other numpy arrays become constants.
 
     Returns (f's output, one (leaves, structure) per argnum).
@@ -57,7 +57,7 @@ def call_with_inputs(f, args, argnums, where, nested, requires_grad=True):
     inputs = []
     for a in argnums_tuple(argnums, len(args), where):
         leaves, structure = tree_flatten(args[a])
-        leaves = [fresh_input(x, where, nested, requires_grad) for x in leaves]
+        leaves = [fresh_input(x, where, nested) for x in leaves]
         args[a] = tree_unflatten(structure, leaves)
         inputs.append((leaves, structure))
     return f(*args), inputs
@@ -100,7 +100,7 @@ def reverse_gradients(out, leaves, nested, cotangent=None):
 def value_and_grad(f, argnums=0):
     """f -> function returning (f(*args), d f / d args[argnums]); a pytree argument gets a gradient of its structure."""
     def wrapped(*args):
-        with transform_level() as level, enable_grad():
+        with TransformLevel() as level, enable_grad():
             out, inputs = call_with_inputs(f, args, argnums, "value_and_grad", level.nested)
             out = _scalar_output(out, "value_and_grad")
             grads = reverse_gradients(out, [t for leaves, _ in inputs for t in leaves], level.nested)
@@ -122,7 +122,7 @@ def vjp(f, *primals):
 
     The primals and f's output may be pytrees; a cotangent has the output's structure.
     """
-    with transform_level() as level, enable_grad():
+    with TransformLevel() as level, enable_grad():
         nested = level.nested
         out, inputs = call_with_inputs(f, primals, tuple(range(len(primals))), "vjp", nested)
     outs, out_structure = tree_flatten(out)
@@ -153,7 +153,7 @@ def jvp(f, primals, tangents):
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
-    with transform_level() as level:
+    with TransformLevel() as level:
         level_mode = ForwardMode(nested=level.nested)
         args = []
         for p, dp in zip(primals, tangents):

@@ -11,7 +11,7 @@ the result stays differentiable by the outer transform.
 import numpy as np
 
 from . import engine
-from .forward_mode import ForwardMode, transform_level
+from .forward_mode import ForwardMode, TransformLevel
 from .functional import (argnums_tuple, call_with_inputs, fresh_input, grad, jvp, output, output_tangent,
                          per_argnum, regroup, stack_outputs)
 from .grad_mode import enable_grad, no_grad
@@ -67,7 +67,7 @@ def jacfwd(f, argnums=0, chunk_size=None):
     (None: all of them in one pass; 1: one pass per input element).
     """
     def wrapped(*args):
-        with transform_level() as level:
+        with TransformLevel() as level:
             nums = argnums_tuple(argnums, len(args), "jacfwd")
             inputs = [tree_flatten(args[a]) for a in nums]
             leaves = [fresh_input(x, "jacfwd", level.nested, requires_grad=False) for ls, _ in inputs for x in ls]
@@ -121,7 +121,7 @@ def jacrev(f, argnums=0, chunk_size=None):
     each (None: all of them in one sweep; 1: one plain backward pass per output element).
     """
     def wrapped(*args):
-        with transform_level() as level, enable_grad():
+        with TransformLevel() as level, enable_grad():
             nested = level.nested
             out, inputs = call_with_inputs(f, args, argnums, "jacrev", nested)
             outs, out_structure = tree_flatten(out)
