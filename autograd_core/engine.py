@@ -38,6 +38,8 @@ def _seed(root, grad, create_graph):
         seed = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=root.data.dtype)
         if seed.shape != root.shape:
             raise RuntimeError(f"backward: grad has shape {seed.shape} but the output has shape {root.shape}")
+        if create_graph and isinstance(grad, Tensor) and grad.dtype == root.dtype:
+            return grad  # NOTE: kept, not copied: the gradient is then a function of this cotangent too
     return Tensor(seed) if create_graph else seed
 
 

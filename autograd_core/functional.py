@@ -135,12 +135,14 @@ def vjp(f, *primals):
         cots, structure = tree_flatten(cotangent)
         if structure != out_structure or len(cots) != len(outs):
             raise ValueError("vjp: the cotangent must have the structure of the function's output")
+        grads = None
         with enable_grad():
-            if len(outs) == 1 and not nested:
-                grads = reverse_gradients(outs[0], leaves, False, _as_array(cots[0], outs[0].dtype))
-            else:
-                total = sum((o * c).sum() for o, c in zip(outs, cots))
-                grads = reverse_gradients(total, leaves, nested)
+            # NOTE: one sweep per output, each seeded with its cotangent: a cotangent that is itself
+            # computed from the output must not be differentiated along with it
+            for o, c in zip(outs, cots):
+                seed = tensor_ops.astype(c, o.dtype) if nested and isinstance(c, Tensor) else _as_array(c, o.dtype)
+                part = reverse_gradients(o, leaves, nested, seed)
+                grads = part if grads is None else [g + p for g, p in zip(grads, part)]
         return tuple(regroup(inputs, grads))
     return tree_unflatten(out_structure, [output(o, nested) for o in outs]), vjp_fn
 

@@ -68,9 +68,7 @@ def composed_vjp(ctx, composed, g_out, inputs, xp):
     from ..engine import grad_of
     wanted = [i for i, need in enumerate(ctx.needs) if need]
     out = composed(*inputs, xp)
-    # NOTE: g_out enters as a factor, not as the sweep's seed (which is copied), so the result stays
-    # a function of g_out too: an outer transform may differentiate it or carry tangents on it
-    grads = grad_of((out * g_out).sum(), [inputs[i] for i in wanted], retain_graph=True, create_graph=True)
+    grads = grad_of(out, [inputs[i] for i in wanted], g_out, retain_graph=True, create_graph=True)
     result = [None] * len(inputs)
     for i, g in zip(wanted, grads):
         result[i] = g

@@ -201,3 +201,61 @@ def test_pytree_grad_against_torch_func(torch):
         {"w": torch.tensor(p["w"]), "b": [torch.tensor(p["b"][0])]})
     np.testing.assert_allclose(ours["w"], theirs["w"].numpy(), rtol=1e-12)
     np.testing.assert_allclose(ours["b"][0], theirs["b"][0].numpy(), rtol=1e-12)
+
+
+def _conv_and_lstm():
+    import nn
+    import nn.functional as F
+    conv, lstm = nn.Conv2d(1, 2, 3), nn.LSTM(3, 4)
+    for m in (conv, lstm):
+        for p in m.parameters():
+            p.data = p.data.astype(np.float64)
+
+    def f_conv(x):
+        return (F.max_pool2d(conv(x), 2) ** 3).sum()
+
+    def f_lstm(x):
+        return (lstm(x)[0] ** 2).sum()
+    return [(f_conv, (1, 1, 6, 6)), (f_lstm, (3, 2, 3))]
+
+
+@pytest.mark.parametrize("case", [0, 1], ids=["conv-maxpool", "lstm"])
+def test_hvp_and_hessian_through_fused_layers(case):
+    """Fused primitives differentiate their composed forms under create_graph; the cotangent stays live."""
+    f, shape = _conv_and_lstm()[case]
+    rng = np.random.default_rng(case)
+    x, v = rng.standard_normal(shape), rng.standard_normal(shape)
+    g, eps = ag.grad(f), 1e-5
+    numeric = (g(x + eps * v) - g(x - eps * v)) / (2 * eps)
+    hv = ag.hvp(f, x, v)
+    np.testing.assert_allclose(hv, numeric, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(ag.hessian(f)(x).reshape(x.size, x.size) @ v.ravel(), hv.ravel(), rtol=1e-9, atol=1e-12)
+
+
+def test_third_order_through_a_convolution():
+    import nn
+    conv = nn.Conv2d(1, 2, 3)
+    for p in conv.parameters():
+        p.data = p.data.astype(np.float64)
+
+    def f(x):
+        return (conv(x) ** 3).sum()
+    shape = (1, 1, 5, 5)
+    rng = np.random.default_rng(5)
+    x, v, w = (rng.standard_normal(shape) for _ in range(3))
+    third = ag.grad(lambda t: (ag.hvp(f, t, v) * Tensor(w)).sum())(x)
+    eps = 1e-5
+    numeric = np.array([((ag.hvp(f, x + eps * e, v) - ag.hvp(f, x - eps * e, v)) * w).sum() / (2 * eps)
+                        for e in np.eye(x.size).reshape((x.size,) + shape)]).reshape(shape)
+    np.testing.assert_allclose(third, numeric, rtol=1e-5, atol=1e-7)
+
+
+def test_nested_vjp_of_a_cotangent_computed_from_the_output():
+    """vjp_fn(out) inside grad: the cotangent is an input of the product, not differentiated with the output."""
+    x = np.array([0.3, -0.8])
+
+    def h(t):
+        out, vjp_fn = ag.vjp(lambda y: y * y, t)
+        return vjp_fn(out)[0].sum()        # J^T out = 2y · y² = 2y³
+    assert ag.value_and_grad(h)(x)[0] == pytest.approx(np.sum(2 * x ** 3))
+    np.testing.assert_allclose(ag.grad(h)(x), 6 * x ** 2, rtol=1e-12)
