@@ -181,7 +181,9 @@ def _seeded(level_mode, x, dx, nested):
     tangent = as_tangent(dx, t.data, "jvp")
     if nested and not isinstance(tangent, Tensor):
         tangent = Tensor(tangent)
-    level_mode.seed(t, tangent if nested else np.array(tangent.data if isinstance(tangent, Tensor) else tangent))
+    elif not nested and isinstance(tangent, Tensor):
+        tangent = tangent.data
+    level_mode.seed(t, tangent)
     return t
 
 

@@ -7,6 +7,8 @@ The transforms accept pytrees as arguments and return gradients of the same stru
 
 def tree_flatten(tree):
     """(leaves, structure): the leaves in a fixed order (dict keys sorted) and what rebuilds the tree."""
+    if not isinstance(tree, (dict, list, tuple)):
+        return [tree], None  # a single leaf, the common case: no walk
     leaves = []
     return leaves, _flatten(tree, leaves)
 
@@ -28,6 +30,8 @@ def _namedtuple_maker(tree):
 
 def tree_unflatten(structure, leaves):
     """The tree of `structure` with its leaves taken, in order, from `leaves`."""
+    if structure is None:
+        return leaves[0]
     it = iter(leaves)
     return _build(structure, it)
 
