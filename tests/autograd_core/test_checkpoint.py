@@ -79,3 +79,22 @@ def test_ledger_shows_tape_bytes_down_and_ops_up():
 def test_checkpoint_requires_a_tensor_result():
     with pytest.raises(TypeError, match="checkpoint: fn must return one Tensor"):
         ag.checkpoint(lambda t: (t, t), ag.tensor([1.0], requires_grad=True))
+
+
+def test_checkpointed_gradients_match_torch_checkpoint():
+    torch = pytest.importorskip("torch")
+    from torch.utils.checkpoint import checkpoint as torch_checkpoint
+    layers = make_mlp(seed=7, width=6, depth=3)
+    x = np.random.default_rng(8).standard_normal((4, 6))
+    ours_x = ag.tensor(x, requires_grad=True)
+    mlp(ours_x, layers, checkpointed=True).backward()
+    tx = torch.tensor(x, requires_grad=True)
+    tlayers = [(torch.tensor(w.data, requires_grad=True), torch.tensor(b.data, requires_grad=True)) for w, b in layers]
+    h = tx
+    for w, b in tlayers:
+        h = torch_checkpoint(lambda h, w, b: torch.tanh(torch.tanh(h @ w.T + b)), h, w, b, use_reentrant=False)
+    (h * h).sum().backward()
+    np.testing.assert_allclose(ours_x.grad.data, tx.grad.numpy(), rtol=1e-12)
+    for (w, b), (tw, tb) in zip(layers, tlayers):
+        np.testing.assert_allclose(w.grad.data, tw.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(b.grad.data, tb.grad.numpy(), rtol=1e-12)
