@@ -42,7 +42,8 @@ class TransformLevel:
         return False
 
 
-# Primitives of files whose rules run on numpy only (H3's ops); a nested transform refuses them.
+# Primitives whose JVP rules run on numpy only (ops/pool.py, recurrent.py, sequence.py): a nested
+# forward level refuses them with this error rather than hand their rules Tensors.
 NUMPY_ONLY_JVP = frozenset({"MaxPool2d", "LSTMCellUpdate", "GRUCellUpdate", "LSTMSequence", "GRUSequence"})
 
 
