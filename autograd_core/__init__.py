@@ -19,12 +19,15 @@ from .ops import (abs, add, amax, amin, argmax, argmin, astype, broadcast_to, ca
                   minimum, mul, neg, pad, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze, stack,
                   sub, sum, swapaxes, tanh, transpose, unsqueeze, var, where)
 from .seeding import default_generator, manual_seed
-from .functional import grad, hessian, jacfwd, jacrev, jvp, value_and_grad, vjp
+from .functional import grad, jvp, value_and_grad, vjp
+from .jacobian import hessian, hvp, jacfwd, jacrev
+from .checkpoint import checkpoint
 from .engine import grad_of
 from .gradcheck import GradcheckError, gradcheck
 from .viz import draw_graph
 from .explore import explore
 from .cost import compare_modes, count_paths
+from .sweep import sweep_modes
 
 # dtype names as in PyTorch (`ag.float32`, ...); numpy dtypes work wherever a dtype is taken
 float16, float32, float64 = np.float16, np.float32, np.float64

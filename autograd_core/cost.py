@@ -2,8 +2,9 @@
 
 For f: R^n -> R^m the full Jacobian takes n forward-mode passes (one JVP per input
 direction) or m reverse-mode passes (one VJP per output direction) after a single
-taped forward pass. `compare_modes` runs both and counts passes, primitive ops,
-floating-point operations, wall time and the bytes the reverse tape keeps;
+taped forward pass, or one pass each way with all directions batched on a leading
+tangent axis (`jacfwd`, `jacrev`). `compare_modes` runs all four and counts passes,
+primitive ops, floating-point operations, wall time and the bytes the reverse tape keeps;
 `count_paths` counts the input-to-output paths that naive per-path chain-rule
 summation would visit, which a reverse sweep never enumerates.
 """
@@ -15,6 +16,7 @@ from .engine import grad_of
 from .forward_mode import ForwardMode
 from .grad_mode import Observer, no_grad, observe
 from .graph import parents, topological_order
+from .jacobian import jacfwd, jacrev
 from .tensor import Tensor
 
 GRIEWANK_BOUND = 5.0
@@ -44,8 +46,9 @@ class _Ledger(Observer):
     def on_forward(self, prim, ctx, out, args, arrays, params):
         self.ops += 1
         base = prim.flops(out.data, *arrays, **params)
-        tangents = sum(1 for a in args if isinstance(a, Tensor) and a._tangent is not None)
-        self.flops += base * (1 + tangents)
+        directions = sum(level.batch or 1 for a in args if isinstance(a, Tensor) and a._tangent is not None
+                         for level in a._tangent)
+        self.flops += base * (1 + directions)
         if out._node is not None:
             for a in arrays:
                 if isinstance(a, np.ndarray):
@@ -78,6 +81,11 @@ class CostReport:
                 ("primitive ops executed", f"{f['ops']:,}", f"{r['ops']:,}"),
                 ("floating-point ops", f"{f['flops']:,}", f"{r['flops']:,}"),
                 ("wall time", f"{f['seconds'] * 1e3:.2f} ms", f"{r['seconds'] * 1e3:.2f} ms")]
+        fb, rb = self.forward_batched, self.reverse_batched
+        rows += [("batched: passes", "1 (all inputs at once)", "1 (all outputs at once) + 1 taped forward"),
+                 ("batched: primitive ops", f"{fb['ops']:,}", f"{rb['ops']:,}"),
+                 ("batched: floating-point ops", f"{fb['flops']:,}", f"{rb['flops']:,}"),
+                 ("batched: wall time", f"{fb['seconds'] * 1e3:.2f} ms", f"{rb['seconds'] * 1e3:.2f} ms")]
         width = [max(len(row[i]) for row in rows) for i in range(3)]
         lines = [f"f: R^{self.n_inputs} -> R^{self.n_outputs}"]
         lines += ["  " + "  ".join(cell.ljust(w) for cell, w in zip(row, width)) for row in rows]
@@ -93,6 +101,33 @@ class CostReport:
         return "\n".join(lines)
 
     __repr__ = __str__
+
+    def plot(self, path=None):
+        """Bar charts of ops, flops and time for both modes, one direction per pass and batched; needs matplotlib."""
+        plt = pyplot("CostReport.plot")
+        fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+        runs = [("forward", self.forward), ("forward batched", self.forward_batched),
+                ("reverse", self.reverse), ("reverse batched", self.reverse_batched)]
+        for ax, (key, label) in zip(axes, (("ops", "primitive ops"), ("flops", "floating-point ops"),
+                                           ("seconds", "wall time (s)"))):
+            ax.bar([name for name, _ in runs], [cost[key] for _, cost in runs],
+                   color=["tab:blue", "lightsteelblue", "tab:orange", "navajowhite"])
+            ax.set(title=label)
+            ax.tick_params(axis="x", labelrotation=30)
+        fig.suptitle(f"full Jacobian of f: R^{self.n_inputs} -> R^{self.n_outputs}")
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(path, dpi=100)
+        return fig
+
+
+def pyplot(where):
+    """matplotlib.pyplot, an optional dependency; the backend is left as the user (or Jupyter) set it."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ImportError(f"{where} needs matplotlib: pip install matplotlib") from None
+    return plt
 
 
 def _inputs(inputs):
@@ -111,13 +146,27 @@ def _forward_mode(f, arrays):
                 args = [Tensor(p) for p in arrays]
                 basis = np.zeros_like(x)
                 basis.flat[j] = 1
-                args[a]._tangent = basis
-                with no_grad(), observe(ForwardMode()):
+                level = ForwardMode()
+                level.seed(args[a], basis)
+                with no_grad(), level:
                     out = f(*args)
-                columns.append(np.zeros(out.data.size) if out._tangent is None else np.ravel(out._tangent))
+                tangent = level.tangent(out)
+                columns.append(np.zeros(out.data.size) if tangent is None else np.ravel(tangent))
     seconds = time.perf_counter() - start
     jac = np.stack(columns, axis=1) if columns else np.zeros((0, 0))
     return ModeCost(passes=len(columns), ops=ledger.ops, flops=ledger.flops, seconds=seconds), jac
+
+
+def _batched_mode(f, arrays, jacobian):
+    """The full Jacobian in one batched pass (`jacfwd` or `jacrev`, chunk_size=None), as rows (m, n)."""
+    ledger = _Ledger()
+    start = time.perf_counter()
+    with observe(ledger):
+        blocks = jacobian(f, argnums=tuple(range(len(arrays))))(*arrays)
+    seconds = time.perf_counter() - start
+    jac = np.concatenate([b.reshape(int(np.prod(b.shape[:b.ndim - x.ndim])), x.size) for b, x in zip(blocks, arrays)],
+                         axis=1)
+    return ModeCost(passes=1, ops=ledger.ops, flops=ledger.flops, seconds=seconds), jac
 
 
 def _reverse_mode(f, arrays):
@@ -140,6 +189,24 @@ def _reverse_mode(f, arrays):
     jac = np.stack(rows) if rows else np.zeros((0, 0))
     cost = ModeCost(passes=len(rows), ops=ledger.ops, flops=ledger.flops, seconds=seconds)
     return cost, jac, out, leaves, forward_ops, tape
+
+
+def gradient_cost(f, *inputs):
+    """One taped forward pass and one backward pass of scalar `f`: the tape it keeps and what it costs.
+
+    Returns a dict: tape_bytes (arrays the tape keeps for backward), ops and flops
+    (forward, backward and any recomputation, as by `checkpoint`), seconds.
+    """
+    ledger = _Ledger()
+    leaves = [Tensor(p, requires_grad=True) for p in _inputs(inputs)]
+    start = time.perf_counter()
+    with observe(ledger):
+        out = f(*leaves)
+        tape = sum(ledger.tape.values())
+        if out.requires_grad:
+            grad_of(out, leaves)
+    seconds = time.perf_counter() - start
+    return {"tape_bytes": tape, "ops": ledger.ops, "flops": ledger.flops, "seconds": seconds}
 
 
 def _gradient_ratio(f, arrays, repeats=5):
@@ -179,8 +246,11 @@ def compare_modes(f, *inputs):
     arrays = _inputs(inputs)
     forward, jac_fwd = _forward_mode(f, arrays)
     reverse, jac_rev, out, leaves, forward_ops, tape = _reverse_mode(f, arrays)
+    forward_batched, jac_fwd_batched = _batched_mode(f, arrays, jacfwd)
+    reverse_batched, jac_rev_batched = _batched_mode(f, arrays, jacrev)
     n, m = sum(x.size for x in arrays), out.data.size
-    diff = float(np.max(np.abs(jac_fwd - jac_rev))) if jac_fwd.size else 0.0
+    diff = max((float(np.max(np.abs(j - jac_rev))) if j.size else 0.0)
+               for j in (jac_fwd, jac_fwd_batched.reshape(jac_fwd.shape), jac_rev_batched.reshape(jac_fwd.shape)))
     scale = max(1.0, float(np.max(np.abs(jac_rev)))) if jac_rev.size else 1.0
     nodes = topological_order(out, parents)
     paths = sum(count_paths(out, leaf) for leaf in leaves)
@@ -193,7 +263,8 @@ def compare_modes(f, *inputs):
         faster = "reverse" if reverse["seconds"] < forward["seconds"] else "forward"
         recommended, reason = faster, f"n = m = {n}: same number of passes; {faster} mode measured faster"
     return CostReport(
-        n_inputs=n, n_outputs=m, forward=forward, reverse=reverse, forward_pass_ops=forward_ops,
+        n_inputs=n, n_outputs=m, forward=forward, reverse=reverse, forward_batched=forward_batched,
+        reverse_batched=reverse_batched, forward_pass_ops=forward_ops,
         tape_bytes=tape, paths=paths, graph_edges=sum(len(parents(v)) for v in nodes),
         gradient_cost_ratio_time=ratio_time, gradient_cost_ratio_flops=ratio_flops,
         griewank_bound=GRIEWANK_BOUND, jacobians_agree=bool(diff <= 1e-4 * scale), max_difference=diff,
@@ -212,32 +283,15 @@ def dense_test_function(n, m, width=32, seed=0):
     return f
 
 
-def cost_sweep(sizes, fixed, vary="n", width=32):
-    """compare_modes on dense functions as n (or m) varies with the other fixed; list of dicts."""
-    results = []
-    for size in sizes:
-        n, m = (size, fixed) if vary == "n" else (fixed, size)
-        report = compare_modes(dense_test_function(n, m, width), np.random.default_rng(1).standard_normal(n))
-        results.append({"n": n, "m": m, "forward": dict(report.forward), "reverse": dict(report.reverse)})
-    return results
-
-
 def plot_cost(sizes=(1, 2, 4, 8, 16, 32), fixed=4, width=32, path=None):
-    """Plot ops and time of both modes against n (m fixed) and against m (n fixed); needs matplotlib."""
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise ImportError("plot_cost needs matplotlib: pip install matplotlib") from None
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    for ax, vary in zip(axes, ("n", "m")):
-        data = cost_sweep(sizes, fixed, vary, width)
-        for mode, style in (("forward", "o-"), ("reverse", "s-")):
-            ax.plot(sizes, [d[mode]["ops"] for d in data], style, label=f"{mode} mode")
-        other = "m" if vary == "n" else "n"
-        ax.set(xlabel=vary, ylabel="primitive ops executed", title=f"full Jacobian, {other} = {fixed}")
-        ax.legend()
+    """Passes, ops, flops, time and tape bytes of both modes against n (m fixed) and m (n fixed); needs matplotlib."""
+    from .sweep import dense_sweep
+    plt = pyplot("plot_cost")
+    fig, axes = plt.subplots(2, 5, figsize=(18, 7))
+    for row, vary in zip(axes, ("n", "m")):
+        report = dense_sweep(sizes, fixed, vary, width)
+        report.plot(axes=row)
+        row[0].set_ylabel(report.label, fontsize=7)
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=100)

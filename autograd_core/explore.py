@@ -207,20 +207,20 @@ def _forward(vertices, index, wrt):
                            "call explore before backward(), or use backward(retain_graph=True)")
     ops.sort(key=lambda v: node_of(v).order)  # creation order: the order the forward pass ran them
     saved = {id(v): v._tangent for v in vertices if isinstance(v, Tensor)}
-    wrt._tangent = np.ones_like(wrt.data)
     runs, rule = [], ForwardMode()
+    rule.seed(wrt, np.ones_like(wrt.data))
     try:
         with no_grad():
             for v in ops:
                 node = node_of(v)
                 v._tangent = None
                 rule.on_forward(node.prim, node, v, node.parents, node.arrays, node.params)
-                if v._tangent is None:
+                if rule.tangent(v) is None:
                     continue
-                incoming = [((index[id(p)], index[id(v)], rank), p._tangent)
+                incoming = [((index[id(p)], index[id(v)], rank), rule.tangent(p))
                             for p, rank in zip(node.parents, _ranks(node.parents))
-                            if isinstance(p, Tensor) and p._tangent is not None]
-                runs.append((v, v._tangent, incoming))
+                            if isinstance(p, Tensor) and rule.tangent(p) is not None]
+                runs.append((v, rule.tangent(v), incoming))
     finally:
         for v in vertices:
             if isinstance(v, Tensor):

@@ -1,41 +1,84 @@
-"""Function transforms with JAX's names: grad, value_and_grad, vjp, jvp, jacrev, jacfwd, hessian.
+"""Function transforms with JAX's names: grad, value_and_grad, vjp, jvp (jacobians: `jacobian.py`).
 
-They take a function of Tensors (or arrays) and return numpy arrays. `jacrev` runs one
-reverse pass per output element, `jacfwd` one forward pass per input element: the
-cost difference between the two modes is visible in how many passes each makes.
+They compose as in JAX. At the outermost level they take arrays (or pytrees of them)
+and return numpy arrays. Called inside another transform they return Tensors that
+stay connected to the outer computation: the inner reverse pass is recorded
+(create_graph), the inner forward pass computes its tangents with engine ops, and
+each level differentiates with respect to its own fresh inputs, so perturbations of
+different levels never mix.
 """
+import contextlib
+
 import numpy as np
 
 from . import engine
-from .forward_mode import ForwardMode, seed_tangent
-from .grad_mode import no_grad, observe
+from . import ops as tensor_ops
+from .forward_mode import ForwardMode, TransformLevel, as_tangent
+from .grad_mode import enable_grad, no_grad
+from .ops.shape import Reshape
+from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor, _as_array
 
 
-def _leaf(x, where):
+def fresh_input(x, where, nested, requires_grad=True):
+    """This level's own input for `x`: a new leaf, or inside another transform an alias of
+    the outer Tensor (so the outer levels still see through it)."""
+    if nested and isinstance(x, Tensor):
+        _check_float(x.data, where)
+        alias = Reshape.apply(x, shape=x.shape)
+        if requires_grad and not alias.requires_grad:
+            alias.requires_grad = True
+        return alias
     arr = _as_array(x)
-    if not np.issubdtype(arr.dtype, np.floating):
+    _check_float(arr, where)
+    return Tensor(arr, requires_grad=requires_grad)
+
+
+def _check_float(arr, where):
+    if arr.dtype.kind != "f":
         raise TypeError(f"{where}: inputs to differentiate must be floating point, got dtype {arr.dtype}")
-    return Tensor(arr, requires_grad=True)
 
 
-def _argnums(argnums, nargs, where):
+def argnums_tuple(argnums, nargs, where):
+    """`argnums` as a tuple of non-negative positions, checked against the number of arguments."""
     nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     for a in nums:
         if not -nargs <= a < nargs:
             raise ValueError(f"{where}: argnums {argnums} out of range for {nargs} positional arguments")
-    return nums
+    return tuple(a % nargs for a in nums)
 
 
-def _call_with_leaves(f, args, argnums, where):
-    """Call f with args[argnums] as fresh leaves; other numpy arrays become constant Tensors."""
+def call_with_inputs(f, args, argnums, where, nested):
+    """Call f with each pytree args[argnums] made of fresh inputs; other numpy arrays become constants.
+
+    Returns (f's output, one (leaves, structure) per argnum).
+    """
     args = [Tensor(a) if isinstance(a, np.ndarray) else a for a in args]
-    nums = _argnums(argnums, len(args), where)
-    leaves = []
-    for a in nums:
-        args[a] = _leaf(args[a], where)
-        leaves.append(args[a])
-    return f(*args), leaves
+    inputs = []
+    for a in argnums_tuple(argnums, len(args), where):
+        leaves, structure = tree_flatten(args[a])
+        leaves = [fresh_input(x, where, nested) for x in leaves]
+        args[a] = tree_unflatten(structure, leaves)
+        inputs.append((leaves, structure))
+    return f(*args), inputs
+
+
+def per_argnum(argnums, trees):
+    """One tree for an int argnums, a tuple of trees for a tuple."""
+    return trees[0] if isinstance(argnums, int) else tuple(trees)
+
+
+def regroup(inputs, flat):
+    """The flat list `flat` cut into one tree per (leaves, structure) of `inputs`."""
+    it = iter(flat)
+    return [tree_unflatten(structure, [next(it) for _ in leaves]) for leaves, structure in inputs]
+
+
+def output(t, nested):
+    """What a transform hands back: the Tensor itself inside another transform, else a numpy array."""
+    if nested:
+        return t if isinstance(t, Tensor) else Tensor(t)
+    return np.array(t.data if isinstance(t, Tensor) else t)
 
 
 def _scalar_output(out, where):
@@ -45,14 +88,23 @@ def _scalar_output(out, where):
     return out
 
 
+def reverse_gradients(out, leaves, nested, cotangent=None):
+    """d out / d leaves by one reverse sweep, recorded (create_graph) when nested; zeros where out is constant."""
+    if not out.requires_grad:
+        return [output(np.zeros_like(t.data), nested) for t in leaves]
+    grads = engine.grad_of(out, leaves, cotangent, retain_graph=True if nested or cotangent is not None else None,
+                           create_graph=nested)
+    return [output(g, nested) for g in grads]
+
+
 def value_and_grad(f, argnums=0):
-    """f -> function returning (f(*args), d f / d args[argnums]) as numpy arrays."""
+    """f -> function returning (f(*args), d f / d args[argnums]); a pytree argument gets a gradient of its structure."""
     def wrapped(*args):
-        out, leaves = _call_with_leaves(f, args, argnums, "value_and_grad")
-        out = _scalar_output(out, "value_and_grad")
-        grads = [np.array(g) for g in engine.grad_of(out, leaves)] if out.requires_grad else \
-            [np.zeros_like(t.data) for t in leaves]
-        return np.array(out.data), (grads[0] if isinstance(argnums, int) else tuple(grads))
+        with TransformLevel() as level, enable_grad():
+            out, inputs = call_with_inputs(f, args, argnums, "value_and_grad", level.nested)
+            out = _scalar_output(out, "value_and_grad")
+            grads = reverse_gradients(out, [t for leaves, _ in inputs for t in leaves], level.nested)
+        return output(out, level.nested), per_argnum(argnums, regroup(inputs, grads))
     return wrapped
 
 
@@ -66,91 +118,86 @@ def grad(f, argnums=0):
 
 
 def vjp(f, *primals):
-    """Run f once; return (out, vjp_fn) where vjp_fn(cotangent) -> tuple of input cotangents."""
-    leaves = [_leaf(p, "vjp") for p in primals]
-    out = f(*leaves)
+    """Run f once; return (out, vjp_fn) where vjp_fn(cotangent) -> tuple of input cotangents.
+
+    The primals and f's output may be pytrees; a cotangent has the output's structure.
+    """
+    with TransformLevel() as level, enable_grad():
+        nested = level.nested
+        out, inputs = call_with_inputs(f, primals, tuple(range(len(primals))), "vjp", nested)
+    outs, out_structure = tree_flatten(out)
+    leaves = [t for ls, _ in inputs for t in ls]
+    for o in outs:
+        if not isinstance(o, Tensor):
+            raise TypeError(f"vjp: the function must return Tensors (or a pytree of them), got {type(o).__name__}")
 
     def vjp_fn(cotangent):
-        if not out.requires_grad:
-            return tuple(np.zeros_like(t.data) for t in leaves)
-        return tuple(np.array(g) for g in engine.grad_of(out, leaves, cotangent, retain_graph=True))
-    return np.array(out.data), vjp_fn
+        cots, structure = tree_flatten(cotangent)
+        if structure != out_structure or len(cots) != len(outs):
+            raise ValueError("vjp: the cotangent must have the structure of the function's output")
+        grads = None
+        with enable_grad():
+            # NOTE: one sweep per output, each seeded with its cotangent: a cotangent that is itself
+            # computed from the output must not be differentiated along with it
+            for o, c in zip(outs, cots):
+                seed = tensor_ops.astype(c, o.dtype) if nested and isinstance(c, Tensor) else _as_array(c, o.dtype)
+                part = reverse_gradients(o, leaves, nested, seed)
+                grads = part if grads is None else [g + p for g, p in zip(grads, part)]
+        return tuple(regroup(inputs, grads))
+    return tree_unflatten(out_structure, [output(o, nested) for o in outs]), vjp_fn
 
 
 def jvp(f, primals, tangents):
-    """Forward mode: (f(*primals), J · tangents) in one pass, tangents carried beside values."""
+    """Forward mode: (f(*primals), J · tangents) in one pass, tangents carried beside values.
+
+    primals and tangents are sequences of matching pytrees; the output may be a pytree.
+    """
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
-    out, tangent = _jvp_partial(f, [_as_array(p) for p in primals], tangents)
-    return np.array(out), tangent
+    with TransformLevel() as level:
+        level_mode = ForwardMode(nested=level.nested)
+        args = []
+        for p, dp in zip(primals, tangents):
+            leaves, structure = tree_flatten(p)
+            dleaves, dstructure = tree_flatten(dp)
+            if dstructure != structure:
+                raise ValueError("jvp: each tangent must have the structure of its primal")
+            args.append(tree_unflatten(structure, [_seeded(level_mode, x, dx, level.nested)
+                                                   for x, dx in zip(leaves, dleaves)]))
+        with level_mode, (contextlib.nullcontext() if level.nested else no_grad()):
+            out = f(*args)
+        outs, structure = tree_flatten(out)
+        tangent_out = [output_tangent(level_mode, o, level.nested) for o in outs]
+    return (tree_unflatten(structure, [output(o, level.nested) for o in outs]),
+            tree_unflatten(structure, tangent_out))
 
 
-def jacrev(f, argnums=0):
-    """Jacobian by reverse mode: one backward pass per output element; shape out.shape + in.shape."""
-    def wrapped(*args):
-        out, leaves = _call_with_leaves(f, args, argnums, "jacrev")
-        jacs = [np.zeros(out.shape + t.shape, dtype=out.dtype) for t in leaves]
-        if out.requires_grad:
-            seed = np.zeros_like(out.data)
-            for i in range(out.data.size):
-                seed.flat[i] = 1
-                rows = engine.grad_of(out, leaves, seed, retain_graph=True)
-                seed.flat[i] = 0
-                for jac, row in zip(jacs, rows):
-                    jac[np.unravel_index(i, out.shape)] = row
-        return jacs[0] if isinstance(argnums, int) else tuple(jacs)
-    return wrapped
+def _seeded(level_mode, x, dx, nested):
+    """A fresh input for jvp carrying tangent dx at this level (None: a constant, e.g. integer indices)."""
+    if dx is None:
+        return x if isinstance(x, Tensor) else Tensor(_as_array(x))
+    t = fresh_input(x, "jvp", nested, requires_grad=False)
+    tangent = as_tangent(dx, t.data, "jvp")
+    if nested and not isinstance(tangent, Tensor):
+        tangent = Tensor(tangent)
+    elif not nested and isinstance(tangent, Tensor):
+        tangent = tangent.data
+    level_mode.seed(t, tangent)
+    return t
 
 
-def jacfwd(f, argnums=0):
-    """Jacobian by forward mode: one forward pass per input element; shape out.shape + in.shape."""
-    def wrapped(*args):
-        args = [_as_array(a) for a in args]
-        nums = _argnums(argnums, len(args), "jacfwd")
-        jacs = []
-        for a in nums:
-            x = args[a]
-            columns = []
-            for j in range(x.size):
-                tangents = [np.zeros_like(p) if np.issubdtype(np.asarray(p).dtype, np.floating) else None for p in args]
-                basis = np.zeros_like(x)
-                basis.flat[j] = 1
-                tangents[a] = basis
-                out, col = _jvp_partial(f, args, tangents)
-                columns.append(col)
-            out_shape = out.shape if x.size else np.asarray(f(*[Tensor(p) for p in args]).data).shape
-            jac = np.stack(columns, axis=-1) if columns else np.zeros(out_shape + (0,))
-            jacs.append(jac.reshape(out_shape + x.shape))
-        return jacs[0] if isinstance(argnums, int) else tuple(jacs)
-    return wrapped
-
-
-def _jvp_partial(f, args, tangents):
-    """jvp where arguments with a None tangent (integers, say) are passed through as constants."""
-    inputs = []
-    for p, dt in zip(args, tangents):
-        t = Tensor(p)
-        if dt is not None:
-            seed_tangent(t, dt)
-        inputs.append(t)
-    with no_grad(), observe(ForwardMode()):
-        out = f(*inputs)
+def output_tangent(level_mode, out, nested):
+    """The tangent `level_mode` carried to `out` (zeros when out does not depend on the inputs)."""
     if not isinstance(out, Tensor):
-        raise TypeError(f"jvp: the function must return a Tensor, got {type(out).__name__}")
-    tangent = out._tangent if out._tangent is not None else np.zeros_like(out.data)
-    return out.data, np.array(tangent)
+        raise TypeError(f"jvp: the function must return Tensors (or a pytree of them), got {type(out).__name__}")
+    tangent = level_mode.tangent(out)
+    if tangent is None:
+        zeros = np.zeros(((level_mode.batch,) if level_mode.batch is not None else ()) + out.shape, out.dtype)
+        return output(zeros, nested)
+    return output(tangent, nested)
 
 
-def hessian(f, argnums=0):
-    """Hessian of scalar f: reverse mode over the graph of its gradient (create_graph=True)."""
-    if not isinstance(argnums, int):
-        raise NotImplementedError("hessian: argnums must be a single int")
-
-    def gradient_tensor(*args):
-        args = list(args)
-        out = _scalar_output(f(*args), "hessian")
-        if not out.requires_grad:
-            return Tensor(np.zeros_like(args[argnums].data))
-        return engine.grad_of(out, [args[argnums]], create_graph=True)[0]
-    return jacrev(gradient_tensor, argnums)
+def stack_outputs(items, nested):
+    """Stack a list of per-direction results along a new leading axis (engine op when nested)."""
+    return tensor_ops.stack(items, 0) if nested else np.stack(items)

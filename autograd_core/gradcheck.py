@@ -1,12 +1,14 @@
 """Check analytic derivatives against central finite differences, in float64.
 
-Three Jacobians are built for every floating-point input: by reverse mode (one VJP
-per output element), by forward mode (one JVP per input element) and numerically;
-then ⟨u, J v⟩ from one JVP is compared with ⟨Jᵀ u, v⟩ from one VJP for random u, v.
+The Jacobian of every floating-point input is built numerically and four ways
+analytically: by reverse mode and by forward mode, each one direction per pass and
+with all directions batched in one pass (a leading batch axis on every tangent and
+cotangent); then ⟨u, J v⟩ from one JVP is compared with ⟨Jᵀ u, v⟩ from one VJP.
 """
 import numpy as np
 
-from .functional import jacfwd, jacrev, jvp, vjp
+from .functional import jvp, vjp
+from .jacobian import jacfwd, jacrev
 from .tensor import Tensor
 
 
@@ -60,10 +62,11 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
         if not np.issubdtype(x.dtype, np.floating):
             continue
         numeric = _numeric_jacobian(f, args, a, eps)
-        reverse = jacrev(f, argnums=a)(*args)
-        forward = jacfwd(f, argnums=a)(*args)
-        _compare("reverse-mode", a, reverse, numeric, atol, rtol)
-        _compare("forward-mode", a, forward, numeric, atol, rtol)
+        for chunk_size, how in ((1, "one direction per pass"), (None, "batched directions")):
+            reverse = jacrev(f, argnums=a, chunk_size=chunk_size)(*args)
+            forward = jacfwd(f, argnums=a, chunk_size=chunk_size)(*args)
+            _compare(f"reverse-mode ({how})", a, reverse, numeric, atol, rtol)
+            _compare(f"forward-mode ({how})", a, forward, numeric, atol, rtol)
         _check_adjoint(f, args, a, rng, atol, rtol)
     return True
 

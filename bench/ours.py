@@ -9,7 +9,7 @@ import statistics
 
 import numpy as np
 
-from . import models, registry, timing
+from . import models, registry, timing, workloads
 
 try:
     import autograd_core as ag
@@ -73,6 +73,41 @@ def jvps(weights, lr):
     return step
 
 
+def mlp_jvps(weights, lr):
+    """One forward-mode `jvp` per tangent of sum(tanh(W2 tanh(W1 x))) (issue 17's benchmark)."""
+    w1, w2 = ag.tensor(weights["w1"]), ag.tensor(weights["w2"])
+
+    def step(x, y):
+        return [ag.jvp(lambda v: (w2 @ (w1 @ v).tanh()).tanh().sum(), (x,), (t,))[1] for t in y]
+    return step
+
+
+def batched_jacfwd(rounds, n=1000):
+    """Speed-up of one batched `jacfwd` over n separate `jvp` passes, f: R^1000 -> R of issue 17."""
+    weights, x, basis = workloads.jvp_mlp(n)()
+    f = _two_layer(weights, lambda h: h.sum())
+    times = timing.interleaved({"jvps": lambda: [ag.jvp(f, (x,), (t,)) for t in basis],
+                                "jacfwd": lambda: ag.jacfwd(f)(x)}, rounds)
+    speedup = timing.ratio(times, "jvps", "jacfwd")
+    return {"measure": f"{n} jvp passes / one batched jacfwd, R^{n} -> R", "ours": speedup, "torch": None,
+            "target": ">= 5", "met": speedup >= 5}
+
+
+def square_jacobians(rounds, n=256):
+    """Batched `jacfwd` against batched `jacrev` on a square R^256 -> R^256 function (the same FLOPs either way)."""
+    weights, x, _ = workloads.jvp_mlp(n, hidden=n)()
+    f = _two_layer(weights, lambda h: h)
+    times = timing.interleaved({"jacfwd": lambda: ag.jacfwd(f)(x), "jacrev": lambda: ag.jacrev(f)(x)}, rounds)
+    slowdown = timing.ratio(times, "jacfwd", "jacrev")
+    return {"measure": f"batched jacfwd / batched jacrev, R^{n} -> R^{n}", "ours": slowdown, "torch": None,
+            "target": "<= 3", "met": slowdown <= 3}
+
+
+def _two_layer(weights, last):
+    w1, w2 = ag.tensor(weights["w1"]), ag.tensor(weights["w2"])
+    return lambda x: last((w2 @ (w1 @ x).tanh()).tanh())
+
+
 def gradient_cost(rounds):
     """time(loss + gradient) / time(loss alone) on the MLP workload, ours and torch's."""
     from . import torch_ref
@@ -134,6 +169,8 @@ SIDES = {
     "gru": (trainer("gru"), _TRAINING + ("nn.Module", "nn.GRU")),
     "value_mlp": (value_mlp, ("ag.Value", "ag.Value.sum")),
     "jvp": (jvps, ("ag.tensor", "ag.jvp")),
+    "jvp_mlp100": (mlp_jvps, ("ag.tensor", "ag.jvp")),
+    "jvp_mlp1000": (mlp_jvps, ("ag.tensor", "ag.jvp")),
 }
 
 
@@ -162,3 +199,6 @@ for _name, (_make, _parts) in SIDES.items():
 if ag is not None and not _lacking(_TRAINING + ("ag.no_grad",)):
     registry.extra("grad_cost", gradient_cost)
     registry.extra("op_overhead", op_overhead)
+if ag is not None and not _lacking(("ag.jvp", "ag.jacfwd", "ag.jacrev")):
+    registry.extra("jacfwd_batched", batched_jacfwd)
+    registry.extra("jacfwd_square", square_jacobians)

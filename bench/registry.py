@@ -65,5 +65,8 @@ workload("lstm", "LSTM(28, 128) x 28 steps, batch 64, last h -> linear", workloa
 workload("gru", "GRU(28, 128) x 28 steps, batch 64, last h -> linear", workloads.gru, target=1.25)
 workload("value_mlp", "scalar MLP 2-16-16-1, 100 points, full batch", workloads.value_mlp, baselines=("micrograd",),
                   target=0.2, lr=0.05)
-workload("jvp", "forward mode: 1000 JVPs of sum(tanh(W v)), R^1000 -> R", workloads.jvp, baselines=("torch",),
+workload("jvp", "forward mode: 1000 JVPs of sum(tanh(W v)), R^1000 -> R", workloads.jvp, baselines=("hips", "torch"),
          target=1.0)
+for _n in (100, 1000):
+    workload(f"jvp_mlp{_n}", f"forward mode: {_n} JVPs of sum(tanh(W2 tanh(W1 x))), R^{_n} -> R, float64",
+             workloads.jvp_mlp(_n), baselines=("hips", "torch"), target=1.0)

@@ -47,6 +47,23 @@ def jvps(weights, lr):
     return step
 
 
+def mlp_jvps(weights, lr):
+    """One torch.func.jvp per tangent of sum(tanh(W2 tanh(W1 x))) (issue 17's benchmark)."""
+    w1, w2 = torch.from_numpy(weights["w1"]), torch.from_numpy(weights["w2"])
+
+    def step(x, y):
+        primal = torch.from_numpy(x)
+        return [torch.func.jvp(lambda v: torch.tanh(w2 @ torch.tanh(w1 @ v)).sum(), (primal,), (t,))[1]
+                for t in torch.from_numpy(y)]
+    return step
+
+
+for _name in ("jvp_mlp100", "jvp_mlp1000"):
+    if torch is None:
+        registry.unavailable(_name, "torch", "torch not installed")
+    else:
+        registry.register(_name, "torch", mlp_jvps, traced=False)
+
 for _name in ("mlp", "cnn", "lstm", "gru", "jvp"):
     if torch is None:
         registry.unavailable(_name, "torch", "torch not installed")

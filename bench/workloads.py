@@ -77,6 +77,16 @@ def value_mlp(seed=0, points=100, sizes=(2, 16, 16, 1)):
     return weights, x, np.where(upper, 1.0, -1.0)
 
 
+def jvp_mlp(n, seed=0, hidden=64):
+    """f(x) = sum(tanh(W2 tanh(W1 x))) from R^n to R (issue 17's benchmark): data for n JVPs along the basis."""
+    def data():
+        rng = np.random.default_rng(seed)
+        weights = {"w1": rng.standard_normal((hidden, n)) / np.sqrt(n),
+                   "w2": rng.standard_normal((hidden, hidden)) / np.sqrt(hidden)}
+        return weights, rng.standard_normal(n), np.eye(n)
+    return data
+
+
 def jvp(seed=0, n=1000, rows=16):
     """f(v) = sum(tanh(W v)) from R^n to R with W (rows, n): n JVPs along the basis give its gradient."""
     rng = np.random.default_rng(seed)

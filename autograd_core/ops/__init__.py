@@ -5,6 +5,7 @@ from them (stack, matmul of vectors, ...; mean, var, softmax and the other reduc
 in `reductions.py`), so its gradient, tangent and graph come from the primitives for free.
 """
 import builtins
+import math
 
 import numpy as np
 
@@ -178,7 +179,7 @@ def reshape(x, shape):
         new = np.empty(old, dtype=np.bool_).reshape(shape).shape if -1 in shape else shape
     except ValueError:
         new = None
-    if new is None or int(np.prod(new)) != int(np.prod(old)):
+    if new is None or math.prod(new) != math.prod(old):  # math.prod: np.prod of a tuple costs microseconds
         raise ValueError(f"reshape: cannot reshape a tensor of shape {old} into shape {shape}")
     return Reshape.apply(x, shape=tuple(new))
 
@@ -358,7 +359,7 @@ def matmul(x, y):
         raise ValueError(f"matmul: both operands need at least one dimension, got shapes {sx} and {sy}")
     if sx[-1] != (sy[0] if len(sy) == 1 else sy[-2]):
         raise ValueError(f"matmul: shapes {sx} and {sy} are not aligned (inner dimensions {sx[-1]} and {sy[0] if len(sy) == 1 else sy[-2]})")
-    if len(sx) >= 2 and len(sy) >= 2:
+    if len(sx) >= 2 and len(sy) >= 2 or len(sx) == 2 and len(sy) == 1:
         return apply(MatMul, (x, y), NO_PARAMS)
     out = MatMul.apply(reshape(x, (1,) + sx) if len(sx) == 1 else x, reshape(y, sy + (1,)) if len(sy) == 1 else y)
     if len(sy) == 1:

@@ -26,6 +26,13 @@ def tangent_sum(*terms):
     return total
 
 
+def lead_axes(axis, ndim, lead):
+    """Reduction axes of an input of rank `ndim` in a tangent with `lead` batch axes in front (None: all input axes)."""
+    if axis is None:
+        return None if not lead else tuple(range(lead, lead + ndim))
+    return tuple(a + lead for a in axis) if lead else axis
+
+
 def keepdims_shape(shape, axis):
     """`shape` with the reduced axes kept as size 1 (axis: None, int or tuple, normalized)."""
     if axis is None:

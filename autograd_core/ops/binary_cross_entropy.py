@@ -27,18 +27,22 @@ def _clamped_log(xp, a):
 class BinaryCrossEntropy(Primitive):
     """out = −(y max(ln p, −100) + (1 − y) max(ln(1 − p), −100)), elementwise, p and y of one shape."""
 
+    @staticmethod
     def sample_inputs(rng):
         yield (rng.uniform(0.05, 0.95, (3, 4)), rng.uniform(0, 1, (3, 4))), {}
         yield (rng.uniform(0.05, 0.95, (5,)), (rng.random(5) > 0.5).astype(float)), {}
 
+    @staticmethod
     def forward(ctx, p, y):
         return -(y * _clamped_log(_NUMPY, p) + (1 - y) * _clamped_log(_NUMPY, 1 - p))
 
+    @staticmethod
     def vjp(ctx, xp, g, out, p, y):
         dp = g * _slope_p(xp, p, y) if ctx.needs[0] else None
         dy = g * _slope_y(xp, p) if ctx.needs[1] else None
         return dp, dy
 
+    @staticmethod
     def jvp(ctx, xp, ts, out, p, y):
         dp, dy = ts
         return tangent_sum(None if dp is None else dp * _slope_p(xp, p, y),

@@ -8,6 +8,7 @@ products and the col2im that hand-written code does. The composed form,
 import numpy as np
 
 from ..primitive import Primitive
+from ._rules import tangent_sum
 from .window import Col2im, Im2col, output_hw
 
 
@@ -53,15 +54,9 @@ class Conv2d(Primitive):
     @staticmethod
     def jvp(ctx, xp, ts, out, x, w, b, stride, padding):
         dx, dw, db = ts
-        total = np.zeros_like(out)
-        if dx is not None:
-            total += Conv2d.forward(None, dx, w, None, stride, padding)
-        if dw is not None:
-            total += np.matmul(dw.reshape(len(w), -1), ctx.cols).reshape(total.shape[1:2] + total.shape[:1]
-                                                                            + total.shape[2:]).transpose(1, 0, 2, 3)
-        if db is not None:
-            total += db[:, None, None]
-        return total
+        return tangent_sum(None if dx is None else xp.conv2d(dx, w, None, stride, padding),
+                           None if dw is None else xp.conv2d(x, dw, None, stride, padding),
+                           None if db is None else db.reshape(-1, 1, 1))
 
     @staticmethod
     def flops(out, x, w, b, stride, padding):

@@ -13,6 +13,7 @@ class _Elementwise(Primitive):
 
     arity = 1
     sample_params = False
+    batched = "broadcast"  # a tangent batch, aligned to the output's rank, broadcasts through every rule
 
     @staticmethod
     def domain(rng, shape, position):
@@ -244,7 +245,7 @@ class Relu(_Elementwise):
 
     @staticmethod
     def jvp(ctx, xp, ts, out, x):
-        return masked(ts[0], out > 0)
+        return masked(ts[0], xp.value(out) > 0, xp)
 
 
 class Abs(_Elementwise):
@@ -262,7 +263,7 @@ class Abs(_Elementwise):
 
     @staticmethod
     def jvp(ctx, xp, ts, out, x):
-        return ts[0] * np.sign(x)
+        return ts[0] * np.sign(xp.value(x))
 
 
 def _select_vjp(ctx, g, x, y, w):
@@ -296,7 +297,7 @@ class Maximum(_Elementwise):
 
     @staticmethod
     def jvp(ctx, xp, ts, out, x, y):
-        return _select_jvp(ts, _max_weight(x, y))
+        return _select_jvp(ts, _max_weight(xp.value(x), xp.value(y)))
 
 
 class Minimum(_Elementwise):
@@ -315,7 +316,7 @@ class Minimum(_Elementwise):
 
     @staticmethod
     def jvp(ctx, xp, ts, out, x, y):
-        return _select_jvp(ts, _max_weight(y, x))
+        return _select_jvp(ts, _max_weight(xp.value(y), xp.value(x)))
 
 
 class Where(_Elementwise):
@@ -348,7 +349,7 @@ class Where(_Elementwise):
     @staticmethod
     def jvp(ctx, xp, ts, out, cond, x, y):
         _, dx, dy = ts
-        return np.where(cond, 0 if dx is None else dx, 0 if dy is None else dy)
+        return xp.where(cond, 0 if dx is None else dx, 0 if dy is None else dy)
 
 
 class Clip(_Elementwise):
@@ -375,7 +376,7 @@ class Clip(_Elementwise):
 
     @staticmethod
     def jvp(ctx, xp, ts, out, x, lo=None, hi=None):
-        return masked(ts[0], _inside(x, lo, hi))
+        return masked(ts[0], _inside(xp.value(x), lo, hi), xp)
 
 
 def _inside(x, lo, hi):

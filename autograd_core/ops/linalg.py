@@ -11,7 +11,9 @@ def _is_transposed(a):
 
 
 class MatMul(Primitive):
-    """out = x @ y for inputs of rank >= 2 (the `matmul` function handles rank 1)"""
+    """out = x @ y for inputs of rank >= 2, or a matrix x times a vector y (`matmul` handles other rank-1 cases)"""
+
+    batched = "broadcast"  # a tangent batch aligned to the output's rank broadcasts over matmul's leading axes
 
     saves = ("inputs",)
 
@@ -20,6 +22,7 @@ class MatMul(Primitive):
         yield (rng.standard_normal((3, 4)), rng.standard_normal((4, 2))), {}
         yield (rng.standard_normal((2, 3, 4)), rng.standard_normal((4, 5))), {}
         yield (rng.standard_normal((2, 1, 2, 3)), rng.standard_normal((3, 3, 2))), {}
+        yield (rng.standard_normal((3, 4)), rng.standard_normal(4)), {}
 
     @staticmethod
     def forward(ctx, x, y):
@@ -31,7 +34,9 @@ class MatMul(Primitive):
     @staticmethod
     def vjp(ctx, xp, g, out, x, y):
         dx = dy = None
-        if ctx.needs[0]:
+        if ctx.needs[0] and y.ndim == 1:
+            dx = xp.matmul(g.reshape(-1, 1), y.reshape(1, -1))
+        elif ctx.needs[0]:
             dx = unbroadcast(xp.matmul(g, xp.swapaxes(y, -1, -2)), x.shape)
         if ctx.needs[1]:
             if y.ndim == 2:
@@ -50,7 +55,10 @@ class MatMul(Primitive):
     @staticmethod
     def jvp(ctx, xp, ts, out, x, y):
         dx, dy = ts
-        return tangent_sum(None if dx is None else np.matmul(dx, y), None if dy is None else np.matmul(x, dy))
+        if dy is not None and y.ndim == 1:
+            # NOTE: dy @ xᵀ, not x @ dy: the same product, and right for a batch of tangent vectors (B, n) too
+            return tangent_sum(None if dx is None else xp.matmul(dx, y), xp.matmul(dy, xp.swapaxes(x, -1, -2)))
+        return tangent_sum(None if dx is None else xp.matmul(dx, y), None if dy is None else xp.matmul(x, dy))
 
     @staticmethod
     def flops(out, x, y):
@@ -65,6 +73,7 @@ class Affine(Primitive):
     comes out in w's own layout.
     """
 
+    batched = "broadcast"
     saves = ("inputs",)
 
     @staticmethod
@@ -104,7 +113,8 @@ class Affine(Primitive):
     @staticmethod
     def jvp(ctx, xp, ts, out, x, w, b):
         dx, dw, db = ts
-        return tangent_sum(None if dx is None else np.matmul(dx, w.T), None if dw is None else np.matmul(x, dw.T), db)
+        return tangent_sum(None if dx is None else xp.matmul(dx, xp.swapaxes(w, -1, -2)),
+                           None if dw is None else xp.matmul(x, xp.swapaxes(dw, -1, -2)), db)
 
     @staticmethod
     def flops(out, x, w, b):

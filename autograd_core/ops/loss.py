@@ -17,7 +17,7 @@ class SoftmaxCrossEntropy(Primitive):
     (a mean is scale = 1 / Σ weight): one node for the whole loss instead of three.
     """
 
-    nondiff = (1,)
+    nondiff, batched = (1,), True
     saves = ("inputs",)
 
     @staticmethod
@@ -55,10 +55,12 @@ class SoftmaxCrossEntropy(Primitive):
     @staticmethod
     def jvp(ctx, xp, ts, out, z, target, weight=None, scale=None):
         dz = ts[0]
-        per_row = (ctx.probs * dz).sum(axis=1) - dz[ctx.rows, target]
+        # NOTE: inside another transform the softmax is recomputed from engine ops, so the tangent is differentiable
+        probs = ctx.probs if xp.name == "numpy" else xp.softmax(z, 1)
+        per_row = (probs * dz).sum(axis=-1) - dz[..., ctx.rows, xp.value(target)]
         if weight is not None:
             per_row = per_row * weight
-        return per_row if scale is None else per_row.sum() * scale
+        return per_row if scale is None else per_row.sum(axis=-1) * scale
 
     @staticmethod
     def flops(out, z, target, weight=None, scale=None):

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..primitive import Primitive
-from ._rules import keepdims_shape
+from ._rules import keepdims_shape, lead_axes
 
 _REDUCE_CASES = [((3, 4), None, False), ((3, 4), (1,), False), ((2, 3, 4), (0, 2), True),
                  ((5,), (0,), True), ((2, 3, 4), (1,), False)]
@@ -23,13 +23,17 @@ def _expand(xp, g, shape, axis, keepdims):
 class Sum(Primitive):
     """out = Σ x over `axis`"""
 
-    linear = True
+    linear, batched = True, True
     sample_inputs = staticmethod(_reduce_samples)
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
         return np.sum(x, axis=axis, keepdims=keepdims)
+
+    @staticmethod
+    def batch_params(batch, x, axis=None, keepdims=False):
+        return {"axis": lead_axes(axis, np.ndim(x), 1), "keepdims": keepdims}
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, axis=None, keepdims=False):
@@ -40,6 +44,7 @@ class _Extremum(Primitive):
     """max / min over `axis`: the gradient is split evenly among tied extreme elements."""
 
     sample_inputs = staticmethod(_reduce_samples)
+    batched = True
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, axis=None, keepdims=False):
@@ -48,8 +53,8 @@ class _Extremum(Primitive):
 
     @staticmethod
     def jvp(ctx, xp, ts, out, x, axis=None, keepdims=False):
-        share = _tie_share(x, out, axis, keepdims)
-        return np.sum(ts[0] * share, axis=axis, keepdims=keepdims)
+        share = _tie_share(xp.value(x), xp.value(out), axis, keepdims)
+        return (ts[0] * share).sum(axis=lead_axes(axis, x.ndim, ts[0].ndim - x.ndim), keepdims=keepdims)
 
     @staticmethod
     def flops(out, x, axis=None, keepdims=False):
@@ -83,6 +88,7 @@ class LogSumExp(Primitive):
     """out = log Σ exp(x) over `axis`. A primitive for numerical stability (shifted by the max)."""
 
     sample_inputs = staticmethod(_reduce_samples)
+    batched = True
 
     @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
@@ -101,7 +107,7 @@ class LogSumExp(Primitive):
     @staticmethod
     def jvp(ctx, xp, ts, out, x, axis=None, keepdims=False):
         kept = out if keepdims else out.reshape(keepdims_shape(x.shape, axis))
-        return np.sum(ts[0] * np.exp(x - kept), axis=axis, keepdims=keepdims)
+        return (ts[0] * xp.exp(x - kept)).sum(axis=lead_axes(axis, x.ndim, ts[0].ndim - x.ndim), keepdims=keepdims)
 
     @staticmethod
     def flops(out, x, axis=None, keepdims=False):

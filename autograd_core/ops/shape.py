@@ -12,7 +12,7 @@ from ._rules import unbroadcast
 class Reshape(Primitive):
     """out = x with a new shape (same elements, C order)"""
 
-    linear = True
+    linear, batched = True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -23,6 +23,10 @@ class Reshape(Primitive):
     @staticmethod
     def forward(ctx, x, shape):
         return np.reshape(x, shape)
+
+    @staticmethod
+    def batch_params(batch, x, shape):
+        return {"shape": (batch,) + tuple(shape)}
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, shape):
@@ -36,7 +40,7 @@ class Reshape(Primitive):
 class Transpose(Primitive):
     """out = x with its axes permuted (None reverses them)"""
 
-    linear = True
+    linear, batched = True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -47,6 +51,11 @@ class Transpose(Primitive):
     @staticmethod
     def forward(ctx, x, axes=None):
         return np.transpose(x, axes)
+
+    @staticmethod
+    def batch_params(batch, x, axes=None):
+        axes = range(np.ndim(x) - 1, -1, -1) if axes is None else axes
+        return {"axes": (0,) + tuple(a + 1 for a in axes)}
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, axes=None):
@@ -61,7 +70,7 @@ class Transpose(Primitive):
 class BroadcastTo(Primitive):
     """out = x repeated along broadcast axes to `shape` (numpy's rules)"""
 
-    linear = True
+    linear, batched = True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -72,6 +81,12 @@ class BroadcastTo(Primitive):
     @staticmethod
     def forward(ctx, x, shape):
         return np.broadcast_to(x, shape)
+
+    @staticmethod
+    def batch_params(batch, x, shape):
+        # NOTE: x's axes are aligned to the right of `shape`; the batch axis goes in front of both
+        lead = len(shape) - np.ndim(x)
+        return {"shape": (batch,) + tuple(shape)} if lead == 0 else None
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, shape):
@@ -89,7 +104,7 @@ class GetItem(Primitive):
     VJP can assign instead of accumulating (JAX's `unique_indices`).
     """
 
-    linear = True
+    linear, batched = True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -106,12 +121,23 @@ class GetItem(Primitive):
         return x[index]
 
     @staticmethod
+    def batch_params(batch, x, index, unique=False):
+        return None if _advanced_apart(index) else {"index": (slice(None),) + index, "unique": unique}
+
+    @staticmethod
     def vjp(ctx, xp, g, out, x, index, unique=False):
         return (xp.scatter(g, shape=x.shape, index=index, unique=unique),)
 
     @staticmethod
     def flops(out, x, index, unique=False):
         return 0
+
+
+def _advanced_apart(index):
+    """True when index arrays are separated by a slice: numpy then moves their axes to the front,
+    so a leading batch slice would not stay in front."""
+    spots = [k for k, i in enumerate(index) if isinstance(i, (np.ndarray, list))]
+    return bool(spots) and spots[-1] - spots[0] + 1 != len(spots)
 
 
 def _is_basic(index):
@@ -148,7 +174,7 @@ class IndexedGrad:
 class IndexAdd(Primitive):
     """out = zeros(shape) with g added at `index` (repeated indices accumulate): adjoint of GetItem"""
 
-    linear = True
+    linear, batched = True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -170,11 +196,17 @@ class IndexAdd(Primitive):
     def vjp(ctx, xp, g, out, x, shape, index, unique=False):
         return (g[index],)
 
+    @staticmethod
+    def batch_params(batch, g, shape, index, unique=False):
+        if _advanced_apart(index):
+            return None
+        return {"shape": (batch,) + tuple(shape), "index": (slice(None),) + index, "unique": unique}
+
 
 class Concatenate(Primitive):
     """out = the inputs joined along `axis`"""
 
-    linear = True
+    linear, batched = True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -185,6 +217,10 @@ class Concatenate(Primitive):
     @staticmethod
     def forward(ctx, *xs, axis=0):
         return np.concatenate(xs, axis=axis)
+
+    @staticmethod
+    def batch_params(batch, *xs, axis=0):
+        return {"axis": axis + 1}
 
     @staticmethod
     def vjp(ctx, xp, g, out, *xs, axis=0):
@@ -205,7 +241,7 @@ class Stack(Primitive):
     """out = the inputs (all of one shape) joined along a new axis. A primitive for speed:
     sequence layers stack one state per time step, and one op beats T reshapes and a concat."""
 
-    linear = True
+    linear, batched = True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -216,6 +252,10 @@ class Stack(Primitive):
     @staticmethod
     def forward(ctx, *xs, axis=0):
         return np.stack(xs, axis=axis)
+
+    @staticmethod
+    def batch_params(batch, *xs, axis=0):
+        return {"axis": axis + 1}
 
     @staticmethod
     def vjp(ctx, xp, g, out, *xs, axis=0):
@@ -230,6 +270,7 @@ class Stack(Primitive):
 class Pad(Primitive):
     """out = x padded with `value` by numpy-style `widths` ((before, after) per axis)"""
 
+    batched = True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -247,7 +288,7 @@ class Pad(Primitive):
 
     @staticmethod
     def jvp(ctx, xp, ts, out, x, widths, value=0.0):
-        return np.pad(ts[0], widths)
+        return xp.pad(ts[0], ((0, 0),) * (ts[0].ndim - x.ndim) + tuple(widths))
 
     @staticmethod
     def flops(out, x, widths, value=0.0):

@@ -23,7 +23,7 @@ def output_hw(shape, kernel, stride, padding):
 class SlidingWindow(Primitive):
     """out[n, c, i, j, a, b] = x[n, c, i*sh + a, j*sw + b]"""
 
-    linear = True
+    linear, batched = True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -37,6 +37,10 @@ class SlidingWindow(Primitive):
         return sliding_window_view(x, kernel, axis=(-2, -1))[..., ::sh, ::sw, :, :]
 
     @staticmethod
+    def batch_params(batch, x, kernel, stride):
+        return {"kernel": kernel, "stride": stride}
+
+    @staticmethod
     def vjp(ctx, xp, g, out, x, kernel, stride):
         return (xp.window_adjoint(g, shape=x.shape, kernel=kernel, stride=stride),)
 
@@ -48,7 +52,7 @@ class SlidingWindow(Primitive):
 class WindowAdjoint(Primitive):
     """out = image of `shape` where each window of g is added back at its place"""
 
-    linear = True
+    linear, batched = True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -65,6 +69,10 @@ class WindowAdjoint(Primitive):
             for b in range(kw):
                 out[..., a:a + sh * (oh - 1) + 1:sh, b:b + sw * (ow - 1) + 1:sw] += g[..., a, b]
         return out
+
+    @staticmethod
+    def batch_params(batch, g, shape, kernel, stride):
+        return {"shape": (batch,) + tuple(shape), "kernel": kernel, "stride": stride}
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, shape, kernel, stride):

@@ -60,3 +60,47 @@ def test_plot_cost_writes_a_figure(tmp_path):
     from autograd_core.cost import plot_cost
     plot_cost(sizes=(1, 2, 4), fixed=2, width=4, path=tmp_path / "cost.png")
     assert (tmp_path / "cost.png").stat().st_size > 1000
+
+
+def test_compare_modes_reports_batched_cost_too():
+    report = ag.compare_modes(dense_test_function(6, 2, width=8), np.random.default_rng(0).standard_normal(6))
+    fb, rb = report.forward_batched, report.reverse_batched
+    assert fb["passes"] == rb["passes"] == 1
+    # one batched forward pass runs each primitive once, where the per-direction passes run it n times
+    assert report.forward["ops"] == 6 * fb["ops"]
+    assert 0 < fb["flops"] and 0 < rb["flops"]
+    assert report.jacobians_agree
+    assert "batched: primitive ops" in str(report) and "forward_batched" in report.as_dict()
+
+
+def test_sweep_modes_finds_the_crossover():
+    def make_f(n):
+        return dense_test_function(n, 4, width=8), np.random.default_rng(0).standard_normal(n)
+    report = ag.sweep_modes(make_f, [1, 2, 4, 8, 16])
+    assert [r["n"] for r in report.rows] == [1, 2, 4, 8, 16]
+    assert [r["forward"]["passes"] for r in report.rows] == [1, 2, 4, 8, 16]
+    assert all(r["reverse"]["passes"] == 4 for r in report.rows)
+    assert report.crossover == 8
+    assert "crossover at size 8" in str(report)
+    tapes = [r["tape_bytes"] for r in report.rows]
+    assert tapes == sorted(tapes) and tapes[0] < tapes[-1]
+
+
+def test_report_plots_draw_every_measure(tmp_path):
+    pytest.importorskip("matplotlib")
+    report = ag.sweep_modes(lambda n: (dense_test_function(n, 2, width=4), np.ones(n)), [1, 2, 4])
+    fig = report.plot(path=tmp_path / "sweep.png")
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == ["passes", "primitive ops", "floating-point ops", "wall time (s)", "tape bytes"]
+    assert all(ax.lines for ax in fig.axes) and (tmp_path / "sweep.png").stat().st_size > 0
+    fig = ag.compare_modes(dense_test_function(3, 2, width=4), np.ones(3)).plot()
+    assert [len(ax.patches) for ax in fig.axes] == [4, 4, 4]
+
+
+def test_sweep_figure_for_the_cli_and_no_backend_switch(tmp_path):
+    matplotlib = pytest.importorskip("matplotlib")
+    from autograd_core.sweep import write_sweep_figure
+    before = matplotlib.get_backend()
+    write_sweep_figure(tmp_path / "sweep.png", sizes=(1, 2), fixed=2, width=4)
+    assert (tmp_path / "sweep.png").stat().st_size > 0
+    assert matplotlib.get_backend() == before

@@ -59,31 +59,57 @@ def test_jvp_is_true_forward_mode():
 
 
 def test_jacfwd_and_jacrev_agree_and_count_passes():
+    """12 inputs, 4 outputs: one direction per pass, jacfwd evaluates f 12 times and jacrev
+    evaluates it once then sweeps back 4 times; batched, each makes a single pass."""
     rng = np.random.default_rng(0)
     x = rng.standard_normal((4, 3))
-    jr = ag.jacrev(f_vec)(x)
-    jf = ag.jacfwd(f_vec)(x)
-    assert jr.shape == (4, 4, 3)
-    np.testing.assert_allclose(jr, jf, rtol=1e-10, atol=1e-12)
+    calls, sweeps = [], []
+
+    def counted(t):
+        calls.append(1)
+        return f_vec(t)
+
+    class Sweeps(Observer):
+        def on_backward(self, node, out, in_grads):
+            if node.prim.name == "Tanh":
+                sweeps.append(1)
+    results = {}
+    for chunk_size in (1, None):
+        for name, jac in (("jacfwd", ag.jacfwd), ("jacrev", ag.jacrev)):
+            calls.clear()
+            sweeps.clear()
+            with observe(Sweeps()):
+                results[name, chunk_size] = jac(counted, chunk_size=chunk_size)(x)
+            results[name, chunk_size, "passes"] = (len(calls), len(sweeps))
+    assert results["jacfwd", 1, "passes"] == (12, 0) and results["jacrev", 1, "passes"] == (1, 4)
+    assert results["jacfwd", None, "passes"] == (1, 0) and results["jacrev", None, "passes"] == (1, 1)
+    assert results["jacrev", 1].shape == (4, 4, 3)
+    for key in (("jacfwd", 1), ("jacfwd", None), ("jacrev", None)):
+        np.testing.assert_allclose(results[key], results["jacrev", 1], rtol=1e-10, atol=1e-12)
 
 
-def test_jacfwd_runs_one_forward_pass_per_input():
+@pytest.mark.parametrize("chunk_size,passes", [(1, 5), (2, 3), (None, 1)])
+def test_jacfwd_runs_one_forward_pass_per_chunk_of_inputs(chunk_size, passes):
     calls = []
     x = np.arange(5.0)
-    ag.jacfwd(lambda t: calls.append(1) or (t * 2).sum())(x)
-    assert len(calls) == 5
+    jac = ag.jacfwd(lambda t: calls.append(1) or (t * t).sum(), chunk_size=chunk_size)(x)
+    assert len(calls) == passes
+    np.testing.assert_allclose(jac, 2 * x)
 
 
-def test_jacrev_runs_one_backward_pass_per_output():
-    sweeps = []
+@pytest.mark.parametrize("chunk_size,sweeps", [(1, 4), (3, 2), (None, 1)])
+def test_jacrev_runs_one_backward_sweep_per_chunk_of_outputs(chunk_size, sweeps):
+    seen = []
 
     class Watch(Observer):
         def on_backward(self, node, out, in_grads):
-            if node.prim.name == "Mul":
-                sweeps.append(1)
+            if node.prim.name == "Exp":
+                seen.append(1)
+    x = np.arange(4.0)
     with observe(Watch()):
-        ag.jacrev(lambda t: t * 3.0)(np.arange(4.0))
-    assert len(sweeps) == 4
+        jac = ag.jacrev(lambda t: t.exp() * 3.0, chunk_size=chunk_size)(x)
+    assert len(seen) == sweeps
+    np.testing.assert_allclose(jac, np.diag(3 * np.exp(x)))
 
 
 def test_hessian():

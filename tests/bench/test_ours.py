@@ -32,3 +32,17 @@ def test_ours_forward_mode_agrees_with_torch():
     np.testing.assert_allclose([float(t) for t in ours(x, y[:50])], [float(t) for t in reference(x, y[:50])],
                                rtol=1e-4, atol=1e-6)
 
+
+
+@pytest.mark.parametrize("name", ["jvp", "jvp_mlp100", "jvp_mlp1000"])
+@pytest.mark.parametrize("baseline", ["hips", "torch"])
+def test_forward_mode_rows_agree_with_hips_and_torch(name, baseline):
+    (ours, reference), x, y = _sides(name, baseline)
+    np.testing.assert_allclose([float(t) for t in ours(x, y[:20])], [float(t) for t in reference(x, y[:20])],
+                               rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["jacfwd_batched", "jacfwd_square"])
+def test_batched_jacobian_rows_report_their_targets(name):
+    row = registry.EXTRAS[name](1)
+    assert row["ours"] > 0 and isinstance(row["met"], bool)

@@ -1,0 +1,100 @@
+"""checkpoint: identical gradients (inputs and the parameters a block reads), less tape, more ops."""
+import numpy as np
+import pytest
+
+import autograd_core as ag
+import nn
+from autograd_core.cost import gradient_cost
+
+
+def make_mlp(seed=0, width=16, depth=4):
+    rng = np.random.default_rng(seed)
+    return [(ag.tensor(rng.standard_normal((width, width)) / 4, requires_grad=True),
+             ag.tensor(rng.standard_normal(width) / 4, requires_grad=True)) for _ in range(depth)]
+
+
+def block(h, w, b):
+    return (h @ w.T + b).tanh().tanh()
+
+
+def mlp(x, layers, checkpointed):
+    h = x
+    for w, b in layers:
+        h = ag.checkpoint(block, h, w, b) if checkpointed else block(h, w, b)
+    return (h * h).sum()
+
+
+def test_gradients_identical_to_the_plain_call():
+    layers = make_mlp()
+    x = ag.tensor(np.random.default_rng(1).standard_normal((8, 16)), requires_grad=True)
+    grads = []
+    for checkpointed in (False, True):
+        for t in [x] + [p for layer in layers for p in layer]:
+            t.grad = None
+        mlp(x, layers, checkpointed).backward()
+        grads.append([t.grad.data.copy() for t in [x] + [p for layer in layers for p in layer]])
+    for plain, recomputed in zip(*grads):
+        np.testing.assert_array_equal(recomputed, plain)
+
+
+def test_parameters_read_from_a_module_get_their_gradients():
+    lin = nn.Linear(5, 5).to(np.float64)
+    x = ag.tensor(np.random.default_rng(2).standard_normal((3, 5)), requires_grad=True)
+    (lin(x).tanh() ** 2).sum().backward()
+    expected = [lin.weight.grad.data.copy(), lin.bias.grad.data.copy(), x.grad.data.copy()]
+    lin.zero_grad()
+    x.grad = None
+    (ag.checkpoint(lambda h: lin(h).tanh(), x) ** 2).sum().backward()
+    for got, want in zip([lin.weight.grad.data, lin.bias.grad.data, x.grad.data], expected):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_checkpoint_composes_with_transforms():
+    layers = [(w.data, b.data) for w, b in make_mlp(width=4, depth=2)]
+    x = np.random.default_rng(3).standard_normal((2, 4))
+    plain = ag.grad(lambda ps: mlp(ag.tensor(x), ps, False))(layers)
+    recomputed = ag.grad(lambda ps: mlp(ag.tensor(x), ps, True))(layers)
+    for (gw, gb), (hw, hb) in zip(plain, recomputed):
+        np.testing.assert_allclose(hw, gw, rtol=1e-12)
+        np.testing.assert_allclose(hb, gb, rtol=1e-12)
+    v = np.ones_like(x)
+    f = lambda ps: lambda t: mlp(t, ps, True)
+    np.testing.assert_allclose(ag.hvp(f(layers), x, v), ag.hvp(lambda t: mlp(t, layers, False), x, v), rtol=1e-10)
+
+
+def test_ledger_shows_tape_bytes_down_and_ops_up():
+    layers = [(w.data, b.data) for w, b in make_mlp(width=64, depth=6)]
+    x = np.random.default_rng(4).standard_normal((32, 64))
+    flat = [p for layer in layers for p in layer]
+
+    def run(checkpointed):
+        def f(x, *ps):
+            return mlp(x, list(zip(ps[::2], ps[1::2])), checkpointed)
+        return gradient_cost(f, x, *flat)
+    plain, recomputed = run(False), run(True)
+    assert recomputed["tape_bytes"] < 0.6 * plain["tape_bytes"]
+    assert recomputed["ops"] > plain["ops"]
+
+
+def test_checkpoint_requires_a_tensor_result():
+    with pytest.raises(TypeError, match="checkpoint: fn must return one Tensor"):
+        ag.checkpoint(lambda t: (t, t), ag.tensor([1.0], requires_grad=True))
+
+
+def test_checkpointed_gradients_match_torch_checkpoint():
+    torch = pytest.importorskip("torch")
+    from torch.utils.checkpoint import checkpoint as torch_checkpoint
+    layers = make_mlp(seed=7, width=6, depth=3)
+    x = np.random.default_rng(8).standard_normal((4, 6))
+    ours_x = ag.tensor(x, requires_grad=True)
+    mlp(ours_x, layers, checkpointed=True).backward()
+    tx = torch.tensor(x, requires_grad=True)
+    tlayers = [(torch.tensor(w.data, requires_grad=True), torch.tensor(b.data, requires_grad=True)) for w, b in layers]
+    h = tx
+    for w, b in tlayers:
+        h = torch_checkpoint(lambda h, w, b: torch.tanh(torch.tanh(h @ w.T + b)), h, w, b, use_reentrant=False)
+    (h * h).sum().backward()
+    np.testing.assert_allclose(ours_x.grad.data, tx.grad.numpy(), rtol=1e-12)
+    for (w, b), (tw, tb) in zip(layers, tlayers):
+        np.testing.assert_allclose(w.grad.data, tw.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(b.grad.data, tb.grad.numpy(), rtol=1e-12)
