@@ -19,6 +19,7 @@ its rules read (`Primitive.saves`) changed after it was recorded, and raises PyT
 "modified by an inplace operation" error otherwise. Writes into `t.data` itself are not
 tracked, as in PyTorch.
 """
+import threading
 import weakref
 
 import numpy as np
@@ -29,6 +30,7 @@ from .tensor import CLOCK, Tensor, wrap
 
 last_change = 0  # CLOCK's value at the latest in-place change: only nodes older than it are checked
 _CHANGES = {}  # id(memory) -> [version, time of the change before the last, time of the last change, weakref]
+_CLOCK_LOCK = threading.Lock()  # so that last_change never goes back when two threads change tensors at once
 
 
 def memory_of(array):
@@ -52,8 +54,9 @@ def record_change(array, count):
     record = _CHANGES.get(key)
     if record is None:
         record = _CHANGES[key] = [0, 0, 0, weakref.ref(memory, lambda _: _CHANGES.pop(key, None))]
-    last_change = now = next(CLOCK)
-    record[0], record[1], record[2] = count, record[2], now
+    with _CLOCK_LOCK:
+        last_change = now = next(CLOCK)
+        record[0], record[1], record[2] = count, record[2], now
 
 
 def update(t, op, other):
