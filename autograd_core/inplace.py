@@ -2,8 +2,8 @@
 
 `t += y`, `t[i] = v`, `copy_`, `fill_`, `zero_` change `t.data` in place and count the
 change in `t._version`:
-- where no gradient is involved (grad mode off, or nothing requires grad) numpy does
-  the change in place;
+- where no derivative is involved (grad mode off or nothing requires grad, and no
+  forward-mode tangent) numpy does the change in place;
 - on a leaf that requires grad, with grad mode on, they are refused (the change could
   not be differentiated);
 - otherwise the change is recorded as an op on a copy of the old value, and the tensor
@@ -19,6 +19,7 @@ its rules read (`Primitive.saves`) changed after it was recorded, and raises PyT
 "modified by an inplace operation" error otherwise. Writes into `t.data` itself are not
 tracked, as in PyTorch.
 """
+import threading
 import weakref
 
 import numpy as np
@@ -29,6 +30,7 @@ from .tensor import CLOCK, Tensor, wrap
 
 last_change = 0  # CLOCK's value at the latest in-place change: only nodes older than it are checked
 _CHANGES = {}  # id(memory) -> [version, time of the change before the last, time of the last change, weakref]
+_CLOCK_LOCK = threading.Lock()  # so that last_change never goes back when two threads change tensors at once
 
 
 def memory_of(array):
@@ -52,8 +54,9 @@ def record_change(array, count):
     record = _CHANGES.get(key)
     if record is None:
         record = _CHANGES[key] = [0, 0, 0, weakref.ref(memory, lambda _: _CHANGES.pop(key, None))]
-    last_change = now = next(CLOCK)
-    record[0], record[1], record[2] = count, record[2], now
+    with _CLOCK_LOCK:
+        last_change = now = next(CLOCK)
+        record[0], record[1], record[2] = count, record[2], now
 
 
 def update(t, op, other):
@@ -66,7 +69,7 @@ def update(t, op, other):
     shape = np.broadcast_shapes(t.shape, np.shape(value))
     if shape != t.shape:
         raise RuntimeError(f"{name}: output with shape {t.shape} doesn't match the broadcast shape {shape}")
-    if _differentiable(t, other, name):
+    if _through_an_op(t, other, name):
         return _rebase(t, lambda old: op(old, other))
     _UFUNC[op.__name__](t.data, value, out=t.data, casting="same_kind")
     t._version += 1
@@ -75,35 +78,41 @@ def update(t, op, other):
 
 def assign(t, index, value):
     """`t[index] = value` (also `copy_`, `fill_`, `zero_` with index `...`); returns t."""
-    if _differentiable(t, value, "setitem"):
+    if _through_an_op(t, value, "setitem"):
         return _rebase(t, lambda old: ops.setitem(old, index, value))
     t.data[ops.normalize_index(index)] = value.data if isinstance(value, Tensor) else value
     t._version += 1
     return t
 
 
-def _differentiable(t, value, name):
-    """Whether the change must be recorded; raises for a leaf that requires grad (PyTorch's rule)."""
-    if not STATE.grad_enabled or not (t.requires_grad or isinstance(value, Tensor) and value.requires_grad):
-        return False
-    if t.requires_grad and t._node is None:
+def _through_an_op(t, value, name):
+    """Whether the change must run as an engine op: recorded for backward, or carrying forward-mode
+    tangents; raises for a leaf that requires grad with grad mode on (PyTorch's rule)."""
+    other = value if isinstance(value, Tensor) else None
+    recording = STATE.grad_enabled and (t.requires_grad or other is not None and other.requires_grad)
+    if recording and t.requires_grad and t._node is None:
         raise RuntimeError(f"{name}: a leaf Variable that requires grad is being used in an in-place operation; "
                            "change it under no_grad() (e.g. a manual parameter update)")
-    return True
+    return recording or t._tangent is not None or other is not None and other._tangent is not None
 
 
 def _rebase(t, compute):
-    """Record `compute(old value of t)` and make t its output, changing t's data in place."""
+    """Run `compute(old value of t)` as an op and make t its result, changing t's data in place.
+
+    When the op is recorded, t is rebased onto its node; a forward-mode tangent follows too.
+    """
     t._version += 1  # before the op below is recorded: only older nodes see the change
     old = wrap(t.data.copy())
-    old._node, old.requires_grad = t._node, t.requires_grad
+    old._node, old.requires_grad, old._tangent = t._node, t.requires_grad, t._tangent
     old._version = t._version  # ops that read t's old value (its producer's output) see a change too
     new = compute(old)
     if new.dtype != t.dtype:
         new = new.astype(t.dtype)
     t.data[...] = new.data
-    t._node, t.requires_grad = new._node, True
-    new._node.rebased_from = old
+    t._tangent = new._tangent
+    if new._node is not None:
+        t._node, t.requires_grad = new._node, True
+        new._node.rebased_from = old
     return t
 
 

@@ -220,7 +220,6 @@ class Tensor:
     def __abs__(self): return _ops.abs(self)
     def __getitem__(self, index): return _ops.getitem(self, index)
 
-
     # ---- in-place operations (PyTorch's rules, see autograd_core/inplace.py) ----------
     def __iadd__(self, other): return _inplace.update(self, _ops.add, other)
     def __isub__(self, other): return _inplace.update(self, _ops.sub, other)

@@ -141,7 +141,7 @@ def test_no_grad_as_bare_decorator():
     assert not f(ag.tensor([1.0], requires_grad=True)).requires_grad
 
 
-def test_setitem_only_where_it_cannot_corrupt_gradients():
+def test_setitem_on_a_leaf_requiring_grad_is_refused_outside_no_grad():
     t = ag.zeros(3)
     t[1] = 5.0
     np.testing.assert_array_equal(t.data, [0, 5, 0])

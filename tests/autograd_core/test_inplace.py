@@ -351,3 +351,17 @@ def test_a_consumer_reaching_a_released_in_place_node_raises_the_freed_graph_err
     x.sum().backward()
     with pytest.raises(RuntimeError, match="second time"):
         z.sum().backward()
+
+
+def test_forward_mode_tangents_follow_in_place_changes():
+    def f(x):
+        y = x * 2
+        y += x
+        y[0] = x[1] * 5
+        y *= x
+        return y
+
+    x = np.array([1.0, 2.0, 3.0])
+    _, tangent = ag.jvp(f, (x,), (np.array([1.0, 1.0, 1.0]),))
+    np.testing.assert_allclose(tangent, [5.0 * 2 + 5.0 * 1, 6.0 * 2, 6.0 * 3])  # d(5 x1 x0), d(3 x1²), d(3 x2²)
+    np.testing.assert_allclose(ag.jacfwd(f)(x), ag.jacrev(f)(x))
