@@ -68,10 +68,15 @@ def _parser():
     graph.add_argument("--out", default="out", help="folder for the drawing")
     graph.add_argument("--max-nodes", type=_positive_int, default=None,
                        help="collapse module clusters until at most this many nodes remain (default: draw all)")
+    graph.add_argument("--html", metavar="PATH", default=None,
+                       help="also write a page that replays the backward pass step by step (default: none)")
     cost = command("cost", f"forward- vs reverse-mode cost of the full Jacobian of {COST_FUNCTION}")
     cost.add_argument("--n", type=_positive_int, default=32, help="inputs: the length of x")
     cost.add_argument("--m", type=_positive_int, default=1, help="outputs: the length of f(x)")
     cost.add_argument("--width", type=_positive_int, default=32, help="hidden units: W1 is width x n, W2 is m x width")
+    cost.add_argument("--sweep", metavar="PATH", default=None,
+                      help="also draw both modes' passes, ops, FLOPs, time and tape bytes over n and m to this "
+                           "image (needs matplotlib; default: none)")
     return parser
 
 
@@ -155,8 +160,8 @@ def _train_and_report(model_name, epochs, lr, batch_size, out):
 
 def cmd_demo(args):
     model, x_test, y_test = _train_and_report("mlp", args.epochs, 1e-2, 64, args.out)
-    loss = nn.functional.cross_entropy(model(ag.tensor(x_test[:8])), y_test[:8])
-    loss.backward(retain_graph=True)
+    loss = nn.functional.cross_entropy(model(ag.tensor(x_test[:8], name="x")), y_test[:8])
+    loss.backward()
     try:
         print(f"computation graph: {_save_graph(ag.draw_graph(loss, color_by='grad'), args.out, 'graph')}")
     except ImportError as exc:
@@ -175,8 +180,11 @@ def cmd_train(args):
 
 def cmd_graph(args):
     _writable_folder(args.out)
+    if args.html is not None:
+        _writable_folder(os.path.dirname(args.html) or ".")
     if args.expr is not None:
         root, leaves, trouble = evaluate(args.expr, parse_values(args.values))
+        page = ag.explore(root) if args.html is not None else None
         trouble += gradients(root)
         for message in dict.fromkeys(trouble):
             print(f"warning: {message}", file=sys.stderr)
@@ -187,11 +195,14 @@ def cmd_graph(args):
     else:
         x_train, y_train, *_ = examples.load_digits()
         model = examples.build_model(args.model)
-        root = nn.functional.cross_entropy(model(ag.tensor(x_train[:4])), y_train[:4])
-        root.backward(retain_graph=True)
+        root = nn.functional.cross_entropy(model(ag.tensor(x_train[:4], name="x")), y_train[:4])
+        page = ag.explore(root) if args.html is not None else None
+        root.backward()
         print(f"loss of {args.model} on 4 images = {root.item():.6g}")
         stem = f"{args.model}_graph"
     print(f"graph: {_save_graph(ag.draw_graph(root, max_nodes=args.max_nodes), args.out, stem)}")
+    if page is not None:
+        print(f"backward pass, step by step: {page.save(args.html)}")
 
 
 def cmd_cost(args):
@@ -199,6 +210,9 @@ def cmd_cost(args):
     print(f"{COST_FUNCTION}; n = {args.n}, m = {args.m}, width = {args.width}")
     f = dense_test_function(args.n, args.m, args.width)
     print(ag.compare_modes(f, np.random.default_rng(0).standard_normal(args.n)))
+    if args.sweep is not None:
+        from autograd_core.sweep import write_sweep_figure
+        print(f"sweep figure: {write_sweep_figure(args.sweep)}")
 
 
 def _check_cost_size(n, m, width):

@@ -80,8 +80,9 @@ class _Recurrent(Module):
         return tuple(parts)
 
     def _zero_state(self, n, dtype):
-        zeros = ag.zeros((n, self.hidden_size), dtype=dtype)
-        return (zeros, zeros) if self.pair else (zeros,)
+        """The default initial state, named as graph drawings show it: (h0,), or (h0, c0) for an LSTM."""
+        h0 = ag.Tensor(np.zeros((n, self.hidden_size), dtype=dtype), name="h0")
+        return (h0, ag.Tensor(np.zeros_like(h0.data), name="c0")) if self.pair else (h0,)
 
     def _given_shape(self, parts, shape):
         """The state as it is returned: each part reshaped to `shape`, a pair only for an LSTM."""
