@@ -36,4 +36,4 @@ class Adagrad(Optimizer):
         state["step"] += 1
         clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
         state["sum"] += grad * grad
-        _descend(p, clr * (grad / (np.sqrt(state["sum"]) + group["eps"])))
+        _descend(p, clr, grad / (np.sqrt(state["sum"]) + group["eps"]))

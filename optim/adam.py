@@ -49,4 +49,4 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
         denom = np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + group["eps"]
-        _descend(p, lr / (1 - beta1 ** t) * (m / denom), shrink=1 - lr * decay if decoupled and decay else None)
+        _descend(p, lr / (1 - beta1 ** t), m / denom, shrink=1 - lr * decay if decoupled and decay else None)

@@ -189,15 +189,27 @@ def _records_step(step):
     return wrapper
 
 
-def _descend(p, step, shrink=None):
-    """p ← p · shrink − step, in place, and a new version of p.
+_BLOCK = 1 << 16  # elements per slice of an update: its temporary lr·direction stays 256 KB in float32
+
+
+def _descend(p, lr, direction, shrink=None):
+    """p ← p · shrink − lr · direction, in place, and a new version of p.
 
     In place because views of p and the model hold the same array. The version bump makes a
     backward through a graph that saved p before this step raise instead of using the new value.
+    NOTE: in slices of _BLOCK elements, so the temporary lr · direction never costs a whole
+    parameter's worth of memory (the step's peak memory stays that of the gradients).
     """
     if shrink is not None:
         p.data *= shrink
-    p.data -= step
+    flat = p.data.reshape(-1)
+    if not np.shares_memory(flat, p.data):  # a non-contiguous parameter: reshape copied, so update it whole
+        p.data -= lr * direction
+    else:
+        direction = np.broadcast_to(direction, p.data.shape).reshape(-1)
+        for start in range(0, flat.size, _BLOCK):
+            block = slice(start, start + _BLOCK)
+            flat[block] -= lr * direction[block]
     p._version += 1
 
 

@@ -49,6 +49,6 @@ class RMSprop(Optimizer):
             buf = state["momentum_buffer"]
             buf *= momentum
             buf += grad / denom
-            _descend(p, group["lr"] * buf)
+            _descend(p, group["lr"], buf)
         else:
-            _descend(p, group["lr"] * (grad / denom))
+            _descend(p, group["lr"], grad / denom)

@@ -37,4 +37,4 @@ class SGD(Optimizer):
                 buf *= momentum
                 buf += (1 - group["dampening"]) * grad
             grad = grad + momentum * buf if group["nesterov"] else buf
-        _descend(p, group["lr"] * grad)
+        _descend(p, group["lr"], grad)
