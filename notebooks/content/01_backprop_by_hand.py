@@ -71,7 +71,7 @@ print(f"dC/dw54 from rounded factors: {(common * y4_r).data:.5f}")
 Every box below is a value with its gradient, every ellipse an operation. The backward
 pass visited each edge once.
 """),
-("code", "show(ag.draw_graph(C))"),
+("code", "show(ag.draw_graph(C, rankdir=\"TB\"))"),
 ("md", """
 ### One step of gradient descent (learning rate 1)
 
@@ -199,7 +199,7 @@ W0 = ag.tensor(np.array([[0.1, 0.2], [0.3, 0.4]]), requires_grad=True, name="W0"
 W1 = ag.tensor(np.array([[0.2, 0.3], [0.1, 0.2]]), requires_grad=True, name="W1")
 hidden, out = forward(W0, W1)
 E = error(out)
-E.backward(retain_graph=True)
+E.backward()
 print("outputs", out.data.round(6), f"  E_total = {E.item():.7f}")
 print("dE/dW0 =\\n", W0.grad.data.round(6))
 print("dE/dW1 =\\n", W1.grad.data.round(6))
@@ -211,8 +211,14 @@ print(f"op nodes per forward pass: {count_ops(v['E_total'])} Value ops, {count_o
 The two engines compute the same gradients; the scalar graph needs one node per
 multiplication and addition, the tensor graph one per matrix product, so it stays
 small however wide the layers are (counts measured by walking each graph).
+
+The tensor graph below is coloured by the size of each gradient and numbered in the
+order the backward sweep ran. It is drawn after a plain `backward()`, which frees the
+arrays saved for the sweep but keeps the graph's structure and every gradient summary;
+that is why only the inputs and the output show values (`backward(retain_graph=True)`
+would keep the intermediate ones too).
 """),
-("code", "show(ag.draw_graph(E, color_by='grad', show_order=True))"),
+("code", "show(ag.draw_graph(E, color_by=\"grad\", show_order=True, rankdir=\"TB\"))"),
 ("md", """
 ### The δ-recursion, checked against the engine
 

@@ -13,7 +13,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 import autograd_core as ag
 from autograd_core import Value
-from autograd_core.cost import cost_sweep, dense_test_function
+from autograd_core.cost import dense_test_function
 from autograd_core.graph import parents, topological_order
 
 def show(graph):
@@ -24,10 +24,16 @@ c = a + b; c.label = "c"
 d = b + 1; d.label = "d"
 e = c * d; e.label = "e"
 e.backward()
-print(f"e = {e.data}, de/da = {a.grad}, de/db = {b.grad}   (two paths from b: d + c = 2 + 3)")
+print(f"e = {e.data}, de/da = {a.grad}, de/db = {b.grad}   (two paths from b: d + c = {d.data} + {c.data})")
 print("paths from b to e:", ag.count_paths(e, b), " paths from a to e:", ag.count_paths(e, a))
 show(ag.draw_graph(e))
 """),
+("md", """
+`ag.explore(e)` replays that backward sweep on an interactive page, one VJP per step
+(next / back, the slider or the arrow keys): each node runs once all of its consumers'
+shares have arrived, so b waits for the shares from both of its paths and adds them.
+"""),
+("code", "ag.explore(e)"),
 ("md", """
 ## The same example in forward mode
 
@@ -46,11 +52,42 @@ for name, tangent in (("a", (np.array(1.0), np.array(0.0))), ("b", (np.array(0.0
 print(ag.compare_modes(e_of, *point))
 """),
 ("md", """
+`ag.explore(e, mode="forward", wrt=b)` replays the pass seeded at b (db = 1): the
+tangent travels with the values from the inputs to the output, one JVP per op in the
+order the ops ran, and what reaches e is ∂e/∂b. ∂e/∂a would need a second pass.
+"""),
+("code", 'ag.explore(e, mode="forward", wrt=b)'),
+("md", """
+Forward mode can also carry several tangents at once: `ag.jacfwd` stacks both seed
+directions on a leading axis and pushes them through **one** forward pass (the work per
+op grows with the number of directions; the number of passes does not).
+"""),
+("code", """
+de_da, de_db = ag.jacfwd(e_of, argnums=(0, 1))(*point)
+print(f"one batched forward pass:  de/da = {float(de_da)}, de/db = {float(de_db)}")
+"""),
+("md", """
+The two modes compose. A Hessian-vector product H·v is forward mode applied to the
+reverse-mode gradient (`ag.hvp`: one JVP of `grad e`, without forming H). One product
+per column of H, against the full Hessian:
+"""),
+("code", """
+def e_vec(x):
+    return e_of(x[0], x[1])
+
+x0 = np.array([2.0, 1.0])
+for v in (np.array([1.0, 0.0]), np.array([0.0, 1.0])):
+    print(f"H · {v} =", ag.hvp(e_vec, x0, v))
+print("full Hessian, ag.hessian:\\n", ag.hessian(e_vec)(x0))
+"""),
+("md", """
 ## Paths grow exponentially; the reverse sweep does not
 
 A "diamond ladder" splits a value in two and joins it again, k times. The number of
 input-to-output paths doubles with every rung, so summing the chain rule path by path
 costs 2^k products. One reverse sweep visits each of the 3k operations once.
+`count_paths` runs after `backward()`: the sweep frees the arrays saved for it, not the
+record of which op made what, so the graph can still be walked (and drawn).
 """),
 ("code", """
 from autograd_core.grad_mode import Observer, observe
@@ -59,17 +96,17 @@ class CountVJPs(Observer):
     def __init__(self): self.calls = 0
     def on_backward(self, node, out, in_grads): self.calls += 1
 
-print(f"{'k':>3} {'paths':>22} {'VJPs in one sweep':>18}")
+print(f"{'k':>3} {'paths':>26} {'VJPs in one sweep':>18}")
 for k in (1, 5, 10, 20, 40, 60):
     x = ag.tensor(0.5, requires_grad=True, dtype=np.float64)
     y = x
     for _ in range(k):
         y = y * 1.0 + y * 1.0
-    paths = ag.count_paths(y, x)  # before backward(), which frees the graph
     counter = CountVJPs()
     with observe(counter):
         y.backward()
-    print(f"{k:>3} {paths:>22,} {counter.calls:>18}")
+    paths = ag.count_paths(y, x)
+    print(f"{k:>3} {paths:>26,} {counter.calls:>18}")
 """),
 ("md", """
 ## Paths in a dense network
@@ -118,40 +155,59 @@ the function: Griewank & Walther's bound says it stays below a small constant (a
 
 ## What grows with what
 
-Cost of the full Jacobian of a two-layer tanh network (hidden width 16) against the
-number of inputs n (m = 4 outputs) and against the number of outputs m (n = 4), in
-primitive ops executed and in floating-point operations:
+`ag.sweep_modes(make_f, sizes)` runs that comparison at every size and tabulates it.
+Here: the full Jacobian of a two-layer tanh network (hidden width 16) against the
+number of inputs n (m = 4 outputs), and against the number of outputs m (n = 4).
+Solid lines are one pass per direction, dashed lines the batched transforms
+(`jacfwd` / `jacrev` carrying every direction in one pass); the dotted line marks the
+crossover, the size at which the mode needing fewer passes changes.
 """),
 ("code", """
 SIZES = (1, 2, 4, 8, 16, 32)
-fig, axes = plt.subplots(2, 2, figsize=(10, 6.5))
-for col, vary in enumerate(("n", "m")):
-    data = cost_sweep(SIZES, fixed=4, vary=vary, width=16)
-    for row, measure in enumerate(("ops", "flops")):
-        ax = axes[row, col]
-        for mode, style in (("forward", "o-"), ("reverse", "s-")):
-            ax.plot(SIZES, [d[mode][measure] for d in data], style, label=f"{mode} mode")
-        ax.set_xscale("log", base=2); ax.set_yscale("log")
-        ax.set_xlabel(f"{vary} ({'inputs' if vary == 'n' else 'outputs'})")
-        ax.set_ylabel("primitive ops executed" if measure == "ops" else "floating-point operations")
-        ax.set_title(f"full Jacobian, {'m' if vary == 'n' else 'n'} = 4", fontsize=9)
-        ax.legend(fontsize=8)
-    if vary == "n":
-        reverse_flops = [d["reverse"]["flops"] for d in data]
-        forward_flops = [d["forward"]["flops"] for d in data]
+
+def dense_of(vary, fixed=4):
+    '''size -> (f, x): the tanh network with n (or m) = size and the other one fixed.'''
+    def make_f(size):
+        n, m = (size, fixed) if vary == "n" else (fixed, size)
+        return dense_test_function(n, m, width=16), np.random.default_rng(1).standard_normal(n)
+    return make_f
+
+by_n = ag.sweep_modes(dense_of("n"), SIZES, label="n inputs varying, m = 4")
+by_m = ag.sweep_modes(dense_of("m"), SIZES, label="m outputs varying, n = 4")
+print(by_n, by_m, sep="\\n\\n")
+
+fig, axes = plt.subplots(5, 2, figsize=(10, 15))
+for column, report, name in ((axes[:, 0], by_n, "n (inputs)"), (axes[:, 1], by_m, "m (outputs)")):
+    report.plot(axes=column)
+    column[0].set_title(f"{report.label}\\n{column[0].get_title()}", fontsize=10)
+    for ax in column:
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel(name)
+    for ax in column[1:]:
+        ax.legend(fontsize=7)
 fig.tight_layout()
 plt.show()
+reverse_flops = [r["reverse"]["flops"] for r in by_n.rows]
+forward_flops = [r["forward"]["flops"] for r in by_n.rows]
 print(f"as n goes 1 -> 32 (m = 4): reverse-mode FLOPs {reverse_flops[0]:,} -> {reverse_flops[-1]:,}, "
       f"forward-mode FLOPs {forward_flops[0]:,} -> {forward_flops[-1]:,}")
 """),
 ("md", """
 What grows with what, precisely:
 - **passes and ops**: forward mode's grow with n (one pass per input) and not with m;
-  reverse mode's grow with m (one pass per output) and not with n.
+  reverse mode's grow with m (one pass per output) and not with n. The crossover line
+  under each table says where the two pass counts swap.
 - **FLOPs**: every pass of either mode works on arrays whose size depends on both n and
   m (the first layer's matrix is width × n). Reverse-mode FLOPs therefore also grow
   with n, but only linearly, as one function evaluation does; forward-mode FLOPs grow
   like n passes × a per-pass cost that itself grows with n, about n².
+- **batching** carries every direction in one pass: passes and primitive ops stop
+  growing (the flat dashed lines), FLOPs keep growing as before, since the same
+  products are still computed, only stacked.
+- **wall time** at these small sizes is mostly the fixed cost of each Python-level op,
+  so it follows the op counts more than the FLOPs, and it is noisy.
+- **tape bytes**: only reverse mode keeps a tape, the arrays its sweep needs; it grows
+  with the size of one forward pass.
 
 Training a network means one scalar loss and millions of inputs (the parameters):
 one reverse sweep costs a small multiple of one forward pass, where forward mode would

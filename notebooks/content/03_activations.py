@@ -20,7 +20,7 @@ x = np.linspace(-4, 4, 401)
 
 def maxout_unit():
     '''One Maxout unit on a scalar input: the maximum of three lines, max(-x, x/2, 3x/2 - 1).'''
-    unit = nn.Maxout(1, 1, 3)
+    unit = nn.Maxout(1, 1, 3).to(np.float64)  # the plotted x is float64
     unit.linear.weight.data[:] = np.array([[-1.0], [0.5], [1.5]])
     unit.linear.bias.data[:] = np.array([0.0, 0.0, -1.0])
     return lambda t: unit(t.reshape(-1, 1)).reshape(-1)

@@ -147,12 +147,13 @@ the hidden outputs are 0, so no weight receives any gradient at all.)
 ## The vanishing gradient in the graph
 
 The graph of a small deep network, coloured by the size of each gradient (pale:
-small, dark: large). With σ = 0.01 the colours fade from the loss towards the input.
+small, dark: large). With σ = 0.01 the colours fade from the loss (bottom) towards the
+input (top).
 """),
 ("code", """
 small = deep_net("tanh", normal(0.01), width=8, layers=4)
 loss = (small(ag.tensor(X[:16, :8])) ** 2).mean()
-loss.backward(retain_graph=True)
-show(ag.draw_graph(loss, color_by="grad", show_data=False))
+loss.backward()
+show(ag.draw_graph(loss, color_by="grad", show_data=False, rankdir="TB"))
 """),
 ]

@@ -106,7 +106,9 @@ A ReLU RNN whose recurrent matrix is 1.6 times an orthogonal matrix, reading 40 
 the gradient of the first step is already large, one SGD step makes the weights larger
 still, and the loss overflows to NaN. Clipping rescales the whole gradient to norm at
 most `max_norm` when it is larger, keeping its direction:
-g ← g · min(1, max_norm / ‖g‖).
+g ← g · min(1, max_norm / ‖g‖). `nn.utils.clip_grad_norm_(params, max_norm)` does that
+to every parameter's gradient in place, between `backward()` and the optimizer step,
+and returns the joint norm it found (before clipping).
 """),
 ("code", """
 SEQ = 40
@@ -116,14 +118,6 @@ Y_sum = 0.1 * X_seq[:, :, :1].sum(axis=0)
 
 def grad_norm(params):
     return float(np.sqrt(sum((p.grad.data.astype(np.float64) ** 2).sum() for p in params)))
-
-def clip_grad_norm(params, max_norm):
-    '''Rescale all gradients together so their joint norm is at most max_norm; returns the norm before.'''
-    total = grad_norm(params)
-    if total > max_norm:
-        for p in params:
-            p.grad.data *= max_norm / (total + 1e-6)
-    return total
 
 def train_relu_rnn(max_norm, steps=60):
     nn.init.manual_seed(0)
@@ -140,7 +134,7 @@ def train_relu_rnn(max_norm, steps=60):
             if not np.isfinite(loss.item()):
                 break
             opt.zero_grad(); loss.backward()
-            norms.append(clip_grad_norm(params, max_norm) if max_norm else grad_norm(params))
+            norms.append(nn.utils.clip_grad_norm_(params, max_norm).item() if max_norm else grad_norm(params))
             opt.step()
             losses.append(loss.item())
     return losses, norms
@@ -190,7 +184,7 @@ equations are written with engine ops from the cells' own weights and compared w
 import nn.functional as F
 nn.init.manual_seed(0)
 IN, HID = 3, 4
-lstm_cell, gru_cell = nn.LSTMCell(IN, HID), nn.GRUCell(IN, HID)
+lstm_cell, gru_cell = nn.LSTMCell(IN, HID).to(np.float64), nn.GRUCell(IN, HID).to(np.float64)  # gradcheck wants float64
 rng = np.random.default_rng(2)
 x, h, c = (ag.tensor(rng.standard_normal((2, n))) for n in (IN, HID, HID))
 

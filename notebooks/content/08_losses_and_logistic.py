@@ -167,8 +167,8 @@ def fit_xor(model, steps=500):
     return loss.item()
 
 nn.init.manual_seed(0)
-models = {"one layer (logistic regression)": nn.Linear(2, 1),
-          "two layers (2-4-1, tanh)": nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1))}
+models = {"one layer (logistic regression)": nn.Linear(2, 1).to(np.float64),
+          "two layers (2-4-1, tanh)": nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1)).to(np.float64)}
 grid = np.stack(np.meshgrid(np.linspace(-0.5, 1.5, 101), np.linspace(-0.5, 1.5, 101)), axis=-1).reshape(-1, 2)
 fig, axes = plt.subplots(1, 2, figsize=(10.5, 4))
 for ax, (name, model) in zip(axes, models.items()):
