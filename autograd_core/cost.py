@@ -285,14 +285,14 @@ def dense_test_function(n, m, width=32, seed=0):
 
 def plot_cost(sizes=(1, 2, 4, 8, 16, 32), fixed=4, width=32, path=None):
     """Passes, ops, flops, time and tape bytes of both modes against n (m fixed) and m (n fixed); needs matplotlib."""
-    from .sweep import dense_sweep
+    from .sweep import dense_sweep, legend_below
     plt = pyplot("plot_cost")
     fig, axes = plt.subplots(2, 5, figsize=(18, 7))
     for row, vary in zip(axes, ("n", "m")):
         report = dense_sweep(sizes, fixed, vary, width)
-        report.plot(axes=row)
+        report.plot(axes=row, legend=False)
         row[0].set_ylabel(report.label, fontsize=7)
-    fig.tight_layout()
+    legend_below(fig, axes[0][1])
     if path is not None:
         fig.savefig(path, dpi=100)
     return fig

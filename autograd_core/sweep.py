@@ -44,11 +44,13 @@ class SweepReport:
 
     __repr__ = __str__
 
-    def plot(self, path=None, axes=None):
+    def plot(self, path=None, axes=None, legend=True):
         """Passes, ops, flops, time and tape bytes against size, both modes, crossover marked; needs matplotlib.
 
         Draws into `axes` (five matplotlib Axes) when given, else a new figure, which is
-        returned (and saved to `path` if given).
+        returned (and saved to `path` if given). Solid lines with circles are one direction
+        per pass, dashed lines with squares all directions batched in one pass; the legend
+        says so (below a new figure, in the first of `axes` when given, none with legend=False).
         """
         plt = pyplot("SweepReport.plot")
         fig = None
@@ -58,24 +60,33 @@ class SweepReport:
         sizes = [r["size"] for r in self.rows]
         for ax, (key, title) in zip(axes, _MEASURES):
             for mode, color in (("forward", "tab:blue"), ("reverse", "tab:orange")):
-                ax.plot(sizes, [r[mode][key] for r in self.rows], "o-", color=color, label=f"{mode}, one per pass")
-                if key != "passes":
+                ax.plot(sizes, [r[mode][key] for r in self.rows], "o-", color=color,
+                        label=f"{mode} mode, one direction per pass")
+                if key != "passes":  # batched, all directions go in one pass
                     ax.plot(sizes, [r[f"{mode}_batched"][key] for r in self.rows], "s--", color=color,
-                            label=f"{mode}, batched")
+                            label=f"{mode} mode, all directions batched in one pass")
             self._finish(ax, title)
         axes[4].plot(sizes, [r["tape_bytes"] for r in self.rows], "o-", color="tab:orange", label="reverse tape")
         self._finish(axes[4], "tape bytes")
-        axes[0].legend(fontsize=7)
         if fig is not None:
-            fig.tight_layout()
+            legend_below(fig, axes[1])
             if path is not None:
                 fig.savefig(path, dpi=100)
+        if fig is None and legend:
+            axes[0].legend(*axes[1].get_legend_handles_labels(), fontsize=7)
         return fig if fig is not None else axes[0].figure
 
     def _finish(self, ax, title):
         ax.set(xlabel="size", title=title, xscale="log", yscale="log")
         if self.crossover is not None:
             ax.axvline(self.crossover, color="gray", linestyle=":", label="crossover")
+
+
+def legend_below(fig, ax):
+    """One legend under the whole figure, from `ax` (an ops panel: it has every line), then the layout."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, 0.4 / fig.get_figheight(), 1, 1))  # 0.4 inch for the legend
 
 
 def _fewer_passes(row):

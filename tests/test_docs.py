@@ -69,8 +69,9 @@ def _resolve(namespace, name, on_instance):
 
 def test_the_reference_lists_names():
     names = {name for _, name, _ in _names()}
-    assert {"Tensor", "max", "manual_seed", "clip_grad_norm_", "ReduceLROnPlateau", "TensorDataset"} <= names
-    assert len(names) > 150
+    assert {"Tensor", "max", "manual_seed", "clip_grad_norm_", "ReduceLROnPlateau", "TensorDataset", "hvp",
+            "checkpoint", "sweep_modes", "explore", "zero_", "copy_", "fill_", "detect_anomaly"} <= names
+    assert len(names) >= 231  # the count when the merged branches were documented: lower means a name was dropped
 
 
 @pytest.mark.parametrize("namespace,name,on_instance", sorted(set(_names())))

@@ -1,7 +1,7 @@
 """The course notes' worked example 2 (seed 002): a 2-2-2 sigmoid network, with Tensors.
 
 Only the weights are updated (the biases stay fixed); that is the procedure under
-which the notes' printed numbers follow exactly (see shared/seeds/README.md).
+which the notes' printed numbers follow exactly (see docs/conventions.md).
 """
 import numpy as np
 import pytest
