@@ -41,16 +41,24 @@ def keepdims_shape(shape, axis):
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
+def sum_of_squares(a):
+    """Σ a², as a Python float, from one BLAS dot product.
+
+    ravel(order="K") is a view for any dense layout (a channel-major convolution output),
+    which vdot would otherwise copy.
+    """
+    a = a.ravel(order="K")
+    return float(np.vdot(a, a))
+
+
 def all_finite(a):
     """True when no element of numpy array `a` is inf or NaN: then the sum of squares is finite.
 
-    One BLAS dot product, three times faster than a sum; a sum of squares that overflows
-    only sends the caller to its slower exact path. math.isfinite: np.isfinite on a scalar
-    costs as much as the dot product. ravel(order="K") is a view for any dense layout (a
-    channel-major convolution output), which vdot would otherwise copy.
+    One dot product, three times faster than a sum; a sum of squares that overflows only
+    sends the caller to its slower exact path. math.isfinite: np.isfinite on a scalar
+    costs as much as the dot product.
     """
-    a = a.ravel(order="K")
-    return math.isfinite(np.vdot(a, a))
+    return math.isfinite(sum_of_squares(a))
 
 
 def masked(g, mask, xp=None):
