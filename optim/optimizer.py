@@ -206,7 +206,7 @@ def _descend(p, lr, direction, shrink=None):
     if not np.shares_memory(flat, p.data):  # a non-contiguous parameter: reshape copied, so update it whole
         p.data -= lr * direction
     else:
-        direction = np.broadcast_to(direction, p.data.shape).reshape(-1)
+        direction = direction.reshape(-1)  # shaped as p: a gradient, or a function of one
         for start in range(0, flat.size, _BLOCK):
             block = slice(start, start + _BLOCK)
             flat[block] -= lr * direction[block]
