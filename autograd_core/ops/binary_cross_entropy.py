@@ -4,14 +4,11 @@ Reason: stability at saturated probabilities. Composed, the clamped logs send 0 
 back at p = 0 or 1 (as from sigmoid(±1000)); PyTorch's rule bounds the denominator instead:
 dL/dp = (p − y) / max(p (1 − p), 1e-12).
 """
-from types import SimpleNamespace
-
 import numpy as np
 
+from ..backend import numpy_ops
 from ..primitive import Primitive
 from ._rules import tangent_sum
-
-_NUMPY = SimpleNamespace(value=lambda a: a, log=np.log, where=np.where)  # the forward's namespace
 
 _LOG_FLOOR = -100.0  # PyTorch clamps each log at -100, so a certain wrong answer costs 100, not inf
 _EPSILON = 1e-12  # PyTorch's bound on p (1 - p) in the gradient
@@ -34,7 +31,7 @@ class BinaryCrossEntropy(Primitive):
 
     @staticmethod
     def forward(ctx, p, y):
-        return -(y * _clamped_log(_NUMPY, p) + (1 - y) * _clamped_log(_NUMPY, 1 - p))
+        return -(y * _clamped_log(numpy_ops, p) + (1 - y) * _clamped_log(numpy_ops, 1 - p))
 
     @staticmethod
     def vjp(ctx, xp, g, out, p, y):

@@ -2,17 +2,10 @@
 
 Each function takes the array namespace `xp` first: `autograd_core.ops` records the step
 as engine ops (nn's cells, `fused=False` layers, and the composed form that create_graph
-differentiates); `NUMPY` runs it on plain arrays (the forward of the fused sequence
-primitives in `sequence.py`). The LSTM's cell candidate, which PyTorch calls g, is
+differentiates); `backend.numpy_ops` runs it on plain arrays (the forward of the fused
+sequence primitives in `sequence.py`). The LSTM's cell candidate, which PyTorch calls g, is
 `cand` here: `g` is always a cotangent.
 """
-from types import SimpleNamespace
-
-import numpy as np
-
-from .elementwise import Sigmoid
-
-NUMPY = SimpleNamespace(sigmoid=lambda x: Sigmoid.forward(None, x), tanh=np.tanh)
 
 
 def blocks(a, count):

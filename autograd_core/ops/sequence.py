@@ -11,8 +11,9 @@ declares its composed form, that step as engine ops, which create_graph differen
 """
 import numpy as np
 
+from ..backend import numpy_ops
 from ..primitive import Primitive
-from .recurrent import NUMPY, blocks, gru_gates, gru_state, gru_step, lstm_gates, lstm_state, lstm_step
+from .recurrent import blocks, gru_gates, gru_state, gru_step, lstm_gates, lstm_state, lstm_step
 
 
 class _Sequence(Primitive):
@@ -35,9 +36,9 @@ class LSTMSequence(_Sequence):
         out = np.empty(gates.shape[:2] + (2 * hidden,), dtype=gates.dtype)
         h, c = h0, c0
         for t in range(len(x)):
-            acts = lstm_gates(NUMPY, gates[t] + h @ w_hh.T)
+            acts = lstm_gates(numpy_ops, gates[t] + h @ w_hh.T)
             np.concatenate(acts, axis=1, out=gates[t])  # keep the activations, not the pre-activations
-            h, c = lstm_state(NUMPY, acts, c)
+            h, c = lstm_state(numpy_ops, acts, c)
             out[t, :, :hidden], out[t, :, hidden:] = h, c
         if ctx is not None:
             ctx.gates = gates
@@ -112,7 +113,7 @@ class GRUSequence(_Sequence):
         h = h0
         for t in range(len(x)):
             h_part = h @ w_hh.T if b_hh is None else h @ w_hh.T + b_hh
-            acts = gru_gates(NUMPY, gates[t], h_part)
+            acts = gru_gates(numpy_ops, gates[t], h_part)
             np.concatenate(acts, axis=1, out=gates[t])  # keep the activations, not the input part
             h_n[t] = h_part[:, 2 * hidden:]
             out[t] = h = gru_state(acts, h)
