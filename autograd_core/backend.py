@@ -27,7 +27,6 @@ numpy_ops = SimpleNamespace(
     value=lambda x: x,
     sigmoid=lambda x: Sigmoid.forward(None, x),
     tanh=np.tanh,
-    concatenate=np.concatenate,
     exp=np.exp,
     log=np.log,
     where=np.where,
