@@ -47,7 +47,7 @@ def _seed(root, grad, create_graph):
         if seed.shape != root.shape:
             raise RuntimeError(f"backward: grad has shape {seed.shape} but the output has shape {root.shape}")
         if create_graph and isinstance(grad, Tensor):
-            return grad if grad.dtype == seed.dtype else grad.astype(seed.dtype)  # keeps grad's own graph, as PyTorch
+            return grad.astype(seed.dtype)  # keeps grad's own graph, as PyTorch (grad itself if the dtype matches)
     return Tensor(seed) if create_graph else seed
 
 
