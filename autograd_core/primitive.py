@@ -90,11 +90,16 @@ class Primitive:
                   backward raises instead of reading the new values. Every value by
                   default (never silently wrong); an op whose VJP reads none (addition,
                   reshapes) declares `saves = ()`, so changing its inputs is allowed.
+      batched  -- how the JVP takes a leading batch of tangents (jacfwd): False, one call
+                  per direction; "broadcast", tangents aligned to the output's rank
+                  broadcast through the rules; True, the jvp rule (for a linear op,
+                  `batch_params`) handles the leading axis. See forward_mode.batched_tangent.
     """
 
     name = "Primitive"
     linear = False
     nondiff = ()
+    batched = False
     composed = None
     saves = ("inputs", "output")
 
@@ -118,7 +123,6 @@ class Primitive:
     def sample_inputs(rng):
         """Yield `(args, params)` test cases; every registered primitive must define this."""
         raise NotImplementedError
-
 
 
 def apply(prim, args, params):
