@@ -391,7 +391,6 @@ from . import ops as _ops  # noqa: E402
 from . import numpy_dispatch as _numpy_dispatch  # noqa: E402
 
 
-
 def _document_delegations():
     """The one-line delegations above show the docstring of the ops function they call in help(Tensor)."""
     elementwise = ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "clip")

@@ -1,7 +1,7 @@
 """The engine's functional API: every Tensor op as a function on Tensors, arrays or numbers.
 
 Primitives live in the modules of this package; everything else here is composed
-from them (stack, matmul of vectors, ...; mean, var, softmax and the other reductions
+from them (flatten, squeeze, matmul of vectors, ...; mean, var, softmax and the other reductions
 in `reductions.py`), so its gradient, tangent and graph come from the primitives for free.
 """
 import builtins
