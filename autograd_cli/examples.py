@@ -99,7 +99,7 @@ def train(model, x, y, epochs=5, lr=1e-2, batch_size=64, seed=0, progress=True):
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         for xb, yb in loader:
-            loss = nn.functional.cross_entropy(model(ag.tensor(xb)), yb)
+            loss = nn.functional.cross_entropy(model(xb), yb)  # the loader yields Tensors
             losses.append(loss.item())
             if not math.isfinite(losses[-1]):
                 bar.close(time.perf_counter() - start)

@@ -83,7 +83,7 @@ class DataLoader:
 
     def _fetch(self, idx):
         if isinstance(self.dataset, TensorDataset):
-            batch = tuple(Tensor(a[idx]) for a in self.dataset.arrays)
+            batch = self.dataset[idx]  # one fancy index per array, not one __getitem__ per sample
             return batch[0] if self.single else batch
         return _collate([self.dataset[int(i)] for i in idx])
 

@@ -57,7 +57,11 @@ class _Recurrent(Module):
 
     def _project(self, x, w_ih, b_ih, b_hh):
         """W_ih x + b_ih (+ b_hh where it folds in), for every row of x at once."""
-        return affine(x, w_ih, b_ih + b_hh if self.folds_hidden_bias and b_ih is not None else b_ih)
+        return affine(x, w_ih, self._input_bias(b_ih, b_hh))
+
+    def _input_bias(self, b_ih, b_hh):
+        """The bias added with W_ih x: b_ih, plus b_hh where it folds in (None without biases)."""
+        return b_ih + b_hh if self.folds_hidden_bias and b_ih is not None else b_ih
 
     def _check_input(self, x, weight, ndims, what):
         x = x if isinstance(x, ag.Tensor) else ag.tensor(x)
@@ -238,8 +242,8 @@ class LSTM(_FusedLayer):
     step = staticmethod(_lstm_step)
 
     def _run_fused(self, x, parts):
-        b_ih, b_hh = self.bias_ih_l0, self.bias_hh_l0
-        both = lstm_sequence(x, self.weight_ih_l0, self.weight_hh_l0, None if b_ih is None else b_ih + b_hh, *parts)
+        bias = self._input_bias(self.bias_ih_l0, self.bias_hh_l0)
+        both = lstm_sequence(x, self.weight_ih_l0, self.weight_hh_l0, bias, *parts)
         hidden = self.hidden_size
         return both[:, :, :hidden], (both[-1, :, :hidden], both[-1, :, hidden:])
 
