@@ -13,7 +13,7 @@ import numpy as np
 from . import engine
 from .forward_mode import ForwardMode, TransformLevel
 from .functional import (argnums_tuple, call_with_inputs, fresh_input, grad, jvp, output, output_tangent,
-                         per_argnum, regroup, stack_outputs)
+                         per_argnum, regroup, reverse_gradients, stack_outputs)
 from .grad_mode import enable_grad, no_grad
 from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor
@@ -160,16 +160,10 @@ def _rows_nested(out, leaves):
     for i in range(out.data.size):
         seed = np.zeros_like(out.data)
         seed.flat[i] = 1
-        per_direction.append(_reverse(out, leaves, seed))
+        per_direction.append(reverse_gradients(out, leaves, True, seed))
     if not per_direction:
         return [output(np.zeros((0,) + t.shape, out.dtype), True) for t in leaves]
     return [stack_outputs([d[j] for d in per_direction], True) for j in range(len(leaves))]
-
-
-def _reverse(out, leaves, seed):
-    if not out.requires_grad:
-        return [output(np.zeros_like(t.data), True) for t in leaves]
-    return engine.grad_of(out, leaves, seed, retain_graph=True, create_graph=True)
 
 
 def _rows_batched(outs, leaves, chunk_size):
