@@ -37,8 +37,8 @@ def _basis(start, stop, offset, shape, dtype):
 
 
 def _offsets(arrays):
-    sizes = [int(np.size(a)) for a in arrays]
-    return sizes, np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+    """Where each array starts in the flat space of all of them, and (last) its total size."""
+    return np.concatenate([[0], np.cumsum([int(np.size(a)) for a in arrays])]).astype(int)
 
 
 def _assemble(rows, outs, leaves, inputs, argnums, nested, transpose):
@@ -71,7 +71,7 @@ def jacfwd(f, argnums=0, chunk_size=None):
             nums = argnums_tuple(argnums, len(args), "jacfwd")
             inputs = [tree_flatten(args[a]) for a in nums]
             leaves = [fresh_input(x, "jacfwd", level.nested, requires_grad=False) for ls, _ in inputs for x in ls]
-            _, offsets = _offsets([t.data for t in leaves])
+            offsets = _offsets([t.data for t in leaves])
 
             def of_leaves(*flat):
                 call = [Tensor(c) if isinstance(c, np.ndarray) else c for c in args]
@@ -173,7 +173,7 @@ def _rows_batched(outs, leaves, chunk_size):
     batched tangents: each cotangent is linear in u, so its tangent is the batch of
     cotangents a batch of seeds would give, and the leaves' tangents are the rows J^T e_i.
     """
-    sizes, offsets = _offsets([o.data for o in outs])
+    offsets = _offsets([o.data for o in outs])
     per_chunk = []
     for start, stop in _chunks(offsets[-1], chunk_size):
         level_mode = ForwardMode(batch=stop - start)
