@@ -77,7 +77,7 @@ def explore(root, mode="reverse", wrt=None):
         if wrt is not None:
             raise ValueError("explore: wrt= is only for mode='forward'")
         runs, initial, note = _reverse(root, vertices, index)
-    return Exploration(_page(vertices, edges, runs, initial, mode, note))
+    return Exploration(_page(vertices, index, edges, runs, initial, mode, note))
 
 
 def summary(x):
@@ -272,10 +272,9 @@ def _layout(vertices, edges):
     return positions
 
 
-def _page(vertices, edges, runs, initial, mode, note):
+def _page(vertices, index, edges, runs, initial, mode, note):
     """Fill the page template with the graph, its layout and the steps."""
     positions = _layout(vertices, edges)
-    index = {id(v): i for i, v in enumerate(vertices)}
     ranks, edge_ids, edge_ranks = {}, {}, []
     for k, (src, dst) in enumerate(edges):
         rank = ranks[(src, dst)] = ranks.get((src, dst), -1) + 1

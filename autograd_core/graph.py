@@ -62,7 +62,7 @@ def parents(v):
     """The inputs of the op that made `v` (a Value, Tensor, or freed Node); () for a leaf."""
     if type(v) is Value:
         return v._prev
-    node = v if type(v) is Node else getattr(v, "_node", None)
+    node = node_of(v)
     if node is None:
         return ()
     if node.parents is None:
@@ -74,7 +74,7 @@ def op_name(v):
     """The op that made `v` ('' for a leaf)."""
     if type(v) is Value:
         return v._op
-    node = v if type(v) is Node else getattr(v, "_node", None)
+    node = node_of(v)
     return "" if node is None else node.prim.name
 
 

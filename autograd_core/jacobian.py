@@ -13,7 +13,7 @@ import numpy as np
 from . import engine
 from .forward_mode import ForwardMode, TransformLevel
 from .functional import (argnums_tuple, call_with_inputs, fresh_input, grad, jvp, output, output_tangent,
-                         per_argnum, regroup, stack_outputs)
+                         per_argnum, regroup, reverse_gradients, stack_outputs)
 from .grad_mode import enable_grad, no_grad
 from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor
@@ -37,8 +37,8 @@ def _basis(start, stop, offset, shape, dtype):
 
 
 def _offsets(arrays):
-    sizes = [int(np.size(a)) for a in arrays]
-    return sizes, np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+    """Where each array starts in the flat space of all of them, and (last) its total size."""
+    return np.concatenate([[0], np.cumsum([int(np.size(a)) for a in arrays])]).astype(int)
 
 
 def _assemble(rows, outs, leaves, inputs, argnums, nested, transpose):
@@ -71,7 +71,7 @@ def jacfwd(f, argnums=0, chunk_size=None):
             nums = argnums_tuple(argnums, len(args), "jacfwd")
             inputs = [tree_flatten(args[a]) for a in nums]
             leaves = [fresh_input(x, "jacfwd", level.nested, requires_grad=False) for ls, _ in inputs for x in ls]
-            _, offsets = _offsets([t.data for t in leaves])
+            offsets = _offsets([t.data for t in leaves])
 
             def of_leaves(*flat):
                 call = [Tensor(c) if isinstance(c, np.ndarray) else c for c in args]
@@ -160,16 +160,10 @@ def _rows_nested(out, leaves):
     for i in range(out.data.size):
         seed = np.zeros_like(out.data)
         seed.flat[i] = 1
-        per_direction.append(_reverse(out, leaves, seed))
+        per_direction.append(reverse_gradients(out, leaves, True, seed))
     if not per_direction:
         return [output(np.zeros((0,) + t.shape, out.dtype), True) for t in leaves]
     return [stack_outputs([d[j] for d in per_direction], True) for j in range(len(leaves))]
-
-
-def _reverse(out, leaves, seed):
-    if not out.requires_grad:
-        return [output(np.zeros_like(t.data), True) for t in leaves]
-    return engine.grad_of(out, leaves, seed, retain_graph=True, create_graph=True)
 
 
 def _rows_batched(outs, leaves, chunk_size):
@@ -179,7 +173,7 @@ def _rows_batched(outs, leaves, chunk_size):
     batched tangents: each cotangent is linear in u, so its tangent is the batch of
     cotangents a batch of seeds would give, and the leaves' tangents are the rows J^T e_i.
     """
-    sizes, offsets = _offsets([o.data for o in outs])
+    offsets = _offsets([o.data for o in outs])
     per_chunk = []
     for start, stop in _chunks(offsets[-1], chunk_size):
         level_mode = ForwardMode(batch=stop - start)

@@ -44,9 +44,3 @@ def _build(structure, it):
     if kind is dict:
         return dict(zip(keys, items))
     return kind(items)
-
-
-def tree_map(fn, tree):
-    """The same tree with `fn` applied to every leaf."""
-    leaves, structure = tree_flatten(tree)
-    return tree_unflatten(structure, [fn(x) for x in leaves])

@@ -7,7 +7,7 @@ passes changes (the crossover) marked; `.plot()` draws it.
 """
 import numpy as np
 
-from .cost import compare_modes, dense_test_function, pyplot
+from .cost import compare_modes, dense_test_function, plot_cost, pyplot
 
 _MEASURES = (("passes", "passes"), ("ops", "primitive ops"), ("flops", "floating-point ops"),
              ("seconds", "wall time (s)"))
@@ -122,6 +122,5 @@ def dense_sweep(sizes=(1, 2, 4, 8, 16, 32, 64), fixed=8, vary="n", width=32):
 
 def write_sweep_figure(path, sizes=(1, 2, 4, 8, 16, 32, 64), fixed=8, width=32):
     """The figure of `autograd-core cost --sweep`: both sweeps (n varying, then m varying) saved to `path`."""
-    from .cost import plot_cost
     plot_cost(sizes, fixed, width, path)
     return path

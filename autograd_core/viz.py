@@ -297,9 +297,9 @@ def _common_dtype(layout):
 
 def _batch_size(layout):
     """The leading dimension shared by every input (a leaf without grad) of rank ≥ 2, or None."""
-    leading = {_facts(n)[1][0] for n in layout.visible
-               if not isinstance(n, Value) and not op_name(n) and not getattr(n, "requires_grad", False)
-               and _facts(n)[1] is not None and len(_facts(n)[1]) >= 2}
+    shapes = [_facts(n)[1] for n in layout.visible
+              if not isinstance(n, Value) and not op_name(n) and not getattr(n, "requires_grad", False)]
+    leading = {shape[0] for shape in shapes if shape is not None and len(shape) >= 2}
     return leading.pop() if len(leading) == 1 else None
 
 
