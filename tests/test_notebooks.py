@@ -28,7 +28,7 @@ COMPUTED = {
     ],
     "02_forward_vs_reverse": ["de/db = 5.0", "reverse-mode FLOPs 900 -> 5,860", "4,096"],
     "03_activations": ["95.227 %", "4.741 %", "0.032 %"],
-    "04_initialization": ["at layer 10: 5.03e+03", "1 of 16", "16 of 16"],
+    "04_initialization": ["at layer 10: 5e+03", "1 of 16", "16 of 16"],
     "05_cnn_digits": ["gradients, fused vs composed: True", "gradcheck, composed form:   True",
                       "same as the composed form: True", "10x10 pixels"],
     "06_rnn_lstm_gru": ["equals jacrev of the unrolled map: True", "nn.LSTMCell: True True",

@@ -64,7 +64,7 @@ def study(act, inits, title):
         axes[1, col].semilogy(range(1, LAYERS + 1), np.array(size) + 1e-30, "o-", label="mean |dL/da|")
         axes[1, col].set_xlabel("layer", fontsize=8); axes[1, col].set_ylabel("mean |grad| (log scale)", fontsize=8)
         axes[1, col].legend(fontsize=7)
-        print(f"{act:8} {name:26} mean |grad| at layer 1 / at layer {LAYERS}: {size[0] / size[-1]:.3g}")
+        print(f"{act:8} {name:26} mean |grad| at layer 1 / at layer {LAYERS}: {size[0] / size[-1]:.2g}")
     fig.suptitle(title); fig.tight_layout(); plt.show()
 
 def normal(std):
