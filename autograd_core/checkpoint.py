@@ -4,16 +4,21 @@ Reverse mode keeps every value a VJP will need (the tape); `checkpoint(fn, *args
 keeps only the segment's inputs and runs `fn` again during backward: less memory, more
 time (the trade Griewank & Walther call checkpointing).
 """
+import numpy as np
+
 from . import engine
+from . import ops as tensor_ops
 from .forward_mode import ForwardMode
+from .functional import tensor_outputs
 from .grad_mode import STATE, Observer, enable_grad, no_grad, observe
 from .primitive import Primitive, apply
+from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor
 
 
 class _Checkpoint(Primitive):
-    """out = fn(*args), recorded as one op whose VJP reruns fn; its inputs are fn's arguments
-    and every Tensor requiring grad that fn reads from outside (a module's parameters)."""
+    """out = fn(*args) (several outputs: joined, see `_joined`), recorded as one op whose VJP reruns fn;
+    its inputs are fn's arguments and every Tensor requiring grad that fn reads from outside (a module's parameters)."""
 
     @staticmethod
     def forward(ctx, *xs, fn, n_args, value):
@@ -22,14 +27,13 @@ class _Checkpoint(Primitive):
 
     @staticmethod
     def vjp(ctx, xp, g, out, *xs, fn, n_args, value):
-        # NOTE: under create_graph the sweep hands over Tensors (g and the op's own inputs), so the rerun and
-        # its gradient stay connected to them; otherwise fn reruns on fresh leaves made from the saved arrays
+        # NOTE: no create_graph flag reaches a rule; the sweep hands over Tensors (g, xs) exactly when it records
         recording = isinstance(g, Tensor)
         args = [x if recording or i >= n_args or not need else Tensor(x, requires_grad=True)
                 for i, (x, need) in enumerate(zip(xs, ctx.needs))]
         outside = ctx.parents[n_args:]
         with enable_grad():
-            recomputed = fn(*args[:n_args])
+            recomputed = _joined(tree_flatten(fn(*args[:n_args]))[0])
         wanted = [i for i, need in enumerate(ctx.needs) if need]
         targets = [args[i] if i < n_args else outside[i - n_args] for i in wanted]
         grads = [None] * len(xs)
@@ -54,26 +58,43 @@ class _OutsideInputs(Observer):
                 self.found.setdefault(id(a), a)
 
 
+def _joined(outs):
+    """fn's output Tensors as the one output a primitive has: the Tensor itself, or all flattened and concatenated."""
+    return outs[0] if len(outs) == 1 else tensor_ops.concatenate([o.reshape(-1) for o in outs])
+
+
+def _cut(joined, outs):
+    """The inverse of `_joined`: Tensors shaped as `outs`, cut from `joined`."""
+    if len(outs) == 1:
+        return [joined]
+    ends = np.cumsum([o.data.size for o in outs])
+    return [joined[end - o.data.size:end].reshape(o.shape) for o, end in zip(outs, ends)]
+
+
 def checkpoint(fn, *args):
     """fn(*args) without keeping its intermediate values; they are recomputed during backward.
 
     Args:
-        fn: a function of Tensors returning one Tensor; it may read parameters from
-            outside (a module), which get their gradients as in the plain call.
+        fn: a function of Tensors returning a Tensor or a tuple (any pytree) of Tensors of
+            one dtype; it may read parameters from outside (a module), which get their
+            gradients as in the plain call.
         args: its arguments (Tensors, arrays, numbers).
     Returns:
-        The output Tensor, with gradients identical to those of `fn(*args)`. Under
-        forward mode (jvp, jacfwd) there is no tape to save, and fn simply runs.
+        What fn returns, with gradients identical to those of `fn(*args)`. Under forward
+        mode (jvp, jacfwd) there is no tape to save, and fn simply runs.
     """
     if not STATE.grad_enabled or any(isinstance(o, ForwardMode) for o in STATE.observers):
         return fn(*args)
     finder = _OutsideInputs()
     with no_grad(), observe(finder):
         out = fn(*args)
-    if not isinstance(out, Tensor):
-        raise TypeError(f"checkpoint: fn must return one Tensor, got {type(out).__name__}")
+    outs, structure = tensor_outputs(out, "checkpoint")
+    if len({o.dtype for o in outs}) > 1:
+        raise TypeError(f"checkpoint: fn's outputs must share one dtype, got {[str(o.dtype) for o in outs]}")
     arg_ids = {id(a) for a in args}
     outside = [t for key, t in finder.found.items() if key not in arg_ids]
-    if not outside and not any(isinstance(a, Tensor) and a.requires_grad for a in args):
+    if not outs or (not outside and not any(isinstance(a, Tensor) and a.requires_grad for a in args)):
         return out
-    return apply(_Checkpoint, tuple(args) + tuple(outside), {"fn": fn, "n_args": len(args), "value": out.data})
+    joined = apply(_Checkpoint, tuple(args) + tuple(outside),
+                   {"fn": fn, "n_args": len(args), "value": _joined(outs).data})
+    return tree_unflatten(structure, _cut(joined, outs))

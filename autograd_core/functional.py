@@ -81,6 +81,16 @@ def output(t, nested):
     return np.array(t.data if isinstance(t, Tensor) else t)
 
 
+def tensor_outputs(out, where):
+    """f's output flattened to (its Tensors, its pytree structure); anything else in it is refused, naming `where`."""
+    outs, structure = tree_flatten(out)
+    for o in outs:
+        if not isinstance(o, Tensor):
+            raise TypeError(f"{where}: the function must return a Tensor (or a pytree of Tensors), "
+                            f"got {type(o).__name__}")
+    return outs, structure
+
+
 def _scalar_output(out, where):
     if not isinstance(out, Tensor) or out.data.size != 1:
         shape = out.shape if isinstance(out, Tensor) else type(out).__name__
@@ -125,11 +135,8 @@ def vjp(f, *primals):
     with TransformLevel() as level, enable_grad():
         nested = level.nested
         out, inputs = call_with_inputs(f, primals, tuple(range(len(primals))), "vjp", nested)
-    outs, out_structure = tree_flatten(out)
+    outs, out_structure = tensor_outputs(out, "vjp")
     leaves = [t for ls, _ in inputs for t in ls]
-    for o in outs:
-        if not isinstance(o, Tensor):
-            raise TypeError(f"vjp: the function must return Tensors (or a pytree of them), got {type(o).__name__}")
 
     def vjp_fn(cotangent):
         cots, structure = tree_flatten(cotangent)
@@ -167,7 +174,7 @@ def jvp(f, primals, tangents):
                                                    for x, dx in zip(leaves, dleaves)]))
         with level_mode, (contextlib.nullcontext() if level.nested else no_grad()):
             out = f(*args)
-        outs, structure = tree_flatten(out)
+        outs, structure = tensor_outputs(out, "jvp")
         tangent_out = [output_tangent(level_mode, o, level.nested) for o in outs]
     return (tree_unflatten(structure, [output(o, level.nested) for o in outs]),
             tree_unflatten(structure, tangent_out))
@@ -189,8 +196,6 @@ def _seeded(level_mode, x, dx, nested):
 
 def output_tangent(level_mode, out, nested):
     """The tangent `level_mode` carried to `out` (zeros when out does not depend on the inputs)."""
-    if not isinstance(out, Tensor):
-        raise TypeError(f"jvp: the function must return Tensors (or a pytree of them), got {type(out).__name__}")
     tangent = level_mode.tangent(out)
     if tangent is None:
         zeros = np.zeros(((level_mode.batch,) if level_mode.batch is not None else ()) + out.shape, out.dtype)

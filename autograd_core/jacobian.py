@@ -13,7 +13,7 @@ import numpy as np
 from . import engine
 from .forward_mode import ForwardMode, TransformLevel
 from .functional import (argnums_tuple, call_with_inputs, fresh_input, grad, jvp, output, output_tangent,
-                         per_argnum, regroup, reverse_gradients, stack_outputs)
+                         per_argnum, regroup, reverse_gradients, stack_outputs, tensor_outputs)
 from .grad_mode import enable_grad, no_grad
 from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor
@@ -83,7 +83,7 @@ def jacfwd(f, argnums=0, chunk_size=None):
             else:
                 columns = [_batched_column(of_leaves, leaves, offsets, start, stop)
                            for start, stop in _chunks(offsets[-1], chunk_size) or [(0, 0)]]
-            outs, out_structure = columns[0][0] if columns else tree_flatten(of_leaves(*leaves))
+            outs, out_structure = columns[0][0] if columns else tensor_outputs(of_leaves(*leaves), "jacfwd")
             stacked = [[c[1][k] for c in columns] for k in range(len(outs))]
             stacked = [stack_outputs(s, True) if level.nested else np.concatenate(s) for s in stacked] if columns \
                 else [np.zeros((0,) + o.shape, o.dtype) for o in outs]
@@ -101,7 +101,7 @@ def _batched_column(of_leaves, leaves, offsets, start, stop):
         if hit:
             level_mode.seed(t, basis)
     with no_grad(), level_mode:
-        outs, structure = tree_flatten(of_leaves(*leaves))
+        outs, structure = tensor_outputs(of_leaves(*leaves), "jacfwd")
     for t in leaves:
         t._tangent = None
     return (outs, structure), [output_tangent(level_mode, o, False) for o in outs]
@@ -124,11 +124,7 @@ def jacrev(f, argnums=0, chunk_size=None):
         with TransformLevel() as level, enable_grad():
             nested = level.nested
             out, inputs = call_with_inputs(f, args, argnums, "jacrev", nested)
-            outs, out_structure = tree_flatten(out)
-            for o in outs:
-                if not isinstance(o, Tensor):
-                    raise TypeError(f"jacrev: the function must return a Tensor (or a pytree of Tensors), "
-                                    f"got {type(o).__name__}")
+            outs, out_structure = tensor_outputs(out, "jacrev")
             leaves = [t for ls, _ in inputs for t in ls]
             if nested:
                 rows = [_rows_nested(o, leaves) for o in outs]

@@ -125,7 +125,7 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
 
     The output is a (N, out, OH, OW) view of channel-major (out, N, OH, OW) memory, which
     is what the matmul produces; pooling and the gradients keep that layout, copy-free.
-    `autograd_core.ops.conv2d_composed(x, w, b, ag.ops)` records the same as six ops.
+    `autograd_core.ops.conv2d_composed(ag.ops, x, w, b)` records the same as six ops.
     """
     x = _as_tensor(x)
     if weight.ndim != 4:

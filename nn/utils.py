@@ -31,8 +31,10 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         norms = [np.max(np.abs(g.data)) if g.data.size else np.zeros((), g.data.dtype) for g in grads]
         total = np.max(norms)
     else:
+        # NOTE: PyTorch's order, each gradient's norm then the norm of those, in their dtype: one sum of squares
+        # over all (`ops._rules.sum_of_squares`) would be shorter but differs from torch in the last bit more often
         norms = [np.sum(np.abs(g.data) ** norm_type) ** (1.0 / norm_type) for g in grads]
-        total = np.sum(np.abs(np.asarray(norms)) ** norm_type) ** (1.0 / norm_type)
+        total = np.sum(np.asarray(norms) ** norm_type) ** (1.0 / norm_type)
     if error_if_nonfinite and not np.isfinite(total):
         raise RuntimeError(f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is {total}, "
                            "so they cannot be clipped; set error_if_nonfinite=False to scale them anyway")

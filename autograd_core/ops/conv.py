@@ -63,13 +63,12 @@ class Conv2d(Primitive):
         return 2 * out.size * w[0].size
 
     @staticmethod
-    def composed(xp, x, w, b, stride, padding):
-        return conv2d_composed(x, w, b, xp, stride, padding)
+    def composed(xp, x, w, b, stride=(1, 1), padding=(0, 0)):
+        """The same convolution as engine ops: Im2col, one Affine, reshapes (the teaching form)."""
+        out_c, (oh, ow) = w.shape[0], output_hw(x.shape, w.shape[2:], stride, padding)
+        cols = xp.im2col(x, w.shape[2:], stride, padding)
+        out = xp.affine(cols.T, w.reshape(out_c, -1), b)
+        return out.reshape(x.shape[0], oh, ow, out_c).transpose(0, 3, 1, 2)
 
 
-def conv2d_composed(x, w, b, xp, stride=(1, 1), padding=(0, 0)):
-    """The same convolution as engine ops: Im2col, one Affine, reshapes (the teaching form)."""
-    out_c, (oh, ow) = w.shape[0], output_hw(x.shape, w.shape[2:], stride, padding)
-    cols = xp.im2col(x, w.shape[2:], stride, padding)
-    out = xp.affine(cols.T, w.reshape(out_c, -1), b)
-    return out.reshape(x.shape[0], oh, ow, out_c).transpose(0, 3, 1, 2)
+conv2d_composed = Conv2d.composed  # the composed form by name: conv2d_composed(xp, x, w, b, stride, padding)

@@ -6,7 +6,7 @@ output size along each axis is (w − F + 2P)/S + 1 for input size w, kernel F, 
 P and stride S. Our `Conv2d` layer is one engine op: the padded image is cut into
 windows laid out as columns (im2col), then one matrix product with the kernels; its
 backward is the two matching products and col2im, which adds each column back onto its
-window. `ag.ops.conv2d_composed(x, w, b, ag.ops)` records the same computation as six
+window. `ag.ops.conv2d_composed(ag.ops, x, w, b)` records the same computation as six
 separate ops, for a closer look at the graph.
 """),
 ("code", """
@@ -110,7 +110,7 @@ fused = F.conv2d(x, w, b, padding=1)
 grads_fused = [t.grad.data.copy() for t in (x, w, b)]
 for t in (x, w, b):
     t.grad = None
-composed = conv2d_composed(x, w, b, ag.ops, padding=(1, 1))
+composed = conv2d_composed(ag.ops, x, w, b, padding=(1, 1))
 (composed * ag.tensor(G)).sum().backward()
 print("forward, fused vs composed:  ", np.allclose(fused.data, composed.data))
 print("gradients, fused vs composed:", all(np.allclose(g, t.grad.data) for g, t in zip(grads_fused, (x, w, b))))
@@ -121,7 +121,7 @@ print("dL/dw = correlation of x with G:      ", np.allclose(dw_formula.transpose
 print("dL/dx = G correlated with flipped w:  ", np.allclose(dx_formula, grads_fused[0]))
 print("dL/db = sum of G:                     ", np.allclose(G.sum(), grads_fused[2]))
 print("gradcheck, fused Conv2d:   ", ag.gradcheck(lambda x, w, b: F.conv2d(x, w, b, padding=1), (x, w, b)))
-print("gradcheck, composed form:  ", ag.gradcheck(lambda x, w, b: conv2d_composed(x, w, b, ag.ops, padding=(1, 1)), (x, w, b)))
+print("gradcheck, composed form:  ", ag.gradcheck(lambda x, w, b: conv2d_composed(ag.ops, x, w, b, padding=(1, 1)), (x, w, b)))
 print("gradcheck, stride 2:       ", ag.gradcheck(lambda x, w, b: F.conv2d(x, w, b, stride=2), (x, w, b)))
 """),
 ("md", """

@@ -1,4 +1,6 @@
 """checkpoint: identical gradients (inputs and the parameters a block reads), less tape, more ops."""
+import re
+
 import numpy as np
 import pytest
 
@@ -76,11 +78,59 @@ def test_ledger_shows_tape_bytes_down_and_ops_up():
     assert recomputed["ops"] > plain["ops"]
 
 
-def test_checkpoint_requires_a_tensor_result():
-    with pytest.raises(TypeError, match="checkpoint: fn must return one Tensor"):
-        ag.checkpoint(lambda t: (t, t), ag.tensor([1.0], requires_grad=True))
+def split_block(h, w, b):
+    """Three outputs of different shapes from one segment, as a tuple and as a dict."""
+    z = (h @ w.T + b).tanh()
+    return z, (z * z).sum(axis=1), z[:, :2].exp()
 
 
+@pytest.mark.parametrize("pack", [lambda *outs: outs, lambda z, s, e: {"z": z, "rest": [s, e]}],
+                         ids=["tuple", "dict"])
+def test_several_outputs_give_the_values_and_gradients_of_the_plain_call(pack):
+    (w, b), = make_mlp(seed=5, width=6, depth=1)
+    x = ag.tensor(np.random.default_rng(6).standard_normal((3, 6)), requires_grad=True)
+    u = [np.random.default_rng(7).standard_normal(s) for s in [(3, 6), (3,), (3, 2)]]
+    results = []
+    for run in (lambda f, *a: f(*a), ag.checkpoint):
+        for t in (x, w, b):
+            t.grad = None
+        out = run(lambda *a: pack(*split_block(*a)), x, w, b)
+        z, s, e = out if isinstance(out, tuple) else (out["z"], *out["rest"])
+        ((z * u[0]).sum() + (s * u[1]).sum() + (e * u[2]).sum()).backward()
+        results.append([z.data, s.data, e.data] + [t.grad.data.copy() for t in (x, w, b)])
+    assert isinstance(out, type(pack(1, 2, 3)))
+    for plain, recomputed in zip(*results):
+        assert recomputed.shape == plain.shape
+        np.testing.assert_allclose(recomputed, plain, rtol=1e-13, atol=1e-15)
+
+
+def test_several_outputs_compose_with_transforms():
+    (w, b), = [(w.data, b.data) for w, b in make_mlp(seed=9, width=4, depth=1)]
+    x = np.random.default_rng(10).standard_normal((2, 4))
+
+    def loss(x, w, b, checkpointed):
+        z, s, e = ag.checkpoint(split_block, x, w, b) if checkpointed else split_block(x, w, b)
+        return (z ** 3).sum() + (s * s).sum() + e.sum()
+    plain = ag.grad(lambda *a: loss(*a, False), (0, 1, 2))(x, w, b)
+    recomputed = ag.grad(lambda *a: loss(*a, True), (0, 1, 2))(x, w, b)
+    for got, want in zip(recomputed, plain):
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    v = np.ones_like(x)
+    np.testing.assert_allclose(ag.hvp(lambda t: loss(t, w, b, True), x, v),
+                               ag.hvp(lambda t: loss(t, w, b, False), x, v), rtol=1e-10)
+
+
+def test_checkpoint_requires_tensor_results_of_one_dtype():
+    t = ag.tensor(np.array([1.0]), requires_grad=True)
+    with pytest.raises(TypeError, match=re.escape("checkpoint: the function must return a Tensor (or a pytree of "
+                                                  "Tensors), got float")):
+        ag.checkpoint(lambda t: (t, 2.0), t)
+    with pytest.raises(TypeError, match=re.escape("checkpoint: fn's outputs must share one dtype, "
+                                                  "got ['float64', 'float32']")):
+        ag.checkpoint(lambda t: (t * 2, t.astype(np.float32)), t)
+
+
+@pytest.mark.torch
 def test_checkpointed_gradients_match_torch_checkpoint():
     torch = pytest.importorskip("torch")
     from torch.utils.checkpoint import checkpoint as torch_checkpoint

@@ -1,4 +1,6 @@
 """Composed transforms (forward over reverse, reverse over reverse, ...), pytrees, chunked Jacobians; torch.func oracle."""
+import re
+
 import numpy as np
 import pytest
 
@@ -151,11 +153,16 @@ def test_chunked_jacobians_agree(chunk_size):
         ag.jacfwd(f_square, chunk_size=0)(x)
 
 
-def test_jacrev_of_a_float_names_what_was_expected():
-    with pytest.raises(TypeError, match="jacrev: the function must return a Tensor.*got float"):
-        ag.jacrev(lambda t: float(t.sum().item()))(np.ones(3))
-    with pytest.raises(TypeError, match="jvp: the function must return Tensors.*got float"):
-        ag.jvp(lambda t: 1.0, (np.ones(3),), (np.ones(3),))
+@pytest.mark.parametrize("where,call", [
+    ("jacrev", lambda f: ag.jacrev(f)(np.ones(3))),
+    ("jacfwd", lambda f: ag.jacfwd(f)(np.ones(3))),
+    ("jvp", lambda f: ag.jvp(f, (np.ones(3),), (np.ones(3),))),
+    ("vjp", lambda f: ag.vjp(f, np.ones(3))),
+])
+def test_a_float_output_names_the_transform_and_what_was_expected(where, call):
+    message = f"{where}: the function must return a Tensor (or a pytree of Tensors), got float"
+    with pytest.raises(TypeError, match=re.escape(message)):
+        call(lambda t: {"ok": t * 2, "bad": float(t.sum().item())})
 
 
 def test_nested_transform_of_a_numpy_only_rule_is_refused():

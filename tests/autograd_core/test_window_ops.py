@@ -108,7 +108,7 @@ def test_fused_conv2d_equals_its_composed_form(rng, stride, padding):
     fused_in = [Tensor(a, requires_grad=True) for a in (x, w, b)]
     composed_in = [Tensor(a, requires_grad=True) for a in (x, w, b)]
     fused = ag.ops.conv2d(*fused_in, stride, padding)
-    composed = ag.ops.conv2d_composed(*composed_in, ag.ops, stride=stride, padding=padding)
+    composed = ag.ops.conv2d_composed(ag.ops, *composed_in, stride=stride, padding=padding)
     assert fused._node.prim.name == "Conv2d" and composed._node.prim.name == "Transpose"
     np.testing.assert_allclose(fused.data, composed.data, rtol=1e-12)
     g = rng.standard_normal(fused.shape)
