@@ -29,6 +29,7 @@ from .tensor import Tensor
 from .value import Value
 from .viz import check_root
 
+SHOWN_VALUES = 6  # a tensor with at most this many elements shows them all; a bigger one its mean, min and max
 MAX_VERTICES = 2000  # a page per VJP step of a bigger graph is unreadable; draw_graph(max_nodes=) summarises those
 
 
@@ -190,15 +191,16 @@ def _recorded_sweep(vertices, index):
             if getattr(p, "requires_grad", False) or node_of(p) is not None:  # inputs without grad get no share
                 shares.append(((index[id(p)], i, rank), None))
         runs.append((vertices[i], g, shares))
-    note = ("backward() already freed this graph's saved values: the page replays the order and each "
-            "cotangent's norm it recorded; call explore before backward() to see every share")
+    note = ("loss.backward() has already run and freed what this graph saved, so the share each op sent "
+            "to its inputs is gone. This page replays what backward() kept: the order the VJPs ran and "
+            "the size (norm) of each cotangent. To see every share, run explore(loss) before loss.backward().")
     return runs, {}, note
 
 
 def _forward(vertices, index, wrt):
     """Forward mode from `wrt` (tangent of ones): [(vertex, tangent out, [(edge, tangent in)])] in run order."""
     if isinstance(wrt, Value):
-        return _forward_values(vertices, index, wrt), {index[id(wrt)]: 1.0}, "seed tangent: 1"
+        return _forward_values(vertices, index, wrt), {index[id(wrt)]: 1.0}, _forward_note("1", wrt.label or "wrt")
     if not isinstance(wrt, Tensor) or wrt._node is not None:
         raise ValueError("explore: wrt= must be a leaf (an input) of the graph")
     ops = [v for v in vertices if node_of(v) is not None]
@@ -225,7 +227,12 @@ def _forward(vertices, index, wrt):
         for v in vertices:
             if isinstance(v, Tensor):
                 v._tangent = saved[id(v)]
-    return runs, {index[id(wrt)]: np.ones_like(wrt.data)}, "seed tangent: ones like wrt"
+    return runs, {index[id(wrt)]: np.ones_like(wrt.data)}, _forward_note("all ones", wrt.name or "wrt")
+
+
+def _forward_note(seed, name):
+    return (f"Forward mode: the tangent starts as {seed} at {name} and flows forward with the data. "
+            "At each op, its JVP turns the tangents of the op's inputs into the tangent its output receives.")
 
 
 def _forward_values(vertices, index, wrt):
@@ -246,17 +253,39 @@ def _forward_values(vertices, index, wrt):
 
 
 def _title(v):
-    """The two lines a vertex shows: the op that made it, and its name or shape."""
+    """The lines a vertex shows: the op that made it, its name (and shape), and for a tensor its values."""
     if isinstance(v, Value):
         return [v._op or "input", f"{v.label} = {v.data:.4g}" if v.label else f"= {v.data:.4g}"]
     name = getattr(v, "name", None) or (trace_of(v).name if trace_of(v) is not None else None)
     shape = v.data.shape if isinstance(v, Tensor) else (trace_of(v).shape if trace_of(v) else getattr(v, "shape", ()))
     return [op_name(v) or ("leaf" if getattr(v, "requires_grad", False) else "input"),
-            f"{name + ' ' if name else ''}{tuple(shape)}"]
+            f"{name + ' ' if name else ''}{tuple(shape)}",
+            values(v.data) if isinstance(v, Tensor) else "values freed by backward()"]
+
+
+def values(arr):
+    """A tensor's values in a line: the number, up to SHOWN_VALUES numbers, or mean, min and max."""
+    arr = np.asarray(arr)
+    if arr.size == 0:
+        return "no values (empty)"
+    if arr.size == 1:
+        return f"= {float(arr.reshape(-1)[0]):.4g}"
+    a64 = arr.astype(np.float64)
+    if arr.size <= SHOWN_VALUES:
+        rows = a64.reshape(-1, arr.shape[-1]) if arr.ndim > 1 else a64.reshape(1, -1)
+        return "[" + "; ".join(", ".join(f"{x:.3g}" for x in row) for row in rows) + "]"
+    return f"mean {a64.mean():.3g}, min {a64.min():.3g}, max {a64.max():.3g}"
 
 
 def _layout(vertices, edges):
-    """Column = longest path from an input, row = order within the column (left to right, like draw_graph)."""
+    """Where each vertex sits and the waypoints each edge passes, as (column, row) pairs.
+
+    Column = longest path from an input (an input sits just left of its first use). An
+    edge that spans several columns gets a waypoint in each column it crosses, a slot of
+    its own, so no edge runs through a box. Columns are filled right to left: each vertex
+    takes the row of its first consumer, in the order of that consumer's inputs, so the
+    main chain runs straight along the top.
+    """
     depth, has_inputs = [0] * len(vertices), [False] * len(vertices)
     for src, dst in sorted(edges, key=lambda e: e[1]):
         depth[dst] = max(depth[dst], depth[src] + 1)
@@ -264,17 +293,38 @@ def _layout(vertices, edges):
     first_use = {}
     for src, dst in edges:
         first_use[src] = min(first_use.get(src, depth[dst]), depth[dst])
-    depth = [d if has_inputs[i] or i not in first_use else first_use[i] - 1 for i, d in enumerate(depth)]
-    rows, positions = {}, []
-    for d in depth:
-        positions.append((d, rows.get(d, 0)))
-        rows[d] = rows.get(d, 0) + 1
-    return positions
+    column = [d if has_inputs[i] or i not in first_use else first_use[i] - 1 for i, d in enumerate(depth)]
+    consumers = [[] for _ in vertices]  # per slot: (consuming slot, which of its inputs)
+    chains, inputs_seen = [], {}
+    for src, dst in edges:
+        slot = inputs_seen[dst] = inputs_seen.get(dst, -1) + 1
+        chain = list(range(len(column), len(column) + column[dst] - column[src] - 1))
+        column += range(column[src] + 1, column[dst])
+        consumers += [[] for _ in chain]
+        path = [src, *chain, dst]
+        for a, b in zip(path, path[1:]):
+            consumers[a].append((b, slot if b == dst else 0))
+        chains.append(chain)
+    row = _rows(column, consumers)
+    return ([(column[i], row[i]) for i in range(len(vertices))],
+            [[(column[k], row[k]) for k in chain] for chain in chains])
+
+
+def _rows(column, consumers):
+    """Row of each slot: columns ordered right to left, each by its first consumer's (row, input)."""
+    row, by_column = [0] * len(column), {}
+    for i, c in enumerate(column):
+        by_column.setdefault(c, []).append(i)
+    for c in sorted(by_column, reverse=True):
+        ordered = sorted(by_column[c], key=lambda i: (*min(((row[b], k) for b, k in consumers[i]), default=(0, 0)), i))
+        for r, i in enumerate(ordered):
+            row[i] = r
+    return row
 
 
 def _page(vertices, index, edges, runs, initial, mode, note):
     """Fill the page template with the graph, its layout and the steps."""
-    positions = _layout(vertices, edges)
+    positions, waypoints = _layout(vertices, edges)
     ranks, edge_ids, edge_ranks = {}, {}, []
     for k, (src, dst) in enumerate(edges):
         rank = ranks[(src, dst)] = ranks.get((src, dst), -1) + 1
@@ -285,7 +335,8 @@ def _page(vertices, index, edges, runs, initial, mode, note):
         "nodes": [{"lines": _title(v), "x": x, "y": y,
                    "initial": brief(initial[i]) if i in initial else ""}
                   for i, (v, (x, y)) in enumerate(zip(vertices, positions))],
-        "edges": [{"from": s, "to": d, "rank": rank} for (s, d), rank in zip(edges, edge_ranks)],
+        "edges": [{"from": s, "to": d, "rank": rank, "via": via}
+                  for (s, d), rank, via in zip(edges, edge_ranks, waypoints)],
         "steps": [_step(index, v, value, shares, edge_ids, mode) for v, value, shares in runs],
     }
     if mode == "reverse":
@@ -302,7 +353,7 @@ def _step(index, v, value, shares, edge_ids, mode):
         "brief": brief(value),
         "shares": [{"edge": edge_ids[(s, d, rank)], "to": s if mode == "reverse" else d,
                     "from": d if mode == "reverse" else s,
-                    "text": "freed" if share is None else summary(share),
+                    "text": "freed by backward()" if share is None else summary(share),
                     "brief": "freed" if share is None else brief(share)}
                    for (s, d, rank), share in shares],
     }
