@@ -5,14 +5,17 @@ the real sweep runs (retaining the graph, leaving `.grad` untouched) under an ob
 that records, in the order the engine runs them, each node's VJP and the share it
 sends to every input (hooks on tensors run again, as in any backward). Each step of
 the page shows the node whose VJP runs, the cotangent that arrived (the sum of its
-consumers' shares), and the share each input receives; a node with several consumers shows its shares adding up and runs only once
-all have arrived, which is why one sweep never enumerates paths. After a plain
-`backward()` the graph keeps its structure and each node's gradient summary, so the
-page replays the recorded order and summaries (the individual shares were freed).
+consumers' shares), and the share each input receives; a node with several consumers
+shows its shares adding up and runs only once all have arrived, which is why one sweep
+never enumerates paths. After a plain `backward()` the graph keeps its structure and
+each node's gradient summary, so the page replays the recorded order and summaries (the
+individual shares were freed, and so were the values of the intermediate tensors).
 
 `mode="forward", wrt=x` replays forward mode: tangents flowing from `x` to the output,
-one JVP per op in the order the ops ran. The page needs no network: inline SVG, inline
-script, and a Content-Security-Policy that forbids every fetch.
+one JVP per op in the order the ops ran. The graph is drawn top to bottom, inputs
+first, with arrows the way data flows; each tensor's box shows its values. The page
+needs no network: inline SVG, inline script, and a Content-Security-Policy that forbids
+every fetch.
 """
 import html
 import json
@@ -193,7 +196,7 @@ def _recorded_sweep(vertices, index):
         runs.append((vertices[i], g, shares))
     note = ("loss.backward() has already run and freed what this graph saved, so the share each op sent "
             "to its inputs is gone. This page replays what backward() kept: the order the VJPs ran and "
-            "the size (norm) of each cotangent. To see every share, run explore(loss) before loss.backward().")
+            "the size (norm) of each cotangent. Run explore(loss) before loss.backward() to see every share.")
     return runs, {}, note
 
 
@@ -278,13 +281,14 @@ def values(arr):
 
 
 def _layout(vertices, edges):
-    """Where each vertex sits and the waypoints each edge passes, as (column, row) pairs.
+    """Where each vertex sits and the waypoints each edge passes, as (layer, slot) pairs.
 
-    Column = longest path from an input (an input sits just left of its first use). An
-    edge that spans several columns gets a waypoint in each column it crosses, a slot of
-    its own, so no edge runs through a box. Columns are filled right to left: each vertex
-    takes the row of its first consumer, in the order of that consumer's inputs, so the
-    main chain runs straight along the top.
+    The page draws inputs at the top and the output at the bottom. Layer = longest path
+    from an input (an input sits just above its first use). An edge that spans several
+    layers gets a waypoint, a slot of its own, in each layer it crosses, so no edge runs
+    through a box. Layers are filled from the output up: each vertex takes the slot of its
+    first consumer, in the order of that consumer's inputs, so the main chain runs
+    straight down the left.
     """
     depth, has_inputs = [0] * len(vertices), [False] * len(vertices)
     for src, dst in sorted(edges, key=lambda e: e[1]):
@@ -293,33 +297,33 @@ def _layout(vertices, edges):
     first_use = {}
     for src, dst in edges:
         first_use[src] = min(first_use.get(src, depth[dst]), depth[dst])
-    column = [d if has_inputs[i] or i not in first_use else first_use[i] - 1 for i, d in enumerate(depth)]
-    consumers = [[] for _ in vertices]  # per slot: (consuming slot, which of its inputs)
+    layer = [d if has_inputs[i] or i not in first_use else first_use[i] - 1 for i, d in enumerate(depth)]
+    consumers = [[] for _ in vertices]  # per place (vertex or waypoint): (the place using it, which input)
     chains, inputs_seen = [], {}
     for src, dst in edges:
-        slot = inputs_seen[dst] = inputs_seen.get(dst, -1) + 1
-        chain = list(range(len(column), len(column) + column[dst] - column[src] - 1))
-        column += range(column[src] + 1, column[dst])
+        k = inputs_seen[dst] = inputs_seen.get(dst, -1) + 1
+        chain = list(range(len(layer), len(layer) + layer[dst] - layer[src] - 1))
+        layer += range(layer[src] + 1, layer[dst])
         consumers += [[] for _ in chain]
         path = [src, *chain, dst]
         for a, b in zip(path, path[1:]):
-            consumers[a].append((b, slot if b == dst else 0))
+            consumers[a].append((b, k if b == dst else 0))
         chains.append(chain)
-    row = _rows(column, consumers)
-    return ([(column[i], row[i]) for i in range(len(vertices))],
-            [[(column[k], row[k]) for k in chain] for chain in chains])
+    slot = _slots(layer, consumers)
+    return ([(layer[i], slot[i]) for i in range(len(vertices))],
+            [[(layer[w], slot[w]) for w in chain] for chain in chains])
 
 
-def _rows(column, consumers):
-    """Row of each slot: columns ordered right to left, each by its first consumer's (row, input)."""
-    row, by_column = [0] * len(column), {}
-    for i, c in enumerate(column):
-        by_column.setdefault(c, []).append(i)
-    for c in sorted(by_column, reverse=True):
-        ordered = sorted(by_column[c], key=lambda i: (*min(((row[b], k) for b, k in consumers[i]), default=(0, 0)), i))
-        for r, i in enumerate(ordered):
-            row[i] = r
-    return row
+def _slots(layer, consumers):
+    """Each place's slot in its layer: layers filled from the output up, by first consumer's (slot, input)."""
+    slot, by_layer = [0] * len(layer), {}
+    for i, d in enumerate(layer):
+        by_layer.setdefault(d, []).append(i)
+    for d in sorted(by_layer, reverse=True):
+        ordered = sorted(by_layer[d], key=lambda i: (*min(((slot[c], k) for c, k in consumers[i]), default=(0, 0)), i))
+        for position, i in enumerate(ordered):
+            slot[i] = position
+    return slot
 
 
 def _page(vertices, index, edges, runs, initial, mode, note):
@@ -332,9 +336,9 @@ def _page(vertices, index, edges, runs, initial, mode, note):
         edge_ranks.append(rank)
     data = {
         "mode": mode, "note": note,
-        "nodes": [{"lines": _title(v), "x": x, "y": y,
+        "nodes": [{"lines": _title(v), "layer": layer, "slot": slot,
                    "initial": brief(initial[i]) if i in initial else ""}
-                  for i, (v, (x, y)) in enumerate(zip(vertices, positions))],
+                  for i, (v, (layer, slot)) in enumerate(zip(vertices, positions))],
         "edges": [{"from": s, "to": d, "rank": rank, "via": via}
                   for (s, d), rank, via in zip(edges, edge_ranks, waypoints)],
         "steps": [_step(index, v, value, shares, edge_ids, mode) for v, value, shares in runs],
