@@ -32,7 +32,7 @@ from .tensor import Tensor
 from .value import Value
 from .viz import check_root
 
-SHOWN_VALUES = 6  # a tensor with at most this many elements shows them all; a bigger one its mean, min and max
+SHOWN_VALUES = 6  # a tensor with at most this many elements shows them all; a bigger one its min, max and mean
 MAX_VERTICES = 2000  # a page per VJP step of a bigger graph is unreadable; draw_graph(max_nodes=) summarises those
 
 
@@ -267,7 +267,7 @@ def _title(v):
 
 
 def values(arr):
-    """A tensor's values in a line: the number, up to SHOWN_VALUES numbers, or mean, min and max."""
+    """A tensor's values in a line: the number, up to SHOWN_VALUES numbers, or min, max and mean."""
     arr = np.asarray(arr)
     if arr.size == 0:
         return "no values (empty)"
@@ -277,7 +277,7 @@ def values(arr):
     if arr.size <= SHOWN_VALUES:
         rows = a64.reshape(-1, arr.shape[-1]) if arr.ndim > 1 else a64.reshape(1, -1)
         return "[" + "; ".join(", ".join(f"{x:.3g}" for x in row) for row in rows) + "]"
-    return f"mean {a64.mean():.3g}, min {a64.min():.3g}, max {a64.max():.3g}"
+    return f"min {a64.min():.3g}, max {a64.max():.3g}, mean {a64.mean():.3g}"
 
 
 def _layout(vertices, edges):

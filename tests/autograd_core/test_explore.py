@@ -166,7 +166,7 @@ def test_values_line_shows_numbers_for_small_tensors_and_a_summary_for_big_ones(
     assert values(np.array([[2.0]])) == "= 2"
     assert values(np.array([0.5, -1.0, 2.0])) == "[0.5, -1, 2]"
     assert values(np.array([[1, 2, 3], [4, 5, 6]])) == "[1, 2, 3; 4, 5, 6]"
-    assert values(np.arange(7.0)) == "mean 3, min 0, max 6"
+    assert values(np.arange(7.0)) == "min 0, max 6, mean 3"
     assert values(np.zeros((0, 3))) == "no values (empty)"
 
 
