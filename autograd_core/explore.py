@@ -285,10 +285,11 @@ def _layout(vertices, edges):
 
     The page draws inputs at the top and the output at the bottom. Layer = longest path
     from an input (an input sits just above its first use). An edge that spans several
-    layers gets a waypoint, a slot of its own, in each layer it crosses, so no edge runs
-    through a box. Layers are filled from the output up: each vertex takes the slot of its
-    first consumer, in the order of that consumer's inputs, so the main chain runs
-    straight down the left.
+    layers passes a waypoint, a slot of its own, in each layer it crosses, so no edge runs
+    through a box; the long edges from one input share their waypoints (a weight used at
+    every step of an RNN hangs from one trunk). Layers are filled from the output up: each
+    place takes the slot of its first consumer, in the order of that consumer's inputs, so
+    the main chain runs straight down the left.
     """
     depth, has_inputs = [0] * len(vertices), [False] * len(vertices)
     for src, dst in sorted(edges, key=lambda e: e[1]):
@@ -299,12 +300,10 @@ def _layout(vertices, edges):
         first_use[src] = min(first_use.get(src, depth[dst]), depth[dst])
     layer = [d if has_inputs[i] or i not in first_use else first_use[i] - 1 for i, d in enumerate(depth)]
     consumers = [[] for _ in vertices]  # per place (vertex or waypoint): (the place using it, which input)
-    chains, inputs_seen = [], {}
+    chains, inputs_seen, trunk = [], {}, {}
     for src, dst in edges:
         k = inputs_seen[dst] = inputs_seen.get(dst, -1) + 1
-        chain = list(range(len(layer), len(layer) + layer[dst] - layer[src] - 1))
-        layer += range(layer[src] + 1, layer[dst])
-        consumers += [[] for _ in chain]
+        chain = [_waypoint(trunk, layer, consumers, src, d) for d in range(layer[src] + 1, layer[dst])]
         path = [src, *chain, dst]
         for a, b in zip(path, path[1:]):
             consumers[a].append((b, k if b == dst else 0))
@@ -312,6 +311,15 @@ def _layout(vertices, edges):
     slot = _slots(layer, consumers)
     return ([(layer[i], slot[i]) for i in range(len(vertices))],
             [[(layer[w], slot[w]) for w in chain] for chain in chains])
+
+
+def _waypoint(trunk, layer, consumers, src, d):
+    """The place in layer `d` that every long edge from `src` passes: one trunk per input, not a lane per use."""
+    if (src, d) not in trunk:
+        trunk[src, d] = len(layer)
+        layer.append(d)
+        consumers.append([])
+    return trunk[src, d]
 
 
 def _slots(layer, consumers):

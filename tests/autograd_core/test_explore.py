@@ -187,13 +187,28 @@ def test_boxes_show_each_tensors_values_and_after_backward_only_what_is_still_al
 
 
 @pytest.mark.parametrize("graph", ["values", "tensors"])
-def test_layout_gives_every_box_and_edge_waypoint_its_own_place_and_edges_run_downwards(graph):
+def test_layout_gives_every_box_and_each_inputs_trunk_its_own_place_and_edges_run_downwards(graph):
     root = value_graph()[-1] if graph == "values" else tensor_graph()[-1]
     data = page_data(ag.explore(root))
-    places = [(n["layer"], n["slot"]) for n in data["nodes"]] + [tuple(w) for e in data["edges"] for w in e["via"]]
-    assert len(set(places)) == len(places)
+    boxes = [(n["layer"], n["slot"]) for n in data["nodes"]]
+    trunks = {tuple(w): e["from"] for e in data["edges"] for w in e["via"]}
+    assert len(set(boxes)) == len(boxes) and not set(boxes) & set(trunks)
+    assert all(trunks[tuple(w)] == e["from"] for e in data["edges"] for w in e["via"])  # a waypoint is one input's
     for e in data["edges"]:
         top, bottom = data["nodes"][e["from"]]["layer"], data["nodes"][e["to"]]["layer"]
         assert top < bottom and [w[0] for w in e["via"]] == list(range(top + 1, bottom))
     output = data["nodes"][-1]  # at the left, below the rest
     assert output["slot"] == 0 and output["layer"] == max(n["layer"] for n in data["nodes"])
+
+
+def test_a_weight_used_at_every_step_hangs_from_one_trunk():
+    w = ag.Tensor(np.eye(2) * 0.5, requires_grad=True, name="W")
+    h = ag.Tensor(np.ones((1, 2)), name="h0")
+    for _ in range(5):
+        h = (h @ w).tanh()
+    data = page_data(ag.explore(h.sum()))
+    vertices = topological_order(h, parents)
+    from_w = [e for e in data["edges"] if e["from"] == position(vertices, w)]
+    waypoints = {tuple(p) for e in from_w for p in e["via"]}
+    assert len(from_w) == 5 and len(waypoints) == max(len(e["via"]) for e in from_w) == 8  # layers 1..8
+    assert {slot for _, slot in waypoints} == {1}  # beside the chain, which runs down slot 0
