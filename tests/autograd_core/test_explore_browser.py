@@ -162,7 +162,8 @@ return [...document.querySelectorAll('.edge path')].map(p => {
     return {marker: marker && marker[1], shown: shown && shown[1],
             defined: [marker, shown].map(m => !!m && document.getElementById(m[1]) !== null
                                               && document.getElementById(m[1]).tagName === 'marker'),
-            points: Array.from({length: 41}, (_, k) => at(k / 40)), flowing: p.parentNode.classList.contains('flowing')};
+            points: Array.from({length: 41}, (_, k) => at(k / 40)), flowing: p.parentNode.classList.contains('flowing'),
+            label: p.parentNode.querySelector('text').textContent};
 });
 """
 
@@ -189,6 +190,8 @@ def test_forward_page_speaks_of_tangents_and_jvps_never_of_shares(browser, tmp_p
         words = visible_words(browser)
         assert not words & REVERSE_WORDS, (k, words & REVERSE_WORDS)
         assert "tangent" in words and ("jvp" in words or k == 0)
+        flowing = {e["label"][:2] for e in browser.execute_script(EDGES) if e["flowing"]}
+        assert flowing == ({"\u25bc "} if k else set())  # the tangent goes down, with the arrow
     assert "forward mode" in browser.title
     open_page(browser, ag.explore(loss), tmp_path, "reverse-words")
     browser.find_element("id", "next").click()
@@ -209,6 +212,7 @@ def test_every_edge_has_an_arrowhead_pointing_the_way_data_flows(browser, tmp_pa
     assert len(edges) == sum(len(parents(v)) for v in topological_order(loss, parents)) == 11
     assert {e["marker"] for e in edges} == {"arrow"} and all(all(e["defined"]) for e in edges)
     assert {e["shown"] for e in edges if e["flowing"]} == {"arrow-flowing"} and sum(e["flowing"] for e in edges) == 1
+    assert [e["label"][:2] for e in edges if e["flowing"]] == ["\u25b2 "]  # the share goes up, against the arrow
     for e, edge in zip(edges, browser.execute_script("return D.edges")):
         (x0, y0), (x1, y1) = e["points"][0], e["points"][-1]
         src, dst = boxes[edge["from"]]["rect"], boxes[edge["to"]]["rect"]
