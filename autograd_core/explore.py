@@ -5,14 +5,17 @@ the real sweep runs (retaining the graph, leaving `.grad` untouched) under an ob
 that records, in the order the engine runs them, each node's VJP and the share it
 sends to every input (hooks on tensors run again, as in any backward). Each step of
 the page shows the node whose VJP runs, the cotangent that arrived (the sum of its
-consumers' shares), and the share each input receives; a node with several consumers shows its shares adding up and runs only once
-all have arrived, which is why one sweep never enumerates paths. After a plain
-`backward()` the graph keeps its structure and each node's gradient summary, so the
-page replays the recorded order and summaries (the individual shares were freed).
+consumers' shares), and the share each input receives; a node with several consumers
+shows its shares adding up and runs only once all have arrived, which is why one sweep
+never enumerates paths. After a plain `backward()` the graph keeps its structure and
+each node's gradient summary, so the page replays the recorded order and summaries (the
+individual shares were freed, and so were the values of the intermediate tensors).
 
 `mode="forward", wrt=x` replays forward mode: tangents flowing from `x` to the output,
-one JVP per op in the order the ops ran. The page needs no network: inline SVG, inline
-script, and a Content-Security-Policy that forbids every fetch.
+one JVP per op in the order the ops ran. The graph is drawn top to bottom, inputs
+first, with arrows the way data flows; each tensor's box shows its values. The page
+needs no network: inline SVG, inline script, and a Content-Security-Policy that forbids
+every fetch.
 """
 import html
 import json
@@ -29,6 +32,7 @@ from .tensor import Tensor
 from .value import Value
 from .viz import check_root
 
+SHOWN_VALUES = 6  # a tensor with at most this many elements shows them all; a bigger one its min, max and mean
 MAX_VERTICES = 2000  # a page per VJP step of a bigger graph is unreadable; draw_graph(max_nodes=) summarises those
 
 
@@ -190,15 +194,16 @@ def _recorded_sweep(vertices, index):
             if getattr(p, "requires_grad", False) or node_of(p) is not None:  # inputs without grad get no share
                 shares.append(((index[id(p)], i, rank), None))
         runs.append((vertices[i], g, shares))
-    note = ("backward() already freed this graph's saved values: the page replays the order and each "
-            "cotangent's norm it recorded; call explore before backward() to see every share")
+    note = ("loss.backward() has already run and freed what this graph saved, so the share each op sent "
+            "to its inputs is gone. This page replays what backward() kept: the order the VJPs ran and "
+            "the size (norm) of each cotangent. Run explore(loss) before loss.backward() to see every share.")
     return runs, {}, note
 
 
 def _forward(vertices, index, wrt):
     """Forward mode from `wrt` (tangent of ones): [(vertex, tangent out, [(edge, tangent in)])] in run order."""
     if isinstance(wrt, Value):
-        return _forward_values(vertices, index, wrt), {index[id(wrt)]: 1.0}, "seed tangent: 1"
+        return _forward_values(vertices, index, wrt), {index[id(wrt)]: 1.0}, _forward_note("1", wrt.label or "wrt")
     if not isinstance(wrt, Tensor) or wrt._node is not None:
         raise ValueError("explore: wrt= must be a leaf (an input) of the graph")
     ops = [v for v in vertices if node_of(v) is not None]
@@ -225,7 +230,12 @@ def _forward(vertices, index, wrt):
         for v in vertices:
             if isinstance(v, Tensor):
                 v._tangent = saved[id(v)]
-    return runs, {index[id(wrt)]: np.ones_like(wrt.data)}, "seed tangent: ones like wrt"
+    return runs, {index[id(wrt)]: np.ones_like(wrt.data)}, _forward_note("all ones", wrt.name or "wrt")
+
+
+def _forward_note(seed, name):
+    return (f"Forward mode: the tangent starts as {seed} at {name} and flows forward with the data. "
+            "At each op, its JVP turns the tangents of the op's inputs into the tangent its output receives.")
 
 
 def _forward_values(vertices, index, wrt):
@@ -246,17 +256,41 @@ def _forward_values(vertices, index, wrt):
 
 
 def _title(v):
-    """The two lines a vertex shows: the op that made it, and its name or shape."""
+    """The lines a vertex shows: the op that made it, its name (and shape), and for a tensor its values."""
     if isinstance(v, Value):
         return [v._op or "input", f"{v.label} = {v.data:.4g}" if v.label else f"= {v.data:.4g}"]
     name = getattr(v, "name", None) or (trace_of(v).name if trace_of(v) is not None else None)
     shape = v.data.shape if isinstance(v, Tensor) else (trace_of(v).shape if trace_of(v) else getattr(v, "shape", ()))
     return [op_name(v) or ("leaf" if getattr(v, "requires_grad", False) else "input"),
-            f"{name + ' ' if name else ''}{tuple(shape)}"]
+            f"{name + ' ' if name else ''}{tuple(shape)}",
+            values(v.data) if isinstance(v, Tensor) else "values freed by backward()"]
+
+
+def values(arr):
+    """A tensor's values in a line: the number, up to SHOWN_VALUES numbers, or min, max and mean."""
+    arr = np.asarray(arr)
+    if arr.size == 0:
+        return "no values (empty)"
+    if arr.size == 1:
+        return f"= {float(arr.reshape(-1)[0]):.4g}"
+    a64 = arr.astype(np.float64)
+    if arr.size <= SHOWN_VALUES:
+        rows = a64.reshape(-1, arr.shape[-1]) if arr.ndim > 1 else a64.reshape(1, -1)
+        return "[" + "; ".join(", ".join(f"{x:.3g}" for x in row) for row in rows) + "]"
+    return f"min {a64.min():.3g}, max {a64.max():.3g}, mean {a64.mean():.3g}"
 
 
 def _layout(vertices, edges):
-    """Column = longest path from an input, row = order within the column (left to right, like draw_graph)."""
+    """Where each vertex sits and the waypoints each edge passes, as (layer, slot) pairs.
+
+    The page draws inputs at the top and the output at the bottom. Layer = longest path
+    from an input (an input sits just above its first use). An edge that spans several
+    layers passes a waypoint, a slot of its own, in each layer it crosses, so no edge runs
+    through a box; the long edges from one input share their waypoints (a weight used at
+    every step of an RNN hangs from one trunk). Layers are filled from the output up: each
+    place takes the slot of its first consumer, in the order of that consumer's inputs, so
+    the main chain runs straight down the left.
+    """
     depth, has_inputs = [0] * len(vertices), [False] * len(vertices)
     for src, dst in sorted(edges, key=lambda e: e[1]):
         depth[dst] = max(depth[dst], depth[src] + 1)
@@ -264,17 +298,45 @@ def _layout(vertices, edges):
     first_use = {}
     for src, dst in edges:
         first_use[src] = min(first_use.get(src, depth[dst]), depth[dst])
-    depth = [d if has_inputs[i] or i not in first_use else first_use[i] - 1 for i, d in enumerate(depth)]
-    rows, positions = {}, []
-    for d in depth:
-        positions.append((d, rows.get(d, 0)))
-        rows[d] = rows.get(d, 0) + 1
-    return positions
+    layer = [d if has_inputs[i] or i not in first_use else first_use[i] - 1 for i, d in enumerate(depth)]
+    consumers = [[] for _ in vertices]  # per place (vertex or waypoint): (the place using it, which input)
+    chains, inputs_seen, trunk = [], {}, {}
+    for src, dst in edges:
+        k = inputs_seen[dst] = inputs_seen.get(dst, -1) + 1
+        chain = [_waypoint(trunk, layer, consumers, src, d) for d in range(layer[src] + 1, layer[dst])]
+        path = [src, *chain, dst]
+        for a, b in zip(path, path[1:]):
+            consumers[a].append((b, k if b == dst else 0))
+        chains.append(chain)
+    slot = _slots(layer, consumers)
+    return ([(layer[i], slot[i]) for i in range(len(vertices))],
+            [[(layer[w], slot[w]) for w in chain] for chain in chains])
+
+
+def _waypoint(trunk, layer, consumers, src, d):
+    """The place in layer `d` that every long edge from `src` passes: one trunk per input, not a lane per use."""
+    if (src, d) not in trunk:
+        trunk[src, d] = len(layer)
+        layer.append(d)
+        consumers.append([])
+    return trunk[src, d]
+
+
+def _slots(layer, consumers):
+    """Each place's slot in its layer: layers filled from the output up, by first consumer's (slot, input)."""
+    slot, by_layer = [0] * len(layer), {}
+    for i, d in enumerate(layer):
+        by_layer.setdefault(d, []).append(i)
+    for d in sorted(by_layer, reverse=True):
+        ordered = sorted(by_layer[d], key=lambda i: (*min(((slot[c], k) for c, k in consumers[i]), default=(0, 0)), i))
+        for position, i in enumerate(ordered):
+            slot[i] = position
+    return slot
 
 
 def _page(vertices, index, edges, runs, initial, mode, note):
     """Fill the page template with the graph, its layout and the steps."""
-    positions = _layout(vertices, edges)
+    positions, waypoints = _layout(vertices, edges)
     ranks, edge_ids, edge_ranks = {}, {}, []
     for k, (src, dst) in enumerate(edges):
         rank = ranks[(src, dst)] = ranks.get((src, dst), -1) + 1
@@ -282,10 +344,11 @@ def _page(vertices, index, edges, runs, initial, mode, note):
         edge_ranks.append(rank)
     data = {
         "mode": mode, "note": note,
-        "nodes": [{"lines": _title(v), "x": x, "y": y,
+        "nodes": [{"lines": _title(v), "layer": layer, "slot": slot,
                    "initial": brief(initial[i]) if i in initial else ""}
-                  for i, (v, (x, y)) in enumerate(zip(vertices, positions))],
-        "edges": [{"from": s, "to": d, "rank": rank} for (s, d), rank in zip(edges, edge_ranks)],
+                  for i, (v, (layer, slot)) in enumerate(zip(vertices, positions))],
+        "edges": [{"from": s, "to": d, "rank": rank, "via": via}
+                  for (s, d), rank, via in zip(edges, edge_ranks, waypoints)],
         "steps": [_step(index, v, value, shares, edge_ids, mode) for v, value, shares in runs],
     }
     if mode == "reverse":
@@ -302,7 +365,7 @@ def _step(index, v, value, shares, edge_ids, mode):
         "brief": brief(value),
         "shares": [{"edge": edge_ids[(s, d, rank)], "to": s if mode == "reverse" else d,
                     "from": d if mode == "reverse" else s,
-                    "text": "freed" if share is None else summary(share),
+                    "text": "freed by backward()" if share is None else summary(share),
                     "brief": "freed" if share is None else brief(share)}
                    for (s, d, rank), share in shares],
     }

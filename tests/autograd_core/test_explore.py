@@ -7,8 +7,8 @@ import pytest
 
 import autograd_core as ag
 import nn
-from autograd_core.explore import brief, summary
-from autograd_core.graph import parents, topological_order
+from autograd_core.explore import brief, summary, values
+from autograd_core.graph import parents, topological_order, trace_of
 
 
 def page_data(exploration):
@@ -71,7 +71,7 @@ def test_tensor_sweep_is_the_engines_order_with_its_cotangents_and_leaves_untouc
     vertices = topological_order(loss, parents)
     hidden.retain_grad()
     loss.backward(retain_graph=True)
-    engine_order = sorted((v._node.trace.position, i) for i, v in enumerate(vertices) if v._node is not None)
+    engine_order = sorted((trace_of(v).position, i) for i, v in enumerate(vertices) if v._node is not None)
     assert [s["node"] for s in data["steps"]] == [i for _, i in engine_order]
     step = next(s for s in data["steps"] if s["node"] == position(vertices, hidden))
     assert step["value"] == summary(hidden.grad.data)
@@ -95,11 +95,11 @@ def test_after_a_plain_backward_the_recorded_order_and_norms_are_replayed():
     hidden.retain_grad()
     loss.backward()
     data = page_data(ag.explore(loss))
-    assert "freed" in data["note"] and data["steps"]
+    assert "Run explore(loss) before loss.backward() to see every share." in data["note"] and data["steps"]
     vertices = topological_order(loss, parents)
     step = next(s for s in data["steps"] if s["node"] == position(vertices, hidden._node))
     assert step["value"].endswith(f"norm {np.linalg.norm(hidden.grad.data):.4g}")
-    assert all(sh["text"] == "freed" for s in data["steps"] for sh in s["shares"])
+    assert all(sh["text"] == "freed by backward()" for s in data["steps"] for sh in s["shares"])
 
 
 def test_forward_mode_replays_tangents_in_creation_order():
@@ -111,6 +111,13 @@ def test_forward_mode_replays_tangents_in_creation_order():
     assert [data["nodes"][s["node"]]["lines"][0] for s in data["steps"]] == ["Tanh", "Mul", "Sum"]
     assert data["steps"][-1]["value"] == summary(np.asarray(expected))
     assert x._tangent is None and h._tangent is None
+
+
+def test_forward_mode_speaks_of_tangents_and_jvps():
+    x = ag.Tensor(np.array([0.5, -1.0]), requires_grad=True, name="x")
+    note = page_data(ag.explore((x.sigmoid() * 3.0).sum(), mode="forward", wrt=x))["note"]
+    assert "tangent" in note and "JVP" in note and "at x" in note
+    assert not {"cotangent", "share", "vjp", "backward"} & set(re.findall(r"[a-z]+", note.lower()))
 
 
 def test_forward_mode_on_values():
@@ -152,3 +159,56 @@ def test_clear_errors():
     z.backward()
     with pytest.raises(RuntimeError, match="freed the values forward mode needs"):
         ag.explore(z, mode="forward", wrt=x)
+
+
+def test_values_line_shows_numbers_for_small_tensors_and_a_summary_for_big_ones():
+    assert values(np.array(0.5, dtype=np.float32)) == "= 0.5"
+    assert values(np.array([[2.0]])) == "= 2"
+    assert values(np.array([0.5, -1.0, 2.0])) == "[0.5, -1, 2]"
+    assert values(np.array([[1, 2, 3], [4, 5, 6]])) == "[1, 2, 3; 4, 5, 6]"
+    assert values(np.arange(7.0)) == "min 0, max 6, mean 3"
+    assert values(np.zeros((0, 3))) == "no values (empty)"
+
+
+def test_boxes_show_each_tensors_values_and_after_backward_only_what_is_still_alive():
+    model, _, loss = tensor_graph()
+    vertices = topological_order(loss, parents)
+    lines = [n["lines"] for n in page_data(ag.explore(loss))["nodes"]]
+    assert [line[2] for line in lines] == [values(v.data) for v in vertices]
+    assert lines[position(vertices, model[0].bias)][2] == values(model[0].bias.data)
+    loss.backward()
+    freed = topological_order(loss, parents)
+    lines = [n["lines"] for n in page_data(ag.explore(loss))["nodes"]]
+    alive = {i for i, v in enumerate(freed) if isinstance(v, ag.Tensor)}
+    assert {position(freed, loss), position(freed, model[0].weight)} <= alive and len(alive) == 1 + 4
+    assert [line[2] for i, line in enumerate(lines) if i in alive] == [values(freed[i].data) for i in sorted(alive)]
+    assert {line[2] for i, line in enumerate(lines) if i not in alive} == {"values freed by backward()"}
+    assert lines[position(freed, loss)][1] == "()" and lines[position(freed, loss)][2] == values(loss.data)
+
+
+@pytest.mark.parametrize("graph", ["values", "tensors"])
+def test_layout_gives_every_box_and_each_inputs_trunk_its_own_place_and_edges_run_downwards(graph):
+    root = value_graph()[-1] if graph == "values" else tensor_graph()[-1]
+    data = page_data(ag.explore(root))
+    boxes = [(n["layer"], n["slot"]) for n in data["nodes"]]
+    trunks = {tuple(w): e["from"] for e in data["edges"] for w in e["via"]}
+    assert len(set(boxes)) == len(boxes) and not set(boxes) & set(trunks)
+    assert all(trunks[tuple(w)] == e["from"] for e in data["edges"] for w in e["via"])  # a waypoint is one input's
+    for e in data["edges"]:
+        top, bottom = data["nodes"][e["from"]]["layer"], data["nodes"][e["to"]]["layer"]
+        assert top < bottom and [w[0] for w in e["via"]] == list(range(top + 1, bottom))
+    output = data["nodes"][-1]  # at the left, below the rest
+    assert output["slot"] == 0 and output["layer"] == max(n["layer"] for n in data["nodes"])
+
+
+def test_a_weight_used_at_every_step_hangs_from_one_trunk():
+    w = ag.Tensor(np.eye(2) * 0.5, requires_grad=True, name="W")
+    h = ag.Tensor(np.ones((1, 2)), name="h0")
+    for _ in range(5):
+        h = (h @ w).tanh()
+    data = page_data(ag.explore(h.sum()))
+    vertices = topological_order(h, parents)
+    from_w = [e for e in data["edges"] if e["from"] == position(vertices, w)]
+    waypoints = {tuple(p) for e in from_w for p in e["via"]}
+    assert len(from_w) == 5 and len(waypoints) == max(len(e["via"]) for e in from_w) == 8  # layers 1..8
+    assert {slot for _, slot in waypoints} == {1}  # beside the chain, which runs down slot 0

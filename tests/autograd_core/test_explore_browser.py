@@ -9,8 +9,8 @@ import pytest
 
 import autograd_core as ag
 import nn
-from autograd_core.explore import summary
-from autograd_core.graph import parents, topological_order
+from autograd_core.explore import summary, values
+from autograd_core.graph import parents, topological_order, trace_of
 
 webdriver = pytest.importorskip("selenium.webdriver")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -119,7 +119,7 @@ def test_tensor_sweep_in_the_browser_matches_the_engine(browser, tmp_path):
         if v._node is not None:
             v.retain_grad()
     loss.backward(retain_graph=True)
-    ran = [i for _, i in sorted((v._node.trace.position, i) for i, v in enumerate(vertices) if v._node is not None)]
+    ran = [i for _, i in sorted((trace_of(v).position, i) for i, v in enumerate(vertices) if v._node is not None)]
     expected = [(i, summary(vertices[i].grad.data),
                  [index_of(vertices, p) for p in parents(vertices[i]) if p.requires_grad]) for i in ran]
     last = step_through(browser, expected, press_keys_buttons_and_slider(browser))
@@ -143,3 +143,128 @@ def test_forward_mode_in_the_browser(browser, tmp_path):
         1 for p in parents(v) if p is x or p._node is not None)) for v, tv in zip(ops, tangents)]
     step_through(browser, expected, press_keys_buttons_and_slider(browser))
     assert fetched == [] and errors == []
+
+
+REVERSE_WORDS = {"cotangent", "cotangents", "share", "shares", "vjp", "vjps", "backward", "sweep"}
+
+BOXES = """
+const box = r => { const b = r.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; };
+return [...document.querySelectorAll('.vertex')].map(g => ({
+    rect: box(g.querySelector('rect')),
+    lines: [...g.querySelectorAll('text:not(.status)')].map(t => [t.textContent, t.getComputedTextLength()])}));
+"""
+
+EDGES = """
+return [...document.querySelectorAll('.edge path')].map(p => {
+    const n = p.getTotalLength(), at = t => { const q = p.getPointAtLength(t * n); return [q.x, q.y]; };
+    const marker = (p.getAttribute('marker-end') || '').match(/^url\\(#(.+)\\)$/);
+    const shown = getComputedStyle(p).markerEnd.match(/#([^")]+)/);
+    return {marker: marker && marker[1], shown: shown && shown[1],
+            defined: [marker, shown].map(m => !!m && document.getElementById(m[1]) !== null
+                                              && document.getElementById(m[1]).tagName === 'marker'),
+            points: Array.from({length: 41}, (_, k) => at(k / 40)), flowing: p.parentNode.classList.contains('flowing'),
+            label: p.parentNode.querySelector('text').textContent};
+});
+"""
+
+
+def small_mlp():
+    """The brief's model: Linear(2, 2), Sigmoid, Linear(2, 1) on one sample, and its squared error."""
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1))
+    x = ag.Tensor(np.array([[0.5, -1.0]], dtype=np.float32), requires_grad=True, name="x")
+    return model, x, ((model(x) - 1.0) ** 2).mean()
+
+
+def visible_words(browser):
+    return set(browser.execute_script("return document.body.innerText").lower().replace("(", " ").split())
+
+
+def test_forward_page_speaks_of_tangents_and_jvps_never_of_shares(browser, tmp_path):
+    model, x, loss = small_mlp()
+    open_page(browser, ag.explore(loss, mode="forward", wrt=x), tmp_path, "forward-words")
+    total = len(page_steps(browser))
+    for k in range(total + 1):
+        browser.execute_script("document.getElementById('slider').value = arguments[0];"
+                               "document.getElementById('slider').dispatchEvent(new Event('input'));", k)
+        words = visible_words(browser)
+        assert not words & REVERSE_WORDS, (k, words & REVERSE_WORDS)
+        assert "tangent" in words and ("jvp" in words or k == 0)
+        flowing = {e["label"][:2] for e in browser.execute_script(EDGES) if e["flowing"]}
+        assert flowing == ({"\u25bc "} if k else set())  # the tangent goes down, with the arrow
+    assert "forward mode" in browser.title
+    open_page(browser, ag.explore(loss), tmp_path, "reverse-words")
+    browser.find_element("id", "next").click()
+    assert {"cotangent", "vjp", "share"} <= visible_words(browser)
+
+
+def page_steps(browser):
+    return browser.execute_script("return D.steps")
+
+
+def test_every_edge_has_an_arrowhead_pointing_the_way_data_flows(browser, tmp_path):
+    model, x, loss = small_mlp()
+    page = ag.explore(loss)
+    open_page(browser, page, tmp_path, "arrows")
+    browser.find_element("id", "next").click()
+    nodes, edges = browser.execute_script("return D.nodes"), browser.execute_script(EDGES)
+    boxes = browser.execute_script(BOXES)
+    assert len(edges) == sum(len(parents(v)) for v in topological_order(loss, parents)) == 11
+    assert {e["marker"] for e in edges} == {"arrow"} and all(all(e["defined"]) for e in edges)
+    assert {e["shown"] for e in edges if e["flowing"]} == {"arrow-flowing"} and sum(e["flowing"] for e in edges) == 1
+    assert [e["label"][:2] for e in edges if e["flowing"]] == ["\u25b2 "]  # the share goes up, against the arrow
+    for e, edge in zip(edges, browser.execute_script("return D.edges")):
+        (x0, y0), (x1, y1) = e["points"][0], e["points"][-1]
+        src, dst = boxes[edge["from"]]["rect"], boxes[edge["to"]]["rect"]
+        assert y0 == pytest.approx(src[3]) and src[0] < x0 < src[2]  # leaves the input's box at its bottom
+        assert y1 == pytest.approx(dst[1]) and dst[0] < x1 < dst[2]  # the arrowhead ends on the consumer's top
+    assert [n["lines"][0] for n in nodes[-2:]] == ["Sum", "Mul"]  # mean: a sum, then a product with 1/n
+
+
+def test_boxes_show_values_and_fit_their_text(browser, tmp_path):
+    model, x, loss = small_mlp()
+    open_page(browser, ag.explore(loss), tmp_path, "boxes")
+    vertices = topological_order(loss, parents)
+    boxes = browser.execute_script(BOXES)
+    assert [b["lines"][2][0] for b in boxes] == [values(v.data) for v in vertices]
+    assert boxes[index_of(vertices, x)]["lines"][2][0] == "[0.5, -1]"
+    assert boxes[-1]["lines"][2][0] == f"= {float(loss.data):.4g}"
+    for b in boxes:
+        left, top, right, bottom = b["rect"]
+        assert all(width <= right - left - 8 for _, width in b["lines"])
+
+
+def value_graph_with_a_long_edge():
+    a, b = ag.Value(2.0, "a"), ag.Value(-1.5, "b")
+    c = a * b
+    return (c + b).tanh() * c  # c feeds the last op too, past the two between; b skips c
+
+
+@pytest.mark.parametrize("graph", ["values", "mlp"])
+def test_no_boxes_overlap_and_no_edge_runs_through_a_box(browser, tmp_path, graph):
+    root = value_graph_with_a_long_edge() if graph == "values" else small_mlp()[-1]
+    open_page(browser, ag.explore(root), tmp_path, graph)
+    boxes, edges = browser.execute_script(BOXES), browser.execute_script(EDGES)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a["rect"][2] <= b["rect"][0] or b["rect"][2] <= a["rect"][0] or \
+                a["rect"][3] <= b["rect"][1] or b["rect"][3] <= a["rect"][1]
+    for e, edge in zip(edges, browser.execute_script("return D.edges")):
+        others = [b["rect"] for k, b in enumerate(boxes) if k not in (edge["from"], edge["to"])]
+        assert not any(r[0] + 1 < px < r[2] - 1 and r[1] + 1 < py < r[3] - 1 for px, py in e["points"] for r in others)
+    assert sum(len(edge["via"]) for edge in browser.execute_script("return D.edges")) == (3 if graph == "values" else 0)
+    browser.save_screenshot(str(tmp_path / f"{graph}.png"))
+
+
+def test_after_backward_the_page_says_plainly_what_was_freed(browser, tmp_path):
+    model, x, loss = small_mlp()
+    loss.backward()
+    open_page(browser, ag.explore(loss), tmp_path, "freed")
+    text = browser.execute_script("return document.body.innerText")
+    assert "Run explore(loss) before loss.backward() to see every share." in text
+    boxes = browser.execute_script(BOXES)
+    freed = [b["lines"][0][0] for b in boxes if b["lines"][2][0] == "values freed by backward()"]
+    assert freed == ["Affine", "Sigmoid", "Affine", "Sub", "Pow", "Sum"] and boxes[-1]["lines"][2][0] == values(loss.data)
+    browser.find_element("id", "next").click()
+    browser.find_element("id", "next").click()
+    assert browser.execute_script(STATE)["shares"][0][1] == "freed by backward()"
