@@ -22,13 +22,19 @@ def _numpy_form(prim):
     return call
 
 
+def _softmax(z, axis):
+    """exp(z) / Σ exp(z) along `axis`, shifted by the maximum so that exp cannot overflow."""
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
 numpy_ops = SimpleNamespace(
-    name="numpy",
     value=lambda x: x,
     sigmoid=lambda x: Sigmoid.forward(None, x),
     tanh=np.tanh,
     exp=np.exp,
     log=np.log,
+    softmax=_softmax,
     where=np.where,
     matmul=np.matmul,
     swapaxes=np.swapaxes,

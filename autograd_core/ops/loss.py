@@ -55,8 +55,9 @@ class SoftmaxCrossEntropy(Primitive):
     @staticmethod
     def jvp(ctx, xp, ts, out, z, target, weight=None, scale=None):
         dz = ts[0]
-        # NOTE: inside another transform the softmax is recomputed from engine ops, so the tangent is differentiable
-        probs = ctx.probs if xp.name == "numpy" else xp.softmax(z, 1)
+        # NOTE: recomputed through xp, not read from ctx.probs: inside another transform the
+        # softmax must be built from engine ops, so that the tangent is itself differentiable
+        probs = xp.softmax(z, 1)
         per_row = (probs * dz).sum(axis=-1) - dz[..., ctx.rows, xp.value(target)]
         if weight is not None:
             per_row = per_row * weight
