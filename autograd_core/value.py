@@ -107,11 +107,12 @@ class Value:
         """Fill `.grad` of every node reachable from this one (d self / d node), in one pass.
 
         A node is processed once every consumer has added its share, so each edge is
-        visited exactly once and no path is ever enumerated. Like micrograd, gradients
-        accumulate: zero them (or rebuild the graph) between calls.
+        visited exactly once and no path is ever enumerated. As in PyTorch, the leaves'
+        gradients accumulate over calls (zero them between steps); every other node's
+        `.grad` holds this call's gradient.
         """
         _count_consumers(self)
-        self.grad = 1.0
+        self.grad += 1.0
         ready = [self]
         while ready:
             v = ready.pop()
@@ -157,14 +158,22 @@ def _power(x, n):
 
 
 def _count_consumers(root):
-    """Set `_pending` of each node below `root` to the number of edges consuming it.
+    """Set `_pending` of each node below `root` to the number of edges consuming it, and zero
+    the `.grad` of every node that is not a leaf.
 
     Counts return to zero as the backward sweep consumes them, so a node with a zero
-    count is one not yet reached (explicit stack, no recursion).
+    count is one not yet reached (explicit stack, no recursion). Intermediate gradients
+    restart at zero so that a second backward() passes on this call's cotangents, not the
+    sum of both calls' (micrograd's would: its leaves then get more than twice the
+    gradient); leaves accumulate, as in PyTorch.
     """
+    if root._prev:
+        root.grad = 0.0
     stack = [root]
     while stack:
         for p in stack.pop()._prev:
             if not p._pending:
                 stack.append(p)
+                if p._prev:
+                    p.grad = 0.0
             p._pending += 1

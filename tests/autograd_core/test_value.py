@@ -135,3 +135,23 @@ def test_tensor_or_array_with_a_value_is_refused_by_name():
         ag.tensor([1.0]) + Value(1.0)
     with pytest.raises(TypeError, match="Value \\* ndarray"):
         np.ones(2) * Value(1.0)
+
+
+def test_a_second_backward_doubles_the_leaf_gradients_exactly():
+    # micrograd's sweep would propagate the intermediates' accumulated .grad: a.grad 153, not 78
+    a, b = ag.Value(2.0), ag.Value(3.0)
+    c = a * b
+    e = c * c + c
+    e.backward()
+    first = (a.grad, b.grad, c.grad)
+    e.backward()
+    assert first == (39.0, 26.0, 13.0)
+    assert (a.grad, b.grad) == (78.0, 52.0)  # leaves accumulate, as torch's .grad does
+    assert (c.grad, e.grad) == (13.0, 1.0)  # an intermediate holds this call's gradient
+
+
+def test_backward_of_a_leaf_accumulates_one():
+    x = ag.Value(1.5)
+    x.backward()
+    x.backward()
+    assert x.grad == 2.0
