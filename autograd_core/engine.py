@@ -16,7 +16,7 @@ import numpy as np
 
 from .grad_mode import STATE
 from .cotangents import Cotangents
-from .graph import Trace
+from .graph import record_trace
 from . import inplace
 from .ops.shape import Reshape
 from .tensor import Tensor
@@ -106,7 +106,8 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
                 raise _freed_error(t)
             _propagate(t, node, g, xp, cotangents, queue)
             # NOTE: every node keeps its sweep position and a summary of g (one vdot), for draw_graph and explore
-            node.trace, position = Trace(t, g, position), position + 1
+            record_trace(node, t, g, position)
+            position += 1
             if not retain_graph:
                 node.release()
     finally:

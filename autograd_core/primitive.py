@@ -34,10 +34,14 @@ class Node:
     `order` is its creation number: a node is always created after its inputs.
     The node of an in-place op also has `rebased_from`: the tensor standing for the
     changed tensor as it was before (see autograd_core/inplace.py).
+
+    Slots hold what a node keeps after backward, because a kept graph keeps every node:
+    `arrays`, `needs`, `params`, what forward saved (and anomaly mode's `stack`) live in
+    its `__dict__`, which `release` deletes in one go. A sweep leaves its `position`, ‖g‖
+    (`norm`) and `signature` (see `graph.Trace`) in slots, not in an object of their own.
     """
 
-    __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "order", "stack", "inputs", "trace",
-                 "__dict__")
+    __slots__ = ("prim", "parents", "scope", "order", "inputs", "position", "norm", "signature", "__dict__")
 
     def release(self):
         """Free what backward needed (inputs, saved arrays): the one place a sweep frees the graph.
@@ -45,17 +49,33 @@ class Node:
         The structure stays, as PyTorch's does: `inputs` keeps, per Tensor input, its node,
         the leaf itself if it requires grad, or an `InputStub` (no data), so drawings and
         path counts work after backward while no intermediate array stays alive. The node
-        keeps its op's name, creation number, scope and `trace` (the sweep's gradient
-        summary); a later sweep that reaches it raises the freed-graph error.
+        keeps its op's name, scope and its sweep's summary (`graph.Trace`); a later sweep
+        that reaches it raises the freed-graph error.
         """
-        self.inputs = tuple([p._node if p._node is not None else p if p.requires_grad else InputStub(p)
-                             for p in self.parents if isinstance(p, Tensor)])
-        self.parents = self.arrays = None
-        self.needs, self.params = (), NO_PARAMS  # params may hold index arrays
+        inputs = [p._node if p._node is not None else p if p.requires_grad else InputStub(p)
+                  for p in self.parents if isinstance(p, Tensor)]
+        self.inputs = inputs[0] if len(inputs) == 1 else tuple(inputs)  # bare: a 1-tuple costs 48 bytes
+        self.parents = None
+        self.order = FREED  # its creation number (a 32-byte int) is needed no more
         try:
-            del self.__dict__  # what forward saved; deleted, not cleared, so no empty dict stays per node
+            del self.__dict__  # arrays, needs, params, what forward saved; deleted, not cleared, so no dict stays
         except AttributeError:
             pass
+
+    @property
+    def trace(self):
+        """The `graph.Trace` the last sweep left here, or None if no sweep ran this node."""
+        from .graph import Trace  # graph builds on this module
+        try:
+            self.position
+        except AttributeError:  # a slot no sweep has set yet
+            return None
+        return Trace(self)
+
+
+FREED = 0.5
+"""The `order` of a released node: a sweep reaching it pops it after every live node (orders 1, 2, ...)
+and before the leaves (0), and raises; no gradient has reached a leaf by then."""
 
 
 _SHAPES = {}  # one tuple per distinct shape: a kept graph should not hold a fresh tuple per node
