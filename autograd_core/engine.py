@@ -83,7 +83,7 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
     cotangents = Cotangents(create_graph)
     cotangents.add(id(root), _seed(root, grad, create_graph), root.dtype)
     queue = [(0, id(root), root)]  # a heap of (-creation number, key, tensor); the root, alone, goes first
-    captured, position = {}, 0
+    captured, position, stubs = {}, 0, {}
     xp = backend.tensor_ops if create_graph else backend.numpy_ops
     saved_mode, STATE.grad_enabled = STATE.grad_enabled, create_graph
     try:
@@ -109,7 +109,7 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
             record_trace(node, t, g, position)
             position += 1
             if not retain_graph:
-                node.release()
+                node.release(stubs)
     finally:
         STATE.grad_enabled = saved_mode
     return captured

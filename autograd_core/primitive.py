@@ -43,16 +43,18 @@ class Node:
 
     __slots__ = ("prim", "parents", "scope", "order", "inputs", "position", "norm", "signature", "__dict__")
 
-    def release(self):
+    def release(self, stubs):
         """Free what backward needed (inputs, saved arrays): the one place a sweep frees the graph.
 
         The structure stays, as PyTorch's does: `inputs` keeps, per Tensor input, its node,
         the leaf itself if it requires grad, or an `InputStub` (no data), so drawings and
-        path counts work after backward while no intermediate array stays alive. The node
-        keeps its op's name, scope and its sweep's summary (`graph.Trace`); a later sweep
-        that reaches it raises the freed-graph error.
+        path counts work after backward while no intermediate array stays alive. `stubs`
+        (id of the tensor -> its stub, one dict per sweep) gives an input that several ops
+        read one stub, so it stays one vertex. The node keeps its op's name, scope and its
+        sweep's summary (`graph.Trace`); a later sweep that reaches it raises the
+        freed-graph error.
         """
-        inputs = [p._node if p._node is not None else p if p.requires_grad else InputStub(p)
+        inputs = [p._node if p._node is not None else p if p.requires_grad else _stub(p, stubs)
                   for p in self.parents if isinstance(p, Tensor)]
         self.inputs = inputs[0] if len(inputs) == 1 else tuple(inputs)  # bare: a 1-tuple costs 48 bytes
         self.parents = None
@@ -85,6 +87,17 @@ def interned_shape(arr):
     """`arr.shape`, as the one tuple kept for that shape."""
     shape = arr.shape
     return _SHAPES.setdefault(shape, shape)
+
+
+def _stub(t, stubs):
+    """The one `InputStub` of tensor `t` in this sweep (`stubs` maps the tensor's id to it).
+
+    An id is a safe key: every input of a node the sweep releases was alive when the sweep began.
+    """
+    stub = stubs.get(id(t))
+    if stub is None:
+        stub = stubs[id(t)] = InputStub(t)
+    return stub
 
 
 class InputStub:

@@ -77,6 +77,16 @@ def test_a_released_node_keeps_only_its_slots():
     assert (stub.shape, stub.dtype, getattr(stub, "data", None)) == ((2,), np.float32, None)
 
 
+def test_an_input_read_by_several_ops_stays_one_vertex_after_backward():
+    x, w = ag.Tensor(np.ones(3), name="x"), ag.tensor(np.ones(3), requires_grad=True)
+    a, b = x * w, x + w
+    loss = (a * b).sum()
+    loss.backward()
+    stub = parents(a._node)[0]
+    assert parents(b._node)[0] is stub and stub.name == "x"
+    assert ag.draw_graph(loss).source.count('label="x (3,)"') == 1
+
+
 def test_reaching_a_freed_node_raises_before_any_leaf_gradient_changes():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     w = ag.tensor([1.0, 1.0], requires_grad=True)
