@@ -31,7 +31,7 @@ class Node:
     """One recorded op: the primitive, its inputs, its params, and whatever forward saved.
 
     It is also the `ctx` that forward writes into (`ctx.mask = ...`) for the rules.
-    `order` is its creation number: a node is always created after its inputs.
+    `order` is its creation number (`FREED` once released): a node is always created after its inputs.
     The node of an in-place op also has `rebased_from`: the tensor standing for the
     changed tensor as it was before (see autograd_core/inplace.py).
 
@@ -76,8 +76,9 @@ class Node:
 
 
 FREED = 0.5
-"""The `order` of a released node: a sweep reaching it pops it after every live node (orders 1, 2, ...)
-and before the leaves (0), and raises; no gradient has reached a leaf by then."""
+"""The `order` of a released node, instead of its creation number: a later sweep pops it after every
+live node (orders 1, 2, ...), so its cotangent is complete, and before the leaves (0), so the
+freed-graph error comes before any gradient reaches a leaf."""
 
 
 _SHAPES = {}  # one tuple per distinct shape: a kept graph should not hold a fresh tuple per node
