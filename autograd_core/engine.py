@@ -16,7 +16,7 @@ import numpy as np
 
 from .grad_mode import STATE
 from .cotangents import Cotangents
-from .graph import Trace
+from .graph import record_trace
 from . import inplace
 from .ops.shape import Reshape
 from .tensor import Tensor
@@ -83,7 +83,7 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
     cotangents = Cotangents(create_graph)
     cotangents.add(id(root), _seed(root, grad, create_graph), root.dtype)
     queue = [(0, id(root), root)]  # a heap of (-creation number, key, tensor); the root, alone, goes first
-    captured, position = {}, 0
+    captured, position, stubs = {}, 0, {}
     xp = backend.tensor_ops if create_graph else backend.numpy_ops
     saved_mode, STATE.grad_enabled = STATE.grad_enabled, create_graph
     try:
@@ -106,9 +106,10 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
                 raise _freed_error(t)
             _propagate(t, node, g, xp, cotangents, queue)
             # NOTE: every node keeps its sweep position and a summary of g (one vdot), for draw_graph and explore
-            node.trace, position = Trace(t, g, position), position + 1
+            record_trace(node, t, g, position)
+            position += 1
             if not retain_graph:
-                node.release()
+                node.release(stubs)
     finally:
         STATE.grad_enabled = saved_mode
     return captured

@@ -2,8 +2,8 @@
 
 A plain `backward()` frees what each op saved for its VJP but keeps the structure, as
 PyTorch does (`Node.release`): the node stays, its `inputs` are data-free references
-(the input's own node, a leaf that requires grad, or an `InputStub`), and a `Trace`
-remembers the node's place in the sweep and a summary of the gradient that reached it.
+(the input's own node, a leaf that requires grad, or an `InputStub`), and it keeps its
+place in the sweep and a summary of the gradient that reached it (read as a `Trace`).
 So `draw_graph`, `count_paths` and `explore` work after `loss.backward()` while no
 intermediate array stays alive.
 """
@@ -18,21 +18,44 @@ from .value import Value
 
 
 class Trace:
-    """What one sweep learned about a node's output: its position, shape and gradient summary.
+    """What the last sweep learned about a node's output: its position, shape and gradient summary.
 
-    `norm` is ‖g‖₂ (one `np.vdot`, the cheap summary); `rms` = ‖g‖ / √size follows from it.
+    A view built on demand from the node's slots (`position`, `norm`, `signature`), so a
+    kept graph holds no object of its own per node. `norm` is ‖g‖₂ (one `np.vdot`, the
+    cheap summary); `rms` = ‖g‖ / √size follows from it.
     """
 
     __slots__ = ("position", "shape", "dtype", "name", "norm", "nonfinite")
 
-    def __init__(self, t, g, position):
-        self.position, self.shape, self.dtype, self.name = position, interned_shape(t.data), t.data.dtype, t.name
-        self.norm, self.nonfinite = grad_norm(g)
+    def __init__(self, node):
+        self.position, self.norm = node.position, node.norm
+        self.shape, self.dtype, self.name, self.nonfinite = node.signature
 
     @property
     def rms(self):
         size = int(np.prod(self.shape))
         return self.norm / size ** 0.5 if size else 0.0
+
+
+def record_trace(node, out, g, position):
+    """Leave on `node` its place in the sweep and the summary of the cotangent `g` of its output `out`."""
+    node.norm, nonfinite = grad_norm(g)
+    node.position, node.signature = position, signature(out, nonfinite)
+
+
+_SIGNATURES = {}  # (shape, dtype) -> the one signature shared by every unnamed output with a finite gradient
+
+
+def signature(out, nonfinite):
+    """(shape, dtype, name, nonfinite) of a traced output: a shared tuple in the common case, 64 bytes less per node."""
+    data = out.data
+    if out.name is None and nonfinite is None:
+        key = (data.shape, data.dtype)
+        shared = _SIGNATURES.get(key)
+        if shared is None:
+            shared = _SIGNATURES[key] = (interned_shape(data), data.dtype, None, None)
+        return shared
+    return interned_shape(data), data.dtype, out.name, nonfinite
 
 
 def grad_norm(g):
@@ -66,7 +89,7 @@ def parents(v):
     if node is None:
         return ()
     if node.parents is None:
-        return node.inputs
+        return node.inputs if type(node.inputs) is tuple else (node.inputs,)  # one input is kept bare
     return tuple(p for p in node.parents if isinstance(p, Tensor))
 
 
@@ -86,7 +109,7 @@ def node_of(v):
 def trace_of(v):
     """The `Trace` the last sweep left on `v`'s node, or None."""
     node = node_of(v)
-    return getattr(node, "trace", None) if node is not None else None
+    return node.trace if node is not None else None
 
 
 def topological_order(root, parents_of):

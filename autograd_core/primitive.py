@@ -31,31 +31,54 @@ class Node:
     """One recorded op: the primitive, its inputs, its params, and whatever forward saved.
 
     It is also the `ctx` that forward writes into (`ctx.mask = ...`) for the rules.
-    `order` is its creation number: a node is always created after its inputs.
+    `order` is its creation number (`FREED` once released): a node is always created after its inputs.
     The node of an in-place op also has `rebased_from`: the tensor standing for the
     changed tensor as it was before (see autograd_core/inplace.py).
+
+    Slots hold what a node keeps after backward, because a kept graph keeps every node:
+    `arrays`, `needs`, `params`, what forward saved (and anomaly mode's `stack`) live in
+    its `__dict__`, which `release` deletes in one go. A sweep leaves its `position`, ‖g‖
+    (`norm`) and `signature` (see `graph.Trace`) in slots, not in an object of their own.
     """
 
-    __slots__ = ("prim", "parents", "arrays", "needs", "params", "scope", "order", "stack", "inputs", "trace",
-                 "__dict__")
+    __slots__ = ("prim", "parents", "scope", "order", "inputs", "position", "norm", "signature", "__dict__")
 
-    def release(self):
+    def release(self, stubs):
         """Free what backward needed (inputs, saved arrays): the one place a sweep frees the graph.
 
         The structure stays, as PyTorch's does: `inputs` keeps, per Tensor input, its node,
         the leaf itself if it requires grad, or an `InputStub` (no data), so drawings and
-        path counts work after backward while no intermediate array stays alive. The node
-        keeps its op's name, creation number, scope and `trace` (the sweep's gradient
-        summary); a later sweep that reaches it raises the freed-graph error.
+        path counts work after backward while no intermediate array stays alive. `stubs`
+        (id of the tensor -> its stub, one dict per sweep) gives an input that several ops
+        read one stub, so it stays one vertex. The node keeps its op's name, scope and its
+        sweep's summary (`graph.Trace`); a later sweep that reaches it raises the
+        freed-graph error.
         """
-        self.inputs = tuple([p._node if p._node is not None else p if p.requires_grad else InputStub(p)
-                             for p in self.parents if isinstance(p, Tensor)])
-        self.parents = self.arrays = None
-        self.needs, self.params = (), NO_PARAMS  # params may hold index arrays
+        inputs = [p._node if p._node is not None else p if p.requires_grad else _stub(p, stubs)
+                  for p in self.parents if isinstance(p, Tensor)]
+        self.inputs = inputs[0] if len(inputs) == 1 else tuple(inputs)  # bare: a 1-tuple costs 48 bytes
+        self.parents = None
+        self.order = FREED  # its creation number (a 32-byte int) is needed no more
         try:
-            del self.__dict__  # what forward saved; deleted, not cleared, so no empty dict stays per node
+            del self.__dict__  # arrays, needs, params, what forward saved; deleted, not cleared, so no dict stays
         except AttributeError:
             pass
+
+    @property
+    def trace(self):
+        """The `graph.Trace` the last sweep left here, or None if no sweep ran this node."""
+        from .graph import Trace  # graph builds on this module
+        try:
+            self.position
+        except AttributeError:  # a slot no sweep has set yet
+            return None
+        return Trace(self)
+
+
+FREED = 0.5
+"""The `order` of a released node, instead of its creation number: a later sweep pops it after every
+live node (orders 1, 2, ...), so its cotangent is complete, and before the leaves (0), so the
+freed-graph error comes before any gradient reaches a leaf."""
 
 
 _SHAPES = {}  # one tuple per distinct shape: a kept graph should not hold a fresh tuple per node
@@ -65,6 +88,17 @@ def interned_shape(arr):
     """`arr.shape`, as the one tuple kept for that shape."""
     shape = arr.shape
     return _SHAPES.setdefault(shape, shape)
+
+
+def _stub(t, stubs):
+    """The one `InputStub` of tensor `t` in this sweep (`stubs` maps the tensor's id to it).
+
+    An id is a safe key: every input of a node the sweep releases was alive when the sweep began.
+    """
+    stub = stubs.get(id(t))
+    if stub is None:
+        stub = stubs[id(t)] = InputStub(t)
+    return stub
 
 
 class InputStub:

@@ -59,6 +59,7 @@ class Module:
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_scope", None)
 
     def __setattr__(self, name, value):
         if "_parameters" not in self.__dict__:
@@ -89,14 +90,28 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args, **kwargs):
+        """Run `forward`, tagging the ops it records with the scope `(self, enclosing scope)`.
+
+        The scope tuple is cached on the module and reused while the enclosing scope is the
+        same, so a kept graph holds no new tuple per module call (56 bytes each); only the
+        last enclosing scope is kept alive, and a tuple never changes, so threads may share it.
+        """
         if args and args[0].__class__ is not Tensor:
             args = (as_input(args[0]),) + args[1:]
         saved = STATE.scope
-        STATE.scope = (self, saved)
+        scope = self._scope
+        if scope is None or scope[1] is not saved:
+            scope = (self, saved)
+            object.__setattr__(self, "_scope", scope)
+        STATE.scope = scope
         try:
             return self.forward(*args, **kwargs) if kwargs else self.forward(*args)
         finally:
             STATE.scope = saved
+
+    def __getstate__(self):
+        """The state to copy or pickle, without the cached scope (it would drag the enclosing modules along)."""
+        return {**self.__dict__, "_scope": None}
 
     # ---- discovery --------------------------------------------------------------------------
     def named_modules(self, prefix=""):
