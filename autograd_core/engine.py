@@ -6,8 +6,9 @@ being enumerated. That is the whole idea of backpropagation.
 
 The order: every node gets a creation number when it is recorded, and a node is always
 created after its inputs, so running nodes newest first (a heap keyed by minus that
-number, as PyTorch's engine does; leaves count as 0, last) finds each tensor's
-cotangent complete when its turn comes. `Cotangents` owns the sums on the way, and
+number, as PyTorch's engine does; leaves count as 0, last; a node freed by an earlier
+backward as `FREED`, just before them) finds each tensor's cotangent complete when its
+turn comes. `Cotangents` owns the sums on the way, and
 `Node.release` is the one place the graph is freed.
 """
 from heapq import heappop, heappush
