@@ -126,8 +126,9 @@ def _facts(v):
 
 def _label(v, show_data, show_grad, show_order, common_dtype, stale):
     """Record label fields for one value, each escaped."""
+    grad_title = "stale grad " if stale else "grad "
     if isinstance(v, Value):
-        fields = [v.label, f"data {v.data:.4f}" if show_data else "", f"grad {v.grad:.4f}" if show_grad else ""]
+        fields = [v.label, f"data {v.data:.4f}" if show_data else "", grad_title + f"{v.grad:.4f}" if show_grad else ""]
         return " | ".join(record_field(f) for f in fields if f)
     name, shape, dtype, data = _facts(v)
     title = name or op_name(v) or ("leaf" if getattr(v, "requires_grad", False) else "input")
@@ -138,7 +139,7 @@ def _label(v, show_data, show_grad, show_order, common_dtype, stale):
         fields.append(f"data {data_summary(data)}")
     summary = grad_summary(v) if show_grad else None
     if summary is not None:
-        fields.append(("stale grad (older backward) " if stale else "grad ") + summary[0])
+        fields.append(grad_title + summary[0])
     trace = trace_of(v)
     if show_order and trace is not None:
         fields.append(f"backward #{trace.position}")
@@ -247,8 +248,16 @@ def _fold_oldest(layout, boxes, chosen, max_nodes):
 
 
 def _stale_leaves(root, layout):
-    """Ids of leaves whose `.grad` cannot come from this graph: it was never swept by backward()."""
-    if not isinstance(root, Tensor) or root._node is None or trace_of(root) is not None:
+    """Ids of leaves whose `.grad` cannot come from this graph: it was never swept by backward().
+
+    A Tensor graph was swept when its root's node has a trace; a Value graph when its root's
+    grad is no longer 0 (every backward() adds 1 to it).
+    """
+    if isinstance(root, Value):
+        if not root._prev or root.grad != 0.0:
+            return set()
+        return {id(n) for n in layout.visible if not n._prev and n.grad != 0.0}
+    if root._node is None or trace_of(root) is not None:
         return set()
     return {id(n) for n in layout.visible if isinstance(n, Tensor) and n._node is None and n.grad is not None}
 
@@ -271,19 +280,19 @@ def _shade(t):
 _MARKS = {"zero": "#d9d9d9", "NaN": "#ff66ff", "Inf": "#ff3333"}
 
 
-def _legend(batch, dtype, scale, any_stale, any_marks):
-    """An HTML graph label: the batch size and dtype said once, the colour scale, what dashes mean."""
+def _legend(batch, dtype, scale, any_stale, marks):
+    """An HTML graph label: the batch size and dtype said once, the colour scale and the marks used, what dashes mean."""
     rows = []
     said = ", ".join(s for s in (f"values for a batch of {batch}" if batch else "", f"dtype {dtype}" if dtype else "") if s)
     if said:
         rows.append(f'<tr><td colspan="8">{html.escape(said)}</td></tr>')
-    if scale is not None or any_marks:
+    if scale is not None or marks:
         cells = ['<td>grad RMS</td>']
         if scale is not None:
             lo, hi = scale
             for t in ((0.0, 0.5, 1.0) if hi > lo else (1.0,)):
                 cells.append(f'<td bgcolor="{_shade(t)}">{10 ** (lo + t * (hi - lo)):.2g}</td>')
-        cells += [f'<td bgcolor="{color}">{mark}</td>' for mark, color in _MARKS.items()]
+        cells += [f'<td bgcolor="{color}">{mark}</td>' for mark, color in _MARKS.items() if mark in marks]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     if any_stale:
         rows.append('<tr><td colspan="8">dashed: a gradient left by an earlier backward(), not by this graph</td></tr>')
@@ -364,8 +373,8 @@ def draw_graph(root, format="svg", rankdir="LR", show_data=True, show_grad=True,
                 edges.add((src, dst))
                 dot.edge(src, dst, **({"label": via, "fontsize": "8"} if via else {}))
     _write_clusters(dot, bodies, layout.titles)
-    legend = _legend(_batch_size(layout), common, scale, bool(stale), bool(colors) and any(
-        isinstance(m, str) for m in magnitudes.values()))
+    marks = {m for m in magnitudes.values() if isinstance(m, str)}
+    legend = _legend(_batch_size(layout), common, scale, bool(stale), marks)
     if legend:
         dot.attr(label=legend, labelloc="b", fontsize="9")
     return dot
