@@ -10,6 +10,7 @@ import numpy as np
 
 import autograd_core as ag
 import nn
+from nn.module import named_like
 import optim
 
 MODELS = ("mlp", "cnn", "lstm", "gru")
@@ -54,7 +55,7 @@ class _AddChannel(nn.Module):
     """(N, 8, 8) -> (N, 1, 8, 8)."""
 
     def forward(self, x):
-        return x.unsqueeze(1)
+        return named_like(x.unsqueeze(1), x)
 
 
 class _RowReader(nn.Module):

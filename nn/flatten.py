@@ -1,7 +1,7 @@
 """Flatten: merge axes start_dim..end_dim (by default everything but the batch axis)."""
 import autograd_core as ag
 
-from .module import Module
+from .module import Module, named_like
 
 
 class Flatten(Module):
@@ -12,7 +12,7 @@ class Flatten(Module):
         self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x):
-        return ag.ops.flatten(x, self.start_dim, self.end_dim)
+        return named_like(ag.ops.flatten(x, self.start_dim, self.end_dim), x)
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -31,6 +31,13 @@ def as_input(x):
     return x
 
 
+def named_like(view, x):
+    """`view` (x's values laid out anew, unrecorded) under x's name, so a graph drawn later names the input it saw."""
+    if view._node is None and view.name is None:
+        view.name = x.name
+    return view
+
+
 class InputDtypeError(RuntimeError, ValueError):
     """An input's dtype differs from the layer's weights. torch raises RuntimeError (Linear, Conv2d, RNN
     cells) or ValueError (RNN, LSTM, GRU) here, so code catching either keeps working."""

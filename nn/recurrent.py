@@ -25,7 +25,7 @@ from autograd_core.ops import affine, gru_sequence, lstm_sequence
 from autograd_core.ops.recurrent import gru_step, lstm_step
 
 from . import init
-from .module import Module, Parameter, check_input_dtype
+from .module import Module, Parameter, check_input_dtype, named_like
 
 
 def _initial_weights(gates, input_size, hidden_size, bias, rng):
@@ -137,9 +137,9 @@ class _Layer(_Recurrent):
         x = self._check_input(x, self.weight_ih_l0, (2, 3), "input (T, N, in), (N, T, in) with batch_first, or (T, in)")
         unbatched = x.ndim == 2
         if unbatched:
-            x = x.reshape(x.shape[0], 1, x.shape[1])
+            x = named_like(x.reshape(x.shape[0], 1, x.shape[1]), x)
         elif self.batch_first:
-            x = x.transpose(1, 0, 2)
+            x = named_like(x.transpose(1, 0, 2), x)
         steps, n = x.shape[0], x.shape[1]
         if steps == 0:
             raise ValueError(f"{type(self).__name__}: expected a sequence of length at least 1, got input shape {x.shape}")

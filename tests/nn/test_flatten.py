@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+import autograd_core as ag
 import nn
 
 from _oracle import compare_with_torch
@@ -16,3 +17,12 @@ def test_matches_torch(torch, start, end):
 
 def test_default_keeps_the_batch_axis():
     assert nn.Flatten()(np.zeros((7, 2, 3, 4))).shape == (7, 24)
+
+
+def test_flattened_input_keeps_its_name_in_the_graph():
+    model = nn.Sequential(nn.Flatten(), nn.Linear(4, 2))
+    x = ag.tensor(np.ones((3, 2, 2), np.float32), name="x")
+    loss = model(x).sum()
+    loss.backward()
+    assert 'label="x (3, 4)"' in ag.draw_graph(loss).source
+    assert model[0](ag.tensor(np.ones((3, 2, 2)))).name is None  # an unnamed input stays unnamed

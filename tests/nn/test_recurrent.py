@@ -283,3 +283,11 @@ def test_fused_layers_give_the_composed_second_derivatives(kind):
         results.append((gx.data, xt.grad.data, layer.weight_hh_l0.grad.data))
     for fused_value, composed_value in zip(*results):
         np.testing.assert_allclose(fused_value, composed_value, rtol=1e-10, atol=1e-12)
+
+
+def test_batch_first_input_keeps_its_name_in_the_graph():
+    lstm = nn.LSTM(3, 2, batch_first=True)
+    x = ag.tensor(np.ones((4, 5, 3), np.float32), name="x")
+    out, _ = lstm(x)
+    out.sum().backward()
+    assert "x (5, 4, 3)" in ag.draw_graph(out.sum()).source  # the time-major view the layer reads
