@@ -22,15 +22,20 @@ def lstm_gates(xp, z):
 
 
 def lstm_state(xp, gates, c):
-    """(h', c') from the gate activations and the cell state: c' = f c + i cand, h' = o tanh(c')."""
+    """(h', c', tanh(c')) from the gate activations and the cell state: c' = f c + i cand, h' = o tanh(c').
+
+    tanh(c') too, because the fused backward needs it and tanh is the dearest op of the step.
+    """
     i, f, cand, o = gates
     c = f * c + i * cand
-    return o * xp.tanh(c), c
+    tanh_c = xp.tanh(c)
+    return o * tanh_c, c, tanh_c
 
 
 def lstm_step(xp, z, c):
     """One LSTM step after the matmuls: (h', c') from the pre-activations z (N, 4H) and c (N, H)."""
-    return lstm_state(xp, lstm_gates(xp, z), c)
+    h, c, _ = lstm_state(xp, lstm_gates(xp, z), c)
+    return h, c
 
 
 def gru_gates(xp, x_part, h_part):

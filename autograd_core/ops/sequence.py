@@ -34,21 +34,21 @@ class LSTMSequence(_Sequence):
         hidden = w_hh.shape[1]
         gates = _input_projection(x, w_ih, b)
         out = np.empty(gates.shape[:2] + (2 * hidden,), dtype=gates.dtype)
+        tanh_c = np.empty(gates.shape[:2] + (hidden,), dtype=gates.dtype)
         h, c = h0, c0
         for t in range(len(x)):
             acts = lstm_gates(numpy_ops, gates[t] + h @ w_hh.T)
             np.concatenate(acts, axis=1, out=gates[t])  # keep the activations, not the pre-activations
-            h, c = lstm_state(numpy_ops, acts, c)
+            h, c, tanh_c[t] = lstm_state(numpy_ops, acts, c)
             out[t, :, :hidden], out[t, :, hidden:] = h, c
         if ctx is not None:
-            ctx.gates = gates
+            ctx.gates, ctx.tanh_c = gates, tanh_c
         return out
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, w_ih, w_hh, b, h0, c0):
         hidden = w_hh.shape[1]
-        gates, cells = ctx.gates, out[:, :, hidden:]
-        tanh_c = np.tanh(cells)
+        gates, cells, tanh_c = ctx.gates, out[:, :, hidden:], ctx.tanh_c
         d_pre = _activation_slopes(gates, tanh_at=slice(2 * hidden, 3 * hidden))  # times each step's cotangents below
         dh, dc = np.zeros(h0.shape, gates.dtype), np.zeros(c0.shape, gates.dtype)
         for t in reversed(range(len(x))):
@@ -80,8 +80,7 @@ class LSTMSequence(_Sequence):
                 h, w_hh, dh, dw_hh, None)
             di, df, dcand, do = blocks(dz, 4)
             dc = df * f * (1 - f) * c + f * dc + di * i * (1 - i) * cand + i * dcand * (1 - cand ** 2)
-            h, c = out[t, :, :hidden], out[t, :, hidden:]
-            tanh_c = np.tanh(c)
+            h, c, tanh_c = out[t, :, :hidden], out[t, :, hidden:], ctx.tanh_c[t]
             dh = do * o * (1 - o) * tanh_c + o * (1 - tanh_c ** 2) * dc
             tangent[t, :, :hidden], tangent[t, :, hidden:] = dh, dc
         return tangent
