@@ -202,11 +202,10 @@ def _descend(p, lr, direction, shrink=None):
     """
     if shrink is not None:
         p.data *= shrink
-    flat = p.data.reshape(-1)
-    if not np.shares_memory(flat, p.data):  # a non-contiguous parameter: reshape copied, so update it whole
+    if not p.data.flags.c_contiguous:  # no flat view of it to slice: update it whole
         p.data -= lr * direction
     else:
-        direction = direction.reshape(-1)  # shaped as p: a gradient, or a function of one
+        flat, direction = p.data.reshape(-1), direction.reshape(-1)  # direction is shaped as p
         for start in range(0, flat.size, _BLOCK):
             block = slice(start, start + _BLOCK)
             flat[block] -= lr * direction[block]
