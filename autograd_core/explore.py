@@ -272,7 +272,9 @@ def values(arr):
     if arr.size == 0:
         return "no values (empty)"
     if arr.size == 1:
-        return f"= {float(arr.reshape(-1)[0]):.4g}"
+        return f"= {arr.reshape(-1)[0].item():.4g}"  # item(): a complex stays complex
+    if np.iscomplexobj(arr):  # no order, and a cast to float would drop the imaginary parts
+        return f"complex, mean {complex(arr.mean()):.3g}, |max| {float(np.abs(arr).max()):.3g}"
     a64 = arr.astype(np.float64)
     if arr.size <= SHOWN_VALUES:
         rows = a64.reshape(-1, arr.shape[-1]) if arr.ndim > 1 else a64.reshape(1, -1)

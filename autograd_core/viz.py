@@ -75,10 +75,12 @@ def data_summary(arr):
     """One number for a one-element array, else its mean and largest magnitude."""
     arr = np.asarray(arr)
     if arr.size == 1:
-        return _fmt(float(arr.reshape(-1)[0]))
+        return _fmt(arr.reshape(-1)[0].item())  # item(): a complex stays complex
     if arr.size == 0 or not np.issubdtype(arr.dtype, np.number):
         return f"{arr.dtype}, empty" if arr.size == 0 else str(arr.dtype)
-    return f"mean {_fmt(float(arr.mean()))}, |max| {_fmt(float(np.abs(arr).max()))}"
+    mean = arr.mean()
+    mean = complex(mean) if np.iscomplexobj(arr) else float(mean)  # float() would drop an imaginary part
+    return f"mean {_fmt(mean)}, |max| {_fmt(float(np.abs(arr).max()))}"
 
 
 def grad_summary(v):

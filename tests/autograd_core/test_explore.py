@@ -212,3 +212,8 @@ def test_a_weight_used_at_every_step_hangs_from_one_trunk():
     waypoints = {tuple(p) for e in from_w for p in e["via"]}
     assert len(from_w) == 5 and len(waypoints) == max(len(e["via"]) for e in from_w) == 8  # layers 1..8
     assert {slot for _, slot in waypoints} == {1}  # beside the chain, which runs down slot 0
+
+
+def test_complex_values_keep_their_imaginary_parts():
+    assert values(np.array([1 + 2j])) == "= 1+2j"
+    assert values(np.array([1 + 2j, 3j, 1])) == "complex, mean 0.667+1.67j, |max| 3"

@@ -241,3 +241,9 @@ def test_legend_shows_only_the_marks_the_drawing_uses():
     y.backward()
     src = ag.draw_graph(y, color_by="grad").source
     assert ">zero</td>" in src and ">NaN</td>" not in src and ">Inf</td>" not in src
+
+
+def test_data_summary_of_complex_values_keeps_the_imaginary_part():
+    from autograd_core.viz import data_summary
+    assert data_summary(np.array(2 + 1j)) == "2+1j"
+    assert data_summary(np.array([1 + 2j, 3j, 1])) == "mean 0.6667+1.667j, |max| 3"
