@@ -167,13 +167,12 @@ def _count_consumers(root):
     sum of both calls' (micrograd's would: its leaves then get more than twice the
     gradient); leaves accumulate, as in PyTorch.
     """
-    if root._prev:
-        root.grad = 0.0
     stack = [root]
     while stack:
-        for p in stack.pop()._prev:
+        v = stack.pop()  # each node is pushed, and so popped, once
+        if v._prev:
+            v.grad = 0.0
+        for p in v._prev:
             if not p._pending:
                 stack.append(p)
-                if p._prev:
-                    p.grad = 0.0
             p._pending += 1
