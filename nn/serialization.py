@@ -35,7 +35,7 @@ def save(obj, path):
         raise type(exc)(exc.errno, f"nn.save: cannot write next to {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            _write_npz(f, arrays)
             f.flush()
             os.fsync(f.fileno())
         os.replace(temporary, path)
@@ -44,6 +44,15 @@ def save(obj, path):
             os.unlink(temporary)
         raise
     _sync_directory(os.path.dirname(os.path.abspath(path)))
+
+
+def _write_npz(f, arrays):
+    """The .npz numpy's `savez` writes, one NAME.npy per entry; written here because `savez(f, **arrays)`
+    takes the names `file`, `allow_pickle` and `fix_imports` as its own keywords."""
+    with zipfile.ZipFile(f, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, array in arrays.items():
+            with archive.open(name + ".npy", mode="w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
 
 
 def _sync_directory(directory):
