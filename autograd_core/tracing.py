@@ -61,7 +61,8 @@ def memory_key(array):
     targets, `where`'s condition) is then recognised as that Tensor. It holds while the recorded
     Tensors stay alive and unchanged (users of a Recorder check `changed_in_place`).
     """
-    return array.__array_interface__["data"][0], array.shape, array.strides, array.dtype.str
+    strides = tuple(0 if n == 1 else s for n, s in zip(array.shape, array.strides))  # a size-1 axis has no step
+    return array.__array_interface__["data"][0], array.shape, strides, array.dtype.str
 
 
 def same_value(a, b):

@@ -16,7 +16,7 @@ import functools
 import numpy as np
 
 from . import ops
-from .forward_mode import TransformLevel, nesting_depth
+from .forward_mode import TransformLevel
 from .grad_mode import STATE, is_grad_enabled
 from .pytree import tree_flatten, tree_unflatten
 from .seeding import recording_generators
@@ -76,14 +76,25 @@ def vmap(f, in_dims=0, out_dims=0, randomness="error", chunk_size=None):
             first, outputs = _record(f, structure, physical, dims, 0)
             second, _ = _record(f, structure, physical, dims, 1 if size > 1 else 0)
             _check_same_ops(first, second)
-            pieces = [_replay(first, second, outputs, physical, dims, start, min(start + (chunk_size or size), size))
-                      for start in range(0, size, chunk_size or size)]
-        out_leaves = [p[0] if len(p) == 1 else ops.concatenate(p, 0) for p in zip(*pieces)]
-        out_leaves, out_structure = out_leaves, tree_flatten(outputs[1])[1]
-        placed = [_place(o, d) for o, d in zip(out_leaves, _leaf_dims(out_dims, [outputs[1]], "out_dims"))]
+            step = chunk_size or size
+            pieces = [_replay(first, second, outputs, physical, dims, start, min(start + step, size))
+                      for start in range(0, size, step)]
+        out_structure = tree_flatten(outputs[1])[1]
+        out = outputs[1]
+        parts = list(out) if isinstance(out, (tuple, list)) and isinstance(out_dims, (tuple, list)) else [out]
+        placed = [_place([p[k] for p in pieces], d, size, k)
+                  for k, d in enumerate(_leaf_dims(out_dims, parts, "out_dims"))]
         keep = level.nested or (is_grad_enabled() and any(o.requires_grad for o in placed))
-        return tree_unflatten(out_structure, [o if keep else np.array(o.data) for o in placed])
+        return tree_unflatten(out_structure, [o if keep else _own_array(o.data, leaves) for o in placed])
     return wrapped
+
+
+def _own_array(array, inputs):
+    """The output as a numpy array the caller owns: copied only if it may share memory with an input
+    (copying a large per-sample gradient costs more than computing it)."""
+    shares = any(np.may_share_memory(array, x.data if isinstance(x, Tensor) else x)
+                 for x in inputs if isinstance(x, (Tensor, np.ndarray)))
+    return np.array(array) if shares else array
 
 
 def _leaf_dims(dims, args, what="in_dims"):
@@ -138,7 +149,7 @@ def _batch_first(x, d):
     if d is None:
         return Tensor(x) if isinstance(x, np.ndarray) else x
     t = x if isinstance(x, Tensor) else Tensor(np.asarray(x))
-    return ops.moveaxis(t, d, 0) if d % t.ndim else t
+    return move_axis(t, d, 0)
 
 
 def _record(f, structure, physical, dims, k):
@@ -248,15 +259,29 @@ def _replay(first, second, outputs, physical, dims, start, stop):
     result = []
     for o in tree_flatten(outputs[1])[0]:
         found = replay.by_id.get(id(o))
-        value = found.value if found is not None else o
-        result.append(value if found is not None and found.batched else ops.broadcast_to(value, (size,) + o.shape))
+        result.append(found if found is not None else Arg(o, False))
     return result
 
 
-def _place(out, d):
-    """The batch axis (in front) moved to out_dims' position."""
+def _place(chunks, d, size, k):
+    """Output k from its replayed chunks: the batch axis (in front) moved to out_dims' position, or for
+    out_dims None an output that must not depend on the batch."""
+    batched = chunks[0].batched
     if d is None:
-        raise ValueError("vmap: out_dims=None is only allowed for outputs that do not depend on the batch")
-    if not -out.ndim <= d < out.ndim:
-        raise ValueError(f"vmap: out_dims={d} is out of range for an output of rank {out.ndim}")
-    return ops.moveaxis(out, 0, d) if d % out.ndim else out
+        if batched:
+            raise ValueError(f"vmap: out_dims is None for output {k}, but it depends on the batched inputs")
+        return chunks[0].value
+    if batched:
+        out = chunks[0].value if len(chunks) == 1 else ops.concatenate([c.value for c in chunks], 0)
+    else:
+        out = ops.broadcast_to(chunks[0].value, (size,) + chunks[0].value.shape)
+    if not isinstance(d, int) or not -out.ndim <= d < out.ndim:
+        raise ValueError(f"vmap: out_dims={d!r} is out of range for output {k} of rank {out.ndim}")
+    return move_axis(out, 0, d)
+
+
+def move_axis(t, source, destination):
+    """t with axis `source` moved to `destination` (an engine op, so gradients flow)."""
+    order = list(range(t.ndim))
+    order.insert(destination % t.ndim, order.pop(source % t.ndim))
+    return t if order == sorted(order) else ops.transpose(t, tuple(order))

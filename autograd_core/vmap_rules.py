@@ -119,6 +119,11 @@ def _is_array(v):
     return isinstance(v, (Tensor, np.ndarray))
 
 
+@rule("BinaryCrossEntropy")
+def _elementwise(prim, args, params, size, logical_out):
+    return _broadcast(prim, args, params, size, logical_out)
+
+
 @rule("Sum", "Max", "Min", "LogSumExp")
 def _reduction(prim, args, params, size, logical_out):
     (x,) = args
@@ -148,7 +153,11 @@ def _matmul(prim, args, params, size, logical_out):
     xv = ops.unsqueeze(x.value, -2) if x_vector and x.batched else x.value
     yv = ops.unsqueeze(y.value, -1) if y_vector and y.batched else y.value
     rank = max(np.ndim(_data(xv)) - x.batched, np.ndim(_data(yv)) - y.batched)
-    out = apply(prim, [aligned(Arg(xv, x.batched), rank), aligned(Arg(yv, y.batched), rank)], {})
+    xa, ya = aligned(Arg(xv, x.batched), rank), aligned(Arg(yv, y.batched), rank)
+    # NOTE: a contraction over one term (per-sample gradients are outer products) is a broadcast product,
+    # the same numbers, and numpy's matmul on a stack of (m, 1) @ (1, n) is about ten times slower
+    outer = np.shape(_data(xa))[-1] == 1 and np.ndim(_data(xa)) > 1 and np.ndim(_data(ya)) > 1
+    out = apply(PRIMITIVES["Mul"] if outer else prim, [xa, ya], {})
     return ops.reshape(out, (size,) + np.shape(logical_out))  # drops the axes the vectors gained
 
 
@@ -216,21 +225,40 @@ def _softmax_cross_entropy(prim, args, params, size, logical_out):
 
 @rule("GetItem")
 def _getitem(prim, args, params, size, logical_out):
-    """x[index] for each example: the batch axis as one more leading index (an arange among the index
-    arrays, or a full slice when there are none)."""
+    """x[index] for each example: the batch axis as one more leading index (a full slice, or an arange
+    among the index arrays)."""
     (x,) = args
-    index = params["index"]
-    if any(p is Ellipsis or p is None for p in index):
+    index = _physical_index(params["index"], size)
+    if index is None:
         return None
-    arrays = [k for k, p in enumerate(index) if isinstance(p, (np.ndarray, BatchedIndex))]
+    return apply(prim, [full_batch(x, size)], {**params, "index": index})
+
+
+@rule("IndexAdd")
+def _index_add(prim, args, params, size, logical_out):
+    """zeros(shape) with g added at index (the adjoint of getitem), for each example: index as for getitem."""
+    (g,) = args
+    index = _physical_index(params["index"], size)
+    if index is None:
+        return None
+    shape = (size,) + tuple(params["shape"])
+    target = np.empty(shape, dtype=np.bool_)[index].shape
+    value = ops.broadcast_to(aligned(g, len(target) - 1), target)
+    return apply(prim, [value], {**params, "shape": shape, "index": index})
+
+
+def _physical_index(index, size):
+    """`index` of one example as an index of the batch (axis 0 in front), or None where numpy would place the
+    axes differently (index arrays after a slice, None or ... among arrays, boolean masks)."""
+    arrays = [k for k, p in enumerate(index) if _is_index(p)]
     if not arrays:
-        return apply(prim, [x.value], {**params, "index": (slice(None),) + index})
-    if arrays != list(range(len(arrays))) or any(_array(p).dtype == np.bool_ for p in index if _is_index(p)):
-        return None  # arrays after a slice, or boolean masks: numpy would move the axes; the loop is exact
+        return (slice(None),) + index
+    if arrays != list(range(len(arrays))) or any(p is Ellipsis or p is None for p in index) or \
+            any(_array(p).dtype == np.bool_ for p in index if _is_index(p)):
+        return None
     depth = max(np.ndim(p.array) - 1 if isinstance(p, BatchedIndex) else np.ndim(p) for p in index if _is_index(p))
     batch = np.arange(size).reshape((size,) + (1,) * depth)
-    physical = (batch,) + tuple(p.array if isinstance(p, BatchedIndex) else p for p in index)
-    return apply(prim, [full_batch(x, size)], {**params, "index": physical})
+    return (batch,) + tuple(p.array if isinstance(p, BatchedIndex) else p for p in index)
 
 
 def _is_index(p):
