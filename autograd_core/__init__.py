@@ -8,7 +8,7 @@ from types import ModuleType as _ModuleType
 
 import numpy as np
 
-from .memory import keep_freed_memory
+from .memory import tune_allocator
 from .tensor import Tensor
 from .value import Value
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -40,5 +40,3 @@ _DTYPE_NAMES = ("float16", "float32", "float64", "int32", "int64", "bool", "long
 # `ag.bool`, as `bool` would shadow the builtin)
 __all__ = sorted(name for name, obj in globals().items()
                  if not name.startswith("_") and not isinstance(obj, _ModuleType) and name not in _DTYPE_NAMES)
-
-keep_freed_memory()  # see autograd_core/memory.py: a training step's memory stays for the next step
