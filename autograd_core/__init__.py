@@ -19,6 +19,11 @@ from .ops import (abs, add, amax, amin, argmax, argmin, astype, broadcast_to, ca
                   exp, expand, flatten, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                   minimum, mul, neg, pad, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze, stack,
                   sub, sum, swapaxes, tanh, transpose, unsqueeze, var, where)
+from .ops import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan, atan2,
+                  atanh, ceil, celu, cos, cosh, elu, erf, erfc, exp2, expm1, floor, fmod, frac, gelu, hardsigmoid,
+                  hardswish, hardtanh, hypot, leaky_relu, lerp, log1p, log2, log10, logaddexp, logsigmoid, mish,
+                  nan_to_num, reciprocal, relu6, remainder, round, rsqrt, selu, sign, silu, sin, sinh, softplus, square,
+                  tan, trunc, xlogy)
 from .seeding import default_generator, manual_seed
 from .functional import grad, jvp, value_and_grad, vjp
 from .jacobian import hessian, hvp, jacfwd, jacrev

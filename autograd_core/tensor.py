@@ -391,6 +391,12 @@ from . import ops as _ops  # noqa: E402
 from . import numpy_dispatch as _numpy_dispatch  # noqa: E402
 
 
+for _name in _ops.elementwise_functions.TENSOR_METHODS:  # sin, atan2, erf, lerp, ...: methods as PyTorch's
+    setattr(Tensor, _name, getattr(_ops, _name))
+Tensor.__mod__ = _ops.remainder  # Python's % on a tensor is remainder (the sign of the divisor), as PyTorch
+Tensor.__rmod__ = lambda self, other: _ops.remainder(other, self)
+
+
 def _document_delegations():
     """The one-line delegations above show the docstring of the ops function they call in help(Tensor)."""
     elementwise = ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "clip")
