@@ -25,7 +25,7 @@ from .ops import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2
                   nan_to_num, reciprocal, relu6, remainder, round, rsqrt, selu, sign, silu, sin, sinh, softplus, square,
                   tan, trunc, xlogy)
 from .seeding import default_generator, manual_seed
-from .functional import grad, jvp, value_and_grad, vjp
+from .functional import elementwise_grad, grad, jvp, value_and_grad, vjp
 from .jacobian import hessian, hvp, jacfwd, jacrev
 from .checkpoint import checkpoint
 from .engine import grad_of
