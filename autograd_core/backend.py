@@ -13,7 +13,7 @@ from .ops.elementwise import Sigmoid
 from .ops.shape import IndexedGrad
 from .ops.pool import WindowGather, WindowScatter
 from .ops.window import Col2im, Im2col, SlidingWindow, WindowAdjoint
-from .ops.exponential import xlogy_numpy
+from .ops.exponential import Rsqrt, xlogy_numpy
 from .ops.special import erf_numpy
 
 
@@ -50,7 +50,7 @@ numpy_ops = SimpleNamespace(
     window_gather=_numpy_form(WindowGather),
     window_scatter=_numpy_form(WindowScatter),
     # what the rules of ops/trig.py, exponential.py, special.py and activations.py call
-    sin=np.sin, cos=np.cos, sinh=np.sinh, cosh=np.cosh, erf=erf_numpy, xlogy=xlogy_numpy,
+    sin=np.sin, cos=np.cos, sinh=np.sinh, cosh=np.cosh, erf=erf_numpy, xlogy=xlogy_numpy, rsqrt=_numpy_form(Rsqrt),
 )
 
 __all__ = ["numpy_ops", "tensor_ops"]

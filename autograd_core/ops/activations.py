@@ -48,7 +48,7 @@ class LogSigmoid(_Unary):
 
 
 class Hardtanh(_Elementwise):
-    """out = x clamped to [min_val, max_val]; gradient 1 strictly inside, 0 at and past the bounds (PyTorch's)"""
+    """out = x clamped to [min_val, max_val]; gradient 0 at and past the bounds, else 1 (NaN too, as PyTorch's)"""
 
     sample_params, saves = True, ("inputs",)
 
@@ -63,13 +63,46 @@ class Hardtanh(_Elementwise):
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, min_val=-1.0, max_val=1.0):
-        x = xp.value(x)
-        return (masked(g, (x > min_val) & (x < max_val), xp),)
+        return (masked(g, _passes(xp.value(x), min_val, max_val), xp),)
 
     @staticmethod
     def jvp(ctx, xp, ts, out, x, min_val=-1.0, max_val=1.0):
-        x = xp.value(x)
-        return masked(ts[0], (x > min_val) & (x < max_val), xp)
+        return masked(ts[0], _passes(xp.value(x), min_val, max_val), xp)
+
+
+def _passes(x, lo, hi):
+    """Where the gradient passes: not at or past a bound (so at NaN too: PyTorch tests for being cut off)."""
+    return ~((x <= lo) | (x >= hi))
+
+
+class Hardsigmoid(_Unary):
+    """out = relu6(x + 3) / 6; d out = 1/6 strictly between -3 and 3, else 0 (NaN too, as PyTorch's)"""
+
+    saves = ("inputs",)
+
+    @staticmethod
+    def fn(x):
+        return np.clip(x + 3, 0, 6) / 6
+
+    @staticmethod
+    def slope(xp, x, out):
+        x = np.asarray(xp.value(x))
+        return np.asarray((x > -3) & (x < 3), dtype=x.dtype) / 6
+
+
+class Hardswish(_Unary):
+    """out = x relu6(x + 3) / 6; d out = 0 up to -3, x/3 + 1/2 below 3, else 1 (NaN too, as PyTorch's)"""
+
+    saves = ("inputs",)
+
+    @staticmethod
+    def fn(x):
+        return x * np.clip(x + 3, 0, 6) / 6
+
+    @staticmethod
+    def slope(xp, x, out):
+        inside = (xp.value(x) > -3) & (xp.value(x) < 3)
+        return xp.where(inside, x / 3 + 0.5, (xp.value(x) > -3) | np.isnan(xp.value(x)))
 
 
 class Elu(_Unary):
@@ -91,10 +124,10 @@ class Elu(_Unary):
 
     @staticmethod
     def slope(xp, x, out, alpha=1.0, scale=1.0, input_scale=1.0):
-        positive = xp.value(x) > 0
+        negative = xp.value(x) <= 0  # NaN takes the right branch's slope, as in PyTorch
         # NOTE: e^x of the discarded branch is taken at min(x, 0): no overflow, so no 0 · inf = NaN under create_graph
-        left = xp.exp(xp.where(positive, 0, x) * input_scale) * (alpha * scale * input_scale)
-        return xp.where(positive, scale, left)
+        left = xp.exp(xp.where(negative, x, 0) * input_scale) * (alpha * scale * input_scale)
+        return xp.where(negative, left, scale)
 
 
 class Gelu(_Unary):

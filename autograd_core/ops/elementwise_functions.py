@@ -5,8 +5,8 @@ import numpy as np
 
 from ..primitive import NO_PARAMS, apply
 from ..tensor import Tensor
-from .activations import Elu, Gelu, Hardtanh, LogSigmoid, Softplus
-from .elementwise import Add, Div, Mul, Sigmoid, Sub, Tanh, Where
+from .activations import Elu, Gelu, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Softplus
+from .elementwise import Add, Mul, Sigmoid, Sub, Tanh, Where
 from .exponential import Exp2, Expm1, Log1p, Log2, Log10, LogAddExp, Reciprocal, Rsqrt, Xlogy
 from .rounding import Ceil, Floor, Fmod, Frac, NanToNum, Remainder, Round, Sign, Trunc
 from .special import Erf, Erfc
@@ -117,12 +117,12 @@ def relu6(input):
 
 def hardsigmoid(input):
     """relu6(input + 3) / 6: 0 below -3, 1 above 3, linear between."""
-    return apply(Div, (relu6(apply(Add, (input, 3.0), NO_PARAMS)), 6.0), NO_PARAMS)
+    return apply(Hardsigmoid, (input,), NO_PARAMS)
 
 
 def hardswish(input):
     """input · relu6(input + 3) / 6; the gradient is 0 at -3 and 1 at 3, as PyTorch's."""
-    return apply(Div, (apply(Mul, (input, relu6(apply(Add, (input, 3.0), NO_PARAMS))), NO_PARAMS), 6.0), NO_PARAMS)
+    return apply(Hardswish, (input,), NO_PARAMS)
 
 
 def elu(input, alpha=1.0):

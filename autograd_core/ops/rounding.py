@@ -13,10 +13,16 @@ def _keep_integers(fn):
     return apply
 
 
-class Sign(_Piecewise):
-    """out = -1, 0 or 1 by the sign of x (NaN stays NaN)"""
+def _sign(x):
+    """numpy's sign, with 0 at NaN as PyTorch's."""
+    out = np.sign(x)
+    return np.where(np.isnan(x), 0, out).astype(out.dtype, copy=False) if out.dtype.kind == "f" else out
 
-    fn = np.sign
+
+class Sign(_Piecewise):
+    """out = -1, 0 or 1 by the sign of x (0 at NaN, as PyTorch)"""
+
+    fn = staticmethod(_sign)
 
 
 class Floor(_Piecewise):
@@ -69,15 +75,14 @@ class Frac(_Elementwise):
 
 
 class _Modulo(_Elementwise):
-    """out = x - q y for the quotient q = `rounding`(x / y); d/dx = 1, d/dy = -q (as PyTorch)."""
+    """out = x - q y for the rounded quotient q = `quotient(x, y)`; d/dx = 1, d/dy = -q (as PyTorch)."""
 
-    arity, saves, rounding = 2, ("inputs",), None
+    arity, saves = 2, ("inputs",)
     domain = Div.domain
 
-    @classmethod
-    def quotient(cls, x, y):
-        with np.errstate(**QUIET):
-            return cls.rounding(np.asarray(x) / np.asarray(y))
+    @staticmethod
+    def quotient(x, y):
+        raise NotImplementedError
 
     @classmethod
     def vjp(cls, ctx, xp, g, out, x, y):
@@ -99,7 +104,10 @@ def _integer_divisor_check(op, y):
 class Fmod(_Modulo):
     """out = C's fmod: the remainder has the sign of x (quotient rounded toward 0)"""
 
-    rounding = staticmethod(np.trunc)
+    @staticmethod
+    def quotient(x, y):
+        with np.errstate(**QUIET):
+            return np.trunc(np.asarray(x) / np.asarray(y))
 
     @staticmethod
     def forward(ctx, x, y):
@@ -109,9 +117,12 @@ class Fmod(_Modulo):
 
 
 class Remainder(_Modulo):
-    """out = Python's %: the remainder has the sign of y (quotient rounded down)"""
+    """out = Python's %: the remainder has the sign of y (the quotient is Python's floor division, as PyTorch's)"""
 
-    rounding = staticmethod(np.floor)
+    @staticmethod
+    def quotient(x, y):
+        with np.errstate(**QUIET):
+            return np.floor_divide(x, y)
 
     @staticmethod
     def forward(ctx, x, y):

@@ -47,7 +47,7 @@ class Asin(_Unary):
 
     @staticmethod
     def slope(xp, x, out):
-        return (1 - x * x) ** -0.5
+        return xp.rsqrt(1 - x * x)  # rsqrt, not ** -0.5: NaN past ±1 and at ±inf, as PyTorch
 
 
 class Acos(_Unary):
@@ -57,7 +57,7 @@ class Acos(_Unary):
 
     @staticmethod
     def slope(xp, x, out):
-        return -((1 - x * x) ** -0.5)
+        return -xp.rsqrt(1 - x * x)
 
 
 class Atan(_Unary):
