@@ -25,6 +25,9 @@ from .ops import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2
                   nan_to_num, reciprocal, relu6, remainder, round, rsqrt, selu, sign, silu, sin, sinh, softplus, square,
                   tan, trunc, xlogy)
 from .seeding import default_generator, manual_seed
+from .seeding import Generator
+from .factories import empty, full_like, linspace, logspace, one_hot
+from .sampling import bernoulli, multinomial, normal, rand_like, randint, randn_like, randperm
 from .functional import elementwise_grad, grad, jvp, value_and_grad, vjp
 from .jacobian import hessian, hvp, jacfwd, jacrev
 from .checkpoint import checkpoint
@@ -39,7 +42,8 @@ from .sweep import sweep_modes
 float16, float32, float64 = np.float16, np.float32, np.float64
 int32, int64, bool = np.int32, np.int64, np.bool_
 long, double = np.int64, np.float64
-_DTYPE_NAMES = ("float16", "float32", "float64", "int32", "int64", "bool", "long", "double")
+float, half = np.float32, np.float16  # PyTorch's spellings: torch.float is float32
+_DTYPE_NAMES = ("float16", "float32", "float64", "int32", "int64", "bool", "long", "double", "float", "half")
 
 # what help(autograd_core) lists and `import *` takes: functions and classes (dtype names stay qualified,
 # `ag.bool`, as `bool` would shadow the builtin)

@@ -325,13 +325,22 @@ class Tensor:
     def broadcast_to(self, shape): return _ops.broadcast_to(self, shape)
     def astype(self, dtype): return _ops.astype(self, dtype)
 
-    def to(self, dtype):
-        """This tensor converted to `dtype` (or to another tensor's dtype); the device "cpu" changes nothing."""
-        if isinstance(dtype, Tensor):
-            dtype = dtype.dtype
-        elif check_device(dtype):
-            return self
-        return _ops.astype(self, dtype)
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False):
+        """This tensor converted to `dtype` (or another tensor's dtype), as `to(dtype)`, `to("cpu", dtype)` or
+        keywords; the device "cpu" changes nothing and any other is an error."""
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif not check_device(a):
+                dtype = a
+        if device is not None:
+            check_device(str(device))
+        out = self if dtype is None else _ops.astype(self, dtype)
+        return _ops.clone(out) if copy and out is self else out
+
+    def cpu(self):
+        """This tensor (every tensor lives on the CPU, in numpy)."""
+        return self
 
     def float(self):
         """float32 version (differentiable; self if already float32)."""
@@ -356,6 +365,8 @@ class Tensor:
     def numel(self):
         """Number of elements."""
         return self.data.size
+
+    nelement = numel
 
     def dim(self):
         """Number of axes (ndim)."""

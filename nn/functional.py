@@ -31,6 +31,7 @@ relu, sigmoid, tanh = ag.relu, ag.sigmoid, ag.tanh
 elu, selu, celu, leaky_relu = ag.elu, ag.selu, ag.celu, ag.leaky_relu
 gelu, silu, mish, softplus, logsigmoid = ag.gelu, ag.silu, ag.mish, ag.softplus, ag.logsigmoid
 hardtanh, relu6, hardsigmoid, hardswish = ag.hardtanh, ag.relu6, ag.hardsigmoid, ag.hardswish
+one_hot = ag.one_hot
 
 
 def _negative_part(x, positive):
