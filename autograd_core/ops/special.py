@@ -30,46 +30,67 @@ _SQRT_PI_INV = 5.6418958354775628695e-1
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
 
+def _ratio(t, lead, nums, dens, num_last, den_last):
+    """P(t) / Q(t) by Horner's rule, in place (few fresh arrays: each costs page faults at this size):
+    P = ((lead t + nums[0]) t + ...) t + num_last, Q = ((t + dens[0]) t + ...) t + den_last."""
+    num, den = t * lead, t.copy()
+    for a, b in zip(nums, dens):
+        num += a
+        num *= t
+        den += b
+        den *= t
+    num += num_last
+    den += den_last
+    num /= den
+    return num
+
+
 def _small(y):
     """erf(y) for |y| <= 0.5."""
-    ysq = y * y
-    num, den = _A[4] * ysq, ysq
-    for a, b in zip(_A[:3], _B[:3]):
-        num, den = (num + a) * ysq, (den + b) * ysq
-    return y * (num + _A[3]) / (den + _B[3])
+    out = _ratio(y * y, _A[4], _A[:3], _B[:3], _A[3], _B[3])
+    out *= y
+    return out
 
 
 def _exp_neg_square(y, ratio):
-    """exp(-y²) · ratio, with y² split as ysq² + del so exp's argument loses no digits (Cody's trick)."""
-    ysq = np.trunc(y * 16) / 16
-    return np.exp(-ysq * ysq) * np.exp(-(y - ysq) * (y + ysq)) * ratio
+    """exp(-y²) · ratio, with y² split as ysq² + del so exp's argument loses no digits (Cody's trick); in place."""
+    ysq = np.trunc(y * 16)
+    ysq /= 16
+    ratio *= np.exp(-(ysq * ysq))
+    ratio *= np.exp(-((y - ysq) * (y + ysq)))
+    return ratio
 
 
 def _medium(y):
     """erfc(y) for 0.5 < y <= 4."""
-    num, den = _C[8] * y, y
-    for c, d in zip(_C[:7], _D[:7]):
-        num, den = (num + c) * y, (den + d) * y
-    return _exp_neg_square(y, (num + _C[7]) / (den + _D[7]))
+    return _exp_neg_square(y, _ratio(y, _C[8], _C[:7], _D[:7], _C[7], _D[7]))
 
 
 def _large(y):
     """erfc(y) for y > 4 (0 past y ≈ 26.5, where it underflows; y = inf gives 0 too)."""
     with np.errstate(**QUIET):
         r = 1 / (y * y)
-        num, den = _P[5] * r, r
-        for p, q in zip(_P[:4], _Q[:4]):
-            num, den = (num + p) * r, (den + q) * r
-        tail = (_SQRT_PI_INV - r * (num + _P[4]) / (den + _Q[4])) / y
+        tail = _ratio(r, _P[5], _P[:4], _Q[:4], _P[4], _Q[4])
+        tail *= -r
+        tail += _SQRT_PI_INV
+        tail /= y
         return np.where(y > 26.6, 0.0, _exp_neg_square(np.minimum(y, 26.6), tail))  # NaN stays NaN
 
 
 def _erf_parts(x):
-    """(x as float64, |x|, erfc(|x|) for |x| > 0.5 (else unused), the |x| <= 0.5 mask)."""
-    x64 = np.asarray(x, dtype=np.float64)
+    """(x as 1-D float64, the |x| <= 0.5 mask, erfc(|x|) for |x| > 0.5).
+
+    NOTE: the middle interval's formula runs on every element (clipped into it) and the two
+    results are merged with masks: boolean indexing of a random mask costs more than the
+    formula. Only the rare |x| > 4 (and NaN) elements are picked out.
+    """
+    x64 = np.asarray(x, dtype=np.float64).reshape(-1)  # 1-D, so a 0-d input still takes item assignment
     y = np.abs(x64)
     small = y <= 0.5
-    tail = np.where(y <= 4, _medium(np.clip(y, 0.5, 4)), _large(np.maximum(y, 4)))
+    tail = _medium(np.clip(y, 0.5, 4.0))
+    rest = ~(small | (y <= 4))  # y > 4, and NaN (which stays NaN)
+    if rest.any():
+        tail[rest] = _large(y[rest])
     return x64, small, tail
 
 
@@ -77,16 +98,18 @@ def erf_numpy(x):
     """The error function 2/√π ∫₀ˣ e^(-t²) dt of a numpy array, in its float dtype (float32 stays float32)."""
     x = floating(x)
     x64, small, tail = _erf_parts(x)
-    big = np.copysign(1 - tail, x64)
-    return np.where(small, _small(np.where(small, x64, 0)), big).astype(x.dtype, copy=False)
+    out = np.copysign(1 - tail, x64)
+    np.copyto(out, _small(np.where(small, x64, 0.0)), where=small)
+    return out.astype(x.dtype, copy=False).reshape(x.shape)
 
 
 def erfc_numpy(x):
     """1 - erf(x), computed without the cancellation for large x (erfc(10) ≈ 2e-45 in float64)."""
     x = floating(x)
     x64, small, tail = _erf_parts(x)
-    big = np.where(x64 < 0, 2 - tail, tail)
-    return np.where(small, 1 - _small(np.where(small, x64, 0)), big).astype(x.dtype, copy=False)
+    out = np.where(x64 < 0, 2 - tail, tail)
+    np.copyto(out, 1 - _small(np.where(small, x64, 0.0)), where=small)
+    return out.astype(x.dtype, copy=False).reshape(x.shape)
 
 
 class Erf(_Unary):
