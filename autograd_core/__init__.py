@@ -31,6 +31,7 @@ from .sampling import bernoulli, multinomial, normal, rand_like, randint, randn_
 from .functional import elementwise_grad, grad, jvp, value_and_grad, vjp
 from .jacobian import hessian, hvp, jacfwd, jacrev
 from .checkpoint import checkpoint
+from .vmap import vmap
 from .engine import grad_of
 from .gradcheck import GradcheckError, gradcheck
 from .viz import draw_graph
