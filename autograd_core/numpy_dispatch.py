@@ -62,6 +62,13 @@ UFUNCS.update({f: _no_grad_ufunc(f) for f in (
     np.sign, np.floor, np.ceil, np.rint, np.trunc, np.isnan, np.isinf, np.isfinite,
     np.logical_not, np.logical_and, np.logical_or, np.logical_xor, np.signbit)})
 
+UFUNCS.update({  # the elementwise breadth (ops/elementwise_functions.py), differentiated
+    np.sin: ops.sin, np.cos: ops.cos, np.tan: ops.tan, np.arcsin: ops.asin, np.arccos: ops.acos,
+    np.arctan: ops.atan, np.arctan2: ops.atan2, np.sinh: ops.sinh, np.cosh: ops.cosh, np.arcsinh: ops.asinh,
+    np.arccosh: ops.acosh, np.arctanh: ops.atanh, np.log1p: ops.log1p, np.expm1: ops.expm1, np.log2: ops.log2,
+    np.log10: ops.log10, np.exp2: ops.exp2, np.hypot: ops.hypot, np.fmod: ops.fmod, np.remainder: ops.remainder,
+    np.logaddexp: ops.logaddexp})
+
 _REDUCERS = {np.add: ops.sum, np.maximum: ops.amax, np.minimum: ops.amin}
 
 

@@ -332,13 +332,22 @@ class Tensor:
     def broadcast_to(self, shape): return _ops.broadcast_to(self, shape)
     def astype(self, dtype): return _ops.astype(self, dtype)
 
-    def to(self, dtype):
-        """This tensor converted to `dtype` (or to another tensor's dtype); the device "cpu" changes nothing."""
-        if isinstance(dtype, Tensor):
-            dtype = dtype.dtype
-        elif check_device(dtype):
-            return self
-        return _ops.astype(self, dtype)
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False):
+        """This tensor converted to `dtype` (or another tensor's dtype), as `to(dtype)`, `to("cpu", dtype)` or
+        keywords; the device "cpu" changes nothing and any other is an error."""
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif not check_device(a):
+                dtype = a
+        if device is not None:
+            check_device(str(device))
+        out = self if dtype is None else _ops.astype(self, dtype)
+        return _ops.clone(out) if copy and out is self else out
+
+    def cpu(self):
+        """This tensor (every tensor lives on the CPU, in numpy)."""
+        return self
 
     def float(self):
         """float32 version (differentiable; self if already float32)."""
@@ -363,6 +372,8 @@ class Tensor:
     def numel(self):
         """Number of elements."""
         return self.data.size
+
+    nelement = numel
 
     def dim(self):
         """Number of axes (ndim)."""
@@ -396,6 +407,12 @@ from . import engine as _engine  # noqa: E402  (engine and ops need Tensor defin
 from . import inplace as _inplace  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from . import numpy_dispatch as _numpy_dispatch  # noqa: E402
+
+
+for _name in _ops.elementwise_functions.TENSOR_METHODS:  # sin, atan2, erf, lerp, ...: methods as PyTorch's
+    setattr(Tensor, _name, getattr(_ops, _name))
+Tensor.__mod__ = _ops.remainder  # Python's % on a tensor is remainder (the sign of the divisor), as PyTorch
+Tensor.__rmod__ = lambda self, other: _ops.remainder(other, self)
 
 
 def _document_delegations():

@@ -439,6 +439,15 @@ def window_scatter(g, shape, index, kernel, stride, padding=(0, 0)):
                                padding=tuple(padding))
 
 
+# ---- elementwise breadth: trig, exponential, rounding, erf, activations (ops/elementwise_functions.py) ----
+from .elementwise_functions import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2,  # noqa: E402
+                                    arctanh, asin, asinh, atan, atan2, atanh, ceil, celu, cos, cosh, elu, erf, erfc,
+                                    exp2, expm1, floor, fmod, frac, gelu, hardsigmoid, hardswish, hardtanh, hypot,
+                                    leaky_relu, lerp, log1p, log2, log10, logaddexp, logsigmoid, mish, nan_to_num,
+                                    reciprocal, relu6, remainder, round, rsqrt, selu, sign, silu, sin, sinh, softplus,
+                                    square, tan, trunc, xlogy)
+
+
 __all__ = [name for name in dir() if not name.startswith("_") and name not in ("np", "builtins", "Tensor", "apply", "NO_PARAMS")]
 
 name = "tensor"  # backends identify themselves to rules that reuse saved forward values
