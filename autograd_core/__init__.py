@@ -19,6 +19,9 @@ from .ops import (abs, add, amax, amin, argmax, argmin, astype, broadcast_to, ca
                   exp, expand, flatten, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                   minimum, mul, neg, pad, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze, stack,
                   sub, sum, swapaxes, tanh, transpose, unsqueeze, var, where)
+from .ops.indexing import (count_nonzero, gather, index_add, index_copy, index_fill, index_select, masked_fill,
+                           masked_scatter, masked_select, nonzero, scatter, scatter_add, scatter_reduce,
+                           take_along_dim)
 from .seeding import default_generator, manual_seed
 from .functional import grad, jvp, value_and_grad, vjp
 from .jacobian import hessian, hvp, jacfwd, jacrev

@@ -401,3 +401,14 @@ def _document_delegations():
 
 
 _document_delegations()
+
+
+def _attach_methods():
+    """Methods that only forward to a function of the same name (each ops module lists its own in METHODS)."""
+    from .ops import indexing
+    for module in (indexing,):
+        for name in module.METHODS:
+            setattr(Tensor, name, getattr(module, name))
+
+
+_attach_methods()

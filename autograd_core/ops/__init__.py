@@ -110,8 +110,10 @@ def sqrt(x):
     return Pow.apply(x, 0.5)
 
 
-def where(cond, x, y):
-    """x where cond is true, else y (cond takes no gradient)."""
+def where(cond, x=None, y=None):
+    """x where cond is true, else y (cond takes no gradient); `where(cond)` alone is nonzero(cond, as_tuple=True)."""
+    if x is None and y is None:
+        return nonzero(cond, as_tuple=True)
     return Where.apply(value(cond), x, y)
 
 
@@ -299,12 +301,16 @@ def setitem(x, index, v):
     return SetItem.apply(x, v, index=index)
 
 
-def index_add(g, shape, index, unique=False):
+def getitem_adjoint(g, shape, index, unique=False):
     """zeros(shape) with g added at `index` (the adjoint of getitem)."""
     return IndexAdd.apply(g, shape=tuple(shape), index=index, unique=unique)
 
 
-scatter = index_add  # the name VJP rules use; numpy's backward gets a sparse IndexedGrad instead
+# ---- indexing with PyTorch's names (ops/indexing.py); the VJP of getitem uses getitem_adjoint above ----
+from .indexing import (count_nonzero, gather, index_add, index_add_, index_copy, index_copy_,  # noqa: E402
+                       index_fill, index_fill_, index_select, masked_fill, masked_fill_, masked_scatter,
+                       masked_scatter_, masked_select, nonzero, scatter, scatter_, scatter_add, scatter_add_,
+                       scatter_reduce, take_along_dim)
 
 
 def concatenate(tensors, dim=None, *, axis=None):
