@@ -22,6 +22,8 @@ from .ops import (abs, add, amax, amin, argmax, argmin, astype, broadcast_to, ca
 from .ops.indexing import (count_nonzero, gather, index_add, index_copy, index_fill, index_select, masked_fill,
                            masked_scatter, masked_select, nonzero, scatter, scatter_add, scatter_reduce,
                            take_along_dim)
+from .ops.scan import cumprod, cumsum, logcumsumexp, prod
+from .ops.reductions import all, any, std
 from .seeding import default_generator, manual_seed
 from .functional import grad, jvp, value_and_grad, vjp
 from .jacobian import hessian, hvp, jacfwd, jacrev

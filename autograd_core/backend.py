@@ -41,6 +41,7 @@ numpy_ops = SimpleNamespace(
     transpose=np.transpose,
     broadcast_to=np.broadcast_to,
     getitem_adjoint=IndexedGrad,
+    cumsum=np.cumsum,
     sliding_window=_numpy_form(SlidingWindow),
     window_adjoint=_numpy_form(WindowAdjoint),
     im2col=_numpy_form(Im2col),

@@ -174,7 +174,7 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
         if count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input shape {x.shape}")
         mean = x.mean(axis=axes, keepdims=True)
-        var = x.var(axis=axes, keepdims=True)
+        var = x.var(axis=axes, keepdims=True, correction=0)  # PyTorch normalizes by the biased batch variance
         if running_mean is not None:
             running_mean *= 1 - momentum
             running_mean += momentum * mean.data.reshape(-1)

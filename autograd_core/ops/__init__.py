@@ -168,6 +168,7 @@ def normalize_axes(op, axis, shape):
 
 from .reductions import (amax, amin, argmax, argmin, logsumexp, log_softmax, max, mean, min,  # noqa: E402
                          numpy_aliases, softmax, sum, var)
+from .reductions import all, any, std  # noqa: E402
 
 
 # ---- shapes ---------------------------------------------------------------------------------
@@ -306,11 +307,6 @@ def getitem_adjoint(g, shape, index, unique=False):
     return IndexAdd.apply(g, shape=tuple(shape), index=index, unique=unique)
 
 
-# ---- indexing with PyTorch's names (ops/indexing.py); the VJP of getitem uses getitem_adjoint above ----
-from .indexing import (count_nonzero, gather, index_add, index_add_, index_copy, index_copy_,  # noqa: E402
-                       index_fill, index_fill_, index_select, masked_fill, masked_fill_, masked_scatter,
-                       masked_scatter_, masked_select, nonzero, scatter, scatter_, scatter_add, scatter_add_,
-                       scatter_reduce, take_along_dim)
 
 
 def concatenate(tensors, dim=None, *, axis=None):
@@ -441,6 +437,13 @@ def window_scatter(g, shape, index, kernel, stride, padding=(0, 0)):
     return WindowScatter.apply(g, shape=tuple(shape), index=index, kernel=tuple(kernel), stride=tuple(stride),
                                padding=tuple(padding))
 
+
+# ---- v3 breadth: indexing, scans, sorting with PyTorch's names; the VJP of getitem uses getitem_adjoint ----
+from .indexing import (count_nonzero, gather, index_add, index_add_, index_copy, index_copy_,  # noqa: E402
+                       index_fill, index_fill_, index_select, masked_fill, masked_fill_, masked_scatter,
+                       masked_scatter_, masked_select, nonzero, scatter, scatter_, scatter_add, scatter_add_,
+                       scatter_reduce, take_along_dim)
+from .scan import cumprod, cumsum, logcumsumexp, prod  # noqa: E402
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in ("np", "builtins", "Tensor", "apply", "NO_PARAMS")]
 

@@ -75,7 +75,7 @@ def test_derivatives_match_finite_differences(name, fn, arrays):
     check_derivatives(fn, arrays)
 
 
-@pytest.mark.parametrize("reduce", ["sum", "mean", "amax", "amin"])
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
 @pytest.mark.parametrize("include_self", [True, False])
 def test_scatter_reduce(reduce, include_self):
     src = np.array([[1.0, 2.0, 2.0, 0.0], [3.0, 0.0, 2.0, 0.5]])
