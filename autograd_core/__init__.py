@@ -24,6 +24,7 @@ from .ops.indexing import (count_nonzero, gather, index_add, index_copy, index_f
                            take_along_dim)
 from .ops.scan import cumprod, cumsum, logcumsumexp, prod
 from .ops.reductions import all, any, std
+from .ops.sorting import argsort, kthvalue, median, searchsorted, sort, topk, unique
 from .seeding import default_generator, manual_seed
 from .functional import grad, jvp, value_and_grad, vjp
 from .jacobian import hessian, hvp, jacfwd, jacrev

@@ -444,6 +444,7 @@ from .indexing import (count_nonzero, gather, index_add, index_add_, index_copy,
                        masked_scatter_, masked_select, nonzero, scatter, scatter_, scatter_add, scatter_add_,
                        scatter_reduce, take_along_dim)
 from .scan import cumprod, cumsum, logcumsumexp, prod  # noqa: E402
+from .sorting import argsort, kthvalue, median, searchsorted, sort, topk, unique  # noqa: E402
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in ("np", "builtins", "Tensor", "apply", "NO_PARAMS")]
 

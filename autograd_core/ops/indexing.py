@@ -319,17 +319,15 @@ def _scatter_extremum(reduce, input, base, src, at, hit, include_self):
     out = np.array(value(base), copy=True)
     (np.maximum if reduce == "amax" else np.minimum).at(out, at, value(src))
     result = Tensor(out)
-    if not (getattr(input, "requires_grad", False) or getattr(src, "requires_grad", False)) or not STATE.grad_enabled:
-        return result
     x, s = value(input), value(src)
     own = (x == out) & (hit == False) | (x == out) & include_self  # noqa: E712 (elementwise)
     picked = s == out[at]
     ties = own.astype(x.dtype)
     np.add.at(ties, at, picked)
     share = 1 / np.where(ties > 0, ties, 1)
-    if isinstance(input, Tensor) and input.requires_grad:
+    if isinstance(input, Tensor):  # (whether or not it requires grad: forward-mode tangents come this way too)
         result = result + Where.apply(own, (input - input.detach()) * share, np.zeros((), x.dtype))
-    if isinstance(src, Tensor) and src.requires_grad:
+    if isinstance(src, Tensor):
         zero_in_value = Where.apply(picked, (src - src.detach()) * share[at], np.zeros((), x.dtype))
         result = result + IndexAdd.apply(zero_in_value, shape=x.shape, index=at, unique=False)
     return result
