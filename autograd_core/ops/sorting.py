@@ -89,25 +89,27 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     if not shape:
         return _TYPES["topk"](*_with_0d("topk", lambda x, a: topk(x, k, a, largest, sorted), input, dim))
     a = np.moveaxis(value(input), d, -1)
-    order = _stable_order(a, -1, largest)[..., :k]
+    order = _stable_order(a, -1, largest)
     rows = a.reshape(-1, n)
-    flat = order.reshape(rows.shape[0], k)
-    for r in range(rows.shape[0]) if k else ():
-        row = rows[r]
-        if _tied(row):
-            flat[r] = topk_positions(_keys(row.tolist(), largest), k, sorted)
-    idx = np.moveaxis(flat.reshape(order.shape), -1, d)
+    flat = order[..., :k].reshape(rows.shape[0], k)
+    for r in np.flatnonzero(_tied(a, order, k + 1)) if k else ():
+        flat[r] = topk_positions(_keys(rows[r].tolist(), largest), k, sorted)
+    idx = np.moveaxis(flat.reshape(order.shape[:-1] + (k,)), -1, d)
     return _TYPES["topk"](_take(input, idx, d), Tensor(idx.astype(np.int64)))
 
 
-def _tied(row):
-    """True when some value (NaN included) occurs twice: only then does the selection algorithm matter."""
-    s = np.sort(row)
-    return bool(np.any(s[1:] == s[:-1]) or np.isnan(s).sum() > 1)
+def _tied(a, order, m):
+    """Per row (flattened leading dims): whether two of the first `m` elements in `order` along the last axis
+    are equal (NaN equals NaN). Only such rows depend on PyTorch's selection algorithm."""
+    v = np.take_along_axis(a, order[..., :m], -1).reshape(-1, min(m, a.shape[-1]))
+    same = (v[:, 1:] == v[:, :-1]) | (np.isnan(v[:, 1:]) & np.isnan(v[:, :-1])) if v.dtype.kind == "f" else \
+        v[:, 1:] == v[:, :-1]
+    return same.any(axis=1)
 
 
 def _select(op, input, dim, keepdim, pick):
-    """(values, indices) at one index per row along `dim`, chosen by `pick(row) -> position`."""
+    """(values, indices) at one index per row along `dim`: `pick(a)` gives, for `a` with that dim moved last,
+    the index per row (shape a.shape[:-1])."""
     shape = _shape(input)
     if not shape:
         _dim(op, dim, ())
@@ -115,10 +117,7 @@ def _select(op, input, dim, keepdim, pick):
     d = _dim(op, dim, shape)
     if shape[d] == 0:
         raise IndexError(f"{op}(): expected a non-empty dimension {d}, got a tensor of shape {tuple(shape)}")
-    a = np.moveaxis(value(input), d, -1)
-    rows = a.reshape(-1, shape[d])
-    idx = np.array([pick(row) for row in rows], dtype=np.int64).reshape(a.shape[:-1] + (1,))
-    idx = np.moveaxis(idx, -1, d)
+    idx = np.expand_dims(np.asarray(pick(np.moveaxis(value(input), d, -1)), dtype=np.int64), d)
     values = _take(input, idx, d)
     if not keepdim:
         values, idx = reshape(values, shape[:d] + shape[d + 1:]), np.squeeze(idx, d)
@@ -133,13 +132,14 @@ def kthvalue(input, k, dim=-1, keepdim=False):
         raise RuntimeError(f"kthvalue(): selected number k={k} is out of range for a dimension of size {n} "
                            f"(tensor of shape {tuple(_shape(input))})")
 
-    def pick(row):
-        order = np.argsort(row, kind="stable")
-        kth = row[order[k - 1]]
-        same = (row == kth) | (np.isnan(row) & (kth != kth))
-        if same.sum() == 1:
-            return order[k - 1]
-        return quick_select([(1, 0.0) if v != v else (0, float(v)) for v in row.tolist()], k - 1)
+    def pick(a):
+        order = np.argsort(a, axis=-1, kind="stable")
+        kth = np.take_along_axis(a, order[..., k - 1:k], -1)
+        same = (a == kth) | (np.isnan(a) & np.isnan(kth)) if a.dtype.kind == "f" else a == kth
+        idx, rows = order[..., k - 1].reshape(-1), a.reshape(-1, a.shape[-1])
+        for r in np.flatnonzero(same.reshape(rows.shape).sum(axis=1) > 1):
+            idx[r] = quick_select([(1, 0.0) if v != v else (0, float(v)) for v in rows[r].tolist()], k - 1)
+        return idx.reshape(a.shape[:-1])
     return _select("kthvalue", input, dim, keepdim, pick)
 
 
@@ -162,9 +162,12 @@ def median(input, dim=None, keepdim=False):
             out = out + zero
         return out
 
-    def pick(row):
-        nan = np.flatnonzero(np.isnan(row))
-        return nan[0] if nan.size else np.argsort(row, kind="stable")[(row.size - 1) // 2]
+    def pick(a):
+        middle = np.argsort(a, axis=-1, kind="stable")[..., (a.shape[-1] - 1) // 2]
+        if a.dtype.kind != "f":
+            return middle
+        nan = np.isnan(a)
+        return np.where(nan.any(axis=-1), np.argmax(nan, axis=-1), middle)
     return _select("median", input, dim, keepdim, pick)
 
 
