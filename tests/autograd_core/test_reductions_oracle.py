@@ -120,3 +120,14 @@ def test_integer_and_boolean_inputs_give_int64_as_torch(op, args, a):
     ours, ref = getattr(Tensor(a), op)(*args), getattr(torch.tensor(a), op)(*args)
     assert ours.dtype == np.int64 and ref.dtype == torch.int64
     np.testing.assert_array_equal(ours.data, ref.numpy())
+
+
+@pytest.mark.parametrize("fn", [lambda t: np.std(t), lambda t: np.std(t, axis=0, ddof=1), lambda t: np.prod(t, 1),
+                                lambda t: np.cumsum(t), lambda t: np.cumprod(t, axis=1), lambda t: np.sort(t, axis=0),
+                                lambda t: np.take_along_axis(t, np.array([[2, 0, 1, 1]]), 0)])
+def test_numpy_functions_run_as_engine_ops(fn):
+    """numpy's own functions on a Tensor keep numpy's meaning and are differentiated."""
+    out = fn(Tensor(A, requires_grad=True))
+    assert isinstance(out, Tensor) and out.requires_grad
+    np.testing.assert_allclose(out.data, fn(A), rtol=1e-12)
+    assert ag.gradcheck(fn, [A])
