@@ -445,7 +445,7 @@ def window_scatter(g, shape, index, kernel, stride, padding=(0, 0)):
 from .indexing import (count_nonzero, gather, index_add, index_add_, index_copy, index_copy_,  # noqa: E402
                        index_fill, index_fill_, index_select, masked_fill, masked_fill_, masked_scatter,
                        masked_scatter_, masked_select, nonzero, scatter, scatter_, scatter_add, scatter_add_,
-                       scatter_reduce, take_along_dim)
+                       scatter_reduce, scatter_reduce_, take_along_dim)
 from .scan import cumprod, cumsum, logcumsumexp, prod  # noqa: E402
 from .sorting import argsort, kthvalue, median, searchsorted, sort, topk, unique  # noqa: E402
 

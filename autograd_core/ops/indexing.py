@@ -8,16 +8,16 @@ variants go through `inplace.assign` / `inplace.update` (version counter, rebasi
 import numpy as np
 
 from .. import inplace
-from ..grad_mode import STATE
+from ..grad_mode import STATE, no_grad
 from ..tensor import Tensor
-from . import add, astype, broadcast_to, normalize_axes, reshape, value, where, _shape
+from . import add, astype, broadcast_to, mul, normalize_axes, reshape, value, where, _shape
 from .assign import SetItem
 from .elementwise import Where
 from .shape import GetItem, IndexAdd
 
 METHODS = ("gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add", "index_copy",
            "index_fill", "masked_fill", "masked_select", "masked_scatter", "take_along_dim", "nonzero",
-           "count_nonzero", "masked_fill_", "scatter_", "scatter_add_", "index_add_",
+           "count_nonzero", "masked_fill_", "scatter_", "scatter_add_", "scatter_reduce_", "index_add_",
            "index_copy_", "index_fill_", "masked_scatter_")
 
 
@@ -282,6 +282,14 @@ def count_nonzero(input, dim=None):
 _REDUCE_IDENTITY = {"sum": 0, "mean": 0, "prod": 1, "amax": -np.inf, "amin": np.inf}
 
 
+def _identity(reduce, dtype):
+    """The value that leaves a target unchanged under `reduce`, in `dtype` (integers: their extremes)."""
+    if reduce in ("amax", "amin") and not np.issubdtype(dtype, np.floating):
+        info = np.iinfo(dtype) if dtype != np.bool_ else None
+        return np.asarray((info.min if reduce == "amax" else info.max) if info else reduce == "amin", dtype)
+    return np.asarray(_REDUCE_IDENTITY[reduce], dtype)
+
+
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     """A copy of input where each src[i][j] is combined into out[index[i][j]][j] (dim 0, and so on) by `reduce`:
     "sum", "prod", "mean", "amax" or "amin"; with include_self=False the input's own value at a target is left
@@ -297,7 +305,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
     x = value(input)
     hit = np.zeros(x.shape, dtype=bool)
     hit[at] = True
-    base = input if include_self else Where.apply(hit, np.asarray(_REDUCE_IDENTITY[reduce], x.dtype), input)
+    base = input if include_self else Where.apply(hit, _identity(reduce, x.dtype), input)
     if reduce in ("sum", "mean"):
         total = add(base, IndexAdd.apply(src, shape=x.shape, index=at, unique=False))
         if reduce == "sum":
@@ -344,7 +352,7 @@ def _scatter_prod(input, base, src, at, shape):
 
 # ---- in place: PyTorch's `_` variants, through inplace.assign / inplace.update --------------------------
 # NOTE: the value written never depends on the tensor itself (only on index, src, mask), so the change is one
-# SetItem or Add op recorded on the tensor's old value, as `t[i] = v` and `t += y` are.
+# SetItem or Add op recorded on the tensor's old value, as `t[i] = v` and `t += y` are (scatter_reduce_ excepted).
 def _check_leaf(op, t):
     if not isinstance(t, Tensor):
         raise TypeError(f"{op}(): expected a Tensor to change in place, got {type(t).__name__}")
@@ -408,6 +416,44 @@ def scatter_add_(input, dim, index, src):
     d, idx, src = _scatter_args("scatter_add_", input, dim, index, src)
     added = IndexAdd.apply(src, shape=input.shape or (1,), index=_along(idx, d), unique=False)
     return inplace.update(input, add, added if input.ndim else reshape(added, ()))
+
+
+def scatter_reduce_(input, dim, index, src, reduce, *, include_self=True):
+    """In place `scatter_reduce`; returns input. "sum", "prod" and "mean" are recorded as additions and products
+    by values computed from src alone; "amax"/"amin" only where no gradient is recorded (their gradient would
+    read input's own old value)."""
+    _check_leaf("scatter_reduce_", input)
+    if reduce not in _REDUCE_IDENTITY:
+        raise RuntimeError(f"scatter_reduce_(): reduce must be one of {sorted(_REDUCE_IDENTITY)}, got {reduce!r}")
+    d, idx, src = _scatter_args("scatter_reduce_", input, dim, index, src)
+    if not input.ndim:
+        raise RuntimeError("scatter_reduce_(): a 0-d tensor is not supported in place; use scatter_reduce")
+    at = _along(idx, d)
+    hit = np.zeros(input.shape, dtype=bool)
+    hit[at] = True
+    recording = STATE.grad_enabled and (input.requires_grad or getattr(src, "requires_grad", False))
+    if reduce in ("amax", "amin"):
+        if recording or input._tangent is not None or getattr(src, "_tangent", None) is not None:
+            raise NotImplementedError(f"scatter_reduce_(reduce={reduce!r}) in place cannot be differentiated here; "
+                                      "use the out-of-place scatter_reduce")
+        return inplace.assign(input, Ellipsis, value(scatter_reduce(input.detach(), d, idx, src, reduce,
+                                                                     include_self=include_self)))
+    if not include_self:
+        inplace.assign(input, (hit,), _identity(reduce, input.dtype))
+    if reduce == "prod":
+        from .scan import segment_prod  # scan builds on this module's neighbours
+        target = np.ravel_multi_index(np.broadcast_arrays(*at), input.shape).reshape(-1)
+        return inplace.update(input, mul, reshape(segment_prod(reshape(src, (-1,)), target, input.size), input.shape))
+    inplace.update(input, add, IndexAdd.apply(src, shape=input.shape, index=at, unique=False))
+    if reduce == "mean":
+        counts = np.zeros(input.shape, dtype=input.dtype)
+        np.add.at(counts, at, 1)
+        counts += include_self or ~hit
+        if not np.issubdtype(input.dtype, np.floating):
+            with no_grad():
+                return inplace.assign(input, Ellipsis, np.floor_divide(input.data, counts).astype(input.dtype))
+        inplace.update(input, mul, (1 / counts).astype(input.dtype))
+    return input
 
 
 def masked_scatter_(input, mask, source):

@@ -123,6 +123,9 @@ INPLACE = [
     ("index_add_", lambda t, s: t.index_add_(0, torch_or_np(t, np.array([2, 2])), s, alpha=3.0)),
     ("scatter_", lambda t, s: t.scatter_(1, torch_or_np(t, np.array([[3, 0, 1, 2], [1, 2, 3, 0]])), s)),
     ("scatter_add_", lambda t, s: t.scatter_add_(1, torch_or_np(t, np.array([[3, 3, 1, 2], [1, 1, 1, 0]])), s)),
+    ("scatter_reduce_sum", lambda t, s: t.scatter_reduce_(1, torch_or_np(t, np.array([[3, 3, 1, 2], [1, 1, 1, 0]])), s, "sum", include_self=False)),
+    ("scatter_reduce_prod", lambda t, s: t.scatter_reduce_(1, torch_or_np(t, np.array([[3, 3, 1, 2], [1, 1, 1, 0]])), s, "prod", include_self=False)),
+    ("scatter_reduce_mean", lambda t, s: t.scatter_reduce_(0, torch_or_np(t, np.array([[2, 2, 1, 2], [0, 2, 1, 0]])), s, "mean")),
     ("masked_scatter_", lambda t, s: t.masked_scatter_(torch_or_np(t, np.array([[True, False, True, False]] * 3)), s)),
 ]
 
@@ -156,6 +159,20 @@ def test_in_place_without_grad_changes_the_data_and_bumps_the_version():
     expected = torch.tensor(A).masked_fill_(torch.tensor(MASK), 0.0).index_fill_(0, torch.tensor([0]), 1.0)
     np.testing.assert_array_equal(t.data, expected.numpy())
     assert t._version == 2
+
+
+@pytest.mark.parametrize("reduce", ["amax", "amin", "mean"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_in_place_without_grad(reduce, include_self):
+    x = np.array([[5, 1, 7], [2, 8, 3]])
+    s, i = np.array([[4, 9, 2, 6], [1, 1, 0, 7]]), np.array([[0, 0, 2, 1], [1, 2, 2, 2]])
+    for dtype in (np.int64, np.float64):
+        t = Tensor(x.astype(dtype))
+        t.scatter_reduce_(1, i, Tensor(s.astype(dtype)), reduce, include_self=include_self)
+        ref = torch.tensor(x.astype(dtype)).scatter_reduce_(1, torch.tensor(i), torch.tensor(s.astype(dtype)), reduce,
+                                                            include_self=include_self)
+        np.testing.assert_array_equal(t.data, ref.numpy())
+        assert t._version > 0
 
 
 def test_in_place_on_a_leaf_requiring_grad_is_refused_and_allowed_under_no_grad():
