@@ -268,6 +268,42 @@ _FUNCTIONS = {
     np.where: _where, np.clip: _clip,
 }
 
+
+
+# ---- reductions, scans and sorting of v3 (ops/scan.py, ops/sorting.py), with numpy's meaning ----
+def _std(a, axis=None, dtype=None, ddof=0, keepdims=False, where=None, mean=None, correction=None):
+    _no_extras(dtype=dtype, where=where, mean=mean, correction=correction)
+    return ops.std(a, axis, keepdims, ddof)
+
+
+def _prod(a, axis=None, dtype=None, keepdims=False, initial=None, where=None):
+    _no_extras(dtype=dtype, initial=initial, where=where)
+    if axis is not None and not isinstance(axis, (int, np.integer)):
+        raise _Unsupported("prod over several axes")
+    return ops.prod(a, axis, keepdims)
+
+
+def _scan(op):
+    def scan(a, axis=None, dtype=None):
+        _no_extras(dtype=dtype)
+        return op(ops.reshape(a, (-1,)), 0) if axis is None else op(a, axis)
+    return scan
+
+
+def _sort(a, axis=-1, kind=None, order=None, stable=None):
+    _no_extras(order=order)
+    return ops.sort(ops.reshape(a, (-1,)), 0).values if axis is None else ops.sort(a, axis).values
+
+
+def _take_along_axis(arr, indices, axis=-1):
+    return ops.take_along_dim(arr, indices, axis)
+
+
+_FUNCTIONS.update({
+    np.std: _std, np.prod: _prod, np.cumsum: _scan(ops.cumsum), np.cumprod: _scan(ops.cumprod),
+    np.sort: _sort, np.take_along_axis: _take_along_axis,
+})
+
 # results that carry no gradient: computed from the data whatever requires grad
 _DATA_ONLY = {
     np.shape, np.ndim, np.size, np.result_type, np.allclose, np.isclose, np.array_equal,

@@ -257,17 +257,23 @@ class Tensor:
     def matmul(self, other): return _ops.matmul(self, other)
     def maximum(self, other): return _ops.maximum(self, other)
     def minimum(self, other): return _ops.minimum(self, other)
-    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         """Sum over `dim` (int, tuple, None: all); those axes are dropped, or kept as size 1 with `keepdim`."""
-        return _ops.sum(self, dim, keepdim, axis=axis, keepdims=keepdims)
+        return _ops.sum(self, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         """Mean over `dim`, shapes as `sum`; NaN over no elements, as PyTorch."""
-        return _ops.mean(self, dim, keepdim, axis=axis, keepdims=keepdims)
+        return _ops.mean(self, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-    def var(self, dim=None, keepdim=False, ddof=0, *, unbiased=None, correction=None, axis=None, keepdims=None):
-        """Variance over `dim` (shapes as `sum`) divided by count - ddof; PyTorch's `unbiased=`/`correction=` too."""
+    def var(self, dim=None, keepdim=False, ddof=None, *, unbiased=None, correction=None, axis=None, keepdims=None):
+        """Variance over `dim` (shapes as `sum`) divided by count - correction (1 by default, as PyTorch);
+        `unbiased=`, `correction=` or numpy's `ddof=` choose another."""
         return _ops.var(self, dim, keepdim, ddof, unbiased=unbiased, correction=correction, axis=axis,
+                        keepdims=keepdims)
+
+    def std(self, dim=None, keepdim=False, ddof=None, *, unbiased=None, correction=None, axis=None, keepdims=None):
+        """Standard deviation over `dim`: the square root of `var`, same arguments (unbiased by default)."""
+        return _ops.std(self, dim, keepdim, ddof, unbiased=unbiased, correction=correction, axis=axis,
                         keepdims=keepdims)
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -425,3 +431,16 @@ def _document_delegations():
 
 
 _document_delegations()
+
+
+def _attach_methods():
+    """Methods that only forward to a function of the same name (each ops module lists its own in METHODS)."""
+    from .ops import indexing, scan, sorting
+    for module in (indexing, scan, sorting):
+        for name in module.METHODS:
+            setattr(Tensor, name, getattr(module, name))
+    for name in ("all", "any"):
+        setattr(Tensor, name, getattr(_ops, name))
+
+
+_attach_methods()
