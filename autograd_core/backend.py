@@ -12,6 +12,7 @@ from . import ops as tensor_ops
 from .ops.elementwise import Sigmoid
 from .ops.shape import IndexedGrad
 from .ops.pool import WindowGather, WindowScatter
+from .ops.einsum import Einsum
 from .ops.window import Col2im, Im2col, SlidingWindow, WindowAdjoint
 
 
@@ -47,6 +48,9 @@ numpy_ops = SimpleNamespace(
     col2im=_numpy_form(Col2im),
     window_gather=_numpy_form(WindowGather),
     window_scatter=_numpy_form(WindowScatter),
+    # linear algebra (ops/einsum.py, ops/decompositions.py)
+    einsum=lambda equation, *xs: Einsum.forward(None, *xs, equation=equation),
+    concatenate=np.concatenate,
 )
 
 __all__ = ["numpy_ops", "tensor_ops"]

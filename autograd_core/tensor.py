@@ -361,6 +361,15 @@ class Tensor:
         """Number of axes (ndim)."""
         return self.data.ndim
 
+    # products and linear algebra (ops/products.py, ops/norms.py, linalg.py)
+    def mm(self, other): return _ops.mm(self, other)
+    def bmm(self, other): return _ops.bmm(self, other)
+    def mv(self, vec): return _ops.mv(self, vec)
+    def dot(self, other): return _ops.dot(self, other)
+    def outer(self, other): return _ops.outer(self, other)
+    def inner(self, other): return _ops.inner(self, other)
+    def kron(self, other): return _ops.kron(self, other)
+
 
 class _HookHandle:
     """Returned by `register_hook`; `remove()` unregisters the hook."""

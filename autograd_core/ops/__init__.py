@@ -436,6 +436,9 @@ def window_scatter(g, shape, index, kernel, stride, padding=(0, 0)):
                                padding=tuple(padding))
 
 
+from .products import bmm, dot, einsum, inner, kron, mm, mv, outer, tensordot  # noqa: E402
+
+
 __all__ = [name for name in dir() if not name.startswith("_") and name not in ("np", "builtins", "Tensor", "apply", "NO_PARAMS")]
 
 name = "tensor"  # backends identify themselves to rules that reuse saved forward values
