@@ -12,6 +12,7 @@ from . import ops as tensor_ops
 from .ops.elementwise import Sigmoid
 from .ops.shape import IndexedGrad
 from .ops.pool import WindowGather, WindowScatter
+from .ops.decompositions import Inv, MatrixExp, Solve
 from .ops.einsum import Einsum
 from .ops.window import Col2im, Im2col, SlidingWindow, WindowAdjoint
 
@@ -51,6 +52,9 @@ numpy_ops = SimpleNamespace(
     # linear algebra (ops/einsum.py, ops/decompositions.py)
     einsum=lambda equation, *xs: Einsum.forward(None, *xs, equation=equation),
     concatenate=np.concatenate,
+    inv=lambda a: Inv.forward(None, a),
+    solve=lambda a, b: Solve.forward(None, a, b),
+    matrix_exp=lambda a: MatrixExp.forward(None, a),
 )
 
 __all__ = ["numpy_ops", "tensor_ops"]

@@ -436,6 +436,7 @@ def window_scatter(g, shape, index, kernel, stride, padding=(0, 0)):
                                padding=tuple(padding))
 
 
+from .decompositions import inv, matrix_exp, solve  # noqa: E402  (the rules' linear algebra)
 from .products import bmm, dot, einsum, inner, kron, mm, mv, outer, tensordot  # noqa: E402
 
 
