@@ -20,6 +20,8 @@ from .ops import (abs, add, amax, amin, argmax, argmin, astype, broadcast_to, ca
                   minimum, mul, neg, pad, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze, stack,
                   sub, sum, swapaxes, tanh, transpose, unsqueeze, var, where)
 from .ops import bmm, dot, einsum, inner, kron, mm, mv, outer, tensordot  # products (ops/products.py)
+from .ops import cdist, cosine_similarity, norm  # norms and distances (ops/norms.py)
+from . import linalg  # torch.linalg's decompositions and norms
 from .seeding import default_generator, manual_seed
 from .functional import grad, jvp, value_and_grad, vjp
 from .jacobian import hessian, hvp, jacfwd, jacrev

@@ -369,6 +369,11 @@ class Tensor:
     def outer(self, other): return _ops.outer(self, other)
     def inner(self, other): return _ops.inner(self, other)
     def kron(self, other): return _ops.kron(self, other)
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None): return _ops.norm(self, p, dim, keepdim, dtype)
+    def det(self): return _linalg.det(self)
+    def slogdet(self): return _linalg.slogdet(self)
+    def inverse(self): return _linalg.inv(self)
+    def matrix_exp(self): return _linalg.matrix_exp(self)
 
 
 class _HookHandle:
@@ -398,6 +403,7 @@ from . import engine as _engine  # noqa: E402  (engine and ops need Tensor defin
 from . import inplace as _inplace  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from . import numpy_dispatch as _numpy_dispatch  # noqa: E402
+from . import linalg as _linalg  # noqa: E402
 
 
 def _document_delegations():

@@ -437,6 +437,8 @@ def window_scatter(g, shape, index, kernel, stride, padding=(0, 0)):
 
 
 from .decompositions import inv, matrix_exp, solve  # noqa: E402  (the rules' linear algebra)
+from .norms import cdist, cosine_similarity, matrix_norm, norm, vector_norm  # noqa: E402
+from . import spectral  # noqa: E402,F401  (registers Eigh, Svd, Qr)
 from .products import bmm, dot, einsum, inner, kron, mm, mv, outer, tensordot  # noqa: E402
 
 
