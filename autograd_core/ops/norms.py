@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from ..primitive import Primitive, apply
-from . import abs, amax, amin, astype, normalize_axes, sum, transpose, unsqueeze, value, _shape
+from . import abs, amax, amin, astype, broadcast_to, normalize_axes, sum, transpose, unsqueeze, value, _shape
 from ._rules import keepdims_shape, lead_axes
 
 
@@ -150,6 +150,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     As PyTorch, the clamp at eps is not differentiated: the gradient divides by the clamped norm.
     """
     shape = np.broadcast_shapes(_shape(x1), _shape(x2))
+    x1, x2 = broadcast_to(x1, shape), broadcast_to(x2, shape)
     d = normalize_axes("cosine_similarity", dim, shape)
     n1, n2 = vector_norm(x1, 2, d, True), vector_norm(x2, 2, d, True)
     n1 = n1 + (np.maximum(value(n1), eps) - value(n1))
