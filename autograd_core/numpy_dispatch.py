@@ -261,6 +261,27 @@ _FUNCTIONS = {
     np.where: _where, np.clip: _clip,
 }
 
+
+def _linalg():
+    from . import linalg  # loaded after this module
+    return linalg
+
+
+# linear algebra (ops/products.py, linalg.py); numpy's solve reads a 1-D b alone as a vector
+_FUNCTIONS.update({
+    np.einsum: lambda subscripts, *operands, optimize=False, **extras: ops.einsum(subscripts, *operands),
+    np.outer: lambda a, b, out=None: ops.outer(ops.reshape(a, (-1,)), ops.reshape(b, (-1,))),
+    np.inner: ops.inner, np.kron: ops.kron,
+    np.tensordot: lambda a, b, axes=2: ops.tensordot(a, b, axes),
+    np.linalg.inv: lambda a: _linalg().inv(a), np.linalg.det: lambda a: _linalg().det(a),
+    np.linalg.slogdet: lambda a: _linalg().slogdet(a),
+    np.linalg.solve: lambda a, b: _linalg().solve(a, b) if np.ndim(b) == 1 else ops.solve(a, b),
+    np.linalg.cholesky: lambda a, upper=False: _linalg().cholesky(a, upper=upper),
+    np.linalg.eigh: lambda a, UPLO="L": _linalg().eigh(a, UPLO), np.linalg.eigvalsh: lambda a, UPLO="L": _linalg().eigvalsh(a, UPLO),
+    np.linalg.qr: lambda a, mode="reduced": _linalg().qr(a, mode),
+    np.linalg.norm: lambda x, ord=None, axis=None, keepdims=False: _linalg().norm(x, ord, axis, keepdims),
+})
+
 # results that carry no gradient: computed from the data whatever requires grad
 _DATA_ONLY = {
     np.shape, np.ndim, np.size, np.result_type, np.allclose, np.isclose, np.array_equal,

@@ -312,3 +312,23 @@ def test_jacobians_and_hessian_through_decompositions():
     expected = torch.func.jacrev(tg)(torch.tensor(a)).numpy()
     np.testing.assert_allclose(ag.jacfwd(g)(a), expected, rtol=1e-8, atol=1e-10)
     np.testing.assert_allclose(ag.jacrev(g)(a), expected, rtol=1e-8, atol=1e-10)
+
+
+def test_numpy_linear_algebra_on_tensors_runs_as_engine_ops():
+    """np.einsum, np.linalg.* given a Tensor that requires grad are differentiated, with numpy's meanings."""
+    a, b = _wc(3, 3), _r(3)
+
+    def numpy_style(x):
+        return (np.einsum("ij,jk->ik", x, x).sum() + np.linalg.det(x) + np.linalg.norm(x)
+                + np.linalg.solve(x, b).sum() + np.linalg.eigh(x + x.T).eigenvalues.sum()
+                + np.linalg.inv(x).sum() + np.kron(x, x).sum() + np.tensordot(x, x, 1).sum())
+
+    def torch_style(x):
+        return (torch.einsum("ij,jk->ik", x, x).sum() + torch.linalg.det(x) + torch.linalg.norm(x)
+                + torch.linalg.solve(x, torch.tensor(b)).sum() + torch.linalg.eigh(x + x.T).eigenvalues.sum()
+                + torch.linalg.inv(x).sum() + torch.kron(x, x).sum() + torch.tensordot(x, x, 1).sum())
+
+    values, grads = _run(ag, numpy_style, [a])
+    t_values, t_grads = _run(torch, torch_style, [a])
+    np.testing.assert_allclose(values[0], t_values[0], rtol=1e-10)
+    np.testing.assert_allclose(grads[0], t_grads[0], rtol=1e-9)
