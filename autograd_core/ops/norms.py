@@ -27,8 +27,8 @@ def _slope(xp, x, out, ord, axis, keepdims):
     if math.isinf(ord):
         ties = np.abs(xp.value(x)) == xp.value(norm)
         return sign * ties / ties.sum(axis=axis, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return sign * (x * sign) ** (ord - 1) / (norm + zero) ** (ord - 1) * (1 - zero)
+    # NOTE: zero entries (and a zero norm) are lifted to 1 before the power: their slope is 0, as PyTorch's, not 0 · ∞
+    return sign * (x * sign + (sign == 0)) ** (ord - 1) / (norm + zero) ** (ord - 1) * (1 - zero)
 
 
 class VectorNorm(Primitive):
