@@ -27,6 +27,8 @@ def einsum(equation, *operands):
     """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    if not isinstance(equation, str) and operands:  # the sublist form: op0, [0, 1], op1, [1, 2], [0, 2]
+        equation, operands = _from_sublists((equation,) + tuple(operands))
     if not isinstance(equation, str):
         raise TypeError(f"einsum: the equation must be a string, got {type(equation).__name__}")
     equation, squeezed = explicit_equation(equation, [_shape(x) for x in operands])
@@ -35,6 +37,20 @@ def einsum(equation, *operands):
     if len(operands) == 1 and terms == rhs:
         return operands[0]
     return apply(Einsum, tuple(operands), {"equation": equation})
+
+
+def _from_sublists(args):
+    """(equation, operands) from torch.einsum's sublist form, indices 0-51 standing for a-z, A-Z."""
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def term(sub):
+        try:
+            return "".join("..." if i is Ellipsis else letters[i] for i in sub)
+        except (TypeError, IndexError):
+            raise ValueError(f"einsum: a sublist holds indices 0-51 or Ellipsis, got {sub!r}") from None
+    pairs = args[:-1] if len(args) % 2 else args  # an odd count ends with the output's sublist
+    equation = ",".join(term(s) for s in pairs[1::2])
+    return (equation + "->" + term(args[-1]) if len(args) % 2 else equation), pairs[0::2]
 
 
 def mm(x, y):

@@ -97,6 +97,13 @@ def test_einsum_takes_a_list_of_operands_as_torch():
     np.testing.assert_allclose(ag.einsum("ij,jk->ik", [a, b]).data, a @ b)
 
 
+def test_einsum_sublist_form_as_torch():
+    a, b = _r(2, 3), _r(3, 4)
+    for args in ([a, [0, 1], b, [1, 2], [0, 2]], [a, [0, 1], b, [1, 2]], [a, [Ellipsis, 1], b, [1, 2], [Ellipsis, 2]]):
+        expected = torch.einsum(*[torch.tensor(x) if isinstance(x, np.ndarray) else x for x in args]).numpy()
+        np.testing.assert_allclose(ag.einsum(*args).data, expected, rtol=1e-12)
+
+
 def test_einsum_double_backward_matches_torch():
     a, b = _r(3, 3), _r(3, 3, seed=1)
     x, y = ag.tensor(a, requires_grad=True), ag.tensor(b, requires_grad=True)
