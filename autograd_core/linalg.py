@@ -9,14 +9,15 @@ from collections import namedtuple
 import numpy as np
 
 from .grad_mode import is_grad_enabled
-from .ops import concatenate, matmul, squeeze, swapaxes, unsqueeze, value, _shape
+from .ops import concatenate, einsum, getitem, matmul, squeeze, stack, swapaxes, unsqueeze, value, _shape
 from .ops.decompositions import Cholesky, Det, LinAlgError, LogAbsDet, Pinv, inv, matrix_exp, solve as _solve
 from .ops.norms import matrix_norm, vector_norm
 from .ops.spectral import Eigh, Qr, Svd
 from .tensor import Tensor
 
 __all__ = ["LinAlgError", "inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals",
-           "pinv", "matrix_exp", "lstsq", "vector_norm", "matrix_norm", "norm"]
+           "pinv", "matrix_exp", "lstsq", "vector_norm", "matrix_norm", "norm", "multi_dot", "matrix_power", "vecdot",
+           "matrix_rank", "cross"]
 
 _slogdet = namedtuple("slogdet", ("sign", "logabsdet"))
 _qr = namedtuple("qr", ("Q", "R"))
@@ -201,3 +202,76 @@ def norm(a, ord=None, dim=None, keepdim=False, *, dtype=None):
                          f"got shape {tuple(_shape(a))}")
     return vector_norm(a, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
 
+
+
+def multi_dot(tensors):
+    """A₁ A₂ ... Aₖ; the first may be a vector (n,) and the last a vector (n,), as torch.linalg.multi_dot."""
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise ValueError(f"linalg.multi_dot: expected at least 2 tensors, got {len(tensors)}")
+    for i, t in enumerate(tensors):
+        if len(_shape(t)) != (1 if i in (0, len(tensors) - 1) and len(_shape(t)) == 1 else 2):
+            raise ValueError(f"linalg.multi_dot: tensor {i} must be 2-D (the first and last may be 1-D), "
+                             f"got shape {tuple(_shape(t))}")
+    out = tensors[0]
+    for t in tensors[1:]:
+        out = matmul(out, t)
+    return out
+
+
+def matrix_power(a, n):
+    """Aⁿ for an integer n by repeated squaring; n < 0 inverts first, n = 0 gives the identity."""
+    _matrices("matrix_power", a)
+    if int(n) != n:
+        raise TypeError(f"linalg.matrix_power: n must be an integer, got {n!r}")
+    n = int(n)
+    if n < 0:
+        return matrix_power(inv(a), -n)
+    size = _shape(a)[-1]
+    if n == 0:
+        return Tensor(np.broadcast_to(np.eye(size, dtype=np.result_type(value(a))), _shape(a)).copy())
+    result, base = None, a
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result
+
+
+def vecdot(x, y, *, dim=-1):
+    """Σ x y along `dim` (inputs broadcast), as torch.linalg.vecdot for real tensors."""
+    shape = np.broadcast_shapes(_shape(x), _shape(y))
+    d = int(dim) % len(shape)
+    letters = "abcdefghijklmnopqrstuvwxyz"[:len(shape)]
+    lx, ly = letters[len(shape) - len(_shape(x)):], letters[len(shape) - len(_shape(y)):]
+    return einsum(f"{lx},{ly}->{letters.replace(letters[d], '')}", x, y)
+
+
+def matrix_rank(a, *, atol=None, rtol=None, hermitian=False):
+    """Number of singular values above max(atol, rtol · σ_max) (int64, no gradient); rtol's default as pinv's."""
+    _matrices("matrix_rank", a)
+    s = np.linalg.svd(value(a), compute_uv=False)
+    if rtol is None:
+        rtol = np.finfo(s.dtype).eps * max(_shape(a)[-2:]) if atol is None or atol <= 0 else 0.0
+    tol = np.maximum(atol or 0.0, rtol * (s[..., :1] if s.shape[-1] else 0.0))
+    return Tensor((s > tol).sum(-1).astype(np.int64))
+
+
+def cross(x, y, *, dim=-1):
+    """Cross product of 3-vectors along `dim` (inputs broadcast)."""
+    shape = np.broadcast_shapes(_shape(x), _shape(y))
+    d = int(dim) % len(shape)
+    if shape[d] != 3:
+        raise ValueError(f"linalg.cross: dim {dim} must have size 3, got shapes {tuple(_shape(x))} and {tuple(_shape(y))}")
+
+    def part(t, i):
+        t_shape = _shape(t)
+        axis = d - (len(shape) - len(t_shape))
+        if axis < 0 or t_shape[axis] == 1:
+            return t if axis < 0 else squeeze(t, axis)
+        return getitem(t, (slice(None),) * axis + (i,))
+    x0, x1, x2 = (part(x, i) for i in range(3))
+    y0, y1, y2 = (part(y, i) for i in range(3))
+    return stack([x1 * y2 - x2 * y1, x2 * y0 - x0 * y2, x0 * y1 - x1 * y0], d)

@@ -116,6 +116,12 @@ CASES = [
     _both("lstsq", lambda a, b: _linalg(a).lstsq(a, b).solution, [_r(5, 3), _r(5, 2)]),
     _both("lstsq-vector", lambda a, b: _linalg(a).lstsq(a, b).solution, [_r(5, 3), _r(5)]),
     _both("lstsq-gelsd", lambda a, b: tuple(_linalg(a).lstsq(a, b, driver="gelsd"))[:2], [_r(5, 3), _r(5, 2)]),
+    _both("multi_dot", lambda a, b, c: _linalg(a).multi_dot([a, b, c]), [_r(3), _r(3, 4), _r(4)]),
+    _both("matrix_power-5", lambda a: _linalg(a).matrix_power(a, 5), [0.5 * _r(3, 3)]),
+    _both("matrix_power--2", lambda a: _linalg(a).matrix_power(a, -2), [_wc(2, 3, 3)]),
+    _both("vecdot", lambda a, b: _linalg(a).vecdot(a, b, dim=0), [_r(3, 2), _r(3, 2)]),
+    _both("cross", lambda a, b: _linalg(a).cross(a, b), [_r(2, 3), _r(1, 3)]),
+    _both("cross-dim0", lambda a, b: _linalg(a).cross(a, b, dim=0), [_r(3, 2), _r(3, 2)]),
     _both("tensor-methods", lambda a: (a.det(), a.inverse(), a.matrix_exp(), a.slogdet()[1]), [_wc(3, 3)]),
 ]
 
@@ -283,6 +289,11 @@ def test_qr_complete_of_a_tall_matrix_without_grad_matches_torch():
     tq, tr = torch.linalg.qr(torch.tensor(a), mode="complete")
     np.testing.assert_allclose(q.data, tq.numpy(), atol=1e-12)
     np.testing.assert_allclose(r.data, tr.numpy(), atol=1e-12)
+
+
+def test_matrix_rank_matches_torch():
+    for a in (np.ones((3, 3)), _r(4, 3), np.diag([1.0, 1e-20, 2.0]), np.zeros((2, 2, 3))):
+        np.testing.assert_array_equal(LA.matrix_rank(a).data, torch.linalg.matrix_rank(torch.tensor(a)).numpy())
 
 
 def test_lstsq_fields_match_torch():
