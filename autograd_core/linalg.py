@@ -264,7 +264,8 @@ def cross(x, y, *, dim=-1):
     shape = np.broadcast_shapes(_shape(x), _shape(y))
     d = int(dim) % len(shape)
     if shape[d] != 3:
-        raise ValueError(f"linalg.cross: dim {dim} must have size 3, got shapes {tuple(_shape(x))} and {tuple(_shape(y))}")
+        raise ValueError(f"linalg.cross: dim {dim} must have size 3, got shapes {tuple(_shape(x))} and "
+                         f"{tuple(_shape(y))}")
 
     def part(t, i):
         t_shape = _shape(t)

@@ -277,7 +277,8 @@ _FUNCTIONS.update({
     np.linalg.slogdet: lambda a: _linalg().slogdet(a),
     np.linalg.solve: lambda a, b: _linalg().solve(a, b) if np.ndim(b) == 1 else ops.solve(a, b),
     np.linalg.cholesky: lambda a, upper=False: _linalg().cholesky(a, upper=upper),
-    np.linalg.eigh: lambda a, UPLO="L": _linalg().eigh(a, UPLO), np.linalg.eigvalsh: lambda a, UPLO="L": _linalg().eigvalsh(a, UPLO),
+    np.linalg.eigh: lambda a, UPLO="L": _linalg().eigh(a, UPLO),
+    np.linalg.eigvalsh: lambda a, UPLO="L": _linalg().eigvalsh(a, UPLO),
     np.linalg.qr: lambda a, mode="reduced": _linalg().qr(a, mode),
     np.linalg.norm: lambda x, ord=None, axis=None, keepdims=False: _linalg().norm(x, ord, axis, keepdims),
 })

@@ -104,7 +104,7 @@ class Det(Primitive):
 
 
 def _adjugate(xp, a, det):
-    """adj(A) = det(A) A⁻¹; at an exactly singular A (numpy only) from the SVD, so det's gradient exists there too."""
+    """adj(A) = det(A) A⁻¹; at an exactly singular A (numpy only) from the SVD, so det has a gradient there too."""
     try:
         return det[..., None, None] * xp.inv(a)
     except LinAlgError:
@@ -261,7 +261,8 @@ def solve(a, b):
     return apply(Solve, (a, b), NO_PARAMS)
 
 
-# Padé [13/13] coefficients of exp (Higham 2005, "The scaling and squaring method for the matrix exponential revisited")
+# Padé [13/13] coefficients of exp (Higham 2005, "The scaling and squaring method for the matrix
+# exponential revisited")
 _PADE13 = (64764752532480000., 32382376266240000., 7771770303897600., 1187353796428800., 129060195264000.,
            10559470521600., 670442572800., 33522128640., 1323241920., 40840800., 960960., 16380., 182., 1.)
 _THETA13 = 5.371920351148152

@@ -27,7 +27,7 @@ def _slope(xp, x, out, ord, axis, keepdims):
     if math.isinf(ord):
         ties = np.abs(xp.value(x)) == xp.value(norm)
         return sign * ties / ties.sum(axis=axis, keepdims=True)
-    # NOTE: zero entries (and a zero norm) are lifted to 1 before the power: their slope is 0, as PyTorch's, not 0 · ∞
+    # NOTE: zero entries (and a zero norm) are lifted to 1 before the power: slope 0 there, as PyTorch, not 0 · ∞
     return sign * (x * sign + (sign == 0)) ** (ord - 1) / (norm + zero) ** (ord - 1) * (1 - zero)
 
 
@@ -79,7 +79,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     float16 accumulates in float32, as PyTorch. Returns x's shape without `dim` (kept as 1 with keepdim).
     """
     if not np.issubdtype(np.result_type(value(x)), np.floating):
-        raise TypeError(f"linalg.vector_norm: expected a floating point tensor as input, got {np.result_type(value(x))}")
+        raise TypeError("linalg.vector_norm: expected a floating point tensor as input, "
+                        f"got {np.result_type(value(x))}")
     if isinstance(ord, str) or not isinstance(ord, (int, float, np.number)):
         raise ValueError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
     if dtype is not None:
@@ -136,7 +137,7 @@ def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
 
 
 def cdist(x1, x2, p=2.0):
-    """Pairwise p-norm distances of rows: x1 (..., P, M), x2 (..., R, M) -> (..., P, R); identical rows get gradient 0."""
+    """Pairwise p-norm distances of rows: x1 (..., P, M), x2 (..., R, M) -> (..., P, R); identical rows: gradient 0."""
     s1, s2 = _shape(x1), _shape(x2)
     if len(s1) < 2 or len(s2) < 2 or s1[-1] != s2[-1]:
         raise ValueError(f"cdist: x1 (..., P, M) and x2 (..., R, M) need at least 2 dims and the same M, "

@@ -319,7 +319,8 @@ def test_jacobians_and_hessian_through_decompositions():
                    + LA.eigvalsh(x + x.swapaxes(0, 1))[-1])
     tf = lambda x: (torch.linalg.cholesky(x @ x.mT + 3 * torch.eye(3, dtype=torch.float64)).sum()  # noqa: E731
                     + torch.linalg.det(x) + torch.linalg.eigvalsh(x + x.mT)[-1])
-    np.testing.assert_allclose(ag.hessian(f)(a), torch.autograd.functional.hessian(tf, torch.tensor(a)).numpy(), rtol=1e-7, atol=1e-9)
+    expected = torch.autograd.functional.hessian(tf, torch.tensor(a)).numpy()
+    np.testing.assert_allclose(ag.hessian(f)(a), expected, rtol=1e-7, atol=1e-9)
     g = lambda x: LA.inv(x) @ LA.matrix_exp(0.1 * x)  # noqa: E731
     tg = lambda x: torch.linalg.inv(x) @ torch.linalg.matrix_exp(0.1 * x)  # noqa: E731
     a = _wc(3, 3)

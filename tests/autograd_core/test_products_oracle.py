@@ -120,7 +120,8 @@ def test_einsum_jacfwd_and_jacrev_agree_with_torch():
     a = _r(2, 3)
     b = _r(3, 2, seed=1)
     f = lambda x: ag.einsum("ij,jk->ik", x, b)  # noqa: E731
-    expected = torch.autograd.functional.jacobian(lambda x: torch.einsum("ij,jk->ik", x, torch.tensor(b)), torch.tensor(a)).numpy()
+    tf = lambda x: torch.einsum("ij,jk->ik", x, torch.tensor(b))  # noqa: E731
+    expected = torch.autograd.functional.jacobian(tf, torch.tensor(a)).numpy()
     np.testing.assert_allclose(ag.jacfwd(f)(a), expected, rtol=1e-12)
     np.testing.assert_allclose(ag.jacrev(f)(a), expected, rtol=1e-12)
 
