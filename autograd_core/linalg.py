@@ -110,9 +110,9 @@ def _complement(q):
 def svdvals(a):
     """Singular values (..., k), descending; their gradient needs no distinct values."""
     _matrices("svdvals", a)
-    if isinstance(a, Tensor) and a.requires_grad and is_grad_enabled():
+    if isinstance(a, Tensor):  # the vectors are what its derivative (and a transform's tangent) needs
         return Svd.apply(a)[..., _shape(a)[-2], :]
-    return Tensor(np.linalg.svd(value(a), compute_uv=False))
+    return Tensor(np.linalg.svd(a, compute_uv=False))
 
 
 def qr(a, mode="reduced"):
@@ -125,7 +125,7 @@ def qr(a, mode="reduced"):
         raise ValueError(f"linalg.qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
     m, n = _shape(a)[-2:]
     if mode == "complete" and m > n:
-        if isinstance(a, Tensor) and a.requires_grad and is_grad_enabled():
+        if isinstance(a, Tensor) and (a.requires_grad and is_grad_enabled() or a._tangent is not None):
             raise RuntimeError("linalg.qr: the QR decomposition is not differentiable when mode='complete' and "
                                f"nrows > ncols (A of shape {tuple(_shape(a))}); use mode='reduced'")
         q, r = np.linalg.qr(value(a), mode="complete")

@@ -281,6 +281,10 @@ _FUNCTIONS.update({
     np.linalg.eigvalsh: lambda a, UPLO="L": _linalg().eigvalsh(a, UPLO),
     np.linalg.qr: lambda a, mode="reduced": _linalg().qr(a, mode),
     np.linalg.norm: lambda x, ord=None, axis=None, keepdims=False: _linalg().norm(x, ord, axis, keepdims),
+    np.linalg.svd: lambda a, full_matrices=True, compute_uv=True, hermitian=False:
+        _linalg().svd(a, full_matrices) if compute_uv else _linalg().svdvals(a),
+    np.linalg.matrix_power: lambda a, n: _linalg().matrix_power(a, n),
+    np.linalg.multi_dot: lambda arrays, out=None: _linalg().multi_dot(arrays),
 })
 
 # results that carry no gradient: computed from the data whatever requires grad

@@ -329,6 +329,13 @@ def test_jacobians_and_hessian_through_decompositions():
     np.testing.assert_allclose(ag.jacrev(g)(a), expected, rtol=1e-8, atol=1e-10)
 
 
+def test_forward_mode_through_svdvals_and_norms():
+    a = _r(3, 2)
+    f = lambda x: LA.svdvals(x) + LA.matrix_norm(x, "nuc") + LA.matrix_norm(x, 2) + LA.vector_norm(x)  # noqa: E731
+    np.testing.assert_allclose(ag.jacfwd(f)(a), ag.jacrev(f)(a), rtol=1e-10, atol=1e-12)
+    assert np.abs(ag.jacfwd(f)(a)).max() > 0.1
+
+
 def test_numpy_linear_algebra_on_tensors_runs_as_engine_ops():
     """np.einsum, np.linalg.* given a Tensor that requires grad are differentiated, with numpy's meanings."""
     a, b = _wc(3, 3), _r(3)
