@@ -10,7 +10,8 @@ import numpy as np
 
 from .grad_mode import is_grad_enabled
 from .ops import concatenate, einsum, getitem, matmul, squeeze, stack, swapaxes, unsqueeze, value, _shape
-from .ops.decompositions import Cholesky, Det, LinAlgError, LogAbsDet, Pinv, inv, matrix_exp, solve as _solve
+from .ops.decompositions import (Cholesky, Det, LinAlgError, LogAbsDet, Pinv, as_input, inv, matrix_exp,
+                                 solve as _solve)
 from .ops.norms import matrix_norm, vector_norm
 from .ops.spectral import Eigh, Qr, Svd
 from .tensor import Tensor
@@ -37,17 +38,20 @@ def _mT(a):
 
 def det(a):
     """Determinant of square matrices (..., n, n) -> (...); its gradient exists at singular matrices too."""
+    a = as_input(a)
     return Det.apply(a)
 
 
 def slogdet(a):
     """Named tuple (sign, logabsdet), each (...): det = sign · exp(logabsdet); sign has no gradient."""
+    a = as_input(a)
     sign = Tensor(np.sign(np.linalg.det(value(a)))) if _shape(a)[-1:] == _shape(a)[-2:-1] else None
     return _slogdet(sign, LogAbsDet.apply(a))
 
 
 def solve(a, b, *, left=True):
     """X with A X = B (left=False: X A = B); B (..., n, k) or a batch of vectors (..., n); batch axes broadcast."""
+    a, b = as_input(a), as_input(b)
     _matrices("solve", a)
     sa, sb = tuple(_shape(a)), tuple(_shape(b))
     if not left:
@@ -62,6 +66,7 @@ def cholesky(a, *, upper=False):
 
     The symmetric part (A + Aᵀ)/2 is factored (the same as PyTorch for the symmetric inputs it documents).
     """
+    a = as_input(a)
     low = Cholesky.apply(a)
     return _mT(low) if upper else low
 
@@ -72,6 +77,7 @@ def eigh(a, UPLO="L"):
     The symmetric part (A + Aᵀ)/2 is decomposed, so either triangle (UPLO) gives the same result for
     symmetric A. A loss that depends on eigenvectors of repeated eigenvalues raises LinAlgError in backward.
     """
+    a = as_input(a)
     if UPLO not in ("L", "U"):
         raise ValueError(f"linalg.eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
     packed = Eigh.apply(a)
@@ -89,6 +95,7 @@ def svd(a, full_matrices=True):
     full_matrices=True (the default, as PyTorch) completes U (m, m) or Vh (n, n) with an orthonormal
     complement, which takes no gradient (as PyTorch, only the first k vectors are differentiated).
     """
+    a = as_input(a)
     _matrices("svd", a)
     m, n = _shape(a)[-2:]
     packed = Svd.apply(a)
@@ -109,6 +116,7 @@ def _complement(q):
 
 def svdvals(a):
     """Singular values (..., k), descending; their gradient needs no distinct values."""
+    a = as_input(a)
     _matrices("svdvals", a)
     if isinstance(a, Tensor):  # the vectors are what its derivative (and a transform's tangent) needs
         return Svd.apply(a)[..., _shape(a)[-2], :]
@@ -120,6 +128,7 @@ def qr(a, mode="reduced"):
 
     As PyTorch, mode='complete' with m > n is not differentiable, and mode='r' returns an empty Q.
     """
+    a = as_input(a)
     _matrices("qr", a)
     if mode not in ("reduced", "complete", "r"):
         raise ValueError(f"linalg.qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
@@ -145,6 +154,7 @@ def pinv(a, *, atol=None, rtol=None, hermitian=False):
 
     Default rtol, as PyTorch: eps · max(m, n) when atol is not given either, else 0.
     """
+    a = as_input(a)
     _matrices("pinv", a)
     dtype = np.result_type(value(a))
     if rtol is None:
@@ -159,6 +169,7 @@ def lstsq(a, b, rcond=None, *, driver=None):
     rank for drivers 'gelsy' (default), 'gelsd', 'gelss'; singular_values for 'gelsd'/'gelss'; residuals
     ‖A X − B‖² per column when m > n, A has full rank and the driver is not 'gelsy'. Others are empty.
     """
+    a, b = as_input(a), as_input(b)
     _matrices("lstsq", a)
     driver = driver or "gelsy"
     if driver not in ("gels", "gelsy", "gelsd", "gelss"):
@@ -221,6 +232,7 @@ def multi_dot(tensors):
 
 def matrix_power(a, n):
     """Aⁿ for an integer n by repeated squaring; n < 0 inverts first, n = 0 gives the identity."""
+    a = as_input(a)
     _matrices("matrix_power", a)
     if int(n) != n:
         raise TypeError(f"linalg.matrix_power: n must be an integer, got {n!r}")
@@ -251,6 +263,7 @@ def vecdot(x, y, *, dim=-1):
 
 def matrix_rank(a, *, atol=None, rtol=None, hermitian=False):
     """Number of singular values above max(atol, rtol · σ_max) (int64, no gradient); rtol's default as pinv's."""
+    a = as_input(a)
     _matrices("matrix_rank", a)
     s = np.linalg.svd(value(a), compute_uv=False)
     if rtol is None:

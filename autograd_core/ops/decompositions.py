@@ -10,6 +10,7 @@ import contextlib
 import numpy as np
 
 from ..primitive import NO_PARAMS, Primitive, apply
+from ..tensor import Tensor
 from ._rules import unbroadcast
 
 
@@ -24,6 +25,11 @@ def lapack(op, why):
         yield
     except np.linalg.LinAlgError as exc:
         raise LinAlgError(f"linalg.{op}: {why} ({exc})") from None
+
+
+def as_input(x):
+    """A Tensor or numpy array as it is; anything else (nested lists, numbers) as a Tensor (float32, as Tensor does)."""
+    return x if isinstance(x, (Tensor, np.ndarray)) else Tensor(x)
 
 
 def square(op, a):
@@ -253,7 +259,7 @@ class Pinv(Primitive):
 
 def inv(a):
     """A⁻¹ for square matrices (..., n, n); a singular matrix raises LinAlgError."""
-    return apply(Inv, (a,), NO_PARAMS)
+    return apply(Inv, (as_input(a),), NO_PARAMS)
 
 
 def solve(a, b):
@@ -321,4 +327,4 @@ class MatrixExp(Primitive):
 
 def matrix_exp(a):
     """exp(A) for square matrices (..., n, n)."""
-    return apply(MatrixExp, (a,), NO_PARAMS)
+    return apply(MatrixExp, (as_input(a),), NO_PARAMS)

@@ -10,6 +10,7 @@ import numpy as np
 from ..primitive import Primitive, apply
 from . import abs, amax, amin, astype, broadcast_to, normalize_axes, sum, transpose, unsqueeze, value, _shape
 from ._rules import keepdims_shape, lead_axes
+from .decompositions import as_input
 
 
 def _slope(xp, x, out, ord, axis, keepdims):
@@ -78,6 +79,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     ord: any number, inf or -inf (0 counts non-zeros). The gradient of a zero vector is 0.
     float16 accumulates in float32, as PyTorch. Returns x's shape without `dim` (kept as 1 with keepdim).
     """
+    x = as_input(x)
     if not np.issubdtype(np.result_type(value(x)), np.floating):
         raise TypeError("linalg.vector_norm: expected a floating point tensor as input, "
                         f"got {np.result_type(value(x))}")
@@ -108,6 +110,7 @@ def matrix_norm(a, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
 
     ord: 'fro', 'nuc', 1, -1 (max/min column sum of |a|), inf, -inf (row sums), 2, -2 (largest/smallest singular value).
     """
+    a = as_input(a)
     if dtype is not None:
         a = astype(a, dtype)
     if ord == "fro":

@@ -35,7 +35,8 @@ def _gap_inverse(xp, values, numerator, op):
         if (np.abs(np.broadcast_to(num, np.broadcast_shapes(num.shape, degenerate.shape))[..., degenerate])
                 > np.sqrt(np.finfo(v.dtype).eps) * max(size, 1.0)).any():
             what = "eigenvalues" if op == "eigh" else "singular values"
-            raise LinAlgError(f"linalg.{op}: the vectors of repeated {what} are not unique, so a loss that depends on them has no gradient (values {v})")
+            raise LinAlgError(f"linalg.{op}: the vectors of repeated {what} are not unique, so a loss that depends "
+                              f"on them has no gradient (values {v})")
     keep = (~tiny).astype(v.dtype)
     return numerator * keep / (values[..., None, :] - values[..., :, None] + (1 - keep))
 
@@ -49,7 +50,7 @@ def _embed(v, n, dtype):
 
 
 class Eigh(Primitive):
-    """[λ; V] (..., n+1, n), (A + Aᵀ)/2 = V diag(λ) Vᵀ, λ ascending; dλ = diag(Vᵀ dA V), dV = V (F ∘ Vᵀ dA V)"""
+    """[λ; V] (..., n+1, n), (A + Aᵀ)/2 = V diag(λ) Vᵀ, λ ascending; dλ = diag(Vᵀ dA V), dV = V (F ∘ VᵀdAV)"""
 
     batched = "broadcast"
     saves = ("output",)
