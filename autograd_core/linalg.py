@@ -9,7 +9,7 @@ from collections import namedtuple
 import numpy as np
 
 from .grad_mode import is_grad_enabled
-from .ops import concatenate, einsum, getitem, matmul, squeeze, stack, swapaxes, unsqueeze, value, _shape
+from .ops import concatenate, einsum, getitem, matmul, squeeze, stack, swapaxes, unsqueeze, value, where, _shape
 from .ops.decompositions import (Cholesky, Det, LinAlgError, LogAbsDet, Pinv, as_input, inv, matrix_exp,
                                  solve as _solve)
 from .ops.norms import matrix_norm, vector_norm
@@ -18,7 +18,7 @@ from .tensor import Tensor
 
 __all__ = ["LinAlgError", "inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals",
            "pinv", "matrix_exp", "lstsq", "vector_norm", "matrix_norm", "norm", "multi_dot", "matrix_power", "vecdot",
-           "matrix_rank", "cross"]
+           "matrix_rank", "cross", "logdet"]
 
 _slogdet = namedtuple("slogdet", ("sign", "logabsdet"))
 _qr = namedtuple("qr", ("Q", "R"))
@@ -40,6 +40,13 @@ def det(a):
     """Determinant of square matrices (..., n, n) -> (...); its gradient exists at singular matrices too."""
     a = as_input(a)
     return Det.apply(a)
+
+
+def logdet(a):
+    """log det A (...): NaN where det < 0 and -inf where det = 0, with gradient 0 there, as torch.logdet."""
+    sign, logabsdet = slogdet(a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return where(sign.data > 0, logabsdet, np.log(sign.data))
 
 
 def slogdet(a):

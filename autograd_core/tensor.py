@@ -374,6 +374,12 @@ class Tensor:
     def slogdet(self): return _linalg.slogdet(self)
     def inverse(self): return _linalg.inv(self)
     def matrix_exp(self): return _linalg.matrix_exp(self)
+    def matrix_power(self, n): return _linalg.matrix_power(self, n)
+    def logdet(self): return _linalg.logdet(self)
+    def pinverse(self, rcond=1e-15): return _linalg.pinv(self, rtol=rcond)
+    def cholesky(self, upper=False): return _linalg.cholesky(self, upper=upper)
+    def qr(self, some=True): return _linalg.qr(self, "reduced" if some else "complete")
+    def dist(self, other, p=2): return _ops.vector_norm(self - other, p)
 
 
 class _HookHandle:

@@ -139,8 +139,15 @@ def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
     return vector_norm(x, 2 if p == "fro" else p, dim, keepdim, dtype=dtype)
 
 
-def cdist(x1, x2, p=2.0):
-    """Pairwise p-norm distances of rows: x1 (..., P, M), x2 (..., R, M) -> (..., P, R); identical rows: gradient 0."""
+def cdist(x1, x2, p=2.0, compute_mode=None):
+    """Pairwise p-norm distances of rows: x1 (..., P, M), x2 (..., R, M) -> (..., P, R); identical rows: gradient 0.
+
+    Computed from the differences whatever `compute_mode` says (accepted for PyTorch code): exact, also for
+    nearby rows, at the cost of a (..., P, R, M) intermediate.
+    """
+    if compute_mode not in (None, "use_mm_for_euclid_dist_if_necessary", "use_mm_for_euclid_dist",
+                            "donot_use_mm_for_euclid_dist"):
+        raise ValueError(f"cdist: {compute_mode!r} is not a valid compute_mode")
     s1, s2 = _shape(x1), _shape(x2)
     if len(s1) < 2 or len(s2) < 2 or s1[-1] != s2[-1]:
         raise ValueError(f"cdist: x1 (..., P, M) and x2 (..., R, M) need at least 2 dims and the same M, "

@@ -122,7 +122,11 @@ CASES = [
     _both("vecdot", lambda a, b: _linalg(a).vecdot(a, b, dim=0), [_r(3, 2), _r(3, 2)]),
     _both("cross", lambda a, b: _linalg(a).cross(a, b), [_r(2, 3), _r(1, 3)]),
     _both("cross-dim0", lambda a, b: _linalg(a).cross(a, b, dim=0), [_r(3, 2), _r(3, 2)]),
-    _both("tensor-methods", lambda a: (a.det(), a.inverse(), a.matrix_exp(), a.slogdet()[1]), [_wc(3, 3)]),
+    _both("tensor-methods", lambda a: (a.det(), a.inverse(), a.matrix_exp(), a.slogdet()[1], a.logdet(),
+                                       a.matrix_power(3), a.pinverse(), a.cholesky(), a.qr()[1], a.dist(a.T, 3)),
+          [_spd(3, 3)], lambda a: (a.det(), a.inverse(), a.matrix_exp(), a.slogdet()[1], a.logdet(),
+                                   a.matrix_power(3), a.pinverse(), a.cholesky(), a.qr()[1], a.dist(a.T, 3))),
+    _both("logdet-negative", lambda a: _lib(a).logdet(a) if _lib(a) is torch else LA.logdet(a), [-_wc(3, 3)]),
 ]
 
 
