@@ -41,10 +41,12 @@ class VectorNorm(Primitive):
     @staticmethod
     def sample_inputs(rng):
         for ord in (2.0, 1.0, 3.0, 0.5, math.inf, -math.inf):
-            yield (rng.standard_normal((3, 4)),), {"ord": ord, "axis": (1,), "keepdims": False}
+            # NOTE: entries kept away from 0 (kinks of |x|) and from each other (ties of max |x|)
+            x = rng.permuted(np.linspace(0.5, 2.0, 12) * np.sign(rng.standard_normal(12))).reshape(3, 4)
+            yield (x,), {"ord": ord, "axis": (1,), "keepdims": False}
         yield (rng.standard_normal((2, 3, 2)),), {"ord": 2.0, "axis": None, "keepdims": False}
         yield (rng.standard_normal((2, 3, 2)),), {"ord": 2.0, "axis": (0, 2), "keepdims": True}
-        yield (rng.standard_normal((2, 3)),), {"ord": 0.0, "axis": None, "keepdims": False}
+        yield (rng.uniform(0.5, 1.0, (2, 3)),), {"ord": 0.0, "axis": None, "keepdims": False}
 
     @staticmethod
     def forward(ctx, x, ord, axis, keepdims):

@@ -14,7 +14,7 @@ that depends only on the spanned subspace).
 import numpy as np
 
 from ..primitive import Primitive
-from .decompositions import LinAlgError, mT, spd, square, sym
+from .decompositions import LinAlgError, mT, square, sym, with_singular_values
 
 
 def _gap_inverse(xp, values, numerator, op):
@@ -57,8 +57,10 @@ class Eigh(Primitive):
 
     @staticmethod
     def sample_inputs(rng):
-        yield (spd(rng, (3, 3)) - 4 * np.eye(3),), {}
-        yield (spd(rng, (2, 2, 2)),), {}
+        q = np.linalg.qr(rng.standard_normal((3, 3)))[0]
+        yield ((q * [-1.0, 0.5, 2.0]) @ q.T,), {}
+        q = np.linalg.qr(rng.standard_normal((2, 2, 2)))[0]
+        yield ((q * [1.0, 3.0]) @ np.swapaxes(q, -1, -2),), {}
 
     @staticmethod
     def forward(ctx, a):
@@ -94,9 +96,9 @@ class Svd(Primitive):
 
     @staticmethod
     def sample_inputs(rng):
-        yield (rng.standard_normal((3, 3)),), {}
-        yield (rng.standard_normal((4, 2)),), {}
-        yield (rng.standard_normal((2, 2, 3)),), {}
+        yield (with_singular_values(rng, (3, 3), [3.0, 2.0, 1.0]),), {}
+        yield (with_singular_values(rng, (4, 2), [2.0, 1.0]),), {}
+        yield (with_singular_values(rng, (2, 2, 3), [2.5, 1.0]),), {}
 
     @staticmethod
     def forward(ctx, a):
@@ -137,8 +139,8 @@ class Qr(Primitive):
 
     @staticmethod
     def sample_inputs(rng):
-        yield (rng.standard_normal((3, 3)) + 3 * np.eye(3),), {}
-        yield (rng.standard_normal((2, 4, 2)),), {}
+        yield (with_singular_values(rng, (3, 3), [3.0, 2.0, 1.0]),), {}
+        yield (with_singular_values(rng, (2, 4, 2), [2.0, 1.0]),), {}
 
     @staticmethod
     def forward(ctx, a):
