@@ -37,6 +37,13 @@ def square(op, a):
         raise ValueError(f"linalg.{op}: A must be batches of square matrices, got shape {a.shape}")
 
 
+def cubic(factor):
+    """A `flops` rule: factor · (elements of A) · min(m, n), the O(n³) count of a dense factorization."""
+    def flops(out, a, *rest, **params):
+        return int(factor * np.size(a) * min(np.shape(a)[-2:], default=1))
+    return staticmethod(flops)
+
+
 def mT(xp, a):
     return xp.swapaxes(a, -1, -2)
 
@@ -73,6 +80,8 @@ class Inv(Primitive):
     batched = "broadcast"
     saves = ("output",)
 
+    flops = cubic(2)
+
     @staticmethod
     def sample_inputs(rng):
         yield (well_conditioned(rng, (3, 3)),), {}
@@ -98,6 +107,8 @@ class Det(Primitive):
 
     batched = True
     saves = ("inputs", "output")
+
+    flops = cubic(2 / 3)
 
     @staticmethod
     def sample_inputs(rng):
@@ -137,6 +148,8 @@ class LogAbsDet(Primitive):
     batched = True
     saves = ("inputs",)
 
+    flops = cubic(2 / 3)
+
     @staticmethod
     def sample_inputs(rng):
         yield (well_conditioned(rng, (3, 3)),), {}
@@ -161,6 +174,8 @@ class Solve(Primitive):
 
     batched = "broadcast"
     saves = ("inputs", "output")
+
+    flops = cubic(2 / 3)
 
     @staticmethod
     def sample_inputs(rng):
@@ -205,6 +220,8 @@ class Cholesky(Primitive):
     batched = "broadcast"
     saves = ("output",)
 
+    flops = cubic(1 / 3)
+
     @staticmethod
     def sample_inputs(rng):
         yield (spd(rng, (3, 3)),), {}
@@ -234,6 +251,8 @@ class Pinv(Primitive):
 
     batched = "broadcast"
     saves = ("inputs", "output")
+
+    flops = cubic(8)
 
     @staticmethod
     def sample_inputs(rng):
@@ -313,6 +332,8 @@ class MatrixExp(Primitive):
     """out = exp(A) = Σ Aᵏ/k!; d exp = L(A, dA), and the VJP is L(Aᵀ, ḡ)"""
 
     saves = ("inputs",)
+
+    flops = cubic(20)
 
     @staticmethod
     def sample_inputs(rng):

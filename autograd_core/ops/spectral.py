@@ -14,31 +14,31 @@ that depends only on the spanned subspace).
 import numpy as np
 
 from ..primitive import Primitive
-from .decompositions import LinAlgError, mT, square, sym, with_singular_values
+from .decompositions import LinAlgError, cubic, mT, square, sym, with_singular_values
 
 
-def _gap_inverse(xp, values, numerator, op):
+def _gap_inverse(xp, values, numerator, op, tangent=False):
     """F ∘ numerator with F_ij = 1 / (values_j − values_i) off the diagonal, 0 on it.
 
-    Pairs of (numerically) equal values get 0 when the numerator vanishes there, and raise
-    LinAlgError otherwise: the loss depends on a basis of a degenerate subspace.
+    Pairs of (numerically) equal values get 0 where the numerator vanishes. Elsewhere the
+    vectors' derivative does not exist: a VJP raises LinAlgError (the loss depends on a
+    basis of a degenerate subspace); a JVP, which cannot know whether its vector tangents
+    will be used (svdvals only reads S), gives them NaN, as PyTorch and JAX do.
     """
     v = xp.value(values)
-    gaps = v[..., None, :] - v[..., :, None]
     n = v.shape[-1]
     scale = np.abs(v).max(axis=-1, initial=0.0)[..., None, None] if v.size else 0.0
-    tiny = np.abs(gaps) <= 64 * np.finfo(v.dtype).eps * scale
-    degenerate = tiny & ~np.eye(n, dtype=bool)
-    num = xp.value(numerator)
-    if degenerate.any():
-        size = np.abs(num).max(initial=0.0)
-        if (np.abs(np.broadcast_to(num, np.broadcast_shapes(num.shape, degenerate.shape))[..., degenerate])
-                > np.sqrt(np.finfo(v.dtype).eps) * max(size, 1.0)).any():
-            what = "eigenvalues" if op == "eigh" else "singular values"
-            raise LinAlgError(f"linalg.{op}: the vectors of repeated {what} are not unique, so a loss that depends "
-                              f"on them has no gradient (values {v})")
+    tiny = np.abs(v[..., None, :] - v[..., :, None]) <= 64 * np.finfo(v.dtype).eps * scale
+    num = np.abs(xp.value(numerator))
+    bad = tiny & ~np.eye(n, dtype=bool) & (num > np.sqrt(np.finfo(v.dtype).eps) * max(num.max(initial=0.0), 1.0))
     keep = (~tiny).astype(v.dtype)
-    return numerator * keep / (values[..., None, :] - values[..., :, None] + (1 - keep))
+    if bad.any() and not tangent:
+        what = "eigenvalues" if op == "eigh" else "singular values"
+        raise LinAlgError(f"linalg.{op}: the vectors of repeated {what} are not unique, so a loss that depends "
+                          f"on them has no gradient (values {v})")
+    if bad.any():
+        keep = np.where(bad, np.nan, keep)
+    return numerator * keep / (values[..., None, :] - values[..., :, None] + (1 - np.nan_to_num(keep)))
 
 
 def _diag(xp, m):
@@ -50,10 +50,12 @@ def _embed(v, n, dtype):
 
 
 class Eigh(Primitive):
-    """[λ; V] (..., n+1, n), (A + Aᵀ)/2 = V diag(λ) Vᵀ, λ ascending; dλ = diag(Vᵀ dA V), dV = V (F ∘ VᵀdAV)"""
+    """[λ; V] (..., n+1, n), (A + Aᵀ)/2 = V diag(λ) Vᵀ, λ ascending; dλ = diag(VᵀdAV), dV = V (F ∘ VᵀdAV)"""
 
     batched = "broadcast"
     saves = ("output",)
+
+    flops = cubic(9)
 
     @staticmethod
     def sample_inputs(rng):
@@ -79,7 +81,7 @@ class Eigh(Primitive):
     def jvp(ctx, xp, ts, out, a):
         w, v = out[..., 0, :], out[..., 1:, :]
         m = xp.matmul(mT(xp, v), xp.matmul(sym(xp, ts[0]), v))
-        dv = xp.matmul(v, _gap_inverse(xp, w, m, "eigh"))
+        dv = xp.matmul(v, _gap_inverse(xp, w, m, "eigh", tangent=True))
         return xp.concatenate([_diag(xp, m)[..., None, :], dv], -2)
 
 
@@ -93,6 +95,8 @@ class Svd(Primitive):
 
     batched = "broadcast"
     saves = ("output",)  # of the input, the rules read only its shape
+
+    flops = cubic(10)
 
     @staticmethod
     def sample_inputs(rng):
@@ -126,8 +130,10 @@ class Svd(Primitive):
         sds = s[..., :, None] * dp
         s_inv = _safe_inverse(xp, s)[..., None, :]
         dav, datu = xp.matmul(da, v), xp.matmul(mT(xp, da), u)
-        du = xp.matmul(u, _gap_inverse(xp, s * s, dss + mT(xp, dss), "svd")) + (dav - xp.matmul(u, dp)) * s_inv
-        dv = xp.matmul(v, _gap_inverse(xp, s * s, sds + mT(xp, sds), "svd")) + (datu - xp.matmul(v, mT(xp, dp))) * s_inv
+        du = xp.matmul(u, _gap_inverse(xp, s * s, dss + mT(xp, dss), "svd", True))
+        dv = xp.matmul(v, _gap_inverse(xp, s * s, sds + mT(xp, sds), "svd", True))
+        du = du + (dav - xp.matmul(u, dp)) * s_inv
+        dv = dv + (datu - xp.matmul(v, mT(xp, dp))) * s_inv
         return xp.concatenate([du, _diag(xp, dp)[..., None, :], dv], -2)
 
 
@@ -136,6 +142,8 @@ class Qr(Primitive):
 
     batched = "broadcast"
     saves = ("output",)
+
+    flops = cubic(2)
 
     @staticmethod
     def sample_inputs(rng):

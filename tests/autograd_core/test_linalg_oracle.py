@@ -245,6 +245,15 @@ def test_eigh_repeated_eigenvalues_subspace_loss_has_a_gradient_but_a_vector_los
     np.testing.assert_allclose(z.grad.data, np.eye(3), atol=1e-12)
 
 
+def test_forward_mode_at_repeated_values_gives_the_values_tangent_and_nan_vectors():
+    """A JVP cannot know which outputs will be used: the values' tangent is right, the vectors' is NaN (as torch)."""
+    a = np.eye(3) + 0.1  # singular values / eigenvalues 1.3, 1, 1
+    np.testing.assert_allclose(ag.jacfwd(LA.svdvals)(a), ag.jacrev(LA.svdvals)(a), atol=1e-12)
+    np.testing.assert_allclose(ag.jacfwd(LA.eigvalsh)(a), ag.jacrev(LA.eigvalsh)(a), atol=1e-12)
+    _, tangent = ag.jvp(lambda x: LA.eigh(x).eigenvectors, (a,), (_r(3, 3),))
+    assert np.isnan(tangent).any()
+
+
 def test_svd_repeated_singular_values_vector_loss_raises():
     x = ag.tensor(np.eye(3) * 2.0, requires_grad=True)
     u, s, vh = LA.svd(x)
