@@ -18,13 +18,16 @@ from .tensor import Tensor
 
 __all__ = ["LinAlgError", "inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd", "svdvals",
            "pinv", "matrix_exp", "lstsq", "vector_norm", "matrix_norm", "norm", "multi_dot", "matrix_power", "vecdot",
-           "matrix_rank", "cross", "logdet"]
+           "matrix_rank", "cross", "logdet", "solve_triangular", "cond", "tensorinv", "tensorsolve", "inv_ex",
+           "cholesky_ex"]
 
 _slogdet = namedtuple("slogdet", ("sign", "logabsdet"))
 _qr = namedtuple("qr", ("Q", "R"))
 _eigh = namedtuple("eigh", ("eigenvalues", "eigenvectors"))
 _svd = namedtuple("svd", ("U", "S", "Vh"))
 _lstsq = namedtuple("lstsq", ("solution", "residuals", "rank", "singular_values"))
+_inv_ex = namedtuple("inv_ex", ("inverse", "info"))
+_cholesky_ex = namedtuple("cholesky_ex", ("L", "info"))
 
 
 def _matrices(op, a):
@@ -296,3 +299,87 @@ def cross(x, y, *, dim=-1):
     x0, x1, x2 = (part(x, i) for i in range(3))
     y0, y1, y2 = (part(y, i) for i in range(3))
     return stack([x1 * y2 - x2 * y1, x2 * y0 - x0 * y2, x0 * y1 - x1 * y0], d)
+
+
+def solve_triangular(a, b, *, upper, left=True, unitriangular=False):
+    """X with A X = B (left=False: X A = B) reading only A's upper or lower triangle (and a unit diagonal).
+
+    The gradient of A is triangular too, as PyTorch's.
+    """
+    a, b = as_input(a), as_input(b)
+    _matrices("solve_triangular", a)
+    n = _shape(a)[-1]
+    mask = (np.triu if upper else np.tril)(np.ones((n, n)), (1 if upper else -1) if unitriangular else 0)
+    t = a * mask.astype(np.result_type(value(a)))
+    if unitriangular:
+        t = t + np.eye(n, dtype=np.result_type(value(a)))
+    return _solve(t, b) if left else _mT(_solve(_mT(t), _mT(b)))
+
+
+def cond(a, p=None):
+    """Condition number: σ_max / σ_min for p None or 2 (-2: the inverse), else ‖A‖_p ‖A⁻¹‖_p."""
+    a = as_input(a)
+    if p in (None, 2, -2):
+        s = svdvals(a)
+        top, bottom = s[..., 0], s[..., -1]
+        return top / bottom if p != -2 else bottom / top
+    return matrix_norm(a, p) * matrix_norm(inv(a), p)
+
+
+def tensorinv(a, ind=2):
+    """The inverse of A read as a matrix (prod(shape[:ind]), prod(shape[ind:])): shape shape[ind:] + shape[:ind]."""
+    a = as_input(a)
+    shape = tuple(_shape(a))
+    rows, cols = int(np.prod(shape[:ind])), int(np.prod(shape[ind:]))
+    if rows != cols:
+        raise ValueError(f"linalg.tensorinv: the product of the first {ind} dims must equal that of the rest, "
+                         f"got shape {shape}")
+    return inv(a.reshape(rows, cols)).reshape(shape[ind:] + shape[:ind])
+
+
+def tensorsolve(a, b, dims=None):
+    """X with tensordot(A, X, X.ndim) = B: A read as a matrix (b.size, rest); `dims` moves those dims of A last."""
+    a, b = as_input(a), as_input(b)
+    if dims is not None:
+        dims = [d % len(_shape(a)) for d in dims]
+        a = a.transpose(tuple(i for i in range(len(_shape(a))) if i not in dims) + tuple(dims))
+    sa, sb = tuple(_shape(a)), tuple(_shape(b))
+    out_shape = sa[len(sb):]
+    rows = int(np.prod(sb))
+    if int(np.prod(out_shape)) != rows or sa[:len(sb)] != sb:
+        raise ValueError(f"linalg.tensorsolve: A of shape {sa} does not fit B of shape {sb}")
+    return squeeze(_solve(a.reshape(rows, rows), b.reshape(rows, 1)), -1).reshape(out_shape)
+
+
+def inv_ex(a, *, check_errors=False):
+    """Named tuple (inverse, info): info (...) is 0, or 1 where A is singular (its inverse then NaN).
+
+    PyTorch's info is LAPACK's index of the failing pivot and its inverse there is undefined; check info != 0.
+    """
+    return _ex(lambda x: inv(x), a, check_errors, _inv_ex)
+
+
+def cholesky_ex(a, *, upper=False, check_errors=False):
+    """Named tuple (L, info): info (...) is 0, or 1 where A is not positive-definite (L then NaN), see `inv_ex`."""
+    return _ex(lambda x: cholesky(x, upper=upper), a, check_errors, _cholesky_ex)
+
+
+def _ex(op, a, check_errors, result):
+    """op(a) and info per matrix, as the *_ex functions: failing matrices give NaN and info 1 instead of raising."""
+    a = as_input(a)
+    try:
+        return result(op(a), Tensor(np.zeros(_shape(a)[:-2], np.int32)))
+    except LinAlgError:
+        if check_errors:
+            raise
+    batch = _shape(a)[:-2]
+    flat = np.reshape(value(a), (-1,) + tuple(_shape(a)[-2:]))
+    info = np.zeros(len(flat), np.int32)
+    for i, m in enumerate(flat):
+        try:
+            op(m)
+        except LinAlgError:
+            info[i] = 1
+    good = Tensor(np.where(info[:, None, None] > 0, np.eye(flat.shape[-1]), flat).reshape(value(a).shape))
+    out = op(where(np.reshape(info, batch + (1, 1)) > 0, good, a) if isinstance(a, Tensor) else good)
+    return result(where(np.reshape(info, batch + (1, 1)) > 0, np.nan, out), Tensor(info.reshape(batch)))

@@ -122,6 +122,16 @@ CASES = [
     _both("vecdot", lambda a, b: _linalg(a).vecdot(a, b, dim=0), [_r(3, 2), _r(3, 2)]),
     _both("cross", lambda a, b: _linalg(a).cross(a, b), [_r(2, 3), _r(1, 3)]),
     _both("cross-dim0", lambda a, b: _linalg(a).cross(a, b, dim=0), [_r(3, 2), _r(3, 2)]),
+    _both("solve_triangular-upper", lambda a, b: _linalg(a).solve_triangular(a, b, upper=True), [_wc(3, 3), _r(3, 2)]),
+    _both("solve_triangular-lower-right-unit",
+          lambda a, b: _linalg(a).solve_triangular(a, b, upper=False, left=False, unitriangular=True),
+          [_wc(2, 3, 3), _r(2, 3)]),
+    _both("cond", lambda a: tuple(_linalg(a).cond(a, p) for p in (None, -2, "nuc")), [_wc(3, 3)]),
+    _both("tensorinv", lambda a: _linalg(a).tensorinv(a, ind=1), [_wc(6, 6).reshape(6, 2, 3)]),
+    _both("tensorsolve", lambda a, b: _linalg(a).tensorsolve(a, b, dims=(1,)),
+          [_wc(6, 6).reshape(2, 3, 2, 3).transpose(0, 2, 1, 3).copy(), _r(2, 3)]),
+    _both("inv_ex", lambda a: _linalg(a).inv_ex(a).inverse, [_wc(2, 3, 3)]),
+    _both("cholesky_ex", lambda a: _linalg(a).cholesky_ex(a).L, [_spd(3, 3)]),
     _both("tensor-methods", lambda a: (a.det(), a.inverse(), a.matrix_exp(), a.slogdet()[1], a.logdet(),
                                        a.matrix_power(3), a.pinverse(), a.cholesky(), a.qr()[1], a.dist(a.T, 3)),
           [_spd(3, 3)], lambda a: (a.det(), a.inverse(), a.matrix_exp(), a.slogdet()[1], a.logdet(),
@@ -307,6 +317,25 @@ def test_qr_complete_of_a_tall_matrix_without_grad_matches_torch():
 def test_matrix_rank_matches_torch():
     for a in (np.ones((3, 3)), _r(4, 3), np.diag([1.0, 1e-20, 2.0]), np.zeros((2, 2, 3))):
         np.testing.assert_array_equal(LA.matrix_rank(a).data, torch.linalg.matrix_rank(torch.tensor(a)).numpy())
+
+
+def test_cond_values_for_the_norms_torch_cannot_differentiate():
+    """torch's backward of cond for 'fro', 1 and inf fails (an in-place change inside torch): values only."""
+    a = _wc(2, 3, 3)
+    for p in ("fro", 1, -1, math.inf, -math.inf):
+        np.testing.assert_allclose(LA.cond(a, p).data, torch.linalg.cond(torch.tensor(a), p).numpy(), rtol=1e-10)
+
+
+def test_ex_variants_report_failures_in_info_instead_of_raising():
+    m = np.stack([2 * np.eye(2), np.zeros((2, 2))])
+    inverse, info = LA.inv_ex(m)
+    np.testing.assert_array_equal(info.data, torch.linalg.inv_ex(torch.tensor(m)).info.numpy())
+    np.testing.assert_allclose(inverse.data[0], 0.5 * np.eye(2))
+    assert np.isnan(inverse.data[1]).all()
+    low, info = LA.cholesky_ex(np.stack([np.eye(2), -np.eye(2)]))
+    np.testing.assert_array_equal(info.data, [0, 1])
+    with pytest.raises(LA.LinAlgError):
+        LA.cholesky_ex(-np.eye(2), check_errors=True)
 
 
 def test_lstsq_fields_match_torch():
