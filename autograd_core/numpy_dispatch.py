@@ -267,7 +267,7 @@ def _linalg():
     return linalg
 
 
-# linear algebra (ops/products.py, linalg.py); numpy's solve reads a 1-D b alone as a vector
+# linear algebra (ops/products.py, linalg/); numpy's solve reads a 1-D b alone as a vector
 _FUNCTIONS.update({
     np.einsum: lambda subscripts, *operands, optimize=False, **extras: ops.einsum(subscripts, *operands),
     np.outer: lambda a, b, out=None: ops.outer(ops.reshape(a, (-1,)), ops.reshape(b, (-1,))),

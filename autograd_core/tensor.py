@@ -361,7 +361,7 @@ class Tensor:
         """Number of axes (ndim)."""
         return self.data.ndim
 
-    # products and linear algebra (ops/products.py, ops/norms.py, linalg.py)
+    # products and linear algebra (ops/products.py, ops/norms.py, linalg/)
     def mm(self, other): return _ops.mm(self, other)
     def bmm(self, other): return _ops.bmm(self, other)
     def mv(self, vec): return _ops.mv(self, vec)
