@@ -188,6 +188,9 @@ class Solve(Primitive):
         square("solve", a)
         if b.ndim < 2 or b.shape[-2] != a.shape[-1]:
             raise ValueError(f"linalg.solve: B of shape {b.shape} does not fit A of shape {a.shape}")
+        # NOTE: equal ranks, so no numpy version reads b as a stack of vectors (numpy 1.x does when b.ndim == a.ndim - 1)
+        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        a, b = np.broadcast_to(a, batch + a.shape[-2:]), np.broadcast_to(b, batch + b.shape[-2:])
         with lapack("solve", "the input matrix is singular, the solver could not be completed"):
             return np.linalg.solve(a, b)
 
