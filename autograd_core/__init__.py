@@ -30,6 +30,9 @@ from .ops.indexing import (count_nonzero, gather, index_add, index_copy, index_f
 from .ops.scan import cumprod, cumsum, logcumsumexp, prod
 from .ops.reductions import all, any, std
 from .ops.sorting import argsort, kthvalue, median, searchsorted, sort, topk, unique
+from .ops import bmm, dot, einsum, inner, kron, mm, mv, outer, tensordot  # products (ops/products.py)
+from .ops import cdist, cosine_similarity, norm  # norms and distances (ops/norms.py)
+from . import linalg  # torch.linalg's decompositions and norms
 from .seeding import default_generator, manual_seed
 from .seeding import Generator
 from .factories import empty, full_like, linspace, logspace, one_hot

@@ -385,6 +385,26 @@ class Tensor:
         """Number of axes (ndim)."""
         return self.data.ndim
 
+    # products and linear algebra (ops/products.py, ops/norms.py, linalg/)
+    def mm(self, other): return _ops.mm(self, other)
+    def bmm(self, other): return _ops.bmm(self, other)
+    def mv(self, vec): return _ops.mv(self, vec)
+    def dot(self, other): return _ops.dot(self, other)
+    def outer(self, other): return _ops.outer(self, other)
+    def inner(self, other): return _ops.inner(self, other)
+    def kron(self, other): return _ops.kron(self, other)
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None): return _ops.norm(self, p, dim, keepdim, dtype)
+    def det(self): return _linalg.det(self)
+    def slogdet(self): return _linalg.slogdet(self)
+    def inverse(self): return _linalg.inv(self)
+    def matrix_exp(self): return _linalg.matrix_exp(self)
+    def matrix_power(self, n): return _linalg.matrix_power(self, n)
+    def logdet(self): return _linalg.logdet(self)
+    def pinverse(self, rcond=1e-15): return _linalg.pinv(self, rtol=rcond)
+    def cholesky(self, upper=False): return _linalg.cholesky(self, upper=upper)
+    def qr(self, some=True): return _linalg.qr(self, "reduced" if some else "complete")
+    def dist(self, other, p=2): return _ops.vector_norm(self - other, p)
+
 
 class _HookHandle:
     """Returned by `register_hook`; `remove()` unregisters the hook."""
@@ -413,6 +433,7 @@ from . import engine as _engine  # noqa: E402  (engine and ops need Tensor defin
 from . import inplace as _inplace  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from . import numpy_dispatch as _numpy_dispatch  # noqa: E402
+from . import linalg as _linalg  # noqa: E402
 
 
 for _name in _ops.elementwise_functions.TENSOR_METHODS:  # sin, atan2, erf, lerp, ...: methods as PyTorch's

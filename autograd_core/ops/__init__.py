@@ -456,6 +456,11 @@ from .indexing import (count_nonzero, gather, index_add, index_add_, index_copy,
                        scatter_reduce, scatter_reduce_, take_along_dim)
 from .scan import cumprod, cumsum, logcumsumexp, prod  # noqa: E402
 from .sorting import argsort, kthvalue, median, searchsorted, sort, topk, unique  # noqa: E402
+from .decompositions import inv, matrix_exp, solve  # noqa: E402  (the rules' linear algebra)
+from .norms import cdist, cosine_similarity, matrix_norm, norm, vector_norm  # noqa: E402
+from . import spectral  # noqa: E402,F401  (registers Eigh, Svd, Qr)
+from .products import bmm, dot, einsum, inner, kron, mm, mv, outer, tensordot  # noqa: E402
+
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in ("np", "builtins", "Tensor", "apply", "NO_PARAMS")]
 
