@@ -3,12 +3,16 @@
 `numpy_ops`: plain numpy, for an ordinary backward (fast, records nothing).
 `tensor_ops`: the engine's own ops, for `create_graph=True`: the backward pass is
 itself recorded, so gradients can be differentiated again.
+`tracing_ops`: tensor_ops whose `value(x)` is x itself, for vmap's recording: a mask a rule
+computes from a value (`xp.value(out) > 0`) is then an engine op too, replayed on the batch,
+instead of one example's numpy array.
 """
 from types import SimpleNamespace
 
 import numpy as np
 
 from . import ops as tensor_ops
+from .grad_mode import STATE
 from .ops.elementwise import Sigmoid
 from .ops.shape import IndexedGrad
 from .ops.pool import WindowGather, WindowScatter
@@ -62,4 +66,23 @@ numpy_ops = SimpleNamespace(
     matrix_exp=lambda a: MatrixExp.forward(None, a),
 )
 
-__all__ = ["numpy_ops", "tensor_ops"]
+class _Tracing:
+    """The engine's ops, except that `value` hands a rule the Tensor instead of its data."""
+
+    @staticmethod
+    def value(x):
+        return x
+
+    def __getattr__(self, name):
+        return getattr(tensor_ops, name)
+
+
+tracing_ops = _Tracing()
+
+
+def recorded_ops():
+    """The namespace of rules that are recorded: tracing_ops while vmap records, else tensor_ops."""
+    return tracing_ops if STATE.tracing_values else tensor_ops
+
+
+__all__ = ["numpy_ops", "tensor_ops", "tracing_ops", "recorded_ops"]

@@ -85,7 +85,7 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
     cotangents.add(id(root), _seed(root, grad, create_graph), root.dtype)
     queue = [(0, id(root), root)]  # a heap of (-creation number, key, tensor); the root, alone, goes first
     captured, position, stubs = {}, 0, {}
-    xp = backend.tensor_ops if create_graph else backend.numpy_ops
+    xp = backend.recorded_ops() if create_graph else backend.numpy_ops
     saved_mode, STATE.grad_enabled = STATE.grad_enabled, create_graph
     try:
         while queue:

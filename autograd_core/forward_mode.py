@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from . import ops as tensor_ops
+from . import backend
 from .backend import numpy_ops
 from .grad_mode import STATE, Observer
 from .ops.conv import Conv2d
@@ -177,7 +178,7 @@ class ForwardMode(Observer):
         try:
             xs = [a if isinstance(a, Tensor) or i in prim.nondiff else Tensor(a) if isinstance(a, np.ndarray) else a
                   for i, a in enumerate(args)]
-            tangent = tangent_of(prim, ctx, ts, out, xs, params, tensor_ops)
+            tangent = tangent_of(prim, ctx, ts, out, xs, params, backend.recorded_ops())
             if not isinstance(tangent, Tensor):
                 tangent = Tensor(np.asarray(tangent))
             if tangent.shape != out.shape:

@@ -19,7 +19,8 @@ data (`__array__`), as `.numpy()` does.
 import numpy as np
 
 from . import ops
-from .grad_mode import STATE
+from .grad_mode import STATE, report_untraced, report_value_read
+from .pytree import tree_flatten
 from .tensor import Tensor, wrap
 
 
@@ -43,9 +44,11 @@ def _reciprocal(x):
 
 
 def _no_grad_ufunc(ufunc):
-    """A ufunc without a useful gradient (piecewise constant, boolean): run on the data, return a plain Tensor."""
+    """A ufunc without a useful gradient (piecewise constant, boolean): run on the data, return a plain Tensor
+    (reported to the observers, so that vmap and ONNX export see it as an op of its inputs)."""
     def run(*inputs):
-        return wrap(np.asarray(ufunc(*(ops.value(x) for x in inputs))))
+        out = wrap(np.asarray(ufunc(*(ops.value(x) for x in inputs))))
+        return report_untraced(ufunc.__name__, inputs, {}, out) if STATE.observers else out
     return run
 
 
@@ -60,7 +63,8 @@ UFUNCS = {
 }
 UFUNCS.update({f: _no_grad_ufunc(f) for f in (
     np.sign, np.floor, np.ceil, np.rint, np.trunc, np.isnan, np.isinf, np.isfinite,
-    np.logical_not, np.logical_and, np.logical_or, np.logical_xor, np.signbit)})
+    np.logical_not, np.logical_and, np.logical_or, np.logical_xor, np.signbit,
+    np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert)})
 
 UFUNCS.update({  # the elementwise breadth (ops/elementwise_functions.py), differentiated
     np.sin: ops.sin, np.cos: ops.cos, np.tan: ops.tan, np.arcsin: ops.asin, np.arccos: ops.acos,
@@ -100,6 +104,8 @@ def _reduce(op, x, axis=0, dtype=None, keepdims=False, initial=None, where=None)
 def array_function(func, args, kwargs):
     """`Tensor.__array_function__`: the engine op for `func`, else numpy on the data when no gradient is lost."""
     if func in _DATA_ONLY:
+        if func not in _SHAPE_ONLY:
+            _report_reads(f"numpy.{func.__name__}", (args, kwargs))
         return func(*_plain(args), **_plain(kwargs))
     name = f"numpy.{func.__name__}"
     handler = _FUNCTIONS.get(func)
@@ -118,6 +124,7 @@ def array_function(func, args, kwargs):
 def _numpy_fallback(name, func, args, kwargs):
     """numpy's own `func` on the plain arrays, refused when it would drop a gradient; `out=` Tensors come back as given."""
     _refuse_if_graph(name, (args, kwargs))
+    _report_reads(name, (args, kwargs))
     result = func(*_plain(args), **_plain(kwargs))
     out = kwargs.get("out")
     if out is None:
@@ -126,6 +133,14 @@ def _numpy_fallback(name, func, args, kwargs):
         if isinstance(target, Tensor):
             target._version += 1
     return out[0] if isinstance(out, tuple) and len(out) == 1 else out
+
+
+def _report_reads(name, args):
+    """numpy computing on a Tensor's data is a value read (vmap refuses it on a batched value)."""
+    if STATE.observers:
+        for leaf in tree_flatten(args)[0]:
+            if isinstance(leaf, Tensor):
+                report_value_read(leaf, f"{name}()")
 
 
 def _wrap_all(result):
@@ -328,6 +343,9 @@ _FUNCTIONS.update({
     np.linalg.matrix_power: lambda a, n: _linalg().matrix_power(a, n),
     np.linalg.multi_dot: lambda arrays, out=None: _linalg().multi_dot(arrays),
 })
+
+# what reads only shapes and types, not values (vmap allows it on a batched value)
+_SHAPE_ONLY = {np.shape, np.ndim, np.size, np.result_type, np.iscomplexobj, np.isrealobj}
 
 # results that carry no gradient: computed from the data whatever requires grad
 _DATA_ONLY = {
