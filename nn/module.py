@@ -249,7 +249,7 @@ class Sequential(Module):
     def __init__(self, *modules):
         super().__init__()
         for i, m in enumerate(modules):
-            setattr(self, str(i), m)
+            setattr(self, str(i), _module("Sequential", m))
 
     def forward(self, x):
         for module in self._modules.values():
@@ -267,8 +267,15 @@ class Sequential(Module):
         return iter(self._modules.values())
 
     def append(self, module):
-        setattr(self, str(len(self._modules)), module)
+        setattr(self, str(len(self._modules)), _module("Sequential", module))
         return self
+
+
+def _module(container, m):
+    """`m`, when it is a Module; a container refuses anything else at once, as PyTorch's (not at the first call)."""
+    if not isinstance(m, Module):
+        raise TypeError(f"{container}: {type(m).__name__} is not a Module subclass")
+    return m
 
 
 class ModuleList(Module):
@@ -280,7 +287,7 @@ class ModuleList(Module):
             self.append(m)
 
     def append(self, module):
-        setattr(self, str(len(self._modules)), module)
+        setattr(self, str(len(self._modules)), _module("ModuleList", module))
         return self
 
     def __getitem__(self, index):

@@ -27,7 +27,7 @@ def save(obj, path):
     if not isinstance(state, dict):
         raise TypeError(f"nn.save: expected a module, an optimizer or a dict of arrays, got {type(obj).__name__}")
     arrays = flatten(state)
-    path = os.fspath(path)
+    path = _path("nn.save", path)
     temporary = f"{path}.{secrets.token_hex(4)}.tmp"
     try:  # mode 0o666 lets the umask decide the permissions, as for any new file
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
@@ -55,6 +55,14 @@ def _write_npz(f, arrays):
                 np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
 
 
+def _path(where, path):
+    """`path` as a str; anything that is not a path (a number, a file object) is a TypeError naming the argument."""
+    try:
+        return os.fspath(path)
+    except TypeError:
+        raise TypeError(f"{where}: path must be a str or os.PathLike, got {type(path).__name__} {path!r}") from None
+
+
 def _sync_directory(directory):
     """Make the rename itself durable (POSIX); platforms that cannot open a directory skip this."""
     if not hasattr(os, "O_DIRECTORY"):
@@ -73,7 +81,9 @@ def load(path, max_bytes=MAX_BYTES):
     uncompressed size is capped at `max_bytes` (100 MiB by default; raise it for a trusted larger file).
     Every error names the file and the entry.
     """
-    path = os.fspath(path)
+    path = _path("nn.load", path)
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)) or max_bytes < 0:
+        raise ValueError(f"nn.load: max_bytes must be an int >= 0, got {max_bytes!r}")
     not_checkpoint = f"nn.load: {path} is not a checkpoint (nn.save writes .npz archives of numeric arrays)"
     try:
         archive = zipfile.ZipFile(path)

@@ -1,0 +1,39 @@
+"""Argument checks for constructors and public functions: a wrong type is a TypeError, a wrong value a ValueError,
+each naming the caller and the argument, raised at the call that got it (not later, inside numpy)."""
+import numbers
+
+import numpy as np
+
+
+def check_int(where, name, value, minimum=None):
+    """`value` as an int (bool refused, numpy ints accepted), at least `minimum` when given."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{where}: {name} must be an int, got {type(value).__name__} {value!r}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{where}: {name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def check_ints(where, name, value, count, minimum=None):
+    """An int or a sequence of `count` ints (a kernel size, a stride), as a tuple of `count` ints."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != count:
+            raise ValueError(f"{where}: {name} must be an int or {count} ints, got {value!r}")
+        return tuple(check_int(where, name, v, minimum) for v in value)
+    return (check_int(where, name, value, minimum),) * count
+
+
+def check_number(where, name, value, minimum=None):
+    """`value` as a float (a Python or numpy real number), at least `minimum` when given."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
+        raise TypeError(f"{where}: {name} must be a number, got {type(value).__name__} {value!r}")
+    if minimum is not None and not value >= minimum:
+        raise ValueError(f"{where}: {name} must be at least {minimum}, got {value}")
+    return float(value)
+
+
+def check_bool(where, name, value):
+    """`value` as a bool; anything but True/False (numpy's too) is refused, as PyTorch's bool arguments."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{where}: {name} must be a bool, got {type(value).__name__} {value!r}")
+    return bool(value)
