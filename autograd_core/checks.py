@@ -37,3 +37,20 @@ def check_bool(where, name, value):
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{where}: {name} must be a bool, got {type(value).__name__} {value!r}")
     return bool(value)
+
+
+def check_callable(where, name, f):
+    """`f` when it can be called (a transform checks its function when built, not at the first call)."""
+    if not callable(f):
+        raise TypeError(f"{where}: {name} must be callable, got {type(f).__name__} {f!r}")
+    return f
+
+
+def check_argnums(where, argnums):
+    """An int or a non-empty tuple/list of ints (JAX's and torch.func's `argnums`)."""
+    nums = argnums if isinstance(argnums, (tuple, list)) else (argnums,)
+    if not nums:
+        raise ValueError(f"{where}: argnums must name at least one argument, got {argnums!r}")
+    for a in nums:
+        check_int(where, "argnums", a)
+    return argnums

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import engine
 from . import ops as tensor_ops
+from .checks import check_argnums, check_callable
 from .forward_mode import ForwardMode, TransformLevel, as_tangent
 from .grad_mode import enable_grad, no_grad
 from .ops.shape import Reshape
@@ -109,6 +110,9 @@ def reverse_gradients(out, leaves, nested, cotangent=None):
 
 def value_and_grad(f, argnums=0):
     """f -> function returning (f(*args), d f / d args[argnums]); a pytree argument gets a gradient of its structure."""
+    check_callable("value_and_grad", "f", f)
+    check_argnums("value_and_grad", argnums)
+
     def wrapped(*args):
         with TransformLevel() as level, enable_grad():
             out, inputs = call_with_inputs(f, args, argnums, "value_and_grad", level.nested)
@@ -132,6 +136,7 @@ def vjp(f, *primals):
 
     The primals and f's output may be pytrees; a cotangent has the output's structure.
     """
+    check_callable("vjp", "f", f)
     with TransformLevel() as level, enable_grad():
         nested = level.nested
         out, inputs = call_with_inputs(f, primals, tuple(range(len(primals))), "vjp", nested)
@@ -159,6 +164,11 @@ def jvp(f, primals, tangents):
 
     primals and tangents are sequences of matching pytrees; the output may be a pytree.
     """
+    check_callable("jvp", "f", f)
+    for name, given in (("primals", primals), ("tangents", tangents)):
+        if not isinstance(given, (tuple, list)):
+            raise TypeError(f"jvp: {name} must be a tuple (or list) of f's arguments, as f(*{name}); "
+                            f"got {type(given).__name__}")
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")

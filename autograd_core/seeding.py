@@ -25,9 +25,14 @@ _DRAWS = _Draws()
 
 
 def manual_seed(seed):
-    """Reseed the default generator behind factories, `nn.init`, dropout and DataLoader shuffling; returns it."""
+    """Reseed the default generator behind factories, `nn.init`, dropout and DataLoader shuffling; returns it.
+
+    `seed` is an int; a negative one is taken modulo 2**64, as PyTorch does.
+    """
     global _generator
-    _generator = np.random.default_rng(seed)
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__} {seed!r}")
+    _generator = np.random.default_rng(int(seed) % 2 ** 64)
     return _generator
 
 
