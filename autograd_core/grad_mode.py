@@ -137,6 +137,25 @@ class Observer:
     def on_backward(self, node, out, in_grads):
         pass
 
+    def on_untraced(self, name, args, params, out):
+        """An op that is not a primitive because its result has no gradient (a comparison, argmax, an integer cast)."""
+
+    def on_value_read(self, t, how):
+        """Python reads the value of tensor `t` (`how`: "bool()", "item()", "tolist()"); vmap refuses batched ones."""
+
+
+def report_value_read(t, how):
+    """Tell the observers that Python reads the value of `t` (see Observer.on_value_read)."""
+    for observer in STATE.observers:
+        observer.on_value_read(t, how)
+
+
+def report_untraced(name, args, params, out):
+    """Tell the observers (the ONNX tracer) about an op that returns a Tensor without recording it; returns `out`."""
+    for observer in STATE.observers:
+        observer.on_untraced(name, args, params, out)
+    return out
+
 
 @contextlib.contextmanager
 def observe(observer):

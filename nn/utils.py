@@ -5,6 +5,8 @@ import numpy as np
 
 from autograd_core import Tensor
 
+from .stateless import functional_call  # noqa: F401  (nn.utils.functional_call, as in PyTorch)
+
 
 def _grads(parameters):
     """The gradient Tensors of `parameters` (one Tensor or an iterable of them) that have one."""
