@@ -14,15 +14,6 @@ def check_int(where, name, value, minimum=None):
     return int(value)
 
 
-def check_ints(where, name, value, count, minimum=None):
-    """An int or a sequence of `count` ints (a kernel size, a stride), as a tuple of `count` ints."""
-    if isinstance(value, (tuple, list)):
-        if len(value) != count:
-            raise ValueError(f"{where}: {name} must be an int or {count} ints, got {value!r}")
-        return tuple(check_int(where, name, v, minimum) for v in value)
-    return (check_int(where, name, value, minimum),) * count
-
-
 def check_number(where, name, value, minimum=None):
     """`value` as a float (a Python or numpy real number), at least `minimum` when given."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.floating, np.integer)):

@@ -4,15 +4,22 @@ import math
 import numpy as np
 
 from . import init
-from autograd_core.checks import check_int, check_ints
+from autograd_core.checks import check_int
 
-from .functional import conv2d
+from .functional import _pair, conv2d
 from .module import Module, Parameter, check_input_dtype
 
 
-def _checked_pair(v, where, name, minimum):
-    """An int or pair of ints, each at least `minimum`, as a pair (bad values raise naming `where` and `name`)."""
-    return check_ints(where, name, v, 2, minimum)
+def _checked_pair(v, what, minimum):
+    """An int or pair of ints, each at least `minimum`, as a pair (bad values raise naming `what`): a float or a
+    str is a TypeError, a wrong count or a value below `minimum` a ValueError."""
+    items = v if isinstance(v, (tuple, list)) else (v,)
+    if any(isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, np.integer)) for p in items):
+        raise TypeError(f"{what} must be an int or a pair of ints, got {v!r}")
+    pair = _pair(v, what)
+    if min(pair) < minimum:
+        raise ValueError(f"{what} must be at least {minimum}, got {v!r}")
+    return pair
 
 
 def _unbatched(forward, x, layer):
@@ -36,11 +43,11 @@ class Conv2d(Module):
         super().__init__()
         in_channels = check_int("Conv2d", "in_channels", in_channels, 0)
         out_channels = check_int("Conv2d", "out_channels", out_channels, 0)
-        kh, kw = _checked_pair(kernel_size, "Conv2d", "kernel_size", 1)
+        kh, kw = _checked_pair(kernel_size, "Conv2d kernel_size", 1)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = (kh, kw)
-        self.stride = _checked_pair(stride, "Conv2d", "stride", 1)
-        self.padding = _checked_pair(padding, "Conv2d", "padding", 0)
+        self.stride = _checked_pair(stride, "Conv2d stride", 1)
+        self.padding = _checked_pair(padding, "Conv2d padding", 0)
         self.weight = Parameter(np.empty((out_channels, in_channels, kh, kw), dtype=np.float32))
         init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)
         if bias:

@@ -8,9 +8,9 @@ class _Pool2d(Module):
     def __init__(self, kernel_size, stride=None, padding=0):
         super().__init__()
         name = type(self).__name__
-        kernel = _checked_pair(kernel_size, name, "kernel_size", 1)
-        _checked_pair(stride if stride is not None else kernel_size, name, "stride", 1)
-        pad = _checked_pair(padding, name, "padding", 0)
+        kernel = _checked_pair(kernel_size, f"{name} kernel_size", 1)
+        _checked_pair(stride if stride is not None else kernel_size, f"{name} stride", 1)
+        pad = _checked_pair(padding, f"{name} padding", 0)
         # PyTorch's rule: a window must always overlap the real input, never padding alone.
         if any(p > k // 2 for p, k in zip(pad, kernel)):
             raise ValueError(f"{name}: padding {padding!r} should be at most half of kernel_size {kernel_size!r}")

@@ -40,9 +40,9 @@ def test_errors_name_layer_and_shapes():
         conv(ag.randn(1, 3, 2, 2, rng=0))
     with pytest.raises(ValueError, match=r"Conv2d.*\(N, C, H, W\) or \(C, H, W\).*\(1, 3, 5, 5, 1\)"):
         conv(ag.randn(1, 3, 5, 5, 1, rng=0))
-    with pytest.raises(ValueError, match="Conv2d: stride must be at least 1"):
+    with pytest.raises(ValueError, match="Conv2d stride must be at least 1"):
         nn.Conv2d(3, 4, 3, stride=0)
-    with pytest.raises(ValueError, match="Conv2d: padding must be at least 0"):
+    with pytest.raises(ValueError, match="Conv2d padding must be at least 0"):
         nn.Conv2d(3, 4, 3, padding=-1)
     with pytest.raises(ValueError, match=r"conv2d: input of shape \(2, 2, 5, 5\) does not match weight of shape \(4, 3, 3, 3\)"):
         F.conv2d(ag.randn(2, 2, 5, 5, rng=0), conv.weight)

@@ -60,7 +60,7 @@ def test_errors():
         nn.AvgPool2d(2)(ag.randn(3, 3, rng=0))
     with pytest.raises(ValueError, match="MaxPool2d: padding 2 should be at most half of kernel_size 3"):
         nn.MaxPool2d(3, padding=2)
-    with pytest.raises(ValueError, match="AvgPool2d: stride must be at least 1"):
+    with pytest.raises(ValueError, match="AvgPool2d stride must be at least 1"):
         nn.AvgPool2d(2, stride=0)
 
 
