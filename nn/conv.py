@@ -3,19 +3,15 @@ import math
 
 import numpy as np
 
-from . import init
 from autograd_core.checks import check_int
 
+from . import init
 from .functional import _pair, conv2d
 from .module import Module, Parameter, check_input_dtype
 
 
 def _checked_pair(v, what, minimum):
-    """An int or pair of ints, each at least `minimum`, as a pair (bad values raise naming `what`): a float or a
-    str is a TypeError, a wrong count or a value below `minimum` a ValueError."""
-    items = v if isinstance(v, (tuple, list)) else (v,)
-    if any(isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, np.integer)) for p in items):
-        raise TypeError(f"{what} must be an int or a pair of ints, got {v!r}")
+    """An int or pair of ints, each at least `minimum`, as a pair (bad values raise naming `what`)."""
     pair = _pair(v, what)
     if min(pair) < minimum:
         raise ValueError(f"{what} must be at least {minimum}, got {v!r}")
