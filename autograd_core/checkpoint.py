@@ -8,6 +8,7 @@ import numpy as np
 
 from . import engine
 from . import ops as tensor_ops
+from .checks import check_callable
 from .forward_mode import ForwardMode
 from .functional import tensor_outputs
 from .grad_mode import STATE, Observer, enable_grad, no_grad, observe
@@ -86,6 +87,7 @@ def checkpoint(fn, *args):
         default generator or an explicit one, as PyTorch's `preserve_rng_state=True`. Under forward
         mode (jvp, jacfwd) there is no tape to save, and fn simply runs.
     """
+    check_callable("checkpoint", "fn", fn)
     if not STATE.grad_enabled or any(isinstance(o, ForwardMode) for o in STATE.observers):
         return fn(*args)
     finder = _OutsideInputs()

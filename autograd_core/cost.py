@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 
+from .checks import check_callable
 from .engine import grad_of
 from .forward_mode import ForwardMode
 from .grad_mode import Observer, no_grad, observe
@@ -243,6 +244,7 @@ def compare_modes(f, *inputs):
         f: function of Tensors returning one Tensor (built from engine ops).
         inputs: arrays or Tensors (the point where the Jacobian is taken).
     """
+    check_callable("compare_modes", "f", f)
     arrays = _inputs(inputs)
     forward, jac_fwd = _forward_mode(f, arrays)
     reverse, jac_rev, out, leaves, forward_ops, tape = _reverse_mode(f, arrays)

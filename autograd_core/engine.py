@@ -166,6 +166,9 @@ def _run_hooks(t, g, create_graph):
         result = hook(g if create_graph else Tensor(g))
         if result is None:
             continue
+        if not isinstance(result, (Tensor, np.ndarray, np.generic, int, float)):
+            raise TypeError(f"backward: hook {getattr(hook, '__name__', hook)!r} returned {type(result).__name__}; "
+                            "a hook returns None or a Tensor (the replacement gradient)")
         if not create_graph:
             result = np.asarray(result.data if isinstance(result, Tensor) else result, dtype=g.dtype)
         if result.shape != g.shape:

@@ -7,6 +7,7 @@ cotangent); then ⟨u, J v⟩ from one JVP is compared with ⟨Jᵀ u, v⟩ from
 """
 import numpy as np
 
+from .checks import check_callable
 from .functional import jvp, vjp
 from .grad_mode import no_grad
 from .jacobian import jacfwd, jacrev
@@ -55,6 +56,7 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     Returns:
         True; raises `GradcheckError` naming the worst element otherwise.
     """
+    check_callable("gradcheck", "f", f)
     if isinstance(inputs, (Tensor, np.ndarray)):
         inputs = (inputs,)
     args = [np.array(x.data if isinstance(x, Tensor) else x) for x in inputs]

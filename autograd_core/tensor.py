@@ -18,11 +18,20 @@ def _as_array(data, dtype=None):
     elif isinstance(data, np.generic):  # a numpy scalar keeps its dtype, as in PyTorch
         arr = np.asarray(data)
     else:
-        arr = np.asarray(data)
+        try:
+            arr = np.asarray(data)
+        except ValueError as error:  # a ragged nested list
+            raise ValueError(f"Tensor: data must be a rectangular nested list of numbers ({error})") from None
         if dtype is None and arr.dtype == np.float64:
             arr = arr.astype(np.float32)
-    if dtype is not None and arr.dtype != np.dtype(dtype):
-        arr = arr.astype(dtype)
+    if arr.dtype.kind not in "biufc":  # numpy would hold text or objects, and fail later in some op
+        raise TypeError(f"Tensor: data must be numbers (bool, int, float or complex), got {arr.dtype} "
+                        f"from {type(data).__name__}")
+    if dtype is not None and arr.dtype != dtype:
+        try:
+            arr = arr.astype(dtype)
+        except TypeError:
+            raise TypeError(f"Tensor: dtype must be a numpy dtype, got {dtype!r}") from None
     return arr
 
 
@@ -57,8 +66,8 @@ class Tensor:
         self._hooks = None
         self._retains_grad = False
         self._tangent = None
-        if requires_grad:
-            self.requires_grad_(True)
+        if requires_grad is not False:
+            self.requires_grad_(requires_grad)
 
     # ---- attributes -------------------------------------------------------------
     @property
@@ -187,6 +196,8 @@ class Tensor:
 
     def requires_grad_(self, flag=True):
         """Turn gradient tracking of this leaf on or off, in place; returns self."""
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"requires_grad must be a bool, got {type(flag).__name__} {flag!r}")
         if flag:
             _check_float(self.data, "requires_grad_")
         elif self._node is not None:
@@ -202,6 +213,8 @@ class Tensor:
 
     def register_hook(self, fn):
         """Call `fn(grad)` when this tensor's gradient is computed; a returned Tensor replaces it."""
+        if not callable(fn):
+            raise TypeError(f"register_hook(): hook must be callable, got {type(fn).__name__}")
         if not self.requires_grad:
             raise RuntimeError("register_hook(): cannot register a hook on a tensor that does not require grad")
         if self._hooks is None:
@@ -353,6 +366,11 @@ class Tensor:
                 dtype = a.dtype
             elif not check_device(a):
                 dtype = a
+        if dtype is not None and not isinstance(dtype, Tensor):
+            try:
+                np.dtype(dtype)
+            except TypeError:
+                raise TypeError(f"to: expected a dtype, a Tensor or the device 'cpu', got {dtype!r}") from None
         if device is not None:
             check_device(str(device))
         out = self if dtype is None else _ops.astype(self, dtype)

@@ -3,6 +3,8 @@ import math
 
 import numpy as np
 
+from autograd_core.checks import check_int
+
 from . import init
 from .functional import _pair, conv2d
 from .module import Module, Parameter, check_input_dtype
@@ -35,6 +37,8 @@ class Conv2d(Module):
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, bias=True, rng=None):
         super().__init__()
+        in_channels = check_int("Conv2d", "in_channels", in_channels, 0)
+        out_channels = check_int("Conv2d", "out_channels", out_channels, 0)
         kh, kw = _checked_pair(kernel_size, "Conv2d kernel_size", 1)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.kernel_size = (kh, kw)
@@ -43,7 +47,7 @@ class Conv2d(Module):
         self.weight = Parameter(np.empty((out_channels, in_channels, kh, kw), dtype=np.float32))
         init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)
         if bias:
-            bound = 1 / math.sqrt(in_channels * kh * kw)
+            bound = 1 / math.sqrt(in_channels * kh * kw) if in_channels else 0  # no inputs: as Linear(0, n)
             self.bias = Parameter(np.empty(out_channels, dtype=np.float32))
             init.uniform_(self.bias, -bound, bound, rng=rng)
         else:

@@ -7,13 +7,17 @@ import numpy as np
 import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core.ops import getitem, sliding_window
+from autograd_core.checks import check_number
 from autograd_core.seeding import as_generator
 
 
 def _pair(v, what):
-    pair = (v, v) if isinstance(v, (int, np.integer)) else tuple(v)
-    if len(pair) != 2 or any(int(p) != p for p in pair):
+    """An int or a pair of ints as a pair: another type (a float, a str) is a TypeError, another count a ValueError."""
+    pair = tuple(v) if isinstance(v, (tuple, list, np.ndarray)) else (v, v)
+    if len(pair) != 2:
         raise ValueError(f"{what} must be an int or a pair of ints, got {v!r}")
+    if any(isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, np.integer)) for p in pair):
+        raise TypeError(f"{what} must be an int or a pair of ints, got {v!r}")
     return tuple(int(p) for p in pair)
 
 
@@ -79,6 +83,7 @@ def linear(x, weight, bias=None):
 
 def dropout(x, p=0.5, training=True, rng=None):
     """Zero each element with probability p and scale the rest by 1/(1-p) (identity in eval)."""
+    check_number("dropout", "p", p)
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: probability must be in [0, 1], got {p}")
     x = _as_tensor(x)

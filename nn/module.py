@@ -90,6 +90,10 @@ class Module:
 
     def register_buffer(self, name, value):
         """A non-trainable tensor that belongs to the state (e.g. BatchNorm running statistics)."""
+        if not isinstance(name, str):
+            raise TypeError(f"register_buffer: buffer name should be a string, got {type(name).__name__}")
+        if not name or "." in name:
+            raise KeyError(f"register_buffer: buffer name can't be empty or contain \".\", got {name!r}")
         self.__dict__.setdefault("_buffer_names", set()).add(name)
         setattr(self, name, value)
 
@@ -175,6 +179,8 @@ class Module:
 
     def train(self, mode=True):
         """Training mode (dropout active, batch statistics) for this module and its descendants."""
+        if not isinstance(mode, (bool, np.bool_)):
+            raise ValueError(f"train: training mode is expected to be boolean, got {type(mode).__name__} {mode!r}")
         for m in self.modules():
             object.__setattr__(m, "training", bool(mode))
         return self
@@ -187,7 +193,10 @@ class Module:
         """Convert every parameter and buffer to `dtype` in place (a float dtype); the device "cpu" changes nothing."""
         if check_device(dtype):
             return self
-        dtype = np.dtype(dtype)
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"{type(self).__name__}.to(): expected a dtype or the device 'cpu', got {dtype!r}") from None
         if not np.issubdtype(dtype, np.floating):
             raise TypeError(f"{type(self).__name__}.to(): only floating-point dtypes hold parameters, got {dtype}")
         for t in list(self.parameters()) + [b for _, b in self.named_buffers()]:
@@ -209,6 +218,8 @@ class Module:
 
     def load_state_dict(self, state, strict=True):
         """Copy arrays into the parameters and buffers, in place; mismatches raise clearly."""
+        if not hasattr(state, "keys") or not hasattr(state, "__getitem__"):
+            raise TypeError(f"load_state_dict: expected state_dict to be dict-like, got {type(state).__name__}")
         own = OrderedDict(self.named_parameters())
         own.update(self.named_buffers())
         missing = [k for k in own if k not in state]
@@ -249,7 +260,7 @@ class Sequential(Module):
     def __init__(self, *modules):
         super().__init__()
         for i, m in enumerate(modules):
-            setattr(self, str(i), m)
+            setattr(self, str(i), _module("Sequential", m))
 
     def forward(self, x):
         for module in self._modules.values():
@@ -267,8 +278,15 @@ class Sequential(Module):
         return iter(self._modules.values())
 
     def append(self, module):
-        setattr(self, str(len(self._modules)), module)
+        setattr(self, str(len(self._modules)), _module("Sequential", module))
         return self
+
+
+def _module(container, m):
+    """`m`, when it is a Module; a container refuses anything else at once, as PyTorch's (not at the first call)."""
+    if not isinstance(m, Module):
+        raise TypeError(f"{container}: {type(m).__name__} is not a Module subclass")
+    return m
 
 
 class ModuleList(Module):
@@ -280,7 +298,7 @@ class ModuleList(Module):
             self.append(m)
 
     def append(self, module):
-        setattr(self, str(len(self._modules)), module)
+        setattr(self, str(len(self._modules)), _module("ModuleList", module))
         return self
 
     def __getitem__(self, index):

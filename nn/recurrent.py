@@ -21,6 +21,7 @@ import math
 import numpy as np
 
 import autograd_core as ag
+from autograd_core.checks import check_int
 from autograd_core.ops import affine, gru_sequence, lstm_sequence
 from autograd_core.ops.recurrent import gru_step, lstm_step
 
@@ -53,7 +54,9 @@ class _Recurrent(Module):
 
     def __init__(self, input_size, hidden_size):
         super().__init__()
-        self.input_size, self.hidden_size = input_size, hidden_size
+        where = type(self).__name__
+        self.input_size = check_int(where, "input_size", input_size, 0)
+        self.hidden_size = check_int(where, "hidden_size", hidden_size, 0)
 
     def _project(self, x, w_ih, b_ih, b_hh):
         """W_ih x + b_ih (+ b_hh where it folds in), for every row of x at once."""
@@ -126,9 +129,10 @@ class _Layer(_Recurrent):
     """
 
     def __init__(self, input_size, hidden_size, bias=True, batch_first=False, rng=None):
-        if hidden_size <= 0:
-            raise ValueError("hidden_size must be greater than zero")  # PyTorch's check; a cell may have none
         super().__init__(input_size, hidden_size)
+        for name in ("input_size", "hidden_size"):  # PyTorch's checks; a cell may have none
+            if getattr(self, name) == 0:
+                raise ValueError(f"{type(self).__name__}: {name} must be greater than zero")
         self.batch_first = batch_first
         self.weight_ih_l0, self.weight_hh_l0, self.bias_ih_l0, self.bias_hh_l0 = _initial_weights(
             self.gates, input_size, hidden_size, bias, rng)

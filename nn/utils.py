@@ -15,6 +15,14 @@ def _grads(parameters):
     return [p.grad for p in parameters if p.grad is not None]
 
 
+def _number(name, value):
+    """float(value), or PyTorch's ValueError naming the argument (a str such as "inf" is read as torch does)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"clip_grad_norm_: {name} must be a number, got {type(value).__name__} {value!r}") from None
+
+
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
     """Scale all gradients together so their joint `norm_type`-norm is at most `max_norm`, in place.
 
@@ -26,7 +34,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         the joint norm before clipping, a 0-d Tensor.
     """
     grads = _grads(parameters)
-    norm_type = float(norm_type)
+    max_norm, norm_type = _number("max_norm", max_norm), _number("norm_type", norm_type)
     if not grads:
         return Tensor(np.float32(0.0))
     if math.isinf(norm_type):

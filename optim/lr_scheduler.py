@@ -4,6 +4,8 @@ import types
 import warnings
 from collections import Counter
 
+from autograd_core.checks import check_int, check_number
+
 from .optimizer import Optimizer
 
 
@@ -71,7 +73,8 @@ class StepLR(LRScheduler):
     """lr × gamma every `step_size` epochs: lr_t = base_lr · gamma^(t // step_size) when nothing else changes lr."""
 
     def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
-        self.step_size, self.gamma = step_size, gamma
+        self.step_size = check_int("StepLR", "step_size", step_size, 1)
+        self.gamma = check_number("StepLR", "gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -84,7 +87,7 @@ class ExponentialLR(LRScheduler):
     """lr × gamma every epoch: lr_t = base_lr · gamma^t when nothing else changes lr."""
 
     def __init__(self, optimizer, gamma, last_epoch=-1):
-        self.gamma = gamma
+        self.gamma = check_number("ExponentialLR", "gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -101,7 +104,8 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
-        self.T_max, self.eta_min = T_max, eta_min
+        self.T_max = check_int("CosineAnnealingLR", "T_max", T_max, 1)
+        self.eta_min = check_number("CosineAnnealingLR", "eta_min", eta_min)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -119,8 +123,10 @@ class MultiStepLR(LRScheduler):
     """lr × gamma at each epoch listed in `milestones` (a milestone listed twice multiplies by gamma²)."""
 
     def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
-        self.milestones = Counter(milestones)
-        self.gamma = gamma
+        if isinstance(milestones, (str, bytes)) or not hasattr(milestones, "__iter__"):
+            raise TypeError(f"MultiStepLR: milestones must be a list of epochs, got {type(milestones).__name__}")
+        self.milestones = Counter(check_int("MultiStepLR", "milestones", m) for m in milestones)
+        self.gamma = check_number("MultiStepLR", "gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -140,6 +146,9 @@ class LambdaLR(LRScheduler):
             self.lr_lambdas = list(lr_lambda)
         else:
             self.lr_lambdas = [lr_lambda] * groups
+        for fn in self.lr_lambdas:
+            if not callable(fn):
+                raise TypeError(f"LambdaLR: lr_lambda must be a function of the epoch, got {type(fn).__name__}")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
@@ -181,6 +190,13 @@ class ReduceLROnPlateau(LRScheduler):
 
     def __init__(self, optimizer, mode="min", factor=0.1, patience=10, threshold=1e-4, threshold_mode="rel",
                  cooldown=0, min_lr=0, eps=1e-8):
+        check_number("ReduceLROnPlateau", "factor", factor)
+        check_int("ReduceLROnPlateau", "patience", patience, 0)
+        check_int("ReduceLROnPlateau", "cooldown", cooldown, 0)
+        check_number("ReduceLROnPlateau", "threshold", threshold)
+        check_number("ReduceLROnPlateau", "eps", eps)
+        for bound in min_lr if isinstance(min_lr, (list, tuple)) else [min_lr]:
+            check_number("ReduceLROnPlateau", "min_lr", bound, 0.0)
         if factor >= 1.0:
             raise ValueError(f"ReduceLROnPlateau: factor must be < 1.0, got {factor}")
         if not isinstance(optimizer, Optimizer):

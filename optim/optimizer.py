@@ -215,6 +215,9 @@ def _descend(p, lr, direction, shrink=None):
 def _check_nonnegative(group, *keys):
     """PyTorch's checks and messages: options that must be >= 0 (NaN fails too)."""
     for key in keys:
+        value = group[key]
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__float__"):
+            raise TypeError(f"Invalid {key}: expected a number, got {type(value).__name__} {value!r}")
         if not 0.0 <= group[key]:
             name = {"lr": "learning rate", "eps": "epsilon value"}.get(key, f"{key} value")
             raise ValueError(f"Invalid {name}: {group[key]}")

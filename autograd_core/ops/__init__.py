@@ -316,6 +316,9 @@ def concatenate(tensors, dim=None, *, axis=None):
     """Join tensors along an existing axis `dim` (default 0); shapes must match elsewhere."""
     dim, _ = numpy_aliases("cat", dim, False, axis, None)
     axis = 0 if dim is None else dim
+    if isinstance(tensors, (Tensor, np.ndarray)):
+        raise TypeError(f"cat: tensors must be a sequence of Tensors, got one "
+                        f"{type(tensors).__name__}; wrap it in a list")
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("concatenate: need at least one tensor")
@@ -334,6 +337,9 @@ def stack(tensors, dim=None, *, axis=None):
     """Join tensors of one shape along a new axis `dim` (default 0)."""
     dim, _ = numpy_aliases("stack", dim, False, axis, None)
     axis = 0 if dim is None else dim
+    if isinstance(tensors, (Tensor, np.ndarray)):
+        raise TypeError(f"stack: tensors must be a sequence of Tensors, got one "
+                        f"{type(tensors).__name__}; wrap it in a list")
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("stack: need at least one tensor")
