@@ -125,7 +125,7 @@ class Atanh(_Unary):
 
 
 class Atan2(_Elementwise):
-    """out = atan2(y, x), the angle of the point (x, y); d/dy = x / r², d/dx = -y / r² (0 where r² is 0, as PyTorch)."""
+    """out = atan2(y, x), the angle of the point (x, y); d/dy = x / r², d/dx = -y / r² (VJP 0 where r² is 0, as PyTorch)."""
 
     arity, saves = 2, ("inputs",)
 
@@ -142,8 +142,9 @@ class Atan2(_Elementwise):
     @staticmethod
     def jvp(ctx, xp, ts, out, y, x):
         dy, dx = ts
-        r = _inverse_square_radius(xp, y, x)
-        return tangent_sum(None if dy is None else dy * x * r, None if dx is None else -dx * y * r)
+        # NOTE: unmasked, as PyTorch's forward mode: NaN at the origin (its backward gives 0 there)
+        with np.errstate(**QUIET):
+            return tangent_sum(None if dy is None else dy * x, None if dx is None else -dx * y) / (x * x + y * y)
 
 
 def _inverse_square_radius(xp, y, x):
