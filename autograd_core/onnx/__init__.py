@@ -23,6 +23,7 @@ from ..primitive import PRIMITIVES
 from ..tensor import Tensor
 from . import trace as tracing
 from . import recurrent  # noqa: F401  (registers the LSTM/GRU translations)
+from . import elementwise  # noqa: F401  (registers the translations of the elementwise breadth)
 from .builder import Builder, Op
 from .trace import ExportError
 from .translations import CANNOT_EXPORT, TRANSLATIONS
