@@ -24,6 +24,15 @@ from .ops import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2
                   hardswish, hardtanh, hypot, leaky_relu, lerp, log1p, log2, log10, logaddexp, logsigmoid, mish,
                   nan_to_num, reciprocal, relu6, remainder, round, rsqrt, selu, sign, silu, sin, sinh, softplus, square,
                   tan, trunc, xlogy)
+from .ops.indexing import (count_nonzero, gather, index_add, index_copy, index_fill, index_select, masked_fill,
+                           masked_scatter, masked_select, nonzero, scatter, scatter_add, scatter_reduce,
+                           take_along_dim)
+from .ops.scan import cumprod, cumsum, logcumsumexp, prod
+from .ops.reductions import all, any, std
+from .ops.sorting import argsort, kthvalue, median, searchsorted, sort, topk, unique
+from .ops import bmm, dot, einsum, inner, kron, mm, mv, outer, tensordot  # products (ops/products.py)
+from .ops import cdist, cosine_similarity, norm  # norms and distances (ops/norms.py)
+from . import linalg  # torch.linalg's decompositions and norms
 from .seeding import default_generator, manual_seed
 from .seeding import Generator
 from .factories import empty, full_like, linspace, logspace, one_hot

@@ -412,3 +412,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * label_smoothing
+
+
+# distances: the engine's own (autograd_core/ops/norms.py)
+cosine_similarity = ag.cosine_similarity
