@@ -67,7 +67,7 @@ for _name in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asin
               "rsqrt", "nan_to_num"):
     case(_name, getattr(ag, _name), getattr(torch, _name), POINTS)
 _ACTIVATION_POINTS = np.append(POINTS, [3.0, -3.0, 6.0, 20.0])
-for _name in ("logsigmoid", "softplus", "gelu", "relu6", "hardtanh", "hardswish", "elu", "selu", "celu"):
+for _name in ("logsigmoid", "softplus", "gelu", "relu6", "hardtanh", "hardswish", "elu", "selu", "celu", "silu", "mish"):
     case(_name, getattr(ag, _name), getattr(TF, _name), _ACTIVATION_POINTS)
 # PyTorch's hardsigmoid gradient is the float32 1/6 (0.16666667163) even in float64
 case("hardsigmoid", ag.hardsigmoid, TF.hardsigmoid, _ACTIVATION_POINTS, rtol=1e-7)
