@@ -2,7 +2,7 @@
 import numpy as np
 
 from ._rules import tangent_sum, unbroadcast
-from ._unary import QUIET, _Unary, floating
+from ._unary import QUIET, _Unary, operand
 from .elementwise import _Elementwise
 
 
@@ -131,7 +131,7 @@ class Atan2(_Elementwise):
 
     @staticmethod
     def forward(ctx, y, x):
-        return np.arctan2(floating(y), floating(x))
+        return np.arctan2(operand(y), operand(x))
 
     @staticmethod
     def vjp(ctx, xp, g, out, y, x):
@@ -161,7 +161,7 @@ class Hypot(_Elementwise):
 
     @staticmethod
     def forward(ctx, x, y):
-        return np.hypot(floating(x), floating(y))
+        return np.hypot(operand(x), operand(y))
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, y):
