@@ -6,6 +6,7 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core import inplace as _inplace
 from autograd_core.ops import getitem, sliding_window
 from autograd_core.checks import check_number
 from autograd_core.seeding import as_generator
@@ -32,10 +33,64 @@ def _data(x):
 # ---- activations ------------------------------------------------------------------------------
 relu, sigmoid, tanh = ag.relu, ag.sigmoid, ag.tanh
 # the engine's activations (autograd_core/ops/activations.py and elementwise_functions.py), PyTorch's signatures
-elu, selu, celu, leaky_relu = ag.elu, ag.selu, ag.celu, ag.leaky_relu
-gelu, silu, mish, softplus, logsigmoid = ag.gelu, ag.silu, ag.mish, ag.softplus, ag.logsigmoid
-hardtanh, relu6, hardsigmoid, hardswish = ag.hardtanh, ag.relu6, ag.hardsigmoid, ag.hardswish
-one_hot = ag.one_hot
+gelu, softplus, logsigmoid, one_hot = ag.gelu, ag.softplus, ag.logsigmoid, ag.one_hot
+
+
+def _maybe_inplace(input, fn, inplace, name):
+    """fn(input); with PyTorch's `inplace=True` written into `input` (version counter and graph rules apply)."""
+    if not inplace:
+        return fn(input)
+    return _inplace.apply_(input if isinstance(input, Tensor) else Tensor(input), fn, f"{name}(inplace=True)")
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """input for input > 0, alpha (e^input - 1) otherwise; the gradient at 0 is alpha, as PyTorch's."""
+    return _maybe_inplace(input, lambda x: ag.elu(x, alpha), inplace, "elu")
+
+
+def selu(input, inplace=False):
+    """SELU: scale · elu(input, alpha) with the self-normalizing constants."""
+    return _maybe_inplace(input, ag.selu, inplace, "selu")
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """max(0, input) + min(0, alpha (e^(input / alpha) - 1))."""
+    return _maybe_inplace(input, lambda x: ag.celu(x, alpha), inplace, "celu")
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """input for input > 0, negative_slope · input otherwise."""
+    return _maybe_inplace(input, lambda x: ag.leaky_relu(x, negative_slope), inplace, "leaky_relu")
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """input clamped to [min_val, max_val]; zero gradient at the bounds."""
+    return _maybe_inplace(input, lambda x: ag.hardtanh(x, min_val, max_val), inplace, "hardtanh")
+
+
+def relu6(input, inplace=False):
+    """min(max(input, 0), 6)."""
+    return _maybe_inplace(input, ag.relu6, inplace, "relu6")
+
+
+def hardsigmoid(input, inplace=False):
+    """relu6(input + 3) / 6."""
+    return _maybe_inplace(input, ag.hardsigmoid, inplace, "hardsigmoid")
+
+
+def hardswish(input, inplace=False):
+    """input · relu6(input + 3) / 6."""
+    return _maybe_inplace(input, ag.hardswish, inplace, "hardswish")
+
+
+def silu(input, inplace=False):
+    """input · sigmoid(input)."""
+    return _maybe_inplace(input, ag.silu, inplace, "silu")
+
+
+def mish(input, inplace=False):
+    """input · tanh(softplus(input))."""
+    return _maybe_inplace(input, ag.mish, inplace, "mish")
 
 
 def _negative_part(x, positive):
