@@ -63,15 +63,16 @@ def index_add_(input, dim, index, source, *, alpha=1):
 
 
 def scatter_(input, dim, index, src=None, value=None, *, reduce=None):
-    """In place `scatter` (reduce="add" as scatter_add_); returns input."""
+    """In place `scatter` (reduce="add" / "multiply": as scatter_reduce_ "sum" / "prod"); returns input."""
     _check_leaf("scatter_", input)
     if src is None:
         src = value
-    if reduce == "add" and isinstance(src, (Tensor, np.ndarray)):
-        return scatter_add_(input, dim, index, src)
     if reduce is not None:
-        raise RuntimeError(f"scatter_(): reduce={reduce!r} is not supported in place here; use scatter(..., "
-                           "reduce=...) or scatter_reduce")
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError(f"scatter_(): reduce must be 'add' or 'multiply', got {reduce!r}")
+        if not isinstance(src, (Tensor, np.ndarray)):
+            src = Tensor(np.full(np.shape(getattr(index, "data", index)), src, dtype=input.dtype))
+        return scatter_reduce_(input, dim, index, src, "sum" if reduce == "add" else "prod")
     d, idx, src = _scatter_args("scatter_", input, dim, index, src)
     return inplace.assign(input, _along(idx, d) if input.ndim else Ellipsis, reshape(src, ()) if not input.ndim
                           and isinstance(src, Tensor) else src)
