@@ -443,6 +443,14 @@ def window_scatter(g, shape, index, kernel, stride, padding=(0, 0)):
                                padding=tuple(padding))
 
 
+# ---- elementwise breadth: trig, exponential, rounding, erf, activations (ops/elementwise_functions.py) ----
+from .elementwise_functions import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2,  # noqa: E402
+                                    arctanh, asin, asinh, atan, atan2, atanh, ceil, celu, cos, cosh, elu, erf, erfc,
+                                    exp2, expm1, floor, fmod, frac, gelu, hardsigmoid, hardswish, hardtanh, hypot,
+                                    leaky_relu, lerp, log1p, log2, log10, logaddexp, logsigmoid, mish, nan_to_num,
+                                    reciprocal, relu6, remainder, round, rsqrt, selu, sign, silu, sin, sinh, softplus,
+                                    square, tan, trunc, xlogy)
+
 # ---- v3 breadth: indexing, scans, sorting with PyTorch's names; the VJP of getitem uses getitem_adjoint ----
 from .indexing import (count_nonzero, gather, index_add, index_copy, index_fill, index_select,  # noqa: E402
                        masked_fill, masked_scatter, masked_select, nonzero, scatter, scatter_add, scatter_reduce,
@@ -451,6 +459,11 @@ from .indexing_inplace import (index_add_, index_copy_, index_fill_, masked_fill
                                scatter_, scatter_add_, scatter_reduce_)
 from .scan import cumprod, cumsum, logcumsumexp, prod  # noqa: E402
 from .sorting import argsort, kthvalue, median, searchsorted, sort, topk, unique  # noqa: E402
+from .decompositions import inv, matrix_exp, solve  # noqa: E402  (the rules' linear algebra)
+from .norms import cdist, cosine_similarity, matrix_norm, norm, vector_norm  # noqa: E402
+from . import spectral  # noqa: E402,F401  (registers Eigh, Svd, Qr)
+from .products import bmm, dot, einsum, inner, kron, mm, mv, outer, tensordot  # noqa: E402
+
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in ("np", "builtins", "Tensor", "apply", "NO_PARAMS")]
 

@@ -104,7 +104,7 @@ def test_shape_functions_joins_and_products_are_differentiated(fn):
 
 def test_other_numpy_functions_refuse_a_tensor_that_requires_grad():
     t = leaf([0.5, 1.0])
-    for call, name in [(lambda: np.sin(t), "numpy.sin"), (lambda: np.diff(t), "numpy.diff"),
+    for call, name in [(lambda: np.cbrt(t), "numpy.cbrt"), (lambda: np.diff(t), "numpy.diff"),
                        (lambda: np.median(t), "numpy.median"), (lambda: np.add.accumulate(t), "numpy.add.accumulate"),
                        (lambda: np.sum(t, dtype=np.float32), "numpy.sum"), (lambda: np.dot(t, np.ones((2, 2, 2))), "numpy.dot")]:
         with pytest.raises(TypeError, match=name.replace(".", r"\.") + " .*requires grad"):
