@@ -331,3 +331,4 @@ def _softmax_cross_entropy(b, op):
         total = b.node("SoftmaxCrossEntropyLoss", [op.input(0), target], reduction="sum")
         return b.node("Mul", [total, b.const(np.asarray(scale, dtype=op.out.dtype))])
     raise op.fail("its scale depends on the batch size in a way other than a mean")
+
