@@ -481,8 +481,8 @@ _document_delegations()
 
 def _attach_methods():
     """Methods that only forward to a function of the same name (each ops module lists its own in METHODS)."""
-    from .ops import indexing, scan, sorting
-    for module in (indexing, scan, sorting):
+    from .ops import indexing, indexing_inplace, scan, sorting
+    for module in (indexing, indexing_inplace, scan, sorting):
         for name in module.METHODS:
             setattr(Tensor, name, getattr(module, name))
     for name in ("all", "any"):

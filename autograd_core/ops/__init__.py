@@ -115,6 +115,8 @@ def where(cond, x=None, y=None):
     """x where cond is true, else y (cond takes no gradient); `where(cond)` alone is nonzero(cond, as_tuple=True)."""
     if x is None and y is None:
         return nonzero(cond, as_tuple=True)
+    if x is None or y is None:
+        raise TypeError("where(): pass both x and y, or neither (where(cond) is nonzero(cond, as_tuple=True))")
     return Where.apply(value(cond), x, y)
 
 
@@ -456,10 +458,11 @@ from .elementwise_functions import (acos, acosh, arccos, arccosh, arcsin, arcsin
                                     square, tan, trunc, xlogy)
 
 # ---- v3 breadth: indexing, scans, sorting with PyTorch's names; the VJP of getitem uses getitem_adjoint ----
-from .indexing import (count_nonzero, gather, index_add, index_add_, index_copy, index_copy_,  # noqa: E402
-                       index_fill, index_fill_, index_select, masked_fill, masked_fill_, masked_scatter,
-                       masked_scatter_, masked_select, nonzero, scatter, scatter_, scatter_add, scatter_add_,
-                       scatter_reduce, scatter_reduce_, take_along_dim)
+from .indexing import (count_nonzero, gather, index_add, index_copy, index_fill, index_select,  # noqa: E402
+                       masked_fill, masked_scatter, masked_select, nonzero, scatter, scatter_add, scatter_reduce,
+                       take_along_dim)
+from .indexing_inplace import (index_add_, index_copy_, index_fill_, masked_fill_, masked_scatter_,  # noqa: E402
+                               scatter_, scatter_add_, scatter_reduce_)
 from .scan import cumprod, cumsum, logcumsumexp, prod  # noqa: E402
 from .sorting import argsort, kthvalue, median, searchsorted, sort, topk, unique  # noqa: E402
 from .decompositions import inv, matrix_exp, solve  # noqa: E402  (the rules' linear algebra)

@@ -31,6 +31,7 @@ class Cumsum(Primitive):
         yield (rng.standard_normal((2, 3, 4)),), {"axis": 0}
         yield (rng.standard_normal((5,)),), {"axis": 0}
         yield (rng.standard_normal((0, 3)),), {"axis": 0}
+        yield (rng.standard_normal((2, 3)).astype(np.float32),), {"axis": 1}
 
     @staticmethod
     def forward(ctx, x, axis):
