@@ -267,3 +267,12 @@ def output_tangent(level_mode, out, nested):
 def stack_outputs(items, nested):
     """Stack a list of per-direction results along a new leading axis (engine op when nested)."""
     return tensor_ops.stack(items, 0) if nested else np.stack(items)
+
+
+def elementwise_grad(f, argnum=0):
+    """HIPS autograd's elementwise_grad: f -> the gradient of sum(f(*args)) with respect to args[argnum].
+
+    For an elementwise f it gives each element's derivative, f'(x), with x's shape
+    (`elementwise_grad(elementwise_grad(np.tanh))(x)` is tanh'' on every x); nests like `grad`.
+    """
+    return grad(lambda *args: tensor_ops.sum(f(*args)), argnum)

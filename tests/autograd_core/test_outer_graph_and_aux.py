@@ -76,3 +76,11 @@ def test_per_sample_gradients_with_aux_inside_vmap():
     g, values = ag.vmap(ag.grad(loss, has_aux=True), in_dims=(None, 0))(w, X)
     np.testing.assert_allclose(values, [np.tanh(x @ w).sum() for x in X], rtol=1e-12)
     np.testing.assert_allclose(g[1], ag.grad(lambda v: loss(v, X[1])[0])(w), rtol=1e-12)
+
+
+@pytest.mark.parametrize("jacobian", ["jacrev", "jacfwd"])
+def test_jacobians_take_has_aux(jacobian):
+    x = RNG.standard_normal(3)
+    jac, aux = getattr(ag, jacobian)(lambda v: (v.tanh(), (v * v).sum()), has_aux=True)(x)
+    np.testing.assert_allclose(jac, np.diag(1 - np.tanh(x) ** 2), rtol=1e-12)
+    np.testing.assert_allclose(aux, (x * x).sum())
