@@ -9,6 +9,8 @@ from .embedding import Embedding
 from .flatten import Flatten
 from .linear import MLP, Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .loss import (CosineEmbeddingLoss, GaussianNLLLoss, HuberLoss, KLDivLoss, MarginRankingLoss, PoissonNLLLoss,
+                   SmoothL1Loss, TripletMarginLoss)
 from .module import InputDtypeError, Module, ModuleDict, ModuleList, Parameter, Sequential
 from .normalization import BatchNorm1d, BatchNorm2d
 from .pooling import AvgPool2d, MaxPool2d

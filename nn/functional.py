@@ -330,8 +330,24 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
 
 
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-    """log_softmax over the class axis 1, then NLL; targets are class indices or class probabilities."""
+    """log_softmax over the class axis 1, then NLL; targets are class indices or class probabilities.
+
+    Unbatched (C,) logits take a 0-d class index or (C,) probabilities, as in PyTorch.
+    """
     t = _data(target)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.ndim == 1:
+        _check_reduction(reduction, "cross_entropy")
+        loss = cross_entropy(input.reshape(1, -1), target.reshape((1,) + t.shape) if isinstance(target, Tensor)
+                             else t.reshape((1,) + t.shape), weight, ignore_index, reduction, label_smoothing)
+        return loss.reshape(()) if reduction == "none" else loss
+    if weight is not None and (np.ndim(_data(weight)) != 1 or np.size(_data(weight)) != input.shape[1]):
+        prefix = "cross_entropy: " if np.issubdtype(t.dtype, np.floating) else ""  # PyTorch's two messages
+        raise RuntimeError(f"{prefix}weight tensor should be defined either for all {input.shape[1]} classes "
+                           f"or no classes but got weight tensor of shape: {list(np.shape(_data(weight)))}")
+    if np.issubdtype(t.dtype, np.floating) and ignore_index != -100:
+        raise RuntimeError("ignore_index is not supported for floating point target")
     if t.dtype.kind in "iu" and label_smoothing == 0.0 and input.ndim == 2:
         return _fused_cross_entropy(input, t, weight, ignore_index, reduction)
     if input.ndim < 2:
@@ -359,3 +375,9 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * label_smoothing
+
+
+# ---- v3 losses (nn/functional_losses.py) ----------------------------------------------------------------
+from .functional_losses import (cosine_embedding_loss, gaussian_nll_loss, huber_loss, kl_div,  # noqa: E402
+                                margin_ranking_loss, pairwise_distance, poisson_nll_loss, smooth_l1_loss,
+                                triplet_margin_loss)
