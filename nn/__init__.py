@@ -3,7 +3,7 @@ from types import ModuleType as _ModuleType
 
 from . import data, functional, init, utils
 from .activation import ELU, LeakyReLU, LogSoftmax, Maxout, PReLU, ReLU, RReLU, Sigmoid, Softmax, Tanh
-from .conv import Conv2d
+from .conv import Conv1d, Conv2d, ConvTranspose2d
 from .dropout import Dropout
 from .embedding import Embedding
 from .flatten import Flatten

@@ -381,3 +381,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 from .functional_losses import (cosine_embedding_loss, gaussian_nll_loss, huber_loss, kl_div,  # noqa: E402
                                 margin_ranking_loss, pairwise_distance, poisson_nll_loss, smooth_l1_loss,
                                 triplet_margin_loss)
+
+
+# ---- v3 convolution options (nn/functional_conv.py); conv2d becomes the one with every option ------------
+from .functional_conv import conv1d, conv2d, conv_transpose2d, pad  # noqa: E402,F811
