@@ -10,10 +10,10 @@ import numpy as np
 
 from . import init
 from .functional import _pair
-from .functional_conv import conv1d, conv2d, conv_transpose2d, fused_conv2d
+from .functional_conv import _PADDING_STRINGS, conv1d, conv2d, conv_transpose2d, fused_conv2d
 from .module import Module, Parameter, check_input_dtype
 
-_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+_PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}  # a set literal: printed in the order PyTorch prints it
 
 
 def _checked_pair(v, what, minimum):
@@ -61,11 +61,11 @@ class _ConvNd(Module):
             raise ValueError("out_channels must be divisible by groups")
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
-                raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
+                raise ValueError(f"Invalid padding string {padding!r}, should be one of {_PADDING_STRINGS}")
             if padding == "same" and any(s != 1 for s in _as_tuple(stride, n, f"{name} stride", 1)):
                 raise ValueError("padding='same' is not supported for strided convolutions")
         if padding_mode not in _PADDING_MODES:
-            raise ValueError(f"padding_mode must be one of {set(_PADDING_MODES)}, but got padding_mode='{padding_mode}'")
+            raise ValueError(f"padding_mode must be one of {_PADDING_MODES}, but got padding_mode='{padding_mode}'")
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, int(groups)
         self.kernel_size = _as_tuple(kernel_size, n, f"{name} kernel_size", 1)
         self.stride = _as_tuple(stride, n, f"{name} stride", 1)

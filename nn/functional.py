@@ -385,3 +385,5 @@ from .functional_losses import (cosine_embedding_loss, gaussian_nll_loss, huber_
 
 # ---- v3 convolution options (nn/functional_conv.py); conv2d becomes the one with every option ------------
 from .functional_conv import conv1d, conv2d, conv_transpose2d, pad  # noqa: E402,F811
+from .functional_pool import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool1d, avg_pool2d,  # noqa: E402,F811
+                              interpolate, max_pool1d, max_pool2d)

@@ -16,6 +16,9 @@ from .functional import _as_tensor
 from .functional import conv2d as fused_conv2d  # the default path, bound before nn.functional rebinds conv2d
 
 
+_PADDING_STRINGS = {"same", "valid"}  # a set, printed in its own order, as PyTorch prints its own
+
+
 def _tuple(v, n, what):
     """An int or a sequence of n ints, as an n-tuple."""
     out = (v,) * n if isinstance(v, (int, np.integer)) else tuple(v)
@@ -145,7 +148,7 @@ def _padding_widths(padding, kernel, stride, dilation, what):
         if padding == "valid":
             return [(0, 0)] * len(kernel)
         if padding != "same":
-            raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'valid', 'same'}}")
+            raise ValueError(f"Invalid padding string {padding!r}, should be one of {_PADDING_STRINGS}")
         if any(s != 1 for s in stride):
             raise ValueError("padding='same' is not supported for strided convolutions")
         return _same_padding(kernel, dilation)
