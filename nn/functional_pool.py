@@ -1,7 +1,8 @@
 """Pooling and resizing beyond the fused defaults (re-exported by `nn.functional`), composed from engine ops.
 
 Max pooling with dilation, ceil_mode or return_indices (and adaptive max pooling) finds each window's
-first maximum in numpy, then gathers it: the gradient goes to that one position, as in PyTorch.
+first maximum (its last NaN, if any, as PyTorch's CPU kernels) in numpy, then gathers it: the gradient
+goes to that one position, as in PyTorch.
 Average pooling with its options sums sliding windows and divides by PyTorch's per-window count;
 adaptive average pooling and (bi)linear resizing are one small matrix per spatial axis; nearest
 resizing is an index gather. The default max_pool2d / avg_pool2d calls keep their fused paths.
@@ -65,8 +66,19 @@ def _gather_maxima(x, index):
     return picked.reshape(lead + tuple(index.shape[-2:]))
 
 
+def _first_maximum(taps):
+    """Position along the last axis of the first maximum, or of the LAST NaN where there is one (PyTorch's CPU
+    loop takes every NaN it meets: `val > max || isnan(val)`)."""
+    first = np.argmax(taps, axis=-1)  # numpy's argmax stops at the first NaN
+    nan = np.isnan(taps)
+    if nan.any():
+        last_nan = taps.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
+        first = np.where(nan.any(axis=-1), last_nan, first)
+    return first
+
+
 def _window_argmax(image, kernel, stride, padding, dilation, out_hw):
-    """For each window, the flat index h * W + w (in the unpadded image) of its first maximum (first NaN if any)."""
+    """For each window, the flat index h * W + w (in the unpadded image) of its first maximum (see _first_maximum)."""
     (h, w), (ph, pw) = image.shape[-2:], padding
     span = tuple((k - 1) * d + 1 for k, d in zip(kernel, dilation))
     size = tuple(max(s + 2 * p, (o - 1) * st + sp) for s, p, o, st, sp in zip((h, w), padding, out_hw, stride, span))
@@ -74,8 +86,7 @@ def _window_argmax(image, kernel, stride, padding, dilation, out_hw):
     padded[..., ph:ph + h, pw:pw + w] = image
     win = sliding_window_view(padded, span, axis=(-2, -1))[..., ::stride[0], ::stride[1], ::dilation[0], ::dilation[1]]
     win = win[..., :out_hw[0], :out_hw[1], :, :]
-    first = np.argmax(win.reshape(win.shape[:-2] + (-1,)), axis=-1)
-    a, b = np.divmod(first, kernel[1])
+    a, b = np.divmod(_first_maximum(win.reshape(win.shape[:-2] + (-1,))), kernel[1])
     rows = np.arange(out_hw[0])[:, None] * stride[0] + a * dilation[0] - ph
     cols = np.arange(out_hw[1])[None, :] * stride[1] + b * dilation[1] - pw
     return rows * w + cols
@@ -194,7 +205,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     for i in range(oh):
         for j in range(ow):
             window = image[..., r0[i]:r1[i], c0[j]:c1[j]]
-            a, b = np.divmod(np.argmax(window.reshape(window.shape[:-2] + (-1,)), axis=-1), c1[j] - c0[j])
+            a, b = np.divmod(_first_maximum(window.reshape(window.shape[:-2] + (-1,))), c1[j] - c0[j])
             index[..., i, j] = (r0[i] + a) * w + c0[j] + b
     out = _gather_maxima(x, index)
     return (out, Tensor(index)) if return_indices else out

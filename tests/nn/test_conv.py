@@ -169,3 +169,26 @@ def test_default_conv2d_stays_one_fused_op():
     conv = nn.Conv2d(3, 4, 3, padding=1)
     out = conv(ag.randn(2, 3, 5, 5, rng=0))
     assert out._node.prim.name == "Conv2d"
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, x, w: F.conv2d(x, w, None, 1, 1, 2, 1),
+    lambda F, x, w: F.conv2d(x, w.reshape(4, 1, 3, 3)[:2], None, 1, "same", 1, 2),
+    lambda F, x, w: F.conv2d(F.pad(x, (1, 2, 2, 1), "reflect"), w),
+    lambda F, x, w: F.conv_transpose2d(x, w.reshape(2, 2, 3, 3), None, 2, 1, 1),
+    lambda F, x, w: F.avg_pool2d(F.conv2d(x, w), 2, 1, ceil_mode=True, count_include_pad=False),
+    lambda F, x, w: F.interpolate(F.conv2d(x, w), scale_factor=1.5, mode="bilinear"),
+    lambda F, x, w: F.max_pool2d(F.conv2d(x, w, padding=1), 2, dilation=2, ceil_mode=True),
+])
+def test_double_backward_of_composed_paths_matches_torch(torch, call):
+    """grad of (‖∂L/∂w‖²) with respect to x, through the composed paths (create_graph)."""
+    rng = np.random.default_rng(11)
+    x, w = rng.standard_normal((1, 2, 6, 6)), rng.standard_normal((2, 2, 3, 3))
+    xo, wo = ag.tensor(x, requires_grad=True), ag.tensor(w, requires_grad=True)
+    xt, wt = torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)
+    (gw,) = ag.grad_of((call(F, xo, wo) ** 3).sum(), [wo], create_graph=True)
+    (gwt,) = torch.autograd.grad((call(torch.nn.functional, xt, wt) ** 3).sum(), [wt], create_graph=True)
+    np.testing.assert_allclose(gw.data, gwt.detach().numpy(), rtol=1e-9, atol=1e-12)
+    (gw * gw).sum().backward()
+    (gwt * gwt).sum().backward()
+    np.testing.assert_allclose(xo.grad.data, xt.grad.numpy(), rtol=1e-8, atol=1e-10)

@@ -166,3 +166,20 @@ def test_pooling_arguments_are_checked_as_torch(torch, call):
         call(torch.nn.functional, torch.tensor)
     with pytest.raises(type(theirs.value)):
         call(F, ag.tensor)
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, x: F.max_pool2d(x, 2, 1, return_indices=True),
+    lambda F, x: F.max_pool2d(x, 2, 2, padding=1, ceil_mode=True, return_indices=True),
+    lambda F, x: F.max_pool2d(x, 2, 1, dilation=2, return_indices=True),
+    lambda F, x: F.adaptive_max_pool2d(x, 2, return_indices=True),
+])
+def test_max_pool_options_at_nan_and_inf_match_torch(torch, call):
+    x = np.array([[[[np.nan, 1.0, 3.0, 0.0], [np.nan, 2.0, 0.5, np.nan], [1.0, np.inf, -np.inf, 2.0]]]])
+    xo, xt = ag.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    (out, index), (ref, ref_index) = call(F, xo), call(torch.nn.functional, xt)
+    np.testing.assert_array_equal(out.data, ref.detach().numpy())
+    np.testing.assert_array_equal(index.data, ref_index.numpy())
+    out.sum().backward()
+    ref.sum().backward()
+    np.testing.assert_array_equal(xo.grad.data, xt.grad.numpy())
