@@ -333,12 +333,25 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return _reduce(loss, reduction, "nll_loss")
 
 
+def _check_class_weights(input, t, weight):
+    """PyTorch's check: one weight per class (its message has a prefix only for probability targets)."""
+    n_classes = input.shape[0 if input.ndim == 1 else 1]
+    if np.ndim(_data(weight)) != 1 or np.size(_data(weight)) != n_classes:
+        prefix = "cross_entropy: " if np.issubdtype(t.dtype, np.floating) else ""
+        raise RuntimeError(f"{prefix}weight tensor should be defined either for all {n_classes} classes "
+                           f"or no classes but got weight tensor of shape: {list(np.shape(_data(weight)))}")
+
+
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
     """log_softmax over the class axis 1, then NLL; targets are class indices or class probabilities.
 
     Unbatched (C,) logits take a 0-d class index or (C,) probabilities, as in PyTorch.
     """
     t = _data(target)
+    if weight is not None:
+        _check_class_weights(input, t, weight)
+    if t.dtype.kind in "iu" and label_smoothing == 0.0 and input.ndim == 2:  # the training hot path: checks above only
+        return _fused_cross_entropy(input, t, weight, ignore_index, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if input.ndim == 1:
@@ -346,14 +359,8 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         loss = cross_entropy(input.reshape(1, -1), target.reshape((1,) + t.shape) if isinstance(target, Tensor)
                              else t.reshape((1,) + t.shape), weight, ignore_index, reduction, label_smoothing)
         return loss.reshape(()) if reduction == "none" else loss
-    if weight is not None and (np.ndim(_data(weight)) != 1 or np.size(_data(weight)) != input.shape[1]):
-        prefix = "cross_entropy: " if np.issubdtype(t.dtype, np.floating) else ""  # PyTorch's two messages
-        raise RuntimeError(f"{prefix}weight tensor should be defined either for all {input.shape[1]} classes "
-                           f"or no classes but got weight tensor of shape: {list(np.shape(_data(weight)))}")
     if np.issubdtype(t.dtype, np.floating) and ignore_index != -100:
         raise RuntimeError("ignore_index is not supported for floating point target")
-    if t.dtype.kind in "iu" and label_smoothing == 0.0 and input.ndim == 2:
-        return _fused_cross_entropy(input, t, weight, ignore_index, reduction)
     if input.ndim < 2:
         raise ValueError(f"cross_entropy: expected input (N, C) or (N, C, d1, ...), got shape {input.shape}")
     n_classes = input.shape[1]
