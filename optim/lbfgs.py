@@ -1,5 +1,7 @@
 """L-BFGS (Nocedal, 1980), PyTorch's version (after minFunc): a closure re-evaluates the loss, many
 iterations per `step`, an optional strong-Wolfe line search."""
+import copy
+
 import numpy as np
 
 from autograd_core import Tensor, enable_grad
@@ -110,6 +112,11 @@ class LBFGS(Optimizer):
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
         self._params = self.param_groups[0]["params"]
+
+    @staticmethod
+    def _restored(value, p, key):
+        """Its state is kept on the first parameter but spans all of them (flat vectors, lists of them): copied as saved."""
+        return copy.deepcopy(value)
 
     def _gather_flat_grad(self):
         return np.concatenate([np.zeros(p.data.size, p.data.dtype) if p.grad is None

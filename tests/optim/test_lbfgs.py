@@ -87,3 +87,32 @@ def test_errors():
         return loss
     with pytest.raises(RuntimeError, match="only 'strong_wolfe' is supported"):
         opt.step(closure)
+
+
+def test_resuming_from_a_state_dict_continues_the_same_trajectory():
+    def build():
+        ps, loss_fn = problem(optim, lambda a: ag.Tensor(a.copy(), requires_grad=True))
+        opt = optim.LBFGS(ps, line_search_fn="strong_wolfe", max_iter=3, history_size=4)
+
+        def closure():
+            opt.zero_grad()
+            loss = loss_fn(ag.Tensor(A), ag.Tensor(B))
+            loss.backward()
+            return loss
+        return ps, opt, closure
+    ps, opt, closure = build()
+    for _ in range(4):
+        opt.step(closure)
+    expected = [p.data.copy() for p in ps]
+    ps, opt, closure = build()
+    for _ in range(2):
+        opt.step(closure)
+    saved, values = opt.state_dict(), [p.data.copy() for p in ps]
+    ps, opt, closure = build()
+    for p, v in zip(ps, values):
+        p.data[...] = v
+    opt.load_state_dict(saved)
+    for _ in range(2):
+        opt.step(closure)
+    for p, e in zip(ps, expected):
+        np.testing.assert_array_equal(p.data, e)
