@@ -90,7 +90,8 @@ class _ConvNd(Module):
         channel = 1 if x.ndim == ndims else 0
         if x.ndim not in (ndims, ndims - 1) or x.shape[channel] != self.in_channels:
             raise ValueError(f"{self._name()}: expected input with {self.in_channels} channels, shaped "
-                             f"(N, {self.in_channels}, ...) with {ndims - 2} spatial dims or unbatched, got shape {x.shape}")
+                             f"(N, {self.in_channels}, ...) with {ndims - 2} spatial dims or unbatched, "
+                             f"got shape {x.shape}")
 
     def extra_repr(self):
         options = [f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}",

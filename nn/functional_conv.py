@@ -136,9 +136,11 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1, 
     if groups == 1:
         return fused_conv2d(x, w, bias, stride, sym)
     cin, cout = weight.shape[1], weight.shape[0] // groups
-    outs = [fused_conv2d(getitem(x, (slice(None), slice(g * cin, (g + 1) * cin))), getitem(w, slice(g * cout, (g + 1) * cout)),
-                  None if bias is None else getitem(bias, slice(g * cout, (g + 1) * cout)), stride, sym)
-            for g in range(groups)]
+    outs = []
+    for g in range(groups):
+        ins, outs_g = slice(g * cin, (g + 1) * cin), slice(g * cout, (g + 1) * cout)
+        outs.append(fused_conv2d(getitem(x, (slice(None), ins)), getitem(w, outs_g),
+                                 None if bias is None else getitem(bias, outs_g), stride, sym))
     return ag.concatenate(outs, axis=1)
 
 

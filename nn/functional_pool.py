@@ -114,8 +114,8 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
     x = _as_tensor(input)
     one = lambda v, what: (1, _tuple(v, 1, what)[0])  # noqa: E731
     result = max_pool2d(x.reshape(tuple(x.shape[:-1]) + (1, x.shape[-1])), one(kernel_size, "max_pool1d kernel_size"),
-                        None if stride is None else one(stride, "max_pool1d stride"), (0, _tuple(padding, 1, "padding")[0]),
-                        one(dilation, "max_pool1d dilation"), ceil_mode, True)
+                        None if stride is None else one(stride, "max_pool1d stride"),
+                        (0, _tuple(padding, 1, "padding")[0]), one(dilation, "max_pool1d dilation"), ceil_mode, True)
     out, index = result
     out = out.reshape(tuple(out.shape[:-2]) + (out.shape[-1],))
     return (out, Tensor(index.data.reshape(out.shape))) if return_indices else out

@@ -115,7 +115,7 @@ class LBFGS(Optimizer):
 
     @staticmethod
     def _restored(value, p, key):
-        """Its state is kept on the first parameter but spans all of them (flat vectors, lists of them): copied as saved."""
+        """Its state sits on the first parameter but spans all of them (flat vectors, lists): loaded as saved."""
         return copy.deepcopy(value)
 
     def _gather_flat_grad(self):

@@ -232,7 +232,8 @@ def test_v3_losses_match_torch_values_and_gradients(torch, name, args, diff, kwa
 @pytest.mark.parametrize("module,kwargs,args", [
     ("KLDivLoss", dict(reduction="batchmean"), ("logp", "p")), ("HuberLoss", dict(delta=0.7), ("x", "y")),
     ("SmoothL1Loss", dict(beta=0.3), ("x", "y")), ("CosineEmbeddingLoss", dict(margin=0.1), ("a", "b", "sign")),
-    ("MarginRankingLoss", dict(margin=0.2), ("v", "w", "sign")), ("TripletMarginLoss", dict(swap=True), ("a", "b", "c")),
+    ("MarginRankingLoss", dict(margin=0.2), ("v", "w", "sign")),
+    ("TripletMarginLoss", dict(swap=True), ("a", "b", "c")),
     ("GaussianNLLLoss", dict(full=True), ("x", "y", "var")), ("PoissonNLLLoss", dict(log_input=False), ("pos", "counts")),
 ], ids=str)
 def test_v3_loss_modules_match_torch(torch, module, kwargs, args):
@@ -282,11 +283,11 @@ def _words(error):
 X2 = np.arange(6.0).reshape(2, 3) / 6
 
 
-@pytest.mark.parametrize("target,kwargs", [(np.array(2), dict()), (np.array([0.1, 0.2, 0.3, 0.4]), dict()),
-                                           (np.array(1), dict(label_smoothing=0.2, reduction="none")),
-                                           (np.array(3), dict(weight=np.array([1.0, 2.0, 0.5, 3.0]))),
-                                           (np.array([0.5, 0.0, 0.25, 0.25]), dict(label_smoothing=0.1, reduction="sum"))],
-                         ids=str)
+@pytest.mark.parametrize("target,kwargs", [
+    (np.array(2), dict()), (np.array([0.1, 0.2, 0.3, 0.4]), dict()),
+    (np.array(1), dict(label_smoothing=0.2, reduction="none")),
+    (np.array(3), dict(weight=np.array([1.0, 2.0, 0.5, 3.0]))),
+    (np.array([0.5, 0.0, 0.25, 0.25]), dict(label_smoothing=0.1, reduction="sum"))], ids=str)
 def test_cross_entropy_of_unbatched_logits_matches_torch(torch, target, kwargs):
     z = np.array([0.3, -1.2, 2.0, 0.1])
     xo, xt = ag.tensor(z, requires_grad=True), torch.tensor(z, requires_grad=True)

@@ -313,8 +313,10 @@ def test_sequential_lr_state_dict_round_trip():
     ("CosineAnnealingWarmRestarts", dict(T_0=0)), ("CosineAnnealingWarmRestarts", dict(T_0=2.0)),
     ("CosineAnnealingWarmRestarts", dict(T_0=2, T_mult=0)), ("CosineAnnealingWarmRestarts", dict(T_0=2, eta_min="0")),
     ("OneCycleLR", dict(max_lr=1.0)), ("OneCycleLR", dict(max_lr=1.0, total_steps=0)),
-    ("OneCycleLR", dict(max_lr=1.0, epochs=2, steps_per_epoch=0)), ("OneCycleLR", dict(max_lr=1.0, total_steps=9, pct_start=1)),
-    ("OneCycleLR", dict(max_lr=1.0, total_steps=9, anneal_strategy="exp")), ("OneCycleLR", dict(max_lr=[1.0], total_steps=9)),
+    ("OneCycleLR", dict(max_lr=1.0, epochs=2, steps_per_epoch=0)),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=9, pct_start=1)),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=9, anneal_strategy="exp")),
+    ("OneCycleLR", dict(max_lr=[1.0], total_steps=9)),
     ("SequentialLR", dict(schedulers=[], milestones=[])),
 ], ids=str)
 def test_new_schedules_reject_what_torch_rejects(name, kwargs):
