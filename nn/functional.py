@@ -387,11 +387,34 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return _reduce(loss, reduction, "nll_loss")
 
 
+def _check_class_weights(input, t, weight):
+    """PyTorch's check: one weight per class (its message has a prefix only for probability targets)."""
+    n_classes = input.shape[0 if input.ndim == 1 else 1]
+    if np.ndim(_data(weight)) != 1 or np.size(_data(weight)) != n_classes:
+        prefix = "cross_entropy: " if np.issubdtype(t.dtype, np.floating) else ""
+        raise RuntimeError(f"{prefix}weight tensor should be defined either for all {n_classes} classes "
+                           f"or no classes but got weight tensor of shape: {list(np.shape(_data(weight)))}")
+
+
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-    """log_softmax over the class axis 1, then NLL; targets are class indices or class probabilities."""
+    """log_softmax over the class axis 1, then NLL; targets are class indices or class probabilities.
+
+    Unbatched (C,) logits take a 0-d class index or (C,) probabilities, as in PyTorch.
+    """
     t = _data(target)
-    if t.dtype.kind in "iu" and label_smoothing == 0.0 and input.ndim == 2:
+    if weight is not None:
+        _check_class_weights(input, t, weight)
+    if t.dtype.kind in "iu" and label_smoothing == 0.0 and input.ndim == 2:  # the training hot path: checks above only
         return _fused_cross_entropy(input, t, weight, ignore_index, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.ndim == 1:
+        _check_reduction(reduction, "cross_entropy")
+        loss = cross_entropy(input.reshape(1, -1), target.reshape((1,) + t.shape) if isinstance(target, Tensor)
+                             else t.reshape((1,) + t.shape), weight, ignore_index, reduction, label_smoothing)
+        return loss.reshape(()) if reduction == "none" else loss
+    if np.issubdtype(t.dtype, np.floating) and ignore_index != -100:
+        raise RuntimeError("ignore_index is not supported for floating point target")
     if input.ndim < 2:
         raise ValueError(f"cross_entropy: expected input (N, C) or (N, C, d1, ...), got shape {input.shape}")
     n_classes = input.shape[1]
@@ -421,3 +444,13 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 
 # distances: the engine's own (autograd_core/ops/norms.py)
 cosine_similarity = ag.cosine_similarity
+# ---- v3 losses (nn/functional_losses.py) ----------------------------------------------------------------
+from .functional_losses import (cosine_embedding_loss, gaussian_nll_loss, huber_loss, kl_div,  # noqa: E402
+                                margin_ranking_loss, pairwise_distance, poisson_nll_loss, smooth_l1_loss,
+                                triplet_margin_loss)
+
+
+# ---- v3 convolution options (nn/functional_conv.py); conv2d becomes the one with every option ------------
+from .functional_conv import conv1d, conv2d, conv_transpose2d, pad  # noqa: E402,F811
+from .functional_pool import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool1d, avg_pool2d,  # noqa: E402,F811
+                              interpolate, max_pool1d, max_pool2d)

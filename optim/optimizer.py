@@ -162,7 +162,7 @@ class Optimizer:
         for i, saved in state_dict["state"].items():
             if i not in params:
                 raise ValueError(f"loaded state dict has state for parameter {i!r}, which no parameter group holds")
-            state[params[i]] = {k: _restored(v, params[i], k) for k, v in saved.items()}
+            state[params[i]] = {k: self._restored(v, params[i], k) for k, v in saved.items()}
         for own, saved in zip(self.param_groups, saved_groups):
             saved["params"] = own["params"]
             if "param_names" in own:
@@ -171,6 +171,11 @@ class Optimizer:
                 saved.setdefault(key, value)
             self._check(saved)
         self.param_groups, self.state = saved_groups, state
+
+    @staticmethod
+    def _restored(value, p, key):
+        """A loaded state entry of parameter `p` (LBFGS, whose state is one flat vector, overrides it)."""
+        return _restored(value, p, key)
 
     def __repr__(self):
         lines = [f"{type(self).__name__} ("]
