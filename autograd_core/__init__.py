@@ -19,6 +19,9 @@ from .ops import (abs, add, amax, amin, argmax, argmin, astype, broadcast_to, ca
                   exp, expand, flatten, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                   minimum, mul, neg, pad, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze, stack,
                   sub, sum, swapaxes, tanh, transpose, unsqueeze, var, where)
+from .ops import (chunk, clamp, clamp_max, clamp_min, contiguous, diag, diag_embed, diagonal, expand_as, flip,
+                  movedim, narrow, permute, repeat, repeat_interleave, roll, split, swapdims, tile, trace, tril,
+                  triu, unbind, unflatten, view, view_as)
 from .seeding import default_generator, manual_seed
 from .functional import grad, jvp, value_and_grad, vjp
 from .jacobian import hessian, hvp, jacfwd, jacrev

@@ -245,8 +245,10 @@ class Tensor:
     def tanh(self): return _ops.tanh(self)
     def sigmoid(self): return _ops.sigmoid(self)
     def relu(self): return _ops.relu(self)
-    def clip(self, lo=None, hi=None): return _ops.clip(self, lo, hi)
-    clamp = clip
+    def clamp(self, min=None, max=None): return _ops.clamp(self, min, max)
+    clip = clamp
+    def clamp_min(self, min): return _ops.clamp(self, min, None)
+    def clamp_max(self, max): return _ops.clamp(self, None, max)
     def matmul(self, other): return _ops.matmul(self, other)
     def maximum(self, other): return _ops.maximum(self, other)
     def minimum(self, other): return _ops.minimum(self, other)
@@ -301,17 +303,20 @@ class Tensor:
         return _ops.argmin(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
     def reshape(self, *shape): return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
-    view = reshape
-    def transpose(self, *axes):
-        """numpy's permutation (no axes reverses them); two axes on a tensor of other rank swap, as in PyTorch."""
-        if len(axes) == 1 and not isinstance(axes[0], int):
-            axes = axes[0]
-        if axes is not None and len(axes) == 2 and self.ndim != 2:
-            return _ops.swapaxes(self, *axes)
-        return _ops.transpose(self, tuple(axes) if axes else None)
-
-    def permute(self, *axes): return self.transpose(*axes)
+    def view(self, *shape): return _ops.view(self, *shape)
+    def transpose(self, *dims): return _ops.transpose(self, *dims)
+    def permute(self, *dims): return _ops.permute(self, *dims)
     def swapaxes(self, a, b): return _ops.swapaxes(self, a, b)
+    swapdims = swapaxes
+    def flip(self, *dims): return _ops.flip(self, dims[0] if len(dims) == 1 else dims)
+
+    @property
+    def mT(self):
+        """The last two dims swapped (a batch of matrices transposed)."""
+        if self.ndim < 2:
+            raise ValueError(f"mT: needs at least 2 dims, got shape {self.shape}")
+        return _ops.swapaxes(self, -2, -1)
+
     def flatten(self, start_dim=0, end_dim=-1): return _ops.flatten(self, start_dim, end_dim)
     def squeeze(self, dim=None, *, axis=None):
         """Drop size-1 axes (all, or those among `dim`); shape without them."""
@@ -391,11 +396,18 @@ from . import ops as _ops  # noqa: E402
 from . import numpy_dispatch as _numpy_dispatch  # noqa: E402
 
 
+# Tensor methods that are the ops function of the same name, the tensor as first argument
+_METHODS = ("view_as", "movedim", "split", "chunk", "unbind", "narrow", "unflatten", "contiguous", "expand_as",
+            "repeat", "repeat_interleave", "tile", "roll", "tril", "triu", "diag", "diagonal", "diag_embed", "trace")
+for _name in _METHODS:
+    setattr(Tensor, _name, getattr(_ops, _name))
+
+
 def _document_delegations():
     """The one-line delegations above show the docstring of the ops function they call in help(Tensor)."""
-    elementwise = ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "clip")
+    elementwise = ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "clamp")
     for name in elementwise + ("matmul", "maximum", "minimum", "reshape", "swapaxes", "flatten", "expand",
-                               "broadcast_to", "astype"):
+                               "broadcast_to", "astype", "view", "transpose", "permute", "flip"):
         doc = getattr(_ops, name).__doc__
         getattr(Tensor, name).__doc__ = doc.rstrip(".") + "; same shape as the tensor." if name in elementwise else doc
 
