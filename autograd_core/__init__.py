@@ -14,7 +14,8 @@ from .value import Value
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
 from .primitive import PRIMITIVES, Primitive
-from .factories import arange, eye, full, ones, ones_like, rand, randn, tensor, zeros, zeros_like
+from .factories import (arange, as_tensor, eye, from_numpy, full, ones, ones_like, rand, randn, tensor, zeros,
+                        zeros_like)
 from .ops import (abs, add, amax, amin, argmax, argmin, astype, broadcast_to, cat, clip, clone, concatenate, div,
                   exp, expand, flatten, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                   minimum, mul, neg, pad, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze, stack,

@@ -2,7 +2,7 @@
 import numpy as np
 
 from .seeding import as_generator
-from .tensor import Tensor
+from .tensor import Tensor, as_tensor, from_numpy, wrap
 
 
 def _shape(shape):
@@ -12,11 +12,14 @@ def _shape(shape):
 
 
 def _make(arr, requires_grad, name=None):
-    return Tensor(arr, requires_grad=requires_grad, name=name)
+    """A Tensor on the freshly made array `arr` (no copy)."""
+    t = wrap(arr)
+    t.name = name
+    return t.requires_grad_() if requires_grad else t
 
 
 def tensor(data, requires_grad=False, dtype=None, name=None):
-    """A Tensor from a number, nested list, numpy array or Tensor."""
+    """A Tensor from a number, nested list, numpy array or Tensor, with its own copy of the data (torch.tensor)."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
 
 

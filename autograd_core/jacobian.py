@@ -16,7 +16,7 @@ from .functional import (argnums_tuple, call_with_inputs, fresh_input, grad, jvp
                          per_argnum, regroup, reverse_gradients, stack_outputs, tensor_outputs)
 from .grad_mode import enable_grad, no_grad
 from .pytree import tree_flatten, tree_unflatten
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 
 
 def _chunks(total, chunk_size):
@@ -179,7 +179,7 @@ def _rows_batched(outs, leaves, chunk_size):
                 basis, hit = _basis(start, stop, offsets[k], o.shape, o.dtype)
                 if not hit or not o.requires_grad:
                     continue
-                u = Tensor(np.zeros(o.shape, o.dtype))
+                u = shared_tensor(np.zeros(o.shape, o.dtype))
                 level_mode.seed(u, basis)
                 term = (o * u).sum()
                 total = term if total is None else total + term

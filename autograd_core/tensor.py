@@ -8,12 +8,16 @@ from .size import Size, check_device
 CLOCK = itertools.count(1)  # numbers recorded ops and in-place changes in one sequence
 
 
-def _as_array(data, dtype=None):
-    """numpy array for `data`: Python floats and lists become float32, arrays keep their dtype."""
-    if isinstance(data, Tensor):
-        arr = data.data
-    elif isinstance(data, np.ndarray):
-        arr = data
+def _as_array(data, dtype=None, copy=False):
+    """numpy array for `data`: Python floats and lists become float32, arrays keep their dtype.
+
+    An array or Tensor is shared unless `copy` (or a dtype conversion) makes a new one.
+    """
+    if isinstance(data, (Tensor, np.ndarray)):
+        arr = data.data if isinstance(data, Tensor) else data
+        if dtype is not None and arr.dtype != np.dtype(dtype):
+            return arr.astype(dtype)
+        return arr.copy() if copy else arr
     elif isinstance(data, np.generic):  # a numpy scalar keeps its dtype, as in PyTorch
         arr = np.asarray(data)
     else:
@@ -37,7 +41,8 @@ class Tensor:
     """An n-dimensional array with gradient tracking.
 
     Args:
-        data: a number, nested list, numpy array or Tensor. Python floats and lists
+        data: a number, nested list, numpy array or Tensor, copied (as torch.tensor; `as_tensor`
+            and `from_numpy` share an array's memory instead). Python floats and lists
             become float32; a float numpy array keeps its dtype; integers stay integers.
         requires_grad: record ops on this tensor so `backward()` fills its `.grad`.
         dtype: numpy dtype to convert to.
@@ -48,7 +53,7 @@ class Tensor:
                  "_retains_grad", "_tangent", "__weakref__")
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
-        self.data = _as_array(data, dtype)
+        self.data = _as_array(data, dtype, copy=True)  # a copy, as torch.tensor; as_tensor/from_numpy share
         self.grad = None
         self.requires_grad = False
         self.name = name
@@ -176,7 +181,7 @@ class Tensor:
 
     def detach(self):
         """A new leaf sharing this tensor's data, cut from the graph."""
-        return Tensor(self.data)
+        return wrap(self.data)
 
     def requires_grad_(self, flag=True):
         """Turn gradient tracking of this leaf on or off, in place; returns self."""
@@ -379,6 +384,29 @@ class _HookHandle:
 
 
 _new = object.__new__
+
+
+def as_tensor(data, dtype=None):
+    """A Tensor on `data`'s memory where it can be (a numpy array of `dtype`; a Tensor is returned as is),
+    else converted as `Tensor(data)` does (torch.as_tensor)."""
+    if isinstance(data, Tensor) and (dtype is None or data.dtype == np.dtype(dtype)):
+        return data
+    return wrap(_as_array(data, dtype))
+
+
+def from_numpy(array):
+    """A Tensor sharing numpy `array`'s memory and dtype (torch.from_numpy): writes show through both ways."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    return wrap(array)
+
+
+def shared_tensor(data, requires_grad=False, name=None):
+    """The engine's own `Tensor(data)`: converted the same way, but never copied (a new Tensor object
+    on the same memory); for arrays the engine just made or must not copy on a hot path."""
+    t = wrap(_as_array(data))
+    t.name = name
+    return t.requires_grad_() if requires_grad else t
 
 
 def wrap(array):

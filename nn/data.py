@@ -2,6 +2,7 @@
 import numpy as np
 
 from autograd_core import Tensor
+from autograd_core.tensor import shared_tensor
 from autograd_core.seeding import default_generator
 
 
@@ -19,13 +20,13 @@ class TensorDataset:
     @property
     def tensors(self):
         """The arrays as Tensors (sharing their data), PyTorch's attribute name."""
-        return tuple(Tensor(a) for a in self.arrays)
+        return tuple(shared_tensor(a) for a in self.arrays)
 
     def __len__(self):
         return len(self.arrays[0])
 
     def __getitem__(self, index):
-        return tuple(Tensor(a[index]) for a in self.arrays)
+        return tuple(shared_tensor(a[index]) for a in self.arrays)
 
 
 def _rows(a, position):
@@ -115,5 +116,5 @@ def _collate(samples):
     if isinstance(samples[0], (tuple, list)):
         return tuple(_collate(list(field)) for field in zip(*samples, strict=True))
     if isinstance(samples[0], (np.ndarray, Tensor)):
-        return Tensor(np.stack([v.data if isinstance(v, Tensor) else v for v in samples]))
-    return Tensor(samples)
+        return shared_tensor(np.stack([v.data if isinstance(v, Tensor) else v for v in samples]))
+    return shared_tensor(samples)

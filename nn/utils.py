@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from autograd_core import Tensor
+from autograd_core.tensor import shared_tensor
 
 
 def _grads(parameters):
@@ -26,7 +27,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     grads = _grads(parameters)
     norm_type = float(norm_type)
     if not grads:
-        return Tensor(np.float32(0.0))
+        return shared_tensor(np.float32(0.0))
     if math.isinf(norm_type):
         norms = [np.max(np.abs(g.data)) if g.data.size else np.zeros((), g.data.dtype) for g in grads]
         total = np.max(norms)
@@ -42,7 +43,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     coef = np.minimum(np.asarray(max_norm, dtype=total.dtype) / (total + np.asarray(1e-6, total.dtype)), 1)
     for g in grads:
         g.data = g.data * coef.astype(g.data.dtype)  # a new array: a gradient may share memory with another
-    return Tensor(total)
+    return shared_tensor(total)
 
 
 def clip_grad_value_(parameters, clip_value):

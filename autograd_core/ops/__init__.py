@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from ..primitive import NO_PARAMS, apply
-from ..tensor import Tensor
+from ..tensor import Tensor, shared_tensor
 from .conv import Conv2d, conv2d_composed
 from .elementwise import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow,
                           Relu, Sigmoid, Sub, Tanh, Where)
@@ -148,7 +148,7 @@ def astype(x, dtype):
     if value(x).dtype == dtype:
         return x
     if not np.issubdtype(dtype, np.floating):
-        return Tensor(value(x).astype(dtype))
+        return shared_tensor(value(x).astype(dtype))
     return Cast.apply(x, dtype=dtype)
 
 
@@ -159,7 +159,7 @@ def clone(x):
 
 def _compare(fn):
     def compare(x, y):
-        return Tensor(fn(value(x), value(y)))
+        return shared_tensor(fn(value(x), value(y)))
     compare.__doc__ = f"Elementwise {fn.__name__}; returns a boolean Tensor without gradient."
     return compare
 

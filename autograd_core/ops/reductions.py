@@ -8,7 +8,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, shared_tensor
 from . import astype, exp, maximum, minimum, normalize_axes, value, _shape  # defined before this module loads
 from .reduce import LogSumExp, Max, Min, Sum
 from .shape import GetItem
@@ -185,7 +185,7 @@ def extremum_with_index(op, x, dim, keepdim):
     index[a] = idx
     if not keepdim:
         index = [np.squeeze(i, a) for i in index]
-    return _RETURN_TYPES[op](GetItem.apply(x, index=tuple(index), unique=True), Tensor(index[a].astype(np.int64)))
+    return _RETURN_TYPES[op](GetItem.apply(x, index=tuple(index), unique=True), shared_tensor(index[a].astype(np.int64)))
 
 
 def arg_extremum(op, x, dim, keepdim):
@@ -195,4 +195,4 @@ def arg_extremum(op, x, dim, keepdim):
     if axes is not None and len(axes) != 1:
         raise TypeError(f"{op}(): dim must be an int or None, got {dim!r}")
     fn = np.argmax if op == "argmax" else np.argmin
-    return Tensor(fn(value(x), axis=None if axes is None else axes[0], keepdims=keepdim).astype(np.int64))
+    return shared_tensor(fn(value(x), axis=None if axes is None else axes[0], keepdims=keepdim).astype(np.int64))

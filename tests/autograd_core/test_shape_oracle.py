@@ -214,3 +214,29 @@ def test_transpose_keeps_numpy_permutations():
     np.testing.assert_array_equal(x.transpose(1, 2, 0).data, np.arange(24.0).reshape(2, 3, 4).transpose(1, 2, 0))
     np.testing.assert_array_equal(ag.transpose(x, axes=(2, 1, 0)).data, np.arange(24.0).reshape(2, 3, 4).T)
     np.testing.assert_array_equal(np.transpose(x, (0, 2, 1)).data, np.arange(24.0).reshape(2, 3, 4).transpose(0, 2, 1))
+
+
+@pytest.mark.parametrize("make,shares", [
+    (lambda a: ag.tensor(a), False),
+    (lambda a: ag.Tensor(a), False),
+    (lambda a: ag.Tensor(a, requires_grad=True), False),
+    (lambda a: ag.from_numpy(a), True),
+    (lambda a: ag.as_tensor(a), True),
+    (lambda a: ag.as_tensor(a, dtype=np.float32), False),  # a conversion must copy
+])
+def test_tensor_copies_and_from_numpy_shares_as_torch(make, shares):
+    a = np.arange(6.0).reshape(2, 3)
+    t = make(a)
+    a[0, 0] = 42.0
+    assert (t.data[0, 0] == 42.0) == shares
+    b = np.arange(6.0).reshape(2, 3)
+    theirs = {True: torch.from_numpy, False: torch.tensor}[shares](b)
+    assert np.shares_memory(theirs.numpy(), b) == shares  # torch's own behaviour, which we mirror
+
+
+def test_as_tensor_returns_a_tensor_as_is_and_from_numpy_wants_an_array():
+    t = ag.zeros(3)
+    assert ag.as_tensor(t) is t
+    with pytest.raises(TypeError, match="from_numpy"):
+        ag.from_numpy([1.0, 2.0])
+    assert ag.as_tensor([1.0, 2.0]).dtype == np.float32
