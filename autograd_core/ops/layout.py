@@ -78,7 +78,8 @@ def repeat(x, *sizes):
     sizes = _sizes("repeat", sizes)
     shape = _shape(x)
     if len(sizes) < len(shape):
-        raise ShapeError(f"repeat: {len(sizes)} repeat sizes {sizes} are fewer than the dims of a tensor of shape {shape}")
+        raise ShapeError(f"repeat: {len(sizes)} repeat sizes {sizes} are fewer than the dims of a tensor "
+                         f"of shape {shape}")
     if any(r < 0 for r in sizes):
         raise ShapeError(f"repeat: repeat sizes must be non-negative, got {sizes}")
     shape = (1,) * (len(sizes) - len(shape)) + shape

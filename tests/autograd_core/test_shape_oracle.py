@@ -240,3 +240,31 @@ def test_as_tensor_returns_a_tensor_as_is_and_from_numpy_wants_an_array():
     with pytest.raises(TypeError, match="from_numpy"):
         ag.from_numpy([1.0, 2.0])
     assert ag.as_tensor([1.0, 2.0]).dtype == np.float32
+
+
+@pytest.mark.parametrize("fn", [
+    lambda a: np.flip(a), lambda a: np.flip(a, 1), lambda a: np.roll(a, 2), lambda a: np.roll(a, -1, axis=0),
+    lambda a: np.tril(a, -1), lambda a: np.triu(a, 1), lambda a: np.diagonal(a, 1),
+    lambda a: np.trace(a), lambda a: np.trace(a, -1), lambda a: np.moveaxis(a, 0, -1), lambda a: np.tile(a, 2),
+    lambda a: np.tile(a, (2, 1, 1)), lambda a: np.repeat(a, 2), lambda a: np.repeat(a, [1, 0, 2], axis=0),
+    lambda a: np.transpose(a, (1, 0)), lambda a: np.swapaxes(a, 0, 1),
+])
+def test_numpy_layout_functions_keep_numpys_meaning_on_tensors(fn):
+    a = np.arange(12.0).reshape(3, 4)
+    t = ag.tensor(a, requires_grad=True)
+    out = fn(t)
+    assert isinstance(out, ag.Tensor)
+    np.testing.assert_array_equal(out.data, fn(a))
+    assert ag.gradcheck(fn, [a])
+
+
+_PRIMITIVE_CASES = ("flip", "diagonal", "diag_embed", "diag", "contiguous", "tril", "triu", "roll", "movedim", "view",
+                    "trace", "repeat")
+
+
+@pytest.mark.parametrize("shape,op", [pytest.param(s, f, id=i) for i, s, f in CASES if 0 not in s
+                                      and i != "contiguous-noop" and i.split("-")[0] in _PRIMITIVE_CASES])
+def test_batched_forward_jacobian_equals_reverse(shape, op):
+    """jacfwd pushes all tangent directions through each primitive at once (its batch rule)."""
+    x = np.random.default_rng(0).standard_normal(shape)
+    np.testing.assert_allclose(ag.jacfwd(lambda t: op(ag, t))(x), ag.jacrev(lambda t: op(ag, t))(x), rtol=0, atol=0)

@@ -200,7 +200,8 @@ def test_load_state_dict_returns_the_key_lists_and_takes_any_array_like():
     torch = pytest.importorskip("torch")
     ours, theirs = nn.Linear(3, 2), torch.nn.Linear(3, 2)
     result = ours.load_state_dict(theirs.state_dict())
-    assert result.missing_keys == [] and result.unexpected_keys == [] and repr(result) == "<All keys matched successfully>"
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    assert repr(result) == "<All keys matched successfully>"
     np.testing.assert_array_equal(ours.weight.data, theirs.weight.detach().numpy())
     assert repr(theirs.load_state_dict({k: torch.tensor(v.data) for k, v in ours.state_dict().items()})) == repr(result)
     partial = {"weight": ag.ones(2, 3), "extra": np.zeros(1)}
