@@ -268,3 +268,12 @@ def test_batched_forward_jacobian_equals_reverse(shape, op):
     """jacfwd pushes all tangent directions through each primitive at once (its batch rule)."""
     x = np.random.default_rng(0).standard_normal(shape)
     np.testing.assert_allclose(ag.jacfwd(lambda t: op(ag, t))(x), ag.jacrev(lambda t: op(ag, t))(x), rtol=0, atol=0)
+
+
+@pytest.mark.filterwarnings("error::UserWarning")  # vmap warns when an op falls back to a loop
+@pytest.mark.parametrize("shape,op", [pytest.param(s, f, id=i) for i, s, f in CASES if s and 0 not in s])
+def test_vmap_runs_each_op_batched_without_a_loop(shape, op):
+    x = np.random.default_rng(0).standard_normal((3,) + shape)
+    first = lambda t: _pieces(op(ag, t))[0]  # noqa: E731
+    expected = np.stack([first(ag.tensor(xi)).data for xi in x])
+    np.testing.assert_array_equal(ag.vmap(first)(x), expected)
