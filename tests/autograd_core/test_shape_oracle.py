@@ -277,3 +277,19 @@ def test_vmap_runs_each_op_batched_without_a_loop(shape, op):
     first = lambda t: _pieces(op(ag, t))[0]  # noqa: E731
     expected = np.stack([first(ag.tensor(xi)).data for xi in x])
     np.testing.assert_array_equal(ag.vmap(first)(x), expected)
+
+
+def test_shape_ops_export_to_onnx(tmp_path):
+    pytest.importorskip("onnx")
+    ort = pytest.importorskip("onnxruntime")
+    from autograd_core import onnx as ag_onnx
+
+    def f(t):
+        return (t.tril() + t.triu(1).roll(1, 0) + t.flip(1) + t.T.contiguous().view(4, 3).T
+                + t.repeat(1, 2)[:, :4] + t.split(2, 1)[1].repeat(1, 2) + t.unsqueeze(0).repeat_interleave(2, 0)[1])
+    x = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
+    ag_onnx.export(f, (x,), tmp_path / "shape.onnx")
+    session = ort.InferenceSession(str(tmp_path / "shape.onnx"))
+    np.testing.assert_allclose(session.run(None, {session.get_inputs()[0].name: x})[0], f(ag.tensor(x)).data, rtol=1e-6)
+    with pytest.raises(ag_onnx.ExportError, match="Diagonal"):
+        ag_onnx.export(lambda t: t.diagonal(), (x,), tmp_path / "diag.onnx")
