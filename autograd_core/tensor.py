@@ -21,6 +21,9 @@ def _as_array(data, dtype=None, copy=False):
         return arr.copy() if copy else arr
     elif isinstance(data, np.generic):  # a numpy scalar keeps its dtype, as in PyTorch
         arr = np.asarray(data)
+    elif hasattr(data, "__array__"):  # another library's array (a torch tensor) keeps its dtype too
+        arr = np.asarray(data)
+        arr = arr.copy() if copy else arr
     else:
         arr = np.asarray(data)
         if dtype is None and arr.dtype == np.float64:

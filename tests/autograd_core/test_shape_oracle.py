@@ -293,3 +293,10 @@ def test_shape_ops_export_to_onnx(tmp_path):
     np.testing.assert_allclose(session.run(None, {session.get_inputs()[0].name: x})[0], f(ag.tensor(x)).data, rtol=1e-6)
     with pytest.raises(ag_onnx.ExportError, match="Diagonal"):
         ag_onnx.export(lambda t: t.diagonal(), (x,), tmp_path / "diag.onnx")
+
+
+def test_tensor_of_a_torch_tensor_copies_and_keeps_its_dtype():
+    theirs = torch.arange(3, dtype=torch.float64)
+    ours, shared = ag.tensor(theirs), ag.as_tensor(theirs)
+    theirs[0] = 7.0
+    assert ours.dtype == np.float64 and ours.data[0] == 0.0 and shared.data[0] == 7.0
