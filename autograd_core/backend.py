@@ -19,6 +19,7 @@ from .ops.pool import WindowGather, WindowScatter
 from .ops.decompositions import Inv, MatrixExp, Solve
 from .ops.einsum import Einsum
 from .ops.window import Col2im, Im2col, SlidingWindow, WindowAdjoint
+from .ops.diagonal import DiagonalAdjoint
 from .ops.exponential import Rsqrt, xlogy_numpy
 from .ops.special import erf_numpy
 
@@ -56,6 +57,8 @@ numpy_ops = SimpleNamespace(
     col2im=_numpy_form(Col2im),
     window_gather=_numpy_form(WindowGather),
     window_scatter=_numpy_form(WindowScatter),
+    diagonal=np.diagonal,
+    diagonal_adjoint=lambda g, shape, offset, dim1, dim2: DiagonalAdjoint.forward(None, g, shape, offset, dim1, dim2),
     # what the rules of ops/trig.py, exponential.py, special.py and activations.py call
     sin=np.sin, cos=np.cos, sinh=np.sinh, cosh=np.cosh, erf=erf_numpy, xlogy=xlogy_numpy, rsqrt=_numpy_form(Rsqrt),
     # linear algebra (ops/einsum.py, ops/decompositions.py)

@@ -15,7 +15,7 @@ from .grad_mode import STATE, Observer, enable_grad, no_grad, observe
 from .primitive import Primitive, apply
 from .pytree import tree_flatten, tree_unflatten
 from .seeding import recording_generators, replaying_generators
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 
 
 class _Checkpoint(Primitive):
@@ -31,7 +31,7 @@ class _Checkpoint(Primitive):
     def vjp(ctx, xp, g, out, *xs, fn, n_args, value, draws):
         # NOTE: no create_graph flag reaches a rule; the sweep hands over Tensors (g, xs) exactly when it records
         recording = isinstance(g, Tensor)
-        args = [x if recording or i >= n_args or not need else Tensor(x, requires_grad=True)
+        args = [x if recording or i >= n_args or not need else shared_tensor(x, requires_grad=True)
                 for i, (x, need) in enumerate(zip(xs, ctx.needs))]
         outside = ctx.parents[n_args:]
         with enable_grad(), replaying_generators(draws):  # the same dropout masks as the first run

@@ -3,7 +3,7 @@ import numpy as np
 
 from .checks import check_int
 from .seeding import pick_generator
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor, wrap
 
 
 def _shape(shape):
@@ -30,11 +30,14 @@ def check_factory_device(device, where):
 
 
 def _make(arr, requires_grad, name=None):
-    return Tensor(arr, requires_grad=requires_grad, name=name)
+    """A Tensor on the freshly made array `arr` (no copy)."""
+    t = wrap(arr)
+    t.name = name
+    return t.requires_grad_() if requires_grad else t
 
 
 def tensor(data, requires_grad=False, dtype=None, name=None, device=None):
-    """A Tensor from a number, nested list, numpy array or Tensor."""
+    """A Tensor from a number, nested list, numpy array or Tensor, with its own copy of the data (torch.tensor)."""
     check_factory_device(device, "tensor")
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
 
@@ -152,4 +155,4 @@ def one_hot(tensor, num_classes=-1):
         raise RuntimeError("one_hot: class values must be non-negative")
     if idx.size and idx.max() >= num_classes:
         raise RuntimeError(f"one_hot: class values must be smaller than num_classes ({num_classes}), got {idx.max()}")
-    return Tensor((idx[..., None] == np.arange(num_classes)).astype(np.int64))
+    return shared_tensor((idx[..., None] == np.arange(num_classes)).astype(np.int64))

@@ -18,7 +18,7 @@ from .forward_mode import ForwardMode, TransformLevel, as_tangent
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .ops.shape import Reshape
 from .pytree import tree_flatten, tree_unflatten
-from .tensor import Tensor, _as_array
+from .tensor import Tensor, _as_array, shared_tensor
 
 
 def fresh_input(x, where, nested, requires_grad=True):
@@ -32,7 +32,7 @@ def fresh_input(x, where, nested, requires_grad=True):
         return alias
     arr = _as_array(x)
     _check_float(arr, where)
-    return Tensor(arr, requires_grad=requires_grad)
+    return shared_tensor(arr, requires_grad=requires_grad)
 
 
 def _check_float(arr, where):
@@ -254,11 +254,11 @@ def jvp(f, primals, tangents):
 def _seeded(level_mode, x, dx, nested):
     """A fresh input for jvp carrying tangent dx at this level (None: a constant, e.g. integer indices)."""
     if dx is None:
-        return x if isinstance(x, Tensor) else Tensor(_as_array(x))
+        return x if isinstance(x, Tensor) else shared_tensor(x)
     t = fresh_input(x, "jvp", nested, requires_grad=False)
     tangent = as_tangent(dx, t.data, "jvp")
     if nested and not isinstance(tangent, Tensor):
-        tangent = Tensor(tangent)
+        tangent = shared_tensor(tangent)
     elif not nested and isinstance(tangent, Tensor):
         tangent = tangent.data
     level_mode.seed(t, tangent)

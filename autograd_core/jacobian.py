@@ -17,7 +17,7 @@ from .functional import (argnums_tuple, aux_output, call_with_inputs, fresh_inpu
                          per_argnum, regroup, reverse_gradients, split_aux, stack_outputs, tensor_outputs)
 from .grad_mode import enable_grad, no_grad
 from .pytree import tree_flatten, tree_unflatten
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 
 
 def _check_transform(where, f, argnums, chunk_size):
@@ -208,7 +208,7 @@ def _rows_batched(outs, leaves, chunk_size):
                 basis, hit = _basis(start, stop, offsets[k], o.shape, o.dtype)
                 if not hit or not o.requires_grad:
                     continue
-                u = Tensor(np.zeros(o.shape, o.dtype))
+                u = shared_tensor(np.zeros(o.shape, o.dtype))
                 level_mode.seed(u, basis)
                 term = (o * u).sum()
                 total = term if total is None else total + term

@@ -283,6 +283,17 @@ _FUNCTIONS = {
     np.where: _where, np.clip: _clip,
 }
 
+# numpy's layout functions, with numpy's meaning, on the engine's shape ops (autograd_core/ops/views.py, layout.py)
+_FUNCTIONS.update({
+    np.flip: lambda m, axis=None: ops.flip(m, range(np.ndim(m)) if axis is None else axis),
+    np.roll: lambda a, shift, axis=None: ops.roll(a, shift, axis),
+    np.tril: lambda m, k=0: ops.tril(m, k), np.triu: lambda m, k=0: ops.triu(m, k),
+    np.diagonal: lambda a, offset=0, axis1=0, axis2=1: ops.diagonal(a, offset, axis1, axis2),
+    np.trace: lambda a, offset=0, axis1=0, axis2=1: ops.sum(ops.diagonal(a, offset, axis1, axis2), -1),
+    np.moveaxis: ops.movedim, np.tile: ops.tile,
+    np.repeat: lambda a, repeats, axis=None: ops.repeat_interleave(a, repeats, axis),
+})
+
 
 # ---- reductions, scans and sorting of v3 (ops/scan.py, ops/sorting.py), with numpy's meaning ----
 def _std(a, axis=None, dtype=None, ddof=0, keepdims=False, where=None, mean=None, correction=None):

@@ -21,7 +21,7 @@ from .forward_mode import TransformLevel
 from .grad_mode import STATE, is_grad_enabled
 from .pytree import tree_flatten, tree_unflatten
 from .seeding import recording_generators
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 from .tracing import Recorder, memory_key, same_value
 from .vmap_rules import Arg, BatchedIndex, batched_call, untraced_call
 
@@ -153,7 +153,7 @@ def _batch_size(leaves, dims):
     if not sizes:
         raise ValueError("vmap: no input is batched (every in_dims entry is None)")
     if len(set(sizes.values())) > 1:
-        raise ValueError(f"vmap: the batched inputs have different sizes along their batch axes: "
+        raise ValueError("vmap: the batched inputs have different sizes along their batch axes: "
                          + ", ".join(f"input {k}: {n}" for k, n in sizes.items()))
     size = next(iter(sizes.values()))
     if size == 0:
@@ -164,8 +164,8 @@ def _batch_size(leaves, dims):
 def _batch_first(x, d):
     """A batched input with its batch axis moved to the front (an engine op, so gradients flow to x)."""
     if d is None:
-        return Tensor(x) if isinstance(x, np.ndarray) else x
-    t = x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+        return shared_tensor(x) if isinstance(x, np.ndarray) else x
+    t = x if isinstance(x, Tensor) else shared_tensor(np.asarray(x))
     return move_axis(t, d, 0)
 
 
@@ -177,7 +177,7 @@ def _record(f, structure, physical, dims, k, mirror=False):
     outside the engine's ops (numpy on `.data`) differs from the first recording's even where two real
     examples happen to agree.
     """
-    examples = [Tensor(_mirrored(p.data[k]) if mirror else np.array(p.data[k])) if d is not None else p
+    examples = [shared_tensor(_mirrored(p.data[k]) if mirror else np.array(p.data[k])) if d is not None else p
                 for p, d in zip(physical, dims)]
     recorder = _ExampleRecorder([e for e, d in zip(examples, dims) if d is not None])
     saved = STATE.observers, STATE.tracing_values

@@ -15,7 +15,7 @@ import numpy as np
 from . import ops
 from .ops._rules import lead_axes
 from .primitive import PRIMITIVES, apply
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 
 RULES = {}
 
@@ -279,12 +279,12 @@ def untraced_call(name, args, params, size, logical_out):
         fn = np.argmax if name == "argmax" else np.argmin
         if axis is None:
             out = fn(data.reshape(size, -1), axis=1)
-            return Tensor(out.reshape((size,) + (1,) * (data.ndim - 1) if params["keepdims"] else (size,)).astype(np.int64))
-        return Tensor(fn(data, axis=axis + 1, keepdims=params["keepdims"]).astype(np.int64))
+            return shared_tensor(out.reshape((size,) + (1,) * (data.ndim - 1) if params["keepdims"] else (size,)).astype(np.int64))
+        return shared_tensor(fn(data, axis=axis + 1, keepdims=params["keepdims"]).astype(np.int64))
     values = [np.asarray(_data(aligned(a, rank))) for a in args]
     if name == "astype":
-        return Tensor(values[0].astype(params["dtype"]))
-    return Tensor(getattr(np, name)(*values))
+        return shared_tensor(values[0].astype(params["dtype"]))
+    return shared_tensor(getattr(np, name)(*values))
 
 
 # ---- linear algebra (ops/einsum.py, ops/decompositions.py, ops/norms.py) ---------------------

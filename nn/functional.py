@@ -7,6 +7,7 @@ import numpy as np
 import autograd_core as ag
 from autograd_core import Tensor
 from autograd_core import inplace as _inplace
+from autograd_core.tensor import shared_tensor
 from autograd_core.ops import getitem, sliding_window
 from autograd_core.checks import check_number
 from autograd_core.seeding import as_generator
@@ -23,7 +24,7 @@ def _pair(v, what):
 
 
 def _as_tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(x)
+    return x if isinstance(x, Tensor) else shared_tensor(x)
 
 
 def _data(x):
@@ -419,7 +420,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
         raise ValueError(f"cross_entropy: expected input (N, C) or (N, C, d1, ...), got shape {input.shape}")
     n_classes = input.shape[1]
     logp = ag.log_softmax(input, 1)
-    w = None if weight is None else Tensor(_data(weight).astype(input.dtype).reshape((1, n_classes) + (1,) * (input.ndim - 2)))
+    w = None if weight is None else shared_tensor(_data(weight).astype(input.dtype).reshape((1, n_classes) + (1,) * (input.ndim - 2)))
     if np.issubdtype(t.dtype, np.floating):
         if t.shape != tuple(input.shape):
             raise TypeError(f"cross_entropy: targets must be integer class indices (got dtype {t.dtype}; "

@@ -23,6 +23,7 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core.checks import check_int
+from autograd_core.tensor import shared_tensor
 from autograd_core.ops import affine, gru_sequence, lstm_sequence
 from autograd_core.ops.recurrent import gru_step, lstm_step
 
@@ -69,7 +70,7 @@ class _Recurrent(Module):
         return b_ih + b_hh if self.folds_hidden_bias and b_ih is not None else b_ih
 
     def _check_input(self, x, weight, ndims, what):
-        x = x if isinstance(x, ag.Tensor) else ag.tensor(x)
+        x = x if isinstance(x, ag.Tensor) else shared_tensor(x)
         if x.ndim not in ndims or x.shape[-1] != self.input_size:
             raise ValueError(f"{type(self).__name__}: expected {what} with last dimension {self.input_size}, "
                              f"got shape {x.shape}")
@@ -83,7 +84,7 @@ class _Recurrent(Module):
             raise ValueError(f"{type(self).__name__}: the state must be a pair (h, c), got {type(state).__name__}")
         parts = []
         for s in (state if self.pair else (state,)):
-            s = s if isinstance(s, ag.Tensor) else ag.tensor(s)
+            s = s if isinstance(s, ag.Tensor) else shared_tensor(s)
             if tuple(s.shape) != expected:
                 raise ValueError(f"{type(self).__name__}: {what} must have shape {expected}, got {s.shape}")
             parts.append(s.reshape(n, self.hidden_size) if layers == 1 else s.reshape(layers, n, self.hidden_size))
@@ -91,8 +92,8 @@ class _Recurrent(Module):
 
     def _zero_state(self, n, dtype):
         """The default initial state, named as graph drawings show it: (h0,), or (h0, c0) for an LSTM."""
-        h0 = ag.Tensor(np.zeros((n, self.hidden_size), dtype=dtype), name="h0")
-        return (h0, ag.Tensor(np.zeros_like(h0.data), name="c0")) if self.pair else (h0,)
+        h0 = shared_tensor(np.zeros((n, self.hidden_size), dtype=dtype), name="h0")
+        return (h0, shared_tensor(np.zeros_like(h0.data), name="c0")) if self.pair else (h0,)
 
     def _given_shape(self, parts, shape):
         """The state as it is returned: each part reshaped to `shape`, a pair only for an LSTM."""

@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from autograd_core import Tensor
+from autograd_core.tensor import shared_tensor
 
 from .stateless import functional_call  # noqa: F401  (nn.utils.functional_call, as in PyTorch)
 
@@ -36,7 +37,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     grads = _grads(parameters)
     max_norm, norm_type = _number("max_norm", max_norm), _number("norm_type", norm_type)
     if not grads:
-        return Tensor(np.float32(0.0))
+        return shared_tensor(np.float32(0.0))
     if math.isinf(norm_type):
         norms = [np.max(np.abs(g.data)) if g.data.size else np.zeros((), g.data.dtype) for g in grads]
         total = np.max(norms)
@@ -53,7 +54,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     for g in grads:
         # a new array (a gradient may share memory with another); asarray keeps a 0-d gradient an array
         g.data = np.asarray(g.data * coef.astype(g.data.dtype))
-    return Tensor(total)
+    return shared_tensor(total)
 
 
 def clip_grad_value_(parameters, clip_value):

@@ -8,6 +8,7 @@ from itertools import chain
 import numpy as np
 
 from autograd_core import Tensor, enable_grad
+from autograd_core.tensor import shared_tensor
 
 
 class Optimizer:
@@ -87,7 +88,7 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    p.grad = None if set_to_none else Tensor(np.zeros_like(np.asarray(p.grad)))
+                    p.grad = None if set_to_none else shared_tensor(np.zeros_like(np.asarray(p.grad)))
 
     def step(self, closure=None):
         """Update every parameter whose `.grad` is not None; `closure` re-evaluates the model and returns the loss.
@@ -240,7 +241,12 @@ def _grad_arrays(params):
 
 
 def _restored(value, p, key):
-    """A loaded state entry: arrays copied in `p`'s dtype and checked against its shape; the step count as saved."""
+    """A loaded state entry: arrays (or array-likes: Tensors, torch tensors) copied in `p`'s dtype and checked
+    against its shape; the step count as saved."""
+    if not isinstance(value, np.ndarray) and hasattr(value, "__array__"):  # a Tensor, a torch tensor
+        value = np.asarray(value)
+        if key == "step" or value.ndim == 0:
+            return value.item()
     if not isinstance(value, np.ndarray) or key == "step":
         return copy.deepcopy(value)
     if value.shape != p.data.shape:

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..grad_mode import STATE, report_untraced
 from ..primitive import NO_PARAMS, apply
-from ..tensor import Tensor
+from ..tensor import Tensor, shared_tensor
 from .conv import Conv2d, conv2d_composed
 from .elementwise import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow,
                           Relu, Sigmoid, Sub, Tanh, Where)
@@ -120,9 +120,31 @@ def where(cond, x=None, y=None):
     return Where.apply(value(cond), x, y)
 
 
-def clip(x, lo=None, hi=None):
-    """Limit x to [lo, hi]; either bound may be None."""
-    return Clip.apply(x, lo=lo, hi=hi)
+def clamp(x, min=None, max=None):
+    """Limit x to [min, max] (PyTorch's clamp; alias clip); either bound may be None, a number or a Tensor.
+
+    The gradient passes to x where min <= x <= max, to a Tensor bound where it is the result;
+    where min > max the result is max, as PyTorch.
+    """
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        y = x if min is None else where(less(x, min), min, x)
+        return y if max is None else where(greater(y, max), max, y)
+    return Clip.apply(x, lo=min, hi=max)
+
+
+def clip(x, lo=None, hi=None, *, min=None, max=None):
+    """`clamp` under numpy's name: positional bounds, or PyTorch's `min=`/`max=`."""
+    return clamp(x, lo if min is None else min, hi if max is None else max)
+
+
+def clamp_min(x, min):
+    """max(x, min), as clamp(x, min=min)."""
+    return clamp(x, min, None)
+
+
+def clamp_max(x, max):
+    """min(x, max), as clamp(x, max=max)."""
+    return clamp(x, None, max)
 
 
 def astype(x, dtype):
@@ -131,7 +153,7 @@ def astype(x, dtype):
     if value(x).dtype == dtype:
         return x
     if not np.issubdtype(dtype, np.floating):
-        out = Tensor(value(x).astype(dtype))
+        out = shared_tensor(value(x).astype(dtype))
         return report_untraced("astype", (x,), {"dtype": dtype}, out) if STATE.observers else out
     return Cast.apply(x, dtype=dtype)
 
@@ -143,7 +165,7 @@ def clone(x):
 
 def _compare(fn):
     def compare(x, y):
-        out = Tensor(fn(value(x), value(y)))
+        out = shared_tensor(fn(value(x), value(y)))
         return report_untraced(fn.__name__, (x, y), NO_PARAMS, out) if STATE.observers else out
     compare.__doc__ = f"Elementwise {fn.__name__}; returns a boolean Tensor without gradient."
     return compare
@@ -192,23 +214,48 @@ def reshape(x, shape):
     return Reshape.apply(x, shape=tuple(new))
 
 
-def transpose(x, axes=None):
-    """Permute the axes (numpy's meaning; None reverses them)."""
-    shape = _shape(x)
-    if axes is not None:
-        axes = tuple(int(a) % builtins.max(len(shape), 1) for a in axes)
-        if sorted(axes) != list(range(len(shape))):
-            raise ValueError(f"transpose: axes {axes} are not a permutation of the axes of a tensor of shape {shape}")
-    return Transpose.apply(x, axes=axes)
+def transpose(x, *dims, axes=None):
+    """PyTorch's `transpose(x, d0, d1)` swaps two dims (any rank); otherwise numpy's permutation:
+    `transpose(x)` reverses the axes, a tuple (or three or more ints, or `axes=`) permutes them."""
+    if axes is None and len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
+        axes = dims[0]
+    elif len(dims) == 2:
+        return swapaxes(x, *dims)
+    elif dims:
+        axes = dims
+    return Transpose.apply(x, axes=None if axes is None else _permutation("transpose", axes, _shape(x)))
+
+
+def permute(x, *dims):
+    """x with its axes in the order `dims` (ints, or one tuple), negative counting from the end."""
+    axes = dims[0] if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)) else dims
+    return Transpose.apply(x, axes=_permutation("permute", axes, _shape(x)))
+
+
+def _permutation(op, axes, shape):
+    """`axes` as a tuple of non-negative ints, checked to be a permutation of the axes of `shape`."""
+    axes, n = tuple(axes), len(shape)
+    if len(axes) != n or not builtins.all(isinstance(a, (int, np.integer)) and -n <= a < builtins.max(n, 1)
+                                          for a in axes):
+        raise ValueError(f"{op}: dims {axes} are not a permutation of the dims of a tensor of shape {shape}")
+    axes = tuple(int(a) % builtins.max(n, 1) for a in axes)
+    if sorted(axes) != list(range(n)):
+        raise ValueError(f"{op}: dims {axes} are not a permutation of the dims of a tensor of shape {shape}")
+    return axes
 
 
 def swapaxes(x, a, b):
-    """Exchange two axes."""
-    n = len(_shape(x))
-    axes = list(range(n))
-    a, b = normalize_axes("swapaxes", a, _shape(x))[0], normalize_axes("swapaxes", b, _shape(x))[0]
+    """Exchange two axes (PyTorch's `transpose(d0, d1)`, `swapdims`)."""
+    shape = _shape(x)
+    if not shape and a in (0, -1) and b in (0, -1):  # a 0-d tensor: PyTorch allows dims 0 and -1
+        return Transpose.apply(x, axes=())
+    axes = list(range(len(shape)))
+    a, b = normalize_axes("transpose", a, shape)[0], normalize_axes("transpose", b, shape)[0]
     axes[a], axes[b] = axes[b], axes[a]
     return Transpose.apply(x, axes=tuple(axes))
+
+
+swapdims = swapaxes
 
 
 def flatten(x, start_dim=0, end_dim=-1):
@@ -362,6 +409,13 @@ def pad(x, widths, value=0.0):
     if (w < 0).any():
         raise ValueError(f"pad: negative widths {widths}")
     return Pad.apply(x, widths=tuple((int(b), int(a)) for b, a in w), value=value)
+
+
+# ---- shape ops with PyTorch's names: views (views.py) and copies (layout.py) ------------------
+from .views import (Contiguous, Diagonal, DiagonalAdjoint, ShapeError, chunk, contiguous, diag, diag_embed,  # noqa: E402
+                    diagonal, diagonal_adjoint, expand_as, movedim, narrow, split, trace, unbind, unflatten, view,
+                    view_as)
+from .layout import Flip, flip, repeat, repeat_interleave, roll, tile, tril, triu  # noqa: E402
 
 
 # ---- linear algebra and windows -------------------------------------------------------------

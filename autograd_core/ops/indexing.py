@@ -7,7 +7,7 @@ variants are in indexing_inplace.py.
 """
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, shared_tensor
 from . import add, astype, broadcast_to, normalize_axes, reshape, value, _shape
 from .assign import SetItem
 from .elementwise import Where
@@ -135,7 +135,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
         if reduce not in ("add", "multiply"):
             raise RuntimeError(f"scatter(): reduce must be 'add' or 'multiply', got {reduce!r}")
         if not isinstance(src, (Tensor, np.ndarray)):
-            src = Tensor(np.full(np.shape(_index("scatter", index)), src, dtype=value_dtype(input)))
+            src = shared_tensor(np.full(np.shape(_index("scatter", index)), src, dtype=value_dtype(input)))
         return scatter_reduce(input, dim, index, src, "sum" if reduce == "add" else "prod")
     d, idx, src = _scatter_args("scatter", input, dim, index, src)
     out = SetItem.apply(_as_1d(input), src, index=_along(idx, d))
@@ -265,15 +265,15 @@ def nonzero(input, *, as_tuple=False):
     """Indices of the non-zero elements: an int64 tensor (count, ndim), or with as_tuple one 1-D tensor per dim."""
     a = np.asarray(value(input))
     if as_tuple:
-        return tuple(Tensor(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(a)))
-    return Tensor(np.argwhere(a).astype(np.int64).reshape(np.count_nonzero(a), a.ndim))
+        return tuple(shared_tensor(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(a)))
+    return shared_tensor(np.argwhere(a).astype(np.int64).reshape(np.count_nonzero(a), a.ndim))
 
 
 def count_nonzero(input, dim=None):
     """Number of non-zero elements over `dim` (int, tuple or None: all), an int64 tensor."""
     a = np.asarray(value(input))
     axes = normalize_axes("count_nonzero", dim, a.shape)
-    return Tensor(np.asarray(np.count_nonzero(a, axis=axes), dtype=np.int64))
+    return shared_tensor(np.asarray(np.count_nonzero(a, axis=axes), dtype=np.int64))
 
 
 _REDUCE_IDENTITY = {"sum": 0, "mean": 0, "prod": 1, "amax": -np.inf, "amin": np.inf}
@@ -311,7 +311,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         np.add.at(counts, at, 1)
         counts += include_self or ~hit
         if not np.issubdtype(x.dtype, np.floating):
-            return Tensor(np.floor_divide(value(total), counts).astype(x.dtype))
+            return shared_tensor(np.floor_divide(value(total), counts).astype(x.dtype))
         return total * (1 / counts).astype(x.dtype)
     if reduce == "prod":
         return _scatter_prod(input, base, src, at, x.shape)
@@ -323,7 +323,7 @@ def _scatter_extremum(reduce, input, base, src, at, hit, include_self):
     g evenly among the tied elements (self included only when it takes part), as PyTorch."""
     out = np.array(value(base), copy=True)
     (np.maximum if reduce == "amax" else np.minimum).at(out, at, value(src))
-    result = Tensor(out)
+    result = shared_tensor(out)
     x, s = value(input), value(src)
     own = (x == out) & (hit == False) | (x == out) & include_self  # noqa: E712 (elementwise)
     picked = s == out[at]

@@ -114,6 +114,11 @@ case("cumsum_empty", lambda x: ag.cumsum(x, 0), lambda x: torch.cumsum(x, 0), np
 case("concatenate_empty", lambda x, y: ag.cat([x, y]), lambda x, y: torch.cat([x, y]), np.zeros(0), np.array([NAN, 1.0]))
 case("stack", lambda x, y: ag.stack([x, y], 1), lambda x, y: torch.stack([x, y], 1), np.array([INF, 0.0]), np.array([0.0, NAN]))
 case("pad", lambda x: ag.pad(x, ((1, 2),)), lambda x: TF.pad(x, (1, 2)), np.array([INF, NAN]))
+_SPECIAL = np.array([[INF, 0.0, NAN], [-0.0, -INF, 1.0], [2.0, 1000.0, -1.0]])
+case("flip", lambda x: x.flip(0, 1), lambda x: x.flip(0, 1), _SPECIAL)
+case("tril_triu", lambda x: ag.stack([x.tril(), x.triu(1)]), lambda x: torch.stack([x.tril(), x.triu(1)]), _SPECIAL)
+case("diagonal_diag_embed", lambda x: x.diagonal(1).diag_embed(), lambda x: x.diagonal(1).diag_embed(), _SPECIAL)
+case("contiguous_roll", lambda x: x.T.contiguous().roll(1, 0), lambda x: x.T.contiguous().roll(1, 0), _SPECIAL)
 
 # ---- windows, convolution, pooling ----------------------------------------------------------------
 _IMAGE = np.array([[[[0.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, -INF], [-INF, -INF, NAN, 2.0], [-INF, -INF, 2.0, 2.0]]]])
