@@ -13,6 +13,7 @@ from .ops.elementwise import Sigmoid
 from .ops.shape import IndexedGrad
 from .ops.pool import WindowGather, WindowScatter
 from .ops.window import Col2im, Im2col, SlidingWindow, WindowAdjoint
+from .views import replay_array
 
 
 def _numpy_form(prim):
@@ -47,6 +48,7 @@ numpy_ops = SimpleNamespace(
     col2im=_numpy_form(Col2im),
     window_gather=_numpy_form(WindowGather),
     window_scatter=_numpy_form(WindowScatter),
+    replay_view=replay_array,
 )
 
 __all__ = ["numpy_ops", "tensor_ops"]
