@@ -130,9 +130,10 @@ class Primitive:
                   broadcast through the rules; True, the jvp rule (for a linear op,
                   `batch_params`) handles the leading axis. See forward_mode.batched_tangent.
       view     -- the op returns a numpy view of its one Tensor input when it can (reshape,
-                  slicing): `apply` then makes the result a view of the input's base, so an
+                  slicing): its `apply` then makes the result a view of the input's base, so an
                   in-place change through it reaches the base's graph (autograd_core/views.py).
-                  Its forward must not use ctx (it is replayed as `forward(None, x, **params)`).
+                  Its forward must not use ctx (it is replayed as `forward(None, x, **params)`),
+                  and it is called as `Prim.apply(x, **params)`.
     """
 
     name = "Primitive"
@@ -148,6 +149,8 @@ class Primitive:
         cls.name = cls.__name__
         if not cls.__name__.startswith("_"):
             PRIMITIVES[cls.__name__] = cls
+        if cls.view:  # only view primitives pay for the view bookkeeping
+            cls.apply = classmethod(_apply_view)
 
     @classmethod
     def apply(cls, *args, **params):
@@ -194,11 +197,16 @@ def apply(prim, args, params):
         ctx.order = next(CLOCK)
         result._node = ctx
         result.requires_grad = True
-    if prim.view:
-        _views.record(result, args[0], prim, params)
     if STATE.observers:
         for observer in STATE.observers:
             observer.on_forward(prim, ctx, result, args, arrays, params)
+    return result
+
+
+def _apply_view(prim, *args, **params):
+    """`Prim.apply` of a primitive declared `view = True`: the result becomes a view of its input (views.py)."""
+    result = apply(prim, args, params)
+    _views.record(result, args[0], prim, params)
     return result
 
 

@@ -80,9 +80,8 @@ def _rederive(t, base, steps):
 
 def replay(x, steps):
     """The view ops `steps` applied to Tensor `x`, recorded as usual."""
-    from .primitive import apply  # primitive imports this module
     for prim, params in steps:
-        x = apply(prim, (x,), params)
+        x = prim.apply(x, **params)
     return x
 
 
