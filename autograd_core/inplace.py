@@ -93,8 +93,9 @@ def _through_an_op(t, value, name):
     other = value if isinstance(value, Tensor) else None
     if t._view is not None:
         views.sync(t)
-        return views.check_change(t, value, name) or t._tangent is not None or other is not None and other._tangent is not None
-    recording = STATE.grad_enabled and (t.requires_grad or other is not None and other.requires_grad)
+        recording = views.check_change(t, value, name)  # PyTorch's rules for views
+    else:
+        recording = STATE.grad_enabled and (t.requires_grad or other is not None and other.requires_grad)
     if recording and t.requires_grad and t._node is None:
         raise RuntimeError(f"{name}: a leaf Variable that requires grad is being used in an in-place operation; "
                            "change it under no_grad() (e.g. a manual parameter update)")

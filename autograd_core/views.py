@@ -108,7 +108,8 @@ def check_change(t, value, name):
                            "written-to tensor refers to a single memory location (an expand or broadcast_to "
                            "view). Please clone() the tensor before performing the operation.")
     other = value if isinstance(value, Tensor) else None
-    if not STATE.grad_enabled or not (base.requires_grad or t.requires_grad or other is not None and other.requires_grad):
+    recording = base.requires_grad or t.requires_grad or other is not None and other.requires_grad
+    if not STATE.grad_enabled or not recording:
         return False
     if not tracked:
         raise RuntimeError(f"{name} on {describe(view)}: A view was created in no_grad mode and is being modified "
@@ -117,8 +118,6 @@ def check_change(t, value, name):
     if base._node is None and base.requires_grad:
         raise RuntimeError(f"{name} on {describe(view)}: a view of a leaf Variable that requires grad is being used "
                            "in an in-place operation; change it under no_grad() (e.g. an initialiser)")
-    if t._node is None and t.requires_grad:
-        raise RuntimeError(f"{name}: a leaf Variable that requires grad is being used in an in-place operation")
     return True
 
 
