@@ -92,3 +92,13 @@ def jvp(seed=0, n=1000, rows=16):
     rng = np.random.default_rng(seed)
     weights = {"weight": (rng.standard_normal((rows, n)) / np.sqrt(n)).astype(np.float32)}
     return weights, rng.standard_normal(n).astype(np.float32), np.eye(n, dtype=np.float32)
+
+
+def persample(seed=0, batch=256, sizes=(784, 128, 10), dtype=np.float32):
+    """Sequential(Linear, Tanh, Linear) weights (keys 0.*, 2.*) and a batch for per-sample gradients."""
+    rng = np.random.default_rng(seed)
+    weights = {}
+    _linear(rng, weights, "0.", sizes[0], sizes[1], dtype)
+    _linear(rng, weights, "2.", sizes[1], sizes[2], dtype)
+    x = rng.standard_normal((batch, sizes[0])).astype(dtype)
+    return weights, x, rng.integers(0, sizes[-1], batch)

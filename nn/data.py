@@ -1,8 +1,8 @@
 """Mini-batches: an epoch is one pass over the data, an iteration one batch, as in the notes."""
 import numpy as np
 
-from autograd_core import Tensor
-from autograd_core.seeding import default_generator
+from autograd_core import Tensor, stack
+from autograd_core.seeding import default_generator, pick_generator
 
 
 class TensorDataset:
@@ -48,15 +48,15 @@ class DataLoader:
         batch_size: samples per batch (positional too); the last batch may be smaller
             unless drop_last.
         shuffle: a new permutation every epoch (positional too), drawn from a Generator
-            seeded with `seed`, or from the `autograd_core.manual_seed` generator when
-            `seed` is None.
+            seeded with `seed`, or `generator` (an `autograd_core.Generator`, as PyTorch's),
+            or from the `autograd_core.manual_seed` generator when neither is given.
     Yields:
         a Tensor per batch when samples are single arrays or numbers, else a tuple of
-        Tensors (one per field). Python numbers become float32 (or int64), arrays keep
-        their dtype.
+        Tensors (one per field), or a dict of them for dict samples. Python numbers become
+        float32 (or int64), arrays and numpy scalars keep their dtype.
     """
 
-    def __init__(self, dataset, *positional, batch_size=None, shuffle=None, drop_last=False, seed=None):
+    def __init__(self, dataset, *positional, batch_size=None, shuffle=None, drop_last=False, seed=None, generator=None):
         batch_size, shuffle = _batch_args(positional, batch_size, shuffle)
         self.single = isinstance(dataset, (np.ndarray, Tensor))
         if self.single:
@@ -68,7 +68,9 @@ class DataLoader:
                             f"samples, an array), got {type(dataset).__name__}")
         self.dataset = dataset
         self.batch_size, self.shuffle, self.drop_last = batch_size, shuffle, drop_last
-        self.rng = None if seed is None else np.random.default_rng(seed)
+        if seed is not None and generator is not None:
+            raise TypeError("DataLoader: pass either seed= or generator=, not both")
+        self.rng = None if seed is None and generator is None else pick_generator(seed, generator, "DataLoader")
 
     def __len__(self):
         n = len(self.dataset)
@@ -90,7 +92,7 @@ class DataLoader:
 
 def _batch_args(positional, batch_size, shuffle):
     """(batch_size, shuffle) from PyTorch's positional order or the keywords, each checked with a clear message."""
-    if positional and not isinstance(positional[0], (int, np.integer)):
+    if positional and isinstance(positional[0], (np.ndarray, Tensor, list, tuple)):
         raise TypeError(f"DataLoader takes one dataset; got a {type(positional[0]).__name__} where batch_size goes. "
                         "To batch several arrays together pass DataLoader(TensorDataset(X, y), batch_size=...)")
     if len(positional) > 2:
@@ -105,15 +107,21 @@ def _batch_args(positional, batch_size, shuffle):
             raise TypeError("DataLoader: got multiple values for shuffle")
         shuffle = positional[1]
     batch_size = 1 if batch_size is None else batch_size
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"DataLoader: batch_size must be an int >= 1, got {batch_size!r}")
+    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, (bool, np.bool_)) or batch_size < 1:
+        raise ValueError(f"DataLoader: batch_size should be a positive integer value, but got batch_size={batch_size!r}")
     return int(batch_size), bool(shuffle)
 
 
 def _collate(samples):
-    """A batch from a list of samples, as PyTorch's default_collate: a Tensor, or tuples field by field."""
-    if isinstance(samples[0], (tuple, list)):
+    """A batch from a list of samples, as PyTorch's default_collate: a Tensor, a tuple field by field, or a dict
+    key by key. Samples that require grad are stacked with their graph; numpy scalars keep their dtype."""
+    first = samples[0]
+    if isinstance(first, dict):
+        return {key: _collate([s[key] for s in samples]) for key in first}
+    if isinstance(first, (tuple, list)):
         return tuple(_collate(list(field)) for field in zip(*samples, strict=True))
-    if isinstance(samples[0], (np.ndarray, Tensor)):
+    if any(isinstance(s, Tensor) and s.requires_grad for s in samples):
+        return stack([s if isinstance(s, Tensor) else Tensor(s) for s in samples])
+    if isinstance(first, (np.ndarray, Tensor, np.generic)):
         return Tensor(np.stack([v.data if isinstance(v, Tensor) else v for v in samples]))
     return Tensor(samples)

@@ -27,23 +27,17 @@ def _data(x):
 
 # ---- activations ------------------------------------------------------------------------------
 relu, sigmoid, tanh = ag.relu, ag.sigmoid, ag.tanh
-
-
-def leaky_relu(x, negative_slope=0.01):
-    """x for x > 0, negative_slope * x otherwise."""
-    return ag.where(_data(x) > 0, x, x * negative_slope)
+# the engine's activations (autograd_core/ops/activations.py and elementwise_functions.py), PyTorch's signatures
+elu, selu, celu, leaky_relu = ag.elu, ag.selu, ag.celu, ag.leaky_relu
+gelu, silu, mish, softplus, logsigmoid = ag.gelu, ag.silu, ag.mish, ag.softplus, ag.logsigmoid
+hardtanh, relu6, hardsigmoid, hardswish = ag.hardtanh, ag.relu6, ag.hardsigmoid, ag.hardswish
+one_hot = ag.one_hot
 
 
 def _negative_part(x, positive):
     """x where not `positive`, else 0: the branch a where() discards never sees inf (no overflow,
     no 0 · inf), and unlike minimum(x, 0) it does not split the gradient at 0."""
     return ag.where(positive, 0.0, x)
-
-
-def elu(x, alpha=1.0):
-    """x for x > 0, alpha (e^x - 1) otherwise; the gradient at 0 is alpha, as PyTorch's."""
-    positive = _data(x) > 0
-    return ag.where(positive, x, (_negative_part(x, positive).exp() - 1.0) * alpha)
 
 
 def prelu(x, weight):
@@ -169,25 +163,29 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
         raise ValueError("batch_norm: running_mean and running_var are required when training=False")
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    # NOTE: as PyTorch, float16 is normalized in float32 (a large batch's sum of squares overflows float16 to inf)
+    half = x.dtype == np.float16
+    xs = x.astype(np.float32) if half else x
     if training:
         count = x.size // x.shape[1]
         if count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input shape {x.shape}")
-        mean = x.mean(axis=axes, keepdims=True)
-        var = x.var(axis=axes, keepdims=True)
+        mean = xs.mean(axis=axes, keepdims=True)
+        var = xs.var(axis=axes, keepdims=True, unbiased=False)
         if running_mean is not None:
             running_mean *= 1 - momentum
             running_mean += momentum * mean.data.reshape(-1)
             running_var *= 1 - momentum
             running_var += momentum * var.data.reshape(-1) * (count / (count - 1))
-        out = (x - mean) / (var + eps).sqrt()
+        out = (xs - mean) / (var + eps).sqrt()
     else:
-        out = (x - running_mean.reshape(shape)) * (1.0 / np.sqrt(running_var.reshape(shape) + eps)).astype(x.dtype)
+        scale = 1.0 / np.sqrt(running_var.reshape(shape).astype(xs.dtype) + eps)
+        out = (xs - running_mean.reshape(shape).astype(xs.dtype)) * scale.astype(xs.dtype)
     if weight is not None:
         out = out * weight.reshape(shape)
     if bias is not None:
         out = out + bias.reshape(shape)
-    return out
+    return out.astype(np.float16) if half else out
 
 
 # ---- losses ---------------------------------------------------------------------------------------
@@ -359,3 +357,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * label_smoothing
+
+
+# distances: the engine's own (autograd_core/ops/norms.py)
+cosine_similarity = ag.cosine_similarity
