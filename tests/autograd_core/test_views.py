@@ -388,3 +388,34 @@ def test_out_of_a_function_without_gradient_counts_the_change():
     assert np.argmax(x, axis=0, out=t) is t
     np.testing.assert_array_equal(t.data, [1, 0])
     assert t._version == 1
+
+
+# ---- the indexing ops' in-place variants go through the same path ----------------------------------
+INDEXING = {
+    "masked_fill_": lambda lib, v, s: v.masked_fill_(_t(lib, [[True, False, True], [False, False, True]]), 7.0),
+    "masked_scatter_": lambda lib, v, s: v.masked_scatter_(_t(lib, [[True, False, True], [False, False, True]]), s),
+    "index_add_": lambda lib, v, s: v.index_add_(0, _t(lib, [1, 1]), s),
+    "index_fill_": lambda lib, v, s: v.index_fill_(1, _t(lib, [0]), -1.0),
+    "scatter_": lambda lib, v, s: v.scatter_(1, _t(lib, [[0, 1, 2], [2, 1, 0]]), s),
+}
+
+
+def _t(lib, values, requires_grad=False):
+    return lib.tensor(np.array(values), requires_grad=requires_grad)
+
+
+@pytest.mark.parametrize("name", sorted(INDEXING))
+def test_an_indexing_op_in_place_on_a_slice_matches_torch(name):
+    torch = _torch()
+    results = []
+    for lib in (ag, torch):
+        a, s = _t(lib, np.arange(12.0).reshape(4, 3), True), _t(lib, np.full((2, 3), 5.0), True)
+        x = a * 2
+        INDEXING[name](lib, x[1:3], s)
+        (x * _t(lib, np.arange(12.0).reshape(4, 3))).sum().backward()
+        grad = [None if t.grad is None else np.asarray(t.grad.data if lib is ag else t.grad.numpy()) for t in (a, s)]
+        results.append([np.asarray(x.data if lib is ag else x.detach().numpy())] + grad)
+    for ours, theirs in zip(*results):
+        assert (ours is None) == (theirs is None)
+        if ours is not None:
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12)
