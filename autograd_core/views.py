@@ -45,12 +45,14 @@ def describe(view):
 
 def record(out, x, prim, params):
     """Make Tensor `out` (= prim(x, **params), a view primitive) a view of `x`'s root base, if it shares its memory."""
-    owner = out.data.base
-    if owner is None or not isinstance(x, Tensor):
+    if not isinstance(x, Tensor):
         return
-    xd = x.data
-    if owner is not xd and owner is not xd.base and _inplace.memory_of(owner) is not _inplace.memory_of(xd):
-        return  # numpy had to copy (a reshape of strided data, an index array): not a view
+    xd, owner = x.data, out.data.base
+    if owner is None:
+        if out.data is not xd:
+            return  # numpy had to copy (a reshape of strided data, an index array): not a view
+    elif owner is not xd and owner is not xd.base and _inplace.memory_of(owner) is not _inplace.memory_of(xd):
+        return  # the same, through a view of the copy
     parent = x._view
     if parent is None:
         out._view = (x, ((prim, params),), _inplace.last_change, STATE.grad_enabled)
