@@ -150,7 +150,7 @@ class Primitive:
         if not cls.__name__.startswith("_"):
             PRIMITIVES[cls.__name__] = cls
         if cls.view:  # only view primitives pay for the view bookkeeping
-            cls.apply = classmethod(_apply_view)
+            cls.apply = classmethod(_views.apply_view)
 
     @classmethod
     def apply(cls, *args, **params):
@@ -200,13 +200,6 @@ def apply(prim, args, params):
     if STATE.observers:
         for observer in STATE.observers:
             observer.on_forward(prim, ctx, result, args, arrays, params)
-    return result
-
-
-def _apply_view(prim, *args, **params):
-    """`Prim.apply` of a primitive declared `view = True`: the result becomes a view of its input (views.py)."""
-    result = apply(prim, args, params)
-    _views.record(result, args[0], prim, params)
     return result
 
 

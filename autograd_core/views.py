@@ -26,6 +26,7 @@ grad; a write into a view where several elements share one memory location (`exp
 import numpy as np
 
 from . import inplace as _inplace
+from . import primitive as _primitive  # (imports this module: its names are read at call time)
 from .grad_mode import STATE, enable_grad
 from .tensor import Tensor, wrap
 
@@ -43,21 +44,25 @@ def describe(view):
     return f"a view ({ops}) of a tensor of shape {view[0].shape}"
 
 
-def record(out, x, prim, params):
-    """Make Tensor `out` (= prim(x, **params), a view primitive) a view of `x`'s root base, if it shares its memory."""
+def apply_view(prim, *args, **params):
+    """`Prim.apply` of a primitive declared `view = True`: the op, whose result becomes a view of its
+    input's root base when numpy returned a view (written out, not a helper call: views are made often)."""
+    out = _primitive.apply(prim, args, params)
+    x = args[0]
     if not isinstance(x, Tensor):
-        return
+        return out
     xd, owner = x.data, out.data.base
     if owner is None:
         if out.data is not xd:
-            return  # numpy had to copy (a reshape of strided data, an index array): not a view
+            return out  # numpy had to copy (a reshape of strided data, an index array): not a view
     elif owner is not xd and owner is not xd.base and _inplace.memory_of(owner) is not _inplace.memory_of(xd):
-        return  # the same, through a view of the copy
+        return out  # the same, through a view of the copy
     parent = x._view
     if parent is None:
         out._view = (x, ((prim, params),), _inplace.last_change, STATE.grad_enabled)
     else:
         out._view = (parent[0], parent[1] + ((prim, params),), _inplace.last_change, STATE.grad_enabled)
+    return out
 
 
 def sync(t):
