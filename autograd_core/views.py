@@ -57,11 +57,11 @@ def apply_view(prim, *args, **params):
             return out  # numpy had to copy (a reshape of strided data, an index array): not a view
     elif owner is not xd and owner is not xd.base and _inplace.memory_of(owner) is not _inplace.memory_of(xd):
         return out  # the same, through a view of the copy
-    parent = x._view
+    parent, tracked = x._view, out.requires_grad or STATE.grad_enabled  # (recorded: grad mode was on)
     if parent is None:
-        out._view = (x, ((prim, params),), _inplace.last_change, STATE.grad_enabled)
+        out._view = (x, ((prim, params),), _inplace.last_change, tracked)
     else:
-        out._view = (parent[0], parent[1] + ((prim, params),), _inplace.last_change, STATE.grad_enabled)
+        out._view = (parent[0], parent[1] + ((prim, params),), _inplace.last_change, tracked)
     return out
 
 
@@ -112,8 +112,8 @@ def check_change(t, value, name):
     base, _, _, tracked = view
     if not t.data.flags.writeable:
         raise RuntimeError(f"{name} on {describe(view)}: unsupported operation: more than one element of the "
-                           "written-to tensor refers to a single memory location (an expand or broadcast_to "
-                           "view). Please clone() the tensor before performing the operation.")
+                           "written-to tensor refers to a single memory location (numpy made the view read-only, "
+                           "as for expand or broadcast_to). Please clone() the tensor before performing the operation.")
     other = value if isinstance(value, Tensor) else None
     recording = base.requires_grad or t.requires_grad or other is not None and other.requires_grad
     if not STATE.grad_enabled or not recording:
