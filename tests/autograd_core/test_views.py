@@ -64,6 +64,21 @@ def test_a_consumer_recorded_before_the_change_keeps_the_old_gradient():
     np.testing.assert_array_equal(a.grad.data, [13.0, 13.0, 0.0, 0.0])
 
 
+def test_one_backward_through_a_tensor_changed_in_place_and_an_older_consumer_matches_torch():
+    """The in-place node is released at the end of the sweep, so the older consumer still finds the old value."""
+    torch = _torch()
+    grads = []
+    for lib in (ag, torch):
+        a = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        x = a * 1
+        z = x + 1
+        x *= 2
+        (z * 10 + x).sum().backward()
+        grads.append(np.asarray(a.grad.data if lib is ag else a.grad.numpy()))
+    np.testing.assert_array_equal(grads[0], [12.0, 12.0, 12.0])
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
 def test_a_view_of_a_view_changes_the_root_and_the_middle_view_follows():
     a = ag.ones(4, requires_grad=True)
     x = a * 1
