@@ -22,6 +22,7 @@ from .ops.window import Col2im, Im2col, SlidingWindow, WindowAdjoint
 from .ops.diagonal import DiagonalAdjoint
 from .ops.exponential import Rsqrt, xlogy_numpy
 from .ops.special import erf_numpy
+from .views import replay_array
 
 
 def _numpy_form(prim):
@@ -67,6 +68,7 @@ numpy_ops = SimpleNamespace(
     inv=lambda a: Inv.forward(None, a),
     solve=lambda a, b: Solve.forward(None, a, b),
     matrix_exp=lambda a: MatrixExp.forward(None, a),
+    replay_view=replay_array,  # CopySlices' VJP (ops/copy_slices.py)
 )
 
 class _Tracing:

@@ -63,7 +63,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "requires_grad", "name", "_node", "_hooks",
-                 "_retains_grad", "_tangent", "__weakref__")
+                 "_retains_grad", "_tangent", "_view", "__weakref__")
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
         self.data = _as_array(data, dtype, copy=True)  # a copy, as torch.tensor; as_tensor/from_numpy share
@@ -74,6 +74,7 @@ class Tensor:
         self._hooks = None
         self._retains_grad = False
         self._tangent = None
+        self._view = None  # (base, steps, ...) when this tensor is a view of another one's memory (views.py)
         if requires_grad is not False:
             self.requires_grad_(requires_grad)
 
@@ -98,11 +99,15 @@ class Tensor:
     @property
     def is_leaf(self):
         """True for tensors made by the user rather than by a recorded op."""
+        if self._view is not None:
+            _views.sync(self)
         return self._node is None
 
     @property
     def grad_fn(self):
-        """Name of the op that produced this tensor, or None for a leaf."""
+        """Name of the op that produced this tensor, or None for a leaf (a view's is current, see views.py)."""
+        if self._view is not None:
+            _views.sync(self)
         return None if self._node is None else self._node.prim.name
 
     @property
@@ -485,13 +490,14 @@ def wrap(array):
     """A Tensor around numpy `array` as it is (no conversion, no copy): the engine's own constructor."""
     t = _new(Tensor)
     t.data = array
-    t.grad = t.name = t._node = t._hooks = t._tangent = None
+    t.grad = t.name = t._node = t._hooks = t._tangent = t._view = None
     t.requires_grad = t._retains_grad = False
     return t
 
 
 from . import engine as _engine  # noqa: E402  (engine and ops need Tensor defined first)
 from . import inplace as _inplace  # noqa: E402
+from . import views as _views  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from . import numpy_dispatch as _numpy_dispatch  # noqa: E402
 from . import linalg as _linalg  # noqa: E402

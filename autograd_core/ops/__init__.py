@@ -23,6 +23,8 @@ from .shape import BroadcastTo, Concatenate, GetItem, IndexAdd, Pad, Reshape, St
 from .pool import MaxPool2d, WindowGather, WindowScatter
 from .assign import SetItem, assigns_once
 from .window import Col2im, Im2col, SlidingWindow, WindowAdjoint, window_output_size
+from .copy_slices import CopySlices
+from ..views import replay as replay_view  # a view's ops again, on another tensor (CopySlices' VJP)
 
 
 

@@ -106,6 +106,18 @@ def _assign_rows(x, v):
 case("setitem", _assign_rows, _assign_rows, np.array([[INF, 0.0], [1.0, NAN], [2.0, -1.0], [0.0, 5.0]]),
      np.array([[NAN, -INF], [0.0, 1.0]]))
 
+
+def _assign_through_a_view(x, v):
+    """x * 1 with column 1 of its transpose's rows 1:3 replaced by v, through a view: the CopySlices op."""
+    y = x * 1
+    view = y.T[:, 1:3]
+    view[1] = v
+    return y
+
+
+case("copy_slices", _assign_through_a_view, _assign_through_a_view,
+     np.array([[INF, 0.0], [1.0, NAN], [2.0, -1.0], [0.0, 5.0]]), np.array([NAN, -INF]))
+
 case("getitem_adjoint", lambda g: ops.getitem_adjoint(g, (3,), (np.array([0, 0, 2]),)),
      lambda g: torch.zeros(3, dtype=g.dtype).index_put((torch.tensor([0, 0, 2]),), g, accumulate=True),
      np.array([INF, -INF, 1.0]))
