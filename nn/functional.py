@@ -97,14 +97,29 @@ def dropout(x, p=0.5, training=True, rng=None):
     return x * mask
 
 
-def embedding(indices, weight):
-    """Rows of `weight` picked by integer `indices` (any shape) -> indices.shape + (dim,)."""
+def embedding(indices, weight, padding_idx=None):
+    """Rows of `weight` picked by integer `indices` (any shape) -> indices.shape + (dim,).
+
+    Positions holding `padding_idx` read its row but send it no gradient, as PyTorch.
+    """
     idx = _data(indices)
     if not np.issubdtype(idx.dtype, np.integer):
         raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
     if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
         raise IndexError(f"embedding: index out of range [0, {weight.shape[0]}): min {idx.min()}, max {idx.max()}")
-    return getitem(weight, idx)
+    rows = getitem(weight, idx)
+    if padding_idx is None:
+        return rows
+    padding_idx = _padding_index(padding_idx, weight.shape[0])
+    padded = (idx == padding_idx)[..., None]
+    return ag.where(padded, rows.detach(), rows) if padded.any() else rows
+
+
+def _padding_index(padding_idx, num_embeddings):
+    """padding_idx in [0, num_embeddings) (a negative one counts from the end), or a ValueError as PyTorch's."""
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise ValueError(f"embedding: padding_idx {padding_idx} must be within num_embeddings ({num_embeddings})")
+    return padding_idx % num_embeddings
 
 
 # ---- convolution and pooling --------------------------------------------------------------------
@@ -359,3 +374,61 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * label_smoothing
+
+
+# ---- layer, group, RMS and instance normalization (nn/functional_norm.py) -------------------------
+from .functional_norm import group_norm, instance_norm, layer_norm, normalize, rms_norm  # noqa: E402
+from .functional_attention import scaled_dot_product_attention  # noqa: E402
+
+
+# ---- more activations: the engine's elementwise ops under PyTorch's F names -------------------------
+def gelu(x, approximate="none"):
+    """x Φ(x) (Hendrycks & Gimpel, 2016); approximate="tanh" is the tanh formula."""
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    return ag.gelu(_as_tensor(x), approximate=approximate)
+
+
+def silu(x):
+    """x σ(x), also called swish."""
+    return ag.silu(_as_tensor(x))
+
+
+def mish(x):
+    """x tanh(softplus(x))."""
+    return ag.mish(_as_tensor(x))
+
+
+def softplus(x, beta=1.0, threshold=20.0):
+    """log(1 + e^(βx)) / β, linear where βx > threshold."""
+    return ag.softplus(_as_tensor(x), beta, threshold)
+
+
+def hardswish(x):
+    return ag.hardswish(_as_tensor(x))
+
+
+def hardsigmoid(x):
+    return ag.hardsigmoid(_as_tensor(x))
+
+
+def relu6(x):
+    return ag.relu6(_as_tensor(x))
+
+
+def logsigmoid(x):
+    return ag.logsigmoid(_as_tensor(x))
+
+
+def selu(x):
+    return ag.selu(_as_tensor(x))
+
+
+def celu(x, alpha=1.0):
+    return ag.celu(_as_tensor(x), alpha)
+
+
+def softsign(x):
+    """x / (1 + |x|)."""
+    x = _as_tensor(x)
+    return x / (x.abs() + 1.0)
