@@ -67,9 +67,15 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
     if is_causal:
         attn_mask = np.tril(np.ones((length, source), dtype=np.bool_))
     mask = additive_mask(attn_mask, scores.dtype, "scaled_dot_product_attention", true_means_keep=True)
+    dead = None
     if mask is not None:
         scores = scores + mask
-    weights = ag.softmax(scores, -1)
+        dead = np.isneginf(scores.data).all(-1, keepdims=True)
+    if dead is not None and dead.any():
+        # NOTE: as PyTorch's safe softmax, a query that may attend to nothing gets zero weights, not NaN
+        weights = ag.where(dead, 0.0, ag.softmax(ag.where(dead, 0.0, scores), -1))
+    else:
+        weights = ag.softmax(scores, -1)
     if dropout_p > 0.0:
         weights = attention_dropout(weights, dropout_p)
     return weights @ v
