@@ -9,7 +9,7 @@ from .embedding import Embedding
 from .flatten import Flatten
 from .linear import MLP, Identity, Linear
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
-from .module import InputDtypeError, Module, ModuleDict, ModuleList, Parameter, Sequential
+from .module import InputDtypeError, Module, ModuleDict, ModuleList, Parameter, ParameterDict, ParameterList, Sequential
 from .normalization import BatchNorm1d, BatchNorm2d
 from .pooling import AvgPool2d, MaxPool2d
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
