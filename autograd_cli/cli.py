@@ -1,4 +1,4 @@
-"""The `autograd-core` command: demo, train, graph, cost (also `python -m autograd_cli`, `python -m autograd_core`).
+"""The `autograd-core` command: demo, train, graph, cost, export (also `python -m autograd_cli`, `python -m autograd_core`).
 
 Every failure a user can cause (a bad option, an unwritable --out, a run whose loss
 diverges, a missing optional package) ends in one line saying why and a non-zero exit
@@ -43,7 +43,7 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 def _parser():
     parser = _Parser(prog="autograd-core", formatter_class=_HelpFormatter,
                      description="Reverse-mode autodiff on numpy: a demo, training, graphs and the cost ledger.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{demo,train,graph,cost}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{demo,train,graph,cost,export}")
 
     def command(name, summary):
         return sub.add_parser(name, help=summary, description=summary, formatter_class=_HelpFormatter)
@@ -77,6 +77,12 @@ def _parser():
     cost.add_argument("--sweep", metavar="PATH", default=None,
                       help="also draw both modes' passes, ops, FLOPs, time and tape bytes over n and m to this "
                            "image (needs matplotlib; default: none)")
+    export = command("export", "write a trained model as ONNX (its checkpoint, or a brief training run when there "
+                               "is none) and check the file with ONNX Runtime when it is installed")
+    export.add_argument("--model", choices=examples.MODELS, default="mlp", help="which model")
+    export.add_argument("--checkpoint", default=None,
+                        help="weights to export (default: out/<model>.npz; trained for one epoch if missing)")
+    export.add_argument("--out", default="model.onnx", help="the ONNX file to write")
     return parser
 
 
@@ -205,6 +211,38 @@ def cmd_graph(args):
         print(f"backward pass, step by step: {page.save(args.html)}")
 
 
+def cmd_export(args):
+    try:
+        from autograd_core import onnx as ag_onnx
+    except ImportError as exc:
+        raise ImportError(f"{exc} (export needs the optional packages onnx and onnxruntime)") from None
+    _writable_folder(os.path.dirname(os.path.abspath(args.out)))
+    checkpoint = args.checkpoint or os.path.join("out", f"{args.model}.npz")
+    x_train, y_train, x_test, y_test, _ = examples.load_digits()
+    if os.path.exists(checkpoint):
+        model = examples.build_model(args.model)
+        model.load_state_dict(nn.load(checkpoint))
+        print(f"weights: {checkpoint}")
+    else:
+        print(f"no checkpoint at {checkpoint}: training {args.model} for one epoch first")
+        model, *_ = _train_and_report(args.model, 1, 1e-2, 64, os.path.dirname(checkpoint) or ".")
+    sample = x_test[:8]
+    ag_onnx.export(model, (sample,), args.out, input_names=["images"], output_names=["logits"],
+                   dynamic_axes={"images": {0: "batch"}, "logits": {0: "batch"}})
+    print(f"ONNX model: {args.out} (input 'images' (batch, 8, 8) float32, output 'logits' (batch, 10))")
+    try:
+        import onnxruntime
+    except ImportError:
+        print("  (onnxruntime is not installed, so the file was not run: pip install onnxruntime)")
+        return
+    model.eval()
+    with ag.no_grad():
+        ours = model(ag.tensor(x_test)).data
+    theirs = onnxruntime.InferenceSession(args.out).run(None, {"images": x_test})[0]
+    print(f"checked with ONNX Runtime on {len(x_test)} test images: largest difference from our forward "
+          f"{np.abs(theirs - ours).max():.2e}, same predictions: {(theirs.argmax(1) == ours.argmax(1)).mean():.0%}")
+
+
 def cmd_cost(args):
     _check_cost_size(args.n, args.m, args.width)
     print(f"{COST_FUNCTION}; n = {args.n}, m = {args.m}, width = {args.width}")
@@ -225,7 +263,7 @@ def _check_cost_size(n, m, width):
                          f"{COST_MAX_PASSES:,} passes, {COST_MAX_FLOPS:.0e} FLOPs)")
 
 
-_COMMANDS = {"demo": cmd_demo, "train": cmd_train, "graph": cmd_graph, "cost": cmd_cost}
+_COMMANDS = {"demo": cmd_demo, "train": cmd_train, "graph": cmd_graph, "cost": cmd_cost, "export": cmd_export}
 
 
 def main(argv=None):

@@ -73,6 +73,16 @@ class Observer:
     def on_backward(self, node, out, in_grads):
         pass
 
+    def on_untraced(self, name, args, params, out):
+        """An op that is not a primitive because its result has no gradient (a comparison, argmax, an integer cast)."""
+
+
+def report_untraced(name, args, params, out):
+    """Tell the observers (the ONNX tracer) about an op that returns a Tensor without recording it; returns `out`."""
+    for observer in STATE.observers:
+        observer.on_untraced(name, args, params, out)
+    return out
+
 
 @contextlib.contextmanager
 def observe(observer):

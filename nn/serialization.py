@@ -1,4 +1,5 @@
-"""Checkpoints as numpy .npz files: written atomically, read without pickle (an untrusted file cannot run code)."""
+"""Checkpoints as numpy .npz files (or .safetensors, by suffix): written atomically, read without pickle
+(an untrusted file cannot run code)."""
 import contextlib
 import os
 import secrets
@@ -8,6 +9,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from . import safetensors_format
 from .state_layout import flatten, unflatten
 
 # default cap on a checkpoint's uncompressed size: far above this project's models (a few MB), far below
@@ -20,14 +22,21 @@ _HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.f
 def save(obj, path):
     """Write the state_dict of a module or optimizer, or a dict (of arrays, or nested), to `path` as .npz.
 
+    A path ending in `.safetensors` is written in that format instead (flat state dicts only).
+
     The file is written to a temporary in the same directory, flushed to disk and renamed over
     `path` (atomic on POSIX), so a failed or interrupted save leaves any previous file intact.
     """
     state = obj.state_dict() if callable(getattr(obj, "state_dict", None)) else obj
     if not isinstance(state, dict):
         raise TypeError(f"nn.save: expected a module, an optimizer or a dict of arrays, got {type(obj).__name__}")
-    arrays = flatten(state)
     path = os.fspath(path)
+    if path.endswith(".safetensors"):
+        encoded = safetensors_format.encode(state, path)
+        write = lambda f: f.write(encoded)
+    else:
+        arrays = flatten(state)
+        write = lambda f: np.savez(f, **arrays)
     temporary = f"{path}.{secrets.token_hex(4)}.tmp"
     try:  # mode 0o666 lets the umask decide the permissions, as for any new file
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
@@ -35,7 +44,7 @@ def save(obj, path):
         raise type(exc)(exc.errno, f"nn.save: cannot write next to {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(temporary, path)
@@ -62,9 +71,11 @@ def load(path, max_bytes=MAX_BYTES):
 
     Only plain numeric arrays are accepted (no pickles, text or raw bytes), and the total
     uncompressed size is capped at `max_bytes` (100 MiB by default; raise it for a trusted larger file).
-    Every error names the file and the entry.
+    Every error names the file and the entry. A path ending in `.safetensors` is read as that format.
     """
     path = os.fspath(path)
+    if path.endswith(".safetensors"):
+        return safetensors_format.decode(path, max_bytes)
     not_checkpoint = f"nn.load: {path} is not a checkpoint (nn.save writes .npz archives of numeric arrays)"
     try:
         archive = zipfile.ZipFile(path)

@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from ..grad_mode import STATE, report_untraced
 from ..primitive import NO_PARAMS, apply
 from ..tensor import Tensor
 from .conv import Conv2d, conv2d_composed
@@ -126,7 +127,8 @@ def astype(x, dtype):
     if value(x).dtype == dtype:
         return x
     if not np.issubdtype(dtype, np.floating):
-        return Tensor(value(x).astype(dtype))
+        out = Tensor(value(x).astype(dtype))
+        return report_untraced("astype", (x,), {"dtype": dtype}, out) if STATE.observers else out
     return Cast.apply(x, dtype=dtype)
 
 
@@ -137,7 +139,8 @@ def clone(x):
 
 def _compare(fn):
     def compare(x, y):
-        return Tensor(fn(value(x), value(y)))
+        out = Tensor(fn(value(x), value(y)))
+        return report_untraced(fn.__name__, (x, y), NO_PARAMS, out) if STATE.observers else out
     compare.__doc__ = f"Elementwise {fn.__name__}; returns a boolean Tensor without gradient."
     return compare
 

@@ -8,6 +8,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..grad_mode import STATE, report_untraced
 from ..tensor import Tensor
 from . import astype, exp, maximum, minimum, normalize_axes, value, _shape  # defined before this module loads
 from .reduce import LogSumExp, Max, Min, Sum
@@ -195,4 +196,7 @@ def arg_extremum(op, x, dim, keepdim):
     if axes is not None and len(axes) != 1:
         raise TypeError(f"{op}(): dim must be an int or None, got {dim!r}")
     fn = np.argmax if op == "argmax" else np.argmin
-    return Tensor(fn(value(x), axis=None if axes is None else axes[0], keepdims=keepdim).astype(np.int64))
+    out = Tensor(fn(value(x), axis=None if axes is None else axes[0], keepdims=keepdim).astype(np.int64))
+    if STATE.observers:
+        report_untraced(op, (x,), {"axis": None if axes is None else axes[0], "keepdims": keepdim}, out)
+    return out

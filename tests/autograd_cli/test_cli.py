@@ -100,6 +100,28 @@ def test_cost_says_what_it_measures(tmp_path):
     assert "tanh(W2 tanh(W1 x))" in result.stdout and "f: R^8 -> R^2" in result.stdout
 
 
+def test_export_in_an_empty_folder_trains_first_then_uses_the_checkpoint(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run_here(["export", "--model", "cnn", "--out", "cnn.onnx"], capsys)
+    assert status == 0, err
+    assert "no checkpoint at out/cnn.npz: training cnn for one epoch first" in out
+    assert (tmp_path / "cnn.onnx").exists() and (tmp_path / "out" / "cnn.npz").exists()
+    assert "same predictions: 100%" in out
+    status, out, err = run_here(["export", "--model", "cnn", "--out", "again.onnx"], capsys)
+    assert status == 0 and "weights: out/cnn.npz" in out and "training" not in out
+
+
+def test_export_without_onnx_names_the_missing_package_in_one_line(tmp_path):
+    (tmp_path / "hide").mkdir()
+    (tmp_path / "hide" / "onnx.py").write_text("raise ImportError(\"No module named 'onnx'\")\n")
+    result = run("export", cwd=tmp_path, module="autograd_cli", pythonpath=[str(tmp_path / "hide")])
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "'onnx'" in result.stderr and "onnxruntime" in result.stderr
+    assert not (tmp_path / "model.onnx").exists()
+
+
 def test_the_installed_command_is_the_cli_main():
     with open(os.path.join(ROOT, "pyproject.toml")) as f:
         scripts = f.read().split("[project.scripts]", 1)[1].split("\n[", 1)[0]
@@ -128,7 +150,7 @@ def _subcommands():
     return choices
 
 
-@pytest.mark.parametrize("name", ["demo", "train", "graph", "cost"])
+@pytest.mark.parametrize("name", ["demo", "train", "graph", "cost", "export"])
 def test_every_option_has_a_help_text_showing_its_default(name):
     parser = _subcommands()[name]
     text = " ".join(parser.format_help().split())

@@ -1,0 +1,110 @@
+"""Run a function once while recording every primitive it calls, whether or not anything requires grad.
+
+The exporter traces twice: once on the user's inputs and once on inputs with other values (and other
+sizes along the dynamic axes). Whatever differs between the two runs depends on the inputs: a tensor
+the graph computes, or, if it reached an op as a constant, a value the file must not bake in.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..grad_mode import STATE, Observer, no_grad, observe
+from ..inplace import version
+from ..tensor import Tensor
+
+
+class ExportError(RuntimeError):
+    """What the exporter cannot write as ONNX that computes the same thing; no file is written."""
+
+
+@dataclass
+class Call:
+    """One recorded primitive call: its name, its arguments (Tensors or constants), params and output."""
+
+    prim: object
+    args: tuple
+    params: dict
+    out: Tensor
+    scope: object  # the module call it ran in: (module, enclosing scope), or None
+    version: int = 0  # of out's memory when recorded: a later in-place change is refused
+
+
+@dataclass
+class Trace:
+    """What one run of the traced function did: its inputs, its calls in order, and its outputs."""
+
+    inputs: list
+    calls: list = field(default_factory=list)
+    outputs: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Untraced:
+    """Stands for the primitive of an op that reports itself without recording (see grad_mode.report_untraced)."""
+
+    name: str
+
+
+class _Recorder(Observer):
+    def __init__(self, trace):
+        self.trace = trace
+
+    def on_forward(self, prim, ctx, out, args, arrays, params):
+        self._record(Call(prim, args, params, out, STATE.scope))
+
+    def on_untraced(self, name, args, params, out):
+        self._record(Call(Untraced(name), args, params, out, STATE.scope))
+
+    def _record(self, call):
+        call.version = version(call.out.data)
+        self.trace.calls.append(call)
+
+
+def run(fn, arrays):
+    """Trace `fn` on Tensors made from `arrays`; its outputs are flattened from a Tensor, tuple or list."""
+    inputs = [Tensor(np.array(a, copy=True)) for a in arrays]
+    trace = Trace(inputs)
+    versions = [version(t.data) for t in inputs]
+    with no_grad(), observe(_Recorder(trace)):
+        result = fn(*inputs)
+    _refuse_inplace_changes(trace, versions)
+    outputs = list(result) if isinstance(result, (tuple, list)) else [result]
+    for i, out in enumerate(outputs):
+        if not isinstance(out, Tensor):
+            raise TypeError(f"onnx.export: output {i} of the traced function is a {type(out).__name__}, "
+                            "not a Tensor")
+    trace.outputs = outputs
+    return trace
+
+
+def _refuse_inplace_changes(trace, versions):
+    """An in-place change (x[i] = v, +=, copy_) of a traced value is not in the recorded ops: refuse it."""
+    for i, (t, count) in enumerate(zip(trace.inputs, versions)):
+        if version(t.data) != count:
+            raise ExportError(f"onnx.export: input {i} was changed in place during the traced call; "
+                               "in-place changes are not exported (write the function out of place)")
+    for call in trace.calls:
+        if version(call.out.data) != call.version:
+            where = "" if call.scope is None else f" (in a {type(call.scope[0]).__name__})"
+            raise ExportError(f"onnx.export: the output of {call.prim.name}{where} was changed in place (x[i] = v, "
+                              "+=, copy_ ...); in-place changes are not exported (write the function out of place)")
+
+
+def varied(arrays, dynamic):
+    """Inputs for the second trace: other values of the same kind, one more entry along each dynamic axis.
+
+    Floats move by a small relative amount (signs and domains stay); integers (token ids, class
+    indices) are rolled, so they stay valid indices; booleans are rolled too.
+    """
+    rng = np.random.default_rng(12345)
+    result = []
+    for i, a in enumerate(arrays):
+        a = np.asarray(a)
+        for axis in sorted(dynamic.get(i, ())):
+            a = np.concatenate([a, np.take(a, [0], axis=axis)], axis=axis)
+        if np.issubdtype(a.dtype, np.floating):
+            a = a * (1 + 0.25 * rng.uniform(0.1, 1, a.shape)).astype(a.dtype)
+        elif a.size:
+            a = np.roll(a, 1)
+        result.append(a)
+    return result

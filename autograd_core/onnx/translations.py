@@ -1,0 +1,321 @@
+"""One small function per primitive, writing it as ONNX nodes (as torch.onnx keeps its symbolic functions).
+
+`TRANSLATIONS[name](b, op)` adds nodes to the builder `b` for the recorded op and returns the name of
+its output. `CANNOT_EXPORT[name]` says why a primitive has no translation; every registered primitive
+is in one of the two (a test checks), so an op is either written exactly or refused by name.
+"""
+import numpy as np
+from onnx import helper
+
+from .builder import INT64_MAX
+
+TRANSLATIONS = {}
+
+CANNOT_EXPORT = {
+    "SetItem": "in-place assignment into a tensor has no ONNX form here; build the tensor with where/cat instead",
+    "IndexAdd": "it is the adjoint of indexing, used by backward only",
+    "Col2im": "it is the adjoint of im2col, used by backward only",
+    "WindowAdjoint": "it is the adjoint of a sliding window, used by backward only",
+    "WindowScatter": "it is the adjoint of max pooling's gather, used by backward only",
+    "WindowGather": "it is an internal op of max pooling's double backward",
+    "Im2col": "it is an internal op of convolution's composed form (export the Conv2d layer)",
+    "BinaryCrossEntropy": "a training loss; export the model without its loss",
+}
+
+
+def translates(*names):
+    def register(fn):
+        for name in names:
+            TRANSLATIONS[name] = fn
+        return fn
+    return register
+
+
+def _direct(onnx_op):
+    def translate(b, op):
+        return b.node(onnx_op, [op.input(i) for i in range(len(op))])
+    return translate
+
+
+for _name, _onnx in {"Add": "Add", "Sub": "Sub", "Mul": "Mul", "Div": "Div", "Neg": "Neg", "Exp": "Exp",
+                     "Log": "Log", "Tanh": "Tanh", "Sigmoid": "Sigmoid", "Relu": "Relu", "Abs": "Abs",
+                     "Maximum": "Max", "Minimum": "Min", "MatMul": "MatMul", "Pow": "Pow"}.items():
+    TRANSLATIONS[_name] = _direct(_onnx)
+
+
+@translates("Mul")
+def _mul(b, op):
+    """x * c; a scale that depends on the batch size (a mean's 1 / count) is divided out by a count computed in the graph."""
+    scale = next((i for i in range(2) if not op.is_traced(i) and op.constant_changes(i)), None)
+    if scale is None:
+        return _direct("Mul")(b, op)
+    other = op.input(1 - scale)
+    summed = b.summed.get(other)
+    c1, c2 = float(op.value(scale)), float(op.value(scale, second=True))
+    if summed is None or not np.isclose(c1 * summed[2], 1) or not np.isclose(c2 * summed[3], 1):
+        raise op.fail("it multiplies by a number computed from the model's inputs (their values or sizes) outside "
+                      "the traced ops, and not a mean's 1 / count; it would be a constant in the file")
+    source, axes = summed[:2]
+    sizes = b.node("Gather", [b.node("Shape", [source]), b.ints(axes)])
+    count = b.node("ReduceProd", [sizes], axes=[0], keepdims=0)
+    return b.node("Div", [other, b.node("Cast", [count], to=helper.np_dtype_to_tensor_dtype(op.out.dtype))])
+
+
+def _comparison(onnx_op, negate=False):
+    def translate(b, op):
+        dtype = np.result_type(*[np.asarray(op.value(i)).dtype if op.is_traced(i) else np.asarray(op.value(i))
+                                 for i in range(2)])
+        out = b.node(onnx_op, [_as_dtype(b, op, i, dtype) for i in range(2)])
+        return b.node("Not", [out]) if negate else out
+    return translate
+
+
+def _as_dtype(b, op, i, dtype):
+    """Input i in `dtype` (a traced value is cast when its dtype differs, as numpy promotes)."""
+    if not op.is_traced(i):
+        return op.input(i, dtype=dtype)
+    name = op.input(i)
+    if np.asarray(op.value(i)).dtype == dtype:
+        return name
+    return b.node("Cast", [name], to=helper.np_dtype_to_tensor_dtype(np.dtype(dtype)))
+
+
+TRANSLATIONS.update(less=_comparison("Less"), less_equal=_comparison("LessOrEqual"), greater=_comparison("Greater"),
+                    greater_equal=_comparison("GreaterOrEqual"), equal=_comparison("Equal"),
+                    not_equal=_comparison("Equal", negate=True))
+
+
+@translates("argmax", "argmin")
+def _arg_extremum(b, op):
+    x, axis = op.input(0), op.params["axis"]
+    if axis is None:
+        x, axis = b.node("Reshape", [x, b.ints([-1])]), 0
+    return b.node("ArgMax" if op.name == "argmax" else "ArgMin", [x], axis=int(axis),
+                  keepdims=int(op.params["keepdims"]), select_last_index=0)
+
+
+@translates("astype", "Cast")
+def _cast(b, op):
+    return b.node("Cast", [op.input(0)], to=helper.np_dtype_to_tensor_dtype(op.out.dtype))
+
+
+@translates("Clip")
+def _clip(b, op):
+    bounds = [op.input(i) if op.value(i) is not None else "" for i in (1, 2)]
+    return b.node("Clip", [op.input(0)] + bounds)
+
+
+@translates("Where")
+def _where(b, op):
+    return b.node("Where", [op.input(0, dtype=np.bool_), op.input(1), op.input(2)])
+
+
+@translates("Affine")
+def _affine(b, op):
+    x, w = op.input(0), op.input(1)
+    if op.value(0).ndim == 2:
+        inputs = [x, w] + ([op.input(2)] if op.value(2) is not None else [])
+        return b.node("Gemm", inputs, transB=1)
+    out = b.node("MatMul", [x, b.node("Transpose", [w], perm=[1, 0])])
+    return out if op.value(2) is None else b.node("Add", [out, op.input(2)])
+
+
+@translates("Conv2d")
+def _conv2d(b, op):
+    (ph, pw), w = op.params["padding"], op.value(1)
+    inputs = [op.input(0), op.input(1)] + ([op.input(2)] if op.value(2) is not None else [])
+    return b.node("Conv", inputs, kernel_shape=list(w.shape[2:]), strides=list(op.params["stride"]),
+                  pads=[ph, pw, ph, pw])
+
+
+@translates("MaxPool2d")
+def _max_pool2d(b, op):
+    ph, pw = op.params["padding"]
+    return b.node("MaxPool", [op.input(0)], kernel_shape=list(op.params["kernel"]),
+                  strides=list(op.params["stride"]), pads=[ph, pw, ph, pw])
+
+
+@translates("SlidingWindow")
+def _sliding_window(b, op):
+    """The windows (N, C, oh, ow, kh, kw) of an (N, C, H, W) input; only their sum (average pooling) is exported."""
+    if op.value(0).ndim != 4:
+        raise op.fail("only windows of (N, C, H, W) inputs are exported")
+    name = b.fresh("windows")
+    b.windows[name] = (op.input(0), list(op.params["kernel"]), list(op.params["stride"]))
+    return name
+
+
+@translates("Transpose")
+def _transpose(b, op):
+    return b.node("Transpose", [op.input(0)], perm=[int(a) for a in op.params["axes"]])
+
+
+@translates("Reshape")
+def _reshape(b, op):
+    return b.node("Reshape", [op.input(0), b.ints(_target_shape(op, op.params["shape"], op.params2["shape"]))])
+
+
+def _target_shape(op, target, target2):
+    """A Reshape target that holds for other sizes of the dynamic axes: 0 copies an input dim, -1 is inferred."""
+    source, source2 = op.value(0).shape, op.value(0, second=True).shape
+    shape = list(target)
+    moving = [i for i, (t, u) in enumerate(zip(target, target2)) if t != u]
+    for i in list(moving):
+        if i < len(source) and target[i] == source[i] and target2[i] == source2[i]:
+            shape[i] = 0
+            moving.remove(i)
+    if len(moving) > 1:
+        raise op.fail(f"its target shape {tuple(target)} depends on more than one dynamic size in a way "
+                      "0/-1 cannot express")
+    for i in moving:
+        shape[i] = -1
+    if 0 in target:
+        raise op.fail("a reshape to an empty shape")
+    return shape
+
+
+@translates("BroadcastTo")
+def _broadcast_to(b, op):
+    source, source2 = op.value(0).shape, op.value(0, second=True).shape
+    target, target2 = op.params["shape"], op.params2["shape"]
+    offset = len(target) - len(source)
+    shape = []
+    for i, (t, u) in enumerate(zip(target, target2)):
+        j = i - offset
+        keeps = j >= 0 and source[j] == t and source2[j] == u
+        if t != u and not keeps:
+            raise op.fail(f"it broadcasts to a size of a dynamic axis that its input does not have ({tuple(target)})")
+        shape.append(1 if keeps else t)
+    return b.node("Expand", [op.input(0), b.ints(shape)])
+
+
+def _reduce_axes(op):
+    axis = op.params["axis"]
+    return list(range(op.value(0).ndim)) if axis is None else [int(a) for a in axis]
+
+
+@translates("Sum")
+def _sum(b, op):
+    axes = _reduce_axes(op)
+    if op.input(0) in b.windows:
+        return _window_sum(b, op, axes)
+    out = b.node("ReduceSum", [op.input(0), b.ints(axes)], keepdims=int(op.params["keepdims"]))
+    sizes = [int(np.prod([np.shape(op.value(0, second=s))[a] for a in axes])) for s in (False, True)]
+    b.summed[out] = (op.input(0), axes, *sizes)
+    return out
+
+
+def _window_sum(b, op, axes):
+    """Σ over each window = AveragePool · window size (no padding: the windows lie inside the input)."""
+    x, kernel, stride = b.windows[op.input(0)]
+    if axes != [4, 5] or op.params["keepdims"]:
+        raise op.fail("a sliding window is exported only when summed over the whole window")
+    pooled = b.node("AveragePool", [x], kernel_shape=kernel, strides=stride)
+    return b.node("Mul", [pooled, b.const(np.asarray(np.prod(kernel), dtype=op.out.dtype))])
+
+
+def _reduce_with_attribute(onnx_op):
+    def translate(b, op):
+        return b.node(onnx_op, [op.input(0)], axes=_reduce_axes(op), keepdims=int(op.params["keepdims"]))
+    return translate
+
+
+TRANSLATIONS.update(Max=_reduce_with_attribute("ReduceMax"), Min=_reduce_with_attribute("ReduceMin"),
+                    LogSumExp=_reduce_with_attribute("ReduceLogSumExp"))
+
+
+@translates("Concatenate", "Stack")
+def _concatenate(b, op):
+    axis = op.params["axis"]
+    inputs = [op.input(i) for i in range(len(op))]
+    if op.name == "Stack":
+        axis = axis if axis >= 0 else axis + op.out.ndim
+        inputs = [b.node("Unsqueeze", [x, b.ints([axis])]) for x in inputs]
+    return b.node("Concat", inputs, axis=int(axis))
+
+
+@translates("Pad")
+def _pad(b, op):
+    widths = np.asarray(op.params["widths"], dtype=np.int64)
+    value = b.const(np.asarray(op.params["value"], dtype=op.out.dtype))
+    return b.node("Pad", [op.input(0), b.ints(np.concatenate([widths[:, 0], widths[:, 1]])), value])
+
+
+@translates("GetItem")
+def _getitem(b, op):
+    """Basic indexing as Slice (+ Squeeze for ints, Unsqueeze for None); one integer array as Gather."""
+    index, index2 = op.params["index"], op.params2["index"]
+    x, shape, shape2 = op.input(0), op.value(0).shape, op.value(0, second=True).shape
+    arrays = [k for k, part in enumerate(index) if isinstance(part, np.ndarray)]
+    if any(part is Ellipsis for part in index):
+        at = next(k for k, part in enumerate(index) if part is Ellipsis)
+        fill = len(shape) - (len(index) - 1 - sum(part is None for part in index))
+        index = index[:at] + (slice(None),) * fill + index[at + 1:]
+        index2 = index2[:at] + (slice(None),) * fill + index2[at + 1:]
+        arrays = [k for k, part in enumerate(index) if isinstance(part, np.ndarray)]
+    if arrays and (len(arrays) > 1 or index[arrays[0]].dtype == np.bool_):
+        raise op.fail("only one integer index array is exported (boolean masks and several arrays are not)")
+    starts, ends, axes, steps, squeeze, unsqueeze, axis = [], [], [], [], [], [], 0
+    gather = None
+    for k, (part, part2) in enumerate(zip(index, index2)):
+        if part is None:
+            unsqueeze.append(k - len(squeeze))
+            continue
+        if isinstance(part, np.ndarray):
+            gather = (axis, op.index_array(part, part2))
+        elif isinstance(part, slice):
+            start, stop, step = part.indices(shape[axis])
+            if part != slice(None):
+                starts.append(start)
+                ends.append(_slice_end(op, part, part2, shape, shape2, axis, stop, step))
+                axes.append(axis)
+                steps.append(step)
+        else:
+            if part != part2 and not (part < 0 and part2 < 0 and part == part2):
+                raise op.fail("an integer index that depends on the input")
+            starts.append(int(part))
+            ends.append(int(part) + 1 if part != -1 else INT64_MAX)
+            axes.append(axis)
+            steps.append(1)
+            squeeze.append(axis)
+        axis += 1
+    out = x
+    if axes:
+        out = b.node("Slice", [out, b.ints(starts), b.ints(ends), b.ints(axes), b.ints(steps)])
+    if gather is not None:
+        out = b.node("Gather", [out, gather[1]], axis=gather[0])
+        shift = np.ndim(index[arrays[0]]) - 1
+        squeeze = [s + shift if s > gather[0] else s for s in squeeze]
+    if squeeze:
+        out = b.node("Squeeze", [out, b.ints(squeeze)])
+    if unsqueeze:
+        out = b.node("Unsqueeze", [out, b.ints(unsqueeze)])
+    return out
+
+
+def _slice_end(op, part, part2, shape, shape2, axis, stop, step):
+    """A slice's end; a slice that runs to the end of a dynamic axis runs to the end at any size."""
+    runs_to_end = part.stop is None or (part.stop >= shape[axis] and (part2.stop or 0) >= shape2[axis])
+    if runs_to_end:
+        return INT64_MAX if step > 0 else -INT64_MAX
+    if part != part2:
+        raise op.fail(f"a slice {part} that depends on the input")
+    return stop
+
+
+@translates("SoftmaxCrossEntropy")
+def _softmax_cross_entropy(b, op):
+    weight, scale = op.params["weight"], op.params["scale"]
+    n, n2 = len(op.value(1)), len(op.value(1, second=True))
+    if weight is not None:
+        raise op.fail("per-sample weights are not exported")
+    target = op.input(1, dtype=np.int64)
+    if scale is None:
+        return b.node("SoftmaxCrossEntropyLoss", [op.input(0), target], reduction="none")
+    if np.isclose(scale * n, 1) and np.isclose(op.params2["scale"] * n2, 1):
+        return b.node("SoftmaxCrossEntropyLoss", [op.input(0), target], reduction="mean")
+    if scale == op.params2["scale"]:
+        total = b.node("SoftmaxCrossEntropyLoss", [op.input(0), target], reduction="sum")
+        return b.node("Mul", [total, b.const(np.asarray(scale, dtype=op.out.dtype))])
+    raise op.fail("its scale depends on the batch size in a way other than a mean")
+

@@ -1,0 +1,154 @@
+"""ONNX export: every model in the table passes onnx's checker and runs in ONNX Runtime to our outputs."""
+import numpy as np
+import pytest
+
+import autograd_core as ag
+import nn
+import nn.functional as F
+
+pytest.importorskip("onnx")
+ort = pytest.importorskip("onnxruntime")
+from autograd_core import onnx as ag_onnx  # noqa: E402  (needs the optional onnx package)
+
+
+def _f32(rng, *shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+class _MaskedMean(nn.Module):
+    """Uses a mask computed from its input: the file must compute it, not bake it in."""
+
+    def forward(self, x):
+        return ag.where(x > 0, x, ag.zeros_like(x)).mean(1)
+
+
+class _Recurrent(nn.Module):
+    """Batch-first input (N, T, I) to a sequence-first RNN; returns its whole output and last state."""
+
+    def __init__(self, rnn):
+        super().__init__()
+        self.rnn = rnn
+
+    def forward(self, x):
+        out, state = self.rnn(x.transpose((1, 0, 2)))
+        return out.sum(0) + (state[0] if isinstance(state, tuple) else state)[0]
+
+
+def _models():
+    """(id, make module, input shapes/dtypes per argument, dynamic axes of each input)."""
+    return [
+        ("mlp", lambda: nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3)), [(5, 4)]),
+        ("mlp_sigmoid_relu", lambda: nn.Sequential(nn.Linear(4, 6), nn.Sigmoid(), nn.Linear(6, 6), nn.ReLU()),
+         [(3, 4)]),
+        ("cnn", lambda: nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.AvgPool2d(2),
+                                      nn.Flatten(), nn.Linear(16, 3)), [(2, 1, 8, 8)]),
+        ("cnn_stride", lambda: nn.Sequential(nn.Conv2d(2, 3, 3, stride=2), nn.Flatten(), nn.Linear(27, 2)),
+         [(2, 2, 7, 7)]),
+        ("batchnorm_eval", lambda: nn.Sequential(nn.Linear(4, 5), nn.BatchNorm1d(5), nn.ReLU()), [(6, 4)]),
+        ("dropout_eval", lambda: nn.Sequential(nn.Linear(4, 5), nn.Dropout(0.5), nn.Linear(5, 2)), [(6, 4)]),
+        ("softmax", lambda: nn.Sequential(nn.Linear(4, 5), nn.Softmax(dim=1)), [(3, 4)]),
+        ("log_softmax", lambda: nn.Sequential(nn.Linear(4, 5), nn.LogSoftmax(dim=1)), [(3, 4)]),
+        ("masked_mean", _MaskedMean, [(3, 5)]),
+        ("lstm", lambda: _Recurrent(nn.LSTM(3, 4)), [(2, 5, 3)]),
+        ("gru", lambda: _Recurrent(nn.GRU(3, 4)), [(2, 5, 3)]),
+        ("embedding", lambda: nn.Sequential(nn.Embedding(7, 3), nn.Flatten(), nn.Linear(6, 2)), [(4, 2, "int")]),
+    ]
+
+
+def _inputs(shapes, rng, batch=None):
+    """One input per shape (a trailing "int" makes token ids in [0, 7)), with `batch` rows if given."""
+    result = []
+    for s in shapes:
+        dims = tuple(d for d in s if d != "int")
+        dims = (batch,) + dims[1:] if batch else dims
+        result.append(rng.integers(0, 7, dims) if "int" in s else _f32(rng, *dims))
+    return tuple(result)
+
+
+@pytest.mark.parametrize("name,make,shapes", _models(), ids=[m[0] for m in _models()])
+def test_exported_model_matches_our_forward_at_two_batch_sizes(tmp_path, name, make, shapes):
+    ag.manual_seed(0)
+    model = make()
+    rng = np.random.default_rng(0)
+    names = [f"x{i}" for i in range(len(shapes))]
+    path = tmp_path / f"{name}.onnx"
+    ag_onnx.export(model, _inputs(shapes, rng), path, input_names=names, output_names=["y"],
+                   dynamic_axes={**{n: {0: "batch"} for n in names}, "y": {0: "batch"}})
+    session = ort.InferenceSession(str(path))
+    model.eval()
+    for batch in (shapes[0][0], 7):
+        xs = _inputs(shapes, rng, batch)
+        got = session.run(None, dict(zip(names, xs)))[0]
+        np.testing.assert_allclose(got, model(*[ag.tensor(x) for x in xs]).data, rtol=1e-5, atol=1e-5)
+
+
+def test_parameters_are_initializers_with_their_state_dict_names(tmp_path):
+    model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+    proto = ag_onnx.export(model, np.ones((1, 3), np.float32), tmp_path / "m.onnx")
+    assert {i.name for i in proto.graph.initializer} >= {"0.weight", "0.bias", "2.weight", "2.bias"}
+
+
+def test_a_function_exports_too(tmp_path):
+    w = ag.tensor(np.arange(6, dtype=np.float32).reshape(3, 2))
+    ag_onnx.export(lambda x: (x @ w).exp().sum(1), np.ones((2, 3), np.float32), tmp_path / "f.onnx",
+                   input_names=["x"], dynamic_axes={"x": [0]})
+    x = np.random.default_rng(1).standard_normal((4, 3)).astype(np.float32)
+    got = ort.InferenceSession(str(tmp_path / "f.onnx")).run(None, {"x": x})[0]
+    np.testing.assert_allclose(got, np.exp(x @ w.data).sum(1), rtol=1e-5)
+
+
+def test_a_value_computed_in_numpy_is_refused_not_baked_in(tmp_path):
+    path = tmp_path / "bad.onnx"
+    with pytest.raises(ag_onnx.ExportError, match="Mul.*computed from the model's inputs"):
+        ag_onnx.export(lambda x: x * float(x.data.sum()), np.ones((2, 3), np.float32), path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_control_flow_on_values_is_refused(tmp_path):
+    with pytest.raises(ag_onnx.ExportError, match="different ops"):
+        ag_onnx.export(lambda x: x.exp() if float(x.data[0, 0]) > 1.05 else x, np.ones((2, 2), np.float32) * 1.04,
+                       tmp_path / "c.onnx")
+
+
+class _Assigns(nn.Module):
+    def forward(self, x):
+        y = x * 1
+        y[0] = 0.0
+        return y
+
+
+def test_an_in_place_change_is_refused_naming_the_op_and_module(tmp_path):
+    model = nn.Sequential(nn.Linear(2, 2), _Assigns())
+    with pytest.raises(ag_onnx.ExportError, match=r"output of Mul \(in a _Assigns\) was changed in place"):
+        ag_onnx.export(model, np.ones((2, 2), np.float32), tmp_path / "s.onnx")
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_op_without_translation_is_refused_naming_it_and_its_module(tmp_path, monkeypatch):
+    monkeypatch.delitem(ag_onnx.TRANSLATIONS, "Tanh")
+    model = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+    with pytest.raises(ag_onnx.ExportError, match=r"cannot export Tanh \(in module 1, a Tanh\): it has no ONNX"):
+        ag_onnx.export(model, np.ones((2, 2), np.float32), tmp_path / "t.onnx")
+    assert not list(tmp_path.iterdir())
+
+
+def test_every_primitive_has_a_translation_or_a_reason():
+    assert ag_onnx.untranslated() == []
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "mse_loss"])
+def test_a_model_with_its_mean_loss_exports_with_the_mean_over_any_batch(tmp_path, loss):
+    ag.manual_seed(0)
+    model = nn.Linear(4, 3)
+    if loss == "cross_entropy":
+        fn, make_target = (lambda x, y: F.cross_entropy(model(x), y)), (lambda rng, n: rng.integers(0, 3, n))
+    else:
+        fn, make_target = (lambda x, y: F.mse_loss(model(x), y)), (lambda rng, n: _f32(rng, n, 3))
+    rng = np.random.default_rng(2)
+    ag_onnx.export(fn, (_f32(rng, 5, 4), make_target(rng, 5)), tmp_path / "l.onnx", input_names=["x", "y"],
+                   dynamic_axes={"x": [0], "y": [0]})
+    session = ort.InferenceSession(str(tmp_path / "l.onnx"))
+    for n in (5, 9):
+        x, y = _f32(rng, n, 4), make_target(rng, n)
+        np.testing.assert_allclose(session.run(None, {"x": x, "y": y})[0], fn(ag.tensor(x), ag.tensor(y)).data,
+                                   rtol=1e-5)
