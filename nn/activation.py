@@ -122,38 +122,38 @@ class Maxout(Module):
 # ---- modern activations: thin modules over nn.functional. `inplace` is accepted for ported code;
 # the result is always a new tensor (an in-place activation saves memory, not meaning)
 class _Elementwise(Module):
-    fn = None
+    function = None  # the name of the nn.functional function applied
 
     def __init__(self, inplace=False):
         super().__init__()
         self.inplace = inplace
 
     def forward(self, x):
-        return type(self).fn(x)
+        return getattr(F, self.function)(x)
 
 
 class SiLU(_Elementwise):
-    fn = staticmethod(F.silu)
+    function = "silu"
 
 
 class Mish(_Elementwise):
-    fn = staticmethod(F.mish)
+    function = "mish"
 
 
 class Hardswish(_Elementwise):
-    fn = staticmethod(F.hardswish)
+    function = "hardswish"
 
 
 class Hardsigmoid(_Elementwise):
-    fn = staticmethod(F.hardsigmoid)
+    function = "hardsigmoid"
 
 
 class ReLU6(_Elementwise):
-    fn = staticmethod(F.relu6)
+    function = "relu6"
 
 
 class SELU(_Elementwise):
-    fn = staticmethod(F.selu)
+    function = "selu"
 
 
 class LogSigmoid(Module):

@@ -381,53 +381,7 @@ from .functional_norm import group_norm, instance_norm, layer_norm, normalize, r
 from .functional_attention import scaled_dot_product_attention  # noqa: E402
 
 
-# ---- more activations: the engine's elementwise ops under PyTorch's F names -------------------------
-def gelu(x, approximate="none"):
-    """x Φ(x) (Hendrycks & Gimpel, 2016); approximate="tanh" is the tanh formula."""
-    if approximate not in ("none", "tanh"):
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return ag.gelu(_as_tensor(x), approximate=approximate)
-
-
-def silu(x):
-    """x σ(x), also called swish."""
-    return ag.silu(_as_tensor(x))
-
-
-def mish(x):
-    """x tanh(softplus(x))."""
-    return ag.mish(_as_tensor(x))
-
-
-def softplus(x, beta=1.0, threshold=20.0):
-    """log(1 + e^(βx)) / β, linear where βx > threshold."""
-    return ag.softplus(_as_tensor(x), beta, threshold)
-
-
-def hardswish(x):
-    return ag.hardswish(_as_tensor(x))
-
-
-def hardsigmoid(x):
-    return ag.hardsigmoid(_as_tensor(x))
-
-
-def relu6(x):
-    return ag.relu6(_as_tensor(x))
-
-
-def logsigmoid(x):
-    return ag.logsigmoid(_as_tensor(x))
-
-
-def selu(x):
-    return ag.selu(_as_tensor(x))
-
-
-def celu(x, alpha=1.0):
-    return ag.celu(_as_tensor(x), alpha)
-
-
+# ---- softsign (the other activations are the engine's, above) --------------------------------------
 def softsign(x):
     """x / (1 + |x|)."""
     x = _as_tensor(x)
