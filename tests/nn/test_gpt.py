@@ -1,36 +1,14 @@
 """The small GPT of autograd_cli/gpt.py, its class body run under PyTorch with the import lines changed:
 the same initial weights and batches give the same 30 AdamW steps (float32)."""
-import sys
-import types
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 import autograd_core as ag
 import nn
 import optim
-from autograd_cli import gpt, text
+from autograd_cli import gpt, porting, text
 
-IMPORTS = {"import autograd_core as torch  #": "import torch  #",
-           "import nn  #": "import torch.nn as nn  #",
-           "import nn.functional as F  #": "import torch.nn.functional as F  #"}
 SIZES = {"block_size": 16, "n_layer": 2, "n_head": 2, "n_embd": 16, "dropout": 0.0}
-
-
-def _under_torch():
-    """autograd_cli/gpt.py with only its three import lines changed, as a module of its own."""
-    source = Path(gpt.__file__).read_text()
-    for ours, theirs in IMPORTS.items():
-        assert source.count(ours) == 1, ours
-        source = source.replace(ours, theirs)
-    module = types.ModuleType("gpt_under_torch")
-    sys.modules[module.__name__] = module  # dataclasses look their module up
-    try:
-        exec(compile(source, "gpt_under_torch", "exec"), module.__dict__)
-    finally:
-        del sys.modules[module.__name__]
-    return module
 
 
 @pytest.fixture
@@ -46,7 +24,7 @@ def test_thirty_adamw_steps_match_torch(torch, one_thread):
     torch.manual_seed(0)
     zen = text.load_zen()
     vocab = text.Vocabulary(zen)
-    theirs_gpt = _under_torch()
+    theirs_gpt = porting.gpt_under_pytorch()
     theirs = theirs_gpt.GPT(theirs_gpt.GPTConfig(vocab_size=len(vocab), **SIZES))
     ours = gpt.GPT(gpt.GPTConfig(vocab_size=len(vocab), **SIZES))
     assert sorted(ours.state_dict()) == sorted(theirs.state_dict())  # parameters and the causal-mask buffers
