@@ -18,7 +18,7 @@ import optim
 
 DOC = pathlib.Path(__file__).resolve().parent.parent / "docs" / "api.md"
 ROOTS = {"autograd_core": ag, "nn": nn, "optim": optim}
-NOT_API = {"np", "numpy", "torch", "jax", "graphviz", "help", "import", "pip", "t", "True", "False", "None"}
+NOT_API = {"np", "numpy", "torch", "jax", "graphviz", "safetensors", "onnx", "onnxruntime", "help", "import", "pip", "t", "True", "False", "None"}
 NAME = re.compile(r"^(t\.|\.)?([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(.?)")
 
 
