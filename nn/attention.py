@@ -34,8 +34,6 @@ class MultiheadAttention(Module):
         if embed_dim % num_heads:
             raise AssertionError(f"MultiheadAttention: embed_dim ({embed_dim}) must be divisible by num_heads "
                                  f"({num_heads})")
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are not supported")
         self.embed_dim, self.num_heads, self.dropout, self.batch_first = embed_dim, num_heads, dropout, batch_first
         self.kdim, self.vdim = kdim or embed_dim, vdim or embed_dim
         self.head_dim = embed_dim // num_heads
@@ -51,6 +49,11 @@ class MultiheadAttention(Module):
         self.out_proj = Linear(embed_dim, embed_dim, bias=bias, rng=rng, dtype=dtype)
         if bias:
             self.out_proj.bias.data[...] = 0
+        self.bias_k = self.bias_v = None
+        if add_bias_kv:  # one more key and value, learned, that every query may attend to
+            self.bias_k = init.xavier_normal_(Parameter(np.empty((1, 1, embed_dim), dtype=dtype)), rng=rng)
+            self.bias_v = init.xavier_normal_(Parameter(np.empty((1, 1, embed_dim), dtype=dtype)), rng=rng)
+        self.add_zero_attn = add_zero_attn  # one more key and value of zeros per head
 
     def _projections(self, query, key, value):
         e = self.embed_dim
@@ -89,10 +92,17 @@ class MultiheadAttention(Module):
         if e != self.embed_dim:
             raise AssertionError(f"MultiheadAttention: was expecting embedding dimension of {self.embed_dim}, but got {e}")
         q, k, v = self._projections(query, key, value)
+        if self.bias_k is not None:
+            k = ag.cat([k, ag.broadcast_to(self.bias_k, (n, 1, e))], 1)
+            v = ag.cat([v, ag.broadcast_to(self.bias_v, (n, 1, e))], 1)
         h, d = self.num_heads, self.head_dim
         q, k, v = (t.reshape((n, t.shape[1], h, d)).swapaxes(1, 2) for t in (q, k, v))  # (N, H, L or S, d)
-        scores = (q * (1.0 / math.sqrt(d))) @ k.swapaxes(-2, -1)  # (N, H, L, S)
-        mask = self._merged_mask(attn_mask, key_padding_mask, n, length, source, scores.dtype)
+        if self.add_zero_attn:
+            zeros = np.zeros((n, h, 1, d), dtype=k.dtype)
+            k, v = ag.cat([k, zeros], 2), ag.cat([v, zeros], 2)
+        scores = (q * (1.0 / math.sqrt(d))) @ k.swapaxes(-2, -1)  # (N, H, L, S + added keys)
+        mask = self._merged_mask(attn_mask, key_padding_mask, n, length, source, scores.dtype,
+                                 k.shape[2] - source)
         if mask is not None:
             scores = scores + mask
         weights = ag.softmax(scores, -1)
@@ -109,8 +119,9 @@ class MultiheadAttention(Module):
             weights = weights.mean(1)
         return out, (weights if batched else weights.squeeze(0))
 
-    def _merged_mask(self, attn_mask, key_padding_mask, n, length, source, dtype):
-        """attn_mask and key_padding_mask as one float mask broadcastable to (N, H, L, S), or None."""
+    def _merged_mask(self, attn_mask, key_padding_mask, n, length, source, dtype, added):
+        """attn_mask and key_padding_mask as one float mask broadcastable to (N, H, L, S + added), or None;
+        the `added` keys (bias_k, zero attention) may be attended to."""
         attn = additive_mask(attn_mask, dtype, "MultiheadAttention attn_mask", true_means_keep=False)
         padding = additive_mask(key_padding_mask, dtype, "MultiheadAttention key_padding_mask", true_means_keep=False)
         if attn is not None:
@@ -126,9 +137,11 @@ class MultiheadAttention(Module):
                 raise AssertionError(f"MultiheadAttention: expecting key_padding_mask shape of {(n, source)}, but got "
                                      f"{tuple(padding.shape)}")
             padding = padding.reshape((n, 1, 1, source))
-        if attn is None or padding is None:
-            return attn if padding is None else padding
-        return attn + padding
+        mask = attn if padding is None else padding if attn is None else attn + padding
+        if mask is None or not added:
+            return mask
+        return ag.pad(mask, ((0, 0),) * (mask.ndim - 1) + ((0, added),)) if isinstance(mask, ag.Tensor) else \
+            np.pad(mask, ((0, 0),) * (mask.ndim - 1) + ((0, added),))
 
     def extra_repr(self):
         return f"embed_dim={self.embed_dim}, num_heads={self.num_heads}, batch_first={self.batch_first}"

@@ -100,6 +100,18 @@ def test_mha_self_attention_matches_torch(torch, options, shape, kwargs):
     _run_both(torch, ours, theirs, [RNG.standard_normal(shape)], kwargs, self_attention=True)
 
 
+@pytest.mark.parametrize("options", [{"add_bias_kv": True}, {"add_zero_attn": True},
+                                     {"add_bias_kv": True, "add_zero_attn": True, "kdim": 3, "vdim": 5}])
+@pytest.mark.parametrize("masked", [False, True])
+def test_mha_added_keys_match_torch(torch, options, masked):
+    ours, theirs = _mha_pair(torch, **options)
+    assert [k for k in ours.state_dict()] == [k for k in theirs.state_dict()]
+    shapes = ((4, 2, 8), (6, 2, options.get("kdim", 8)), (6, 2, options.get("vdim", 8)))
+    kwargs = {"attn_mask": np.triu(np.ones((4, 6), dtype=bool), 1),
+              "key_padding_mask": np.array([[False] * 5 + [True]] * 2)} if masked else {}
+    _run_both(torch, ours, theirs, [RNG.standard_normal(s) for s in shapes], kwargs)
+
+
 def test_mha_with_other_key_and_value_sizes(torch):
     ours, theirs = _mha_pair(torch, kdim=3, vdim=5)
     assert sorted(ours.state_dict()) == sorted(theirs.state_dict())
