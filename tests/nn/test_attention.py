@@ -153,3 +153,16 @@ def test_mha_errors():
         m(x, x, x, key_padding_mask=np.zeros((3, 2), dtype=bool))
     with pytest.raises(AssertionError, match="embedding dimension of 4"):
         m(*[ag.randn(3, 2, 5, rng=0)] * 3)
+
+
+def test_sdpa_grouped_query_attention_matches_torch(torch):
+    q, k, v = RNG.standard_normal((2, 4, 3, 5)), RNG.standard_normal((2, 2, 6, 5)), RNG.standard_normal((2, 2, 6, 7))
+    ours_in = [ag.tensor(a, requires_grad=True) for a in (q, k, v)]
+    theirs_in = [torch.tensor(a, requires_grad=True) for a in (q, k, v)]
+    out = F.scaled_dot_product_attention(*ours_in, enable_gqa=True)
+    ref = torch.nn.functional.scaled_dot_product_attention(*theirs_in, enable_gqa=True)
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
+    out.sum().backward()
+    ref.sum().backward()
+    for o, t in zip(ours_in, theirs_in):
+        np.testing.assert_allclose(o.grad.data, t.grad.numpy(), rtol=1e-9, atol=1e-11)
