@@ -23,6 +23,7 @@ from .seeding import default_generator, manual_seed
 from .functional import grad, jvp, value_and_grad, vjp
 from .jacobian import hessian, hvp, jacfwd, jacrev
 from .checkpoint import checkpoint
+from .vmap import vmap
 from .engine import grad_of
 from .gradcheck import GradcheckError, gradcheck
 from .viz import draw_graph

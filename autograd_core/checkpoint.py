@@ -13,6 +13,7 @@ from .functional import tensor_outputs
 from .grad_mode import STATE, Observer, enable_grad, no_grad, observe
 from .primitive import Primitive, apply
 from .pytree import tree_flatten, tree_unflatten
+from .seeding import recording_generators, replaying_generators
 from .tensor import Tensor
 
 
@@ -21,18 +22,18 @@ class _Checkpoint(Primitive):
     its inputs are fn's arguments and every Tensor requiring grad that fn reads from outside (a module's parameters)."""
 
     @staticmethod
-    def forward(ctx, *xs, fn, n_args, value):
+    def forward(ctx, *xs, fn, n_args, value, draws):
         # NOTE: `checkpoint` already ran fn (unrecorded) to find the segment's outside inputs; that is the value
         return value
 
     @staticmethod
-    def vjp(ctx, xp, g, out, *xs, fn, n_args, value):
+    def vjp(ctx, xp, g, out, *xs, fn, n_args, value, draws):
         # NOTE: no create_graph flag reaches a rule; the sweep hands over Tensors (g, xs) exactly when it records
         recording = isinstance(g, Tensor)
         args = [x if recording or i >= n_args or not need else Tensor(x, requires_grad=True)
                 for i, (x, need) in enumerate(zip(xs, ctx.needs))]
         outside = ctx.parents[n_args:]
-        with enable_grad():
+        with enable_grad(), replaying_generators(draws):  # the same dropout masks as the first run
             recomputed = _joined(tree_flatten(fn(*args[:n_args]))[0])
         wanted = [i for i, need in enumerate(ctx.needs) if need]
         targets = [args[i] if i < n_args else outside[i - n_args] for i in wanted]
@@ -80,13 +81,15 @@ def checkpoint(fn, *args):
             gradients as in the plain call.
         args: its arguments (Tensors, arrays, numbers).
     Returns:
-        What fn returns, with gradients identical to those of `fn(*args)`. Under forward
+        What fn returns, with gradients identical to those of `fn(*args)`: the recomputation
+        draws the same random numbers (dropout masks, RReLU slopes) as the first run, from the
+        default generator or an explicit one, as PyTorch's `preserve_rng_state=True`. Under forward
         mode (jvp, jacfwd) there is no tape to save, and fn simply runs.
     """
     if not STATE.grad_enabled or any(isinstance(o, ForwardMode) for o in STATE.observers):
         return fn(*args)
     finder = _OutsideInputs()
-    with no_grad(), observe(finder):
+    with no_grad(), observe(finder), recording_generators() as draws:
         out = fn(*args)
     outs, structure = tensor_outputs(out, "checkpoint")
     if len({o.dtype for o in outs}) > 1:
@@ -96,5 +99,5 @@ def checkpoint(fn, *args):
     if not outs or (not outside and not any(isinstance(a, Tensor) and a.requires_grad for a in args)):
         return out
     joined = apply(_Checkpoint, tuple(args) + tuple(outside),
-                   {"fn": fn, "n_args": len(args), "value": _joined(outs).data})
+                   {"fn": fn, "n_args": len(args), "value": _joined(outs).data, "draws": draws})
     return tree_unflatten(structure, _cut(joined, outs))

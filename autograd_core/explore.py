@@ -164,6 +164,8 @@ def _live_sweep(root, vertices, index):
     arrived = {id(root): np.ones_like(root.data)}
     runs = []
     for out, shares in recorder.runs:
+        if id(out) not in index:  # a checkpoint's recomputation, swept inside the checkpoint's own VJP
+            continue
         g = arrived[id(out)]
         edge_shares = []
         for p, k, gi in shares:

@@ -1,6 +1,10 @@
 """Switches read on every op: gradient recording, module scope, and observers, one set per thread."""
 import contextlib
+import functools
+import inspect
 import threading
+
+import numpy as np
 
 
 class _State(threading.local):
@@ -24,16 +28,12 @@ def is_grad_enabled():
     return STATE.grad_enabled
 
 
-class _GradMode(contextlib.ContextDecorator):
+class _GradMode:
     """Context manager and decorator that sets recording on or off, then restores it."""
 
     def __init__(self, enabled):
         self.enabled = enabled
         self._saved = []
-
-    def _recreate_cm(self):
-        # each call of a decorated function gets a manager of its own: threads never share `_saved`
-        return _GradMode(self.enabled)
 
     def __enter__(self):
         self._saved.append(STATE.grad_enabled)
@@ -43,6 +43,47 @@ class _GradMode(contextlib.ContextDecorator):
     def __exit__(self, *exc):
         STATE.grad_enabled = self._saved.pop()
         return False
+
+    def __call__(self, func):
+        """Decorate `func`: each call runs in a manager of its own (threads never share `_saved`);
+        a generator function's body runs in the mode at every resumption, as PyTorch's decorators."""
+        enabled = self.enabled
+        if inspect.isgeneratorfunction(func):
+            return _wrap_generator(lambda: _GradMode(enabled), func)
+
+        @functools.wraps(func)
+        def decorated(*args, **kwargs):
+            with _GradMode(enabled):
+                return func(*args, **kwargs)
+        return decorated
+
+
+def _wrap_generator(make_mode, func):
+    """`func` (a generator function) whose body runs inside `make_mode()` each time it resumes; the caller's
+    mode is back between yields."""
+
+    @functools.wraps(func)
+    def generator(*args, **kwargs):
+        gen = func(*args, **kwargs)
+        try:
+            with make_mode():
+                response = gen.send(None)
+            while True:
+                try:
+                    request = yield response
+                except GeneratorExit:
+                    with make_mode():
+                        gen.close()
+                    raise
+                except BaseException as error:
+                    with make_mode():
+                        response = gen.throw(error)
+                else:
+                    with make_mode():
+                        response = gen.send(request)
+        except StopIteration as stop:
+            return stop.value
+    return generator
 
 
 def no_grad(func=None):
@@ -55,9 +96,32 @@ def enable_grad(func=None):
     return _GradMode(True) if func is None else _GradMode(True)(func)
 
 
-def set_grad_enabled(enabled):
-    """Recording on or off, as a context manager (PyTorch's `set_grad_enabled`)."""
-    return _GradMode(bool(enabled))
+class set_grad_enabled(_GradMode):
+    """Recording on or off (PyTorch's `set_grad_enabled`): called as a plain function it switches the
+    calling thread's mode at once; as `with set_grad_enabled(m):` or a decorator the previous mode
+    comes back afterwards."""
+
+    def __init__(self, mode):
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(f"set_grad_enabled: mode must be a bool, got {type(mode).__name__}")
+        super().__init__(bool(mode))
+        self.prev = STATE.grad_enabled
+        STATE.grad_enabled = self.enabled
+
+    def __call__(self, func):
+        STATE.grad_enabled = self.prev  # as a decorator, the call itself switches nothing
+        return super().__call__(func)
+
+    def __enter__(self):
+        STATE.grad_enabled = self.enabled
+        return self
+
+    def __exit__(self, *exc):
+        STATE.grad_enabled = self.prev
+        return False
+
+    def __repr__(self):
+        return f"set_grad_enabled(mode={self.enabled})"
 
 
 class Observer:
@@ -75,6 +139,15 @@ class Observer:
 
     def on_untraced(self, name, args, params, out):
         """An op that is not a primitive because its result has no gradient (a comparison, argmax, an integer cast)."""
+
+    def on_value_read(self, t, how):
+        """Python reads the value of tensor `t` (`how`: "bool()", "item()", "tolist()"); vmap refuses batched ones."""
+
+
+def report_value_read(t, how):
+    """Tell the observers that Python reads the value of `t` (see Observer.on_value_read)."""
+    for observer in STATE.observers:
+        observer.on_value_read(t, how)
 
 
 def report_untraced(name, args, params, out):

@@ -3,6 +3,7 @@ import itertools
 
 import numpy as np
 
+from .grad_mode import STATE as _STATE, report_value_read as _report_value_read
 from .size import Size, check_device
 
 CLOCK = itertools.count(1)  # numbers recorded ops and in-place changes in one sequence
@@ -128,11 +129,15 @@ class Tensor:
 
     def item(self):
         """The value of a one-element tensor as a Python number."""
+        if _STATE.observers:
+            _report_value_read(self, "item()")
         if self.data.size != 1:
             raise ValueError(f"item(): only one-element tensors can be converted, got shape {self.shape}")
         return self.data.item()
 
     def tolist(self):
+        if _STATE.observers:
+            _report_value_read(self, "tolist()")
         return self.data.tolist()
 
     def __len__(self):
@@ -144,6 +149,8 @@ class Tensor:
         return (self[i] for i in range(len(self)))
 
     def __bool__(self):
+        if _STATE.observers:
+            _report_value_read(self, "bool() (a Python if or while)")
         return bool(self.data)
 
     def __float__(self):

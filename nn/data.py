@@ -1,7 +1,7 @@
 """Mini-batches: an epoch is one pass over the data, an iteration one batch, as in the notes."""
 import numpy as np
 
-from autograd_core import Tensor
+from autograd_core import Tensor, stack
 from autograd_core.seeding import default_generator
 
 
@@ -52,8 +52,8 @@ class DataLoader:
             `seed` is None.
     Yields:
         a Tensor per batch when samples are single arrays or numbers, else a tuple of
-        Tensors (one per field). Python numbers become float32 (or int64), arrays keep
-        their dtype.
+        Tensors (one per field), or a dict of them for dict samples. Python numbers become
+        float32 (or int64), arrays and numpy scalars keep their dtype.
     """
 
     def __init__(self, dataset, *positional, batch_size=None, shuffle=None, drop_last=False, seed=None):
@@ -90,7 +90,7 @@ class DataLoader:
 
 def _batch_args(positional, batch_size, shuffle):
     """(batch_size, shuffle) from PyTorch's positional order or the keywords, each checked with a clear message."""
-    if positional and not isinstance(positional[0], (int, np.integer)):
+    if positional and isinstance(positional[0], (np.ndarray, Tensor, list, tuple)):
         raise TypeError(f"DataLoader takes one dataset; got a {type(positional[0]).__name__} where batch_size goes. "
                         "To batch several arrays together pass DataLoader(TensorDataset(X, y), batch_size=...)")
     if len(positional) > 2:
@@ -105,15 +105,21 @@ def _batch_args(positional, batch_size, shuffle):
             raise TypeError("DataLoader: got multiple values for shuffle")
         shuffle = positional[1]
     batch_size = 1 if batch_size is None else batch_size
-    if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"DataLoader: batch_size must be an int >= 1, got {batch_size!r}")
+    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, (bool, np.bool_)) or batch_size < 1:
+        raise ValueError(f"DataLoader: batch_size should be a positive integer value, but got batch_size={batch_size!r}")
     return int(batch_size), bool(shuffle)
 
 
 def _collate(samples):
-    """A batch from a list of samples, as PyTorch's default_collate: a Tensor, or tuples field by field."""
-    if isinstance(samples[0], (tuple, list)):
+    """A batch from a list of samples, as PyTorch's default_collate: a Tensor, a tuple field by field, or a dict
+    key by key. Samples that require grad are stacked with their graph; numpy scalars keep their dtype."""
+    first = samples[0]
+    if isinstance(first, dict):
+        return {key: _collate([s[key] for s in samples]) for key in first}
+    if isinstance(first, (tuple, list)):
         return tuple(_collate(list(field)) for field in zip(*samples, strict=True))
-    if isinstance(samples[0], (np.ndarray, Tensor)):
+    if any(isinstance(s, Tensor) and s.requires_grad for s in samples):
+        return stack([s if isinstance(s, Tensor) else Tensor(s) for s in samples])
+    if isinstance(first, (np.ndarray, Tensor, np.generic)):
         return Tensor(np.stack([v.data if isinstance(v, Tensor) else v for v in samples]))
     return Tensor(samples)

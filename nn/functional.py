@@ -184,25 +184,29 @@ def batch_norm(x, running_mean, running_var, weight=None, bias=None, training=Fa
         raise ValueError("batch_norm: running_mean and running_var are required when training=False")
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
+    # NOTE: as PyTorch, float16 is normalized in float32 (a large batch's sum of squares overflows float16 to inf)
+    half = x.dtype == np.float16
+    xs = x.astype(np.float32) if half else x
     if training:
         count = x.size // x.shape[1]
         if count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input shape {x.shape}")
-        mean = x.mean(axis=axes, keepdims=True)
-        var = x.var(axis=axes, keepdims=True)
+        mean = xs.mean(axis=axes, keepdims=True)
+        var = xs.var(axis=axes, keepdims=True, unbiased=False)
         if running_mean is not None:
             running_mean *= 1 - momentum
             running_mean += momentum * mean.data.reshape(-1)
             running_var *= 1 - momentum
             running_var += momentum * var.data.reshape(-1) * (count / (count - 1))
-        out = (x - mean) / (var + eps).sqrt()
+        out = (xs - mean) / (var + eps).sqrt()
     else:
-        out = (x - running_mean.reshape(shape)) * (1.0 / np.sqrt(running_var.reshape(shape) + eps)).astype(x.dtype)
+        scale = 1.0 / np.sqrt(running_var.reshape(shape).astype(xs.dtype) + eps)
+        out = (xs - running_mean.reshape(shape).astype(xs.dtype)) * scale.astype(xs.dtype)
     if weight is not None:
         out = out * weight.reshape(shape)
     if bias is not None:
         out = out + bias.reshape(shape)
-    return out
+    return out.astype(np.float16) if half else out
 
 
 # ---- losses ---------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def save(obj, path):
         write = lambda f: f.write(encoded)
     else:
         arrays = flatten(state)
-        write = lambda f: np.savez(f, **arrays)
+        write = lambda f: _write_npz(f, arrays)
     temporary = f"{path}.{secrets.token_hex(4)}.tmp"
     try:  # mode 0o666 lets the umask decide the permissions, as for any new file
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
@@ -53,6 +53,15 @@ def save(obj, path):
             os.unlink(temporary)
         raise
     _sync_directory(os.path.dirname(os.path.abspath(path)))
+
+
+def _write_npz(f, arrays):
+    """The .npz numpy's `savez` writes, one NAME.npy per entry; written here because `savez(f, **arrays)`
+    takes the names `file`, `allow_pickle` and `fix_imports` as its own keywords."""
+    with zipfile.ZipFile(f, mode="w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, array in arrays.items():
+            with archive.open(name + ".npy", mode="w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
 
 
 def _sync_directory(directory):

@@ -6,6 +6,8 @@ import numpy as np
 
 from autograd_core import Tensor
 
+from .stateless import functional_call  # noqa: F401  (nn.utils.functional_call, as in PyTorch)
+
 
 def _grads(parameters):
     """The gradient Tensors of `parameters` (one Tensor or an iterable of them) that have one."""
@@ -42,7 +44,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     total = np.asarray(total, dtype=grads[0].data.dtype)
     coef = np.minimum(np.asarray(max_norm, dtype=total.dtype) / (total + np.asarray(1e-6, total.dtype)), 1)
     for g in grads:
-        g.data = g.data * coef.astype(g.data.dtype)  # a new array: a gradient may share memory with another
+        # a new array (a gradient may share memory with another); asarray keeps a 0-d gradient an array
+        g.data = np.asarray(g.data * coef.astype(g.data.dtype))
     return Tensor(total)
 
 
@@ -50,7 +53,7 @@ def clip_grad_value_(parameters, clip_value):
     """Clip every gradient element into [-clip_value, clip_value], in place (as PyTorch, returns None)."""
     clip_value = float(clip_value)
     for g in _grads(parameters):
-        g.data = np.clip(g.data, -clip_value, clip_value).astype(g.data.dtype, copy=False)
+        g.data = np.asarray(np.clip(g.data, -clip_value, clip_value), dtype=g.data.dtype)
 
 
 def parameters_to_vector(parameters):

@@ -3,16 +3,10 @@ import numpy as np
 from onnx import helper, numpy_helper
 
 from ..tensor import Tensor
+from ..tracing import memory_key
 from .trace import ExportError
 
 INT64_MAX = np.iinfo(np.int64).max
-
-
-def memory_key(array):
-    """What makes two arrays the same values: address, shape, strides and dtype (a reshape view of a traced
-    Tensor's data, made by a function such as cross_entropy, is that Tensor). Traced values are never
-    changed in place (trace.py refuses it) and stay alive while the builder runs, so the address is stable."""
-    return array.__array_interface__["data"][0], array.shape, array.strides, array.dtype.str
 
 
 class Builder:

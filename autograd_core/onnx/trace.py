@@ -8,25 +8,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..grad_mode import STATE, Observer, no_grad, observe
+from ..grad_mode import no_grad, observe
 from ..inplace import version
 from ..tensor import Tensor
+from ..tracing import Recorder
 
 
 class ExportError(RuntimeError):
     """What the exporter cannot write as ONNX that computes the same thing; no file is written."""
-
-
-@dataclass
-class Call:
-    """One recorded primitive call: its name, its arguments (Tensors or constants), params and output."""
-
-    prim: object
-    args: tuple
-    params: dict
-    out: Tensor
-    scope: object  # the module call it ran in: (module, enclosing scope), or None
-    version: int = 0  # of out's memory when recorded: a later in-place change is refused
 
 
 @dataclass
@@ -38,36 +27,16 @@ class Trace:
     outputs: list = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Untraced:
-    """Stands for the primitive of an op that reports itself without recording (see grad_mode.report_untraced)."""
-
-    name: str
-
-
-class _Recorder(Observer):
-    def __init__(self, trace):
-        self.trace = trace
-
-    def on_forward(self, prim, ctx, out, args, arrays, params):
-        self._record(Call(prim, args, params, out, STATE.scope))
-
-    def on_untraced(self, name, args, params, out):
-        self._record(Call(Untraced(name), args, params, out, STATE.scope))
-
-    def _record(self, call):
-        call.version = version(call.out.data)
-        self.trace.calls.append(call)
-
-
 def run(fn, arrays):
     """Trace `fn` on Tensors made from `arrays`; its outputs are flattened from a Tensor, tuple or list."""
     inputs = [Tensor(np.array(a, copy=True)) for a in arrays]
     trace = Trace(inputs)
     versions = [version(t.data) for t in inputs]
-    with no_grad(), observe(_Recorder(trace)):
+    recorder = Recorder()
+    with no_grad(), observe(recorder):
         result = fn(*inputs)
-    _refuse_inplace_changes(trace, versions)
+    trace.calls = recorder.calls
+    _refuse_inplace_changes(trace, versions, recorder)
     outputs = list(result) if isinstance(result, (tuple, list)) else [result]
     for i, out in enumerate(outputs):
         if not isinstance(out, Tensor):
@@ -77,17 +46,17 @@ def run(fn, arrays):
     return trace
 
 
-def _refuse_inplace_changes(trace, versions):
+def _refuse_inplace_changes(trace, versions, recorder):
     """An in-place change (x[i] = v, +=, copy_) of a traced value is not in the recorded ops: refuse it."""
     for i, (t, count) in enumerate(zip(trace.inputs, versions)):
         if version(t.data) != count:
             raise ExportError(f"onnx.export: input {i} was changed in place during the traced call; "
-                               "in-place changes are not exported (write the function out of place)")
-    for call in trace.calls:
-        if version(call.out.data) != call.version:
-            where = "" if call.scope is None else f" (in a {type(call.scope[0]).__name__})"
-            raise ExportError(f"onnx.export: the output of {call.prim.name}{where} was changed in place (x[i] = v, "
-                              "+=, copy_ ...); in-place changes are not exported (write the function out of place)")
+                              "in-place changes are not exported (write the function out of place)")
+    call = recorder.changed_in_place()
+    if call is not None:
+        where = "" if call.scope is None else f" (in a {type(call.scope[0]).__name__})"
+        raise ExportError(f"onnx.export: the output of {call.prim.name}{where} was changed in place (x[i] = v, "
+                          "+=, copy_ ...); in-place changes are not exported (write the function out of place)")
 
 
 def varied(arrays, dynamic):

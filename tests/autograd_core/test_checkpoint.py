@@ -148,3 +148,113 @@ def test_checkpointed_gradients_match_torch_checkpoint():
     for (w, b), (tw, tb) in zip(layers, tlayers):
         np.testing.assert_allclose(w.grad.data, tw.grad.numpy(), rtol=1e-12)
         np.testing.assert_allclose(b.grad.data, tb.grad.numpy(), rtol=1e-12)
+
+
+def _random_block(rng=None):
+    """Linear -> dropout -> RReLU -> Linear, every draw from `rng` (None: the default generator)."""
+    return nn.Sequential(nn.Linear(6, 8), nn.Dropout(0.5, rng=rng), nn.RReLU(rng=rng),
+                         nn.Linear(8, 3)).to(np.float64)
+
+
+def _loss_and_grads(model, x, checkpointed):
+    for p in model.parameters():
+        p.grad = None
+    x.grad = None
+    out = ag.checkpoint(model, x) if checkpointed else model(x)
+    loss = (out ** 2).sum()
+    loss.backward()
+    return loss.item(), [p.grad.data.copy() for p in model.parameters()] + [x.grad.data.copy()]
+
+
+@pytest.mark.parametrize("source", ["default", "generator", "seed"])
+def test_recomputation_draws_the_first_runs_random_numbers(source):
+    """A checkpointed block with dropout and RReLU trains on the gradient of the network whose loss it reports."""
+    def run(checkpointed):
+        ag.manual_seed(0)
+        model = _random_block({"default": None, "generator": np.random.default_rng(5), "seed": 5}[source])
+        x = ag.tensor(np.random.default_rng(1).standard_normal((4, 6)), requires_grad=True)
+        return _loss_and_grads(model, x, checkpointed)
+    (plain_loss, plain), (loss, recomputed) = run(False), run(True)
+    assert loss == plain_loss
+    for got, want in zip(recomputed, plain):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_generators_continue_after_backward_as_if_nothing_was_recomputed():
+    rng = np.random.default_rng(3)
+    x = ag.tensor(np.ones((2, 5)), requires_grad=True)
+    ag.manual_seed(4)
+    plain = [nn.functional.dropout(x, 0.5, rng=rng).data, nn.functional.dropout(x, 0.5).data]
+    after = [rng.random(3), ag.default_generator().random(3)]
+    rng = np.random.default_rng(3)
+    ag.manual_seed(4)
+    out = ag.checkpoint(lambda h: nn.functional.dropout(nn.functional.dropout(h, 0.5, rng=rng), 0.5), x)
+    out.sum().backward()
+    np.testing.assert_array_equal(out.data, plain[0] * plain[1])
+    np.testing.assert_array_equal(x.grad.data, plain[0] * plain[1])
+    np.testing.assert_array_equal(rng.random(3), after[0])
+    np.testing.assert_array_equal(ag.default_generator().random(3), after[1])
+
+
+def test_a_manual_seed_between_forward_and_backward_does_not_change_the_masks():
+    x = ag.tensor(np.ones(200), requires_grad=True)
+    ag.manual_seed(0)
+    out = ag.checkpoint(lambda h: nn.functional.dropout(h, 0.5) * 3, x)
+    ag.manual_seed(123)
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, out.data)
+
+
+def test_retained_graph_replays_the_same_masks_every_backward():
+    x = ag.tensor(np.ones(50), requires_grad=True)
+    out = ag.checkpoint(lambda h: nn.functional.dropout(h, 0.3), x).sum()
+    grads = []
+    for _ in range(2):
+        x.grad = None
+        out.backward(retain_graph=True)
+        grads.append(x.grad.data.copy())
+    np.testing.assert_array_equal(grads[0], grads[1])
+    np.testing.assert_array_equal(grads[0] != 0, grads[0] == 1 / 0.7)
+
+
+def test_nested_checkpoints_keep_their_draws():
+    x = ag.tensor(np.random.default_rng(2).standard_normal((3, 4)), requires_grad=True)
+
+    def inner(h):
+        return nn.functional.dropout(h.tanh(), 0.5)
+
+    def outer(h):
+        return nn.functional.dropout(ag.checkpoint(inner, h) * 2, 0.5)
+    grads = []
+    for nested in (False, True):
+        ag.manual_seed(6)
+        x.grad = None
+        (ag.checkpoint(outer, x) if nested else outer(x)).sum().backward()
+        grads.append(x.grad.data.copy())
+    np.testing.assert_array_equal(grads[1], grads[0])
+
+
+@pytest.mark.torch
+def test_dropout_gradient_is_the_reported_networks_as_torch_preserve_rng_state():
+    """torch's checkpoint with preserve_rng_state=True: the gradient equals the gradient of the masked output."""
+    torch = pytest.importorskip("torch")
+    from torch.utils.checkpoint import checkpoint as torch_checkpoint
+    x = np.random.default_rng(3).standard_normal((5, 7))
+    results = []
+    for run in ("ours", "torch"):
+        if run == "ours":
+            t = ag.tensor(x, requires_grad=True)
+            out = ag.checkpoint(lambda h: nn.functional.dropout(h.tanh(), 0.5), t)
+        else:
+            torch.manual_seed(0)
+            t = torch.tensor(x, requires_grad=True)
+            out = torch_checkpoint(lambda h: torch.nn.functional.dropout(h.tanh(), 0.5), t,
+                                   use_reentrant=False, preserve_rng_state=True)
+        (out * out).sum().backward()
+        kept = (out.detach().numpy() if run == "torch" else out.data) != 0
+        dtanh = 1 - np.tanh(x) ** 2
+        # d/dx sum((mask * 2 * tanh x)^2) = 2 * out * mask * 2 * dtanh
+        expected = 2 * (out.detach().numpy() if run == "torch" else out.data) * kept * 2 * dtanh
+        results.append((t.grad.numpy() if run == "torch" else t.grad.data, expected))
+    for got, expected in results:
+        np.testing.assert_allclose(got, expected, rtol=1e-12)

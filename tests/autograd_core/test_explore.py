@@ -217,3 +217,17 @@ def test_a_weight_used_at_every_step_hangs_from_one_trunk():
 def test_complex_values_keep_their_imaginary_parts():
     assert values(np.array([1 + 2j])) == "= 1+2j"
     assert values(np.array([1 + 2j, 3j, 1])) == "complex, mean 0.667+1.67j, |max| 3"
+
+
+def test_a_checkpoint_in_the_graph_is_one_step_whose_shares_are_its_vjp():
+    lin = nn.Linear(3, 2).to(np.float64)
+    x = ag.Tensor(np.linspace(-1, 1, 6).reshape(2, 3), requires_grad=True, name="x")
+    loss = (ag.checkpoint(lambda h: lin(h).tanh(), x) ** 2).sum()
+    data = page_data(ag.explore(loss))
+    vertices = topological_order(loss, parents)
+    assert all(vertices[s["node"]]._node is not None for s in data["steps"])
+    loss.backward()
+    for t in (x, lin.weight, lin.bias):
+        status = [s["status"][str(position(vertices, t))] for s in data["steps"]
+                  if str(position(vertices, t)) in s["status"]]
+        assert status[-1]["sum"] == brief(t.grad.data)

@@ -80,5 +80,54 @@ def test_misuse_gets_a_message_naming_what_was_expected():
         DataLoader(5)
     with pytest.raises(TypeError, match="first axis indexes the samples"):
         TensorDataset(x, 3)
-    with pytest.raises(ValueError, match="batch_size must be an int"):
+    with pytest.raises(ValueError, match="batch_size should be a positive integer value"):
         DataLoader(x, batch_size=2.5)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("bad", [True, False, 0, -1, 2.5, "2"])
+@pytest.mark.parametrize("positional", [False, True])
+def test_batch_size_that_is_not_a_positive_int_is_a_value_error_as_torch(bad, positional):
+    torch = pytest.importorskip("torch")
+    call = (lambda D: D([1, 2, 3], bad)) if positional else (lambda D: D([1, 2, 3], batch_size=bad))
+    with pytest.raises(ValueError):
+        call(torch.utils.data.DataLoader)
+    with pytest.raises(ValueError, match=r"batch_size should be a positive integer value, but got batch_size="):
+        call(DataLoader)
+
+
+@pytest.mark.torch
+def test_dict_samples_collate_into_a_dict_of_batches_as_torch():
+    torch = pytest.importorskip("torch")
+    dataset = [{"x": np.full(2, i, dtype=np.float32), "y": i, "pair": (np.float64(i), np.int16(-i))}
+               for i in range(5)]
+    ours = list(DataLoader(dataset, batch_size=2))
+    theirs = list(torch.utils.data.DataLoader(dataset, batch_size=2))
+    assert len(ours) == len(theirs) == 3
+    for a, b in zip(ours, theirs):
+        assert isinstance(a, dict) and list(a) == list(b) == ["x", "y", "pair"]
+        np.testing.assert_array_equal(a["x"].data, b["x"].numpy())
+        np.testing.assert_array_equal(a["y"].data, b["y"].numpy())
+        for u, v in zip(a["pair"], b["pair"]):
+            assert u.dtype == np.dtype(str(v.dtype).replace("torch.", ""))
+            np.testing.assert_array_equal(u.data, v.numpy())
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype", [np.float16, np.float64, np.int8, np.int32, np.bool_])
+def test_numpy_scalars_keep_their_dtype_as_torch(dtype):
+    torch = pytest.importorskip("torch")
+    dataset = [dtype(v) for v in (1, 0, 1)]
+    ours, = list(DataLoader(dataset, batch_size=3))
+    theirs, = list(torch.utils.data.DataLoader(dataset, batch_size=3))
+    assert ours.dtype == dtype and str(theirs.dtype) == "torch." + {np.bool_: "bool"}.get(dtype, np.dtype(dtype).name)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+def test_samples_that_require_grad_are_stacked_with_their_graph():
+    w = ag.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    dataset = [(w * i, i) for i in range(3)]
+    xb, yb = next(iter(DataLoader(dataset, batch_size=3)))
+    assert xb.requires_grad and xb.shape == (3, 2)
+    (xb * xb).sum().backward()
+    np.testing.assert_allclose(w.grad.data, 2 * w.data * (0 + 1 + 4))

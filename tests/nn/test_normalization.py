@@ -176,3 +176,29 @@ def test_modern_norm_errors():
         nn.GroupNorm(2, 6)(ag.randn(2, 4))
     with pytest.raises(ValueError, match="more than 1 spatial element"):
         nn.InstanceNorm2d(2)(ag.randn(2, 2, 1, 1))
+
+
+@pytest.mark.parametrize("ours,theirs,shape", [(nn.BatchNorm1d, "BatchNorm1d", (70000, 3)),
+                                               (nn.BatchNorm2d, "BatchNorm2d", (40, 3, 40, 40))])
+def test_large_float16_batch_is_normalized_in_float32_as_torch(torch, ours, theirs, shape):
+    """A float16 batch whose sum of squares overflows float16: statistics in float32, output float16, as torch on CPU."""
+    x = (np.random.default_rng(0).standard_normal(shape) * 300 + 100).astype(np.float16)
+    ours, theirs = ours(3), getattr(torch.nn, theirs)(3)
+    xt = torch.tensor(x, requires_grad=True)
+    xo = ag.tensor(x, requires_grad=True)
+    out, expected = ours(xo), theirs(xt)
+    assert out.dtype == np.float16 and expected.dtype == torch.float16
+    np.testing.assert_allclose(out.data.astype(np.float32), expected.detach().numpy().astype(np.float32),
+                               rtol=2e-3, atol=2e-3)
+    np.testing.assert_allclose(ours.running_mean.data, theirs.running_mean.numpy(), rtol=1e-4)
+    np.testing.assert_allclose(ours.running_var.data, theirs.running_var.numpy(), rtol=1e-4)
+    assert np.isfinite(ours.running_var.data).all()
+    u = np.random.default_rng(1).standard_normal(shape).astype(np.float16)
+    (out * ag.tensor(u)).sum().backward()
+    (expected * torch.tensor(u)).sum().backward()
+    assert xo.grad.dtype == np.float16
+    np.testing.assert_allclose(xo.grad.data.astype(np.float32), xt.grad.numpy().astype(np.float32),
+                               rtol=1e-2, atol=2e-6)
+    ours.eval(), theirs.eval()
+    np.testing.assert_allclose(ours(x).data.astype(np.float32), theirs(torch.tensor(x)).detach().numpy(),
+                               rtol=2e-3, atol=2e-3)

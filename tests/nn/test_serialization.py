@@ -64,10 +64,10 @@ def test_a_failed_save_leaves_the_previous_checkpoint_and_no_temporary(tmp_path,
     good = {"w": np.arange(1000.0)}
     nn.save(good, path)
 
-    def disk_full_midway(file, **arrays):
+    def disk_full_midway(file, arrays):
         file.write(b"PK\x03\x04 half a zip")
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(serialization.np, "savez", disk_full_midway)
+    monkeypatch.setattr(serialization, "_write_npz", disk_full_midway)
     with pytest.raises(OSError, match="No space left"):
         nn.save({"w": np.zeros(1000)}, path)
     assert os.listdir(tmp_path) == ["ckpt.npz"]
@@ -75,9 +75,9 @@ def test_a_failed_save_leaves_the_previous_checkpoint_and_no_temporary(tmp_path,
 
 
 def test_an_interrupted_save_cleans_up_too(tmp_path, monkeypatch):
-    def interrupted(file, **arrays):
+    def interrupted(file, arrays):
         raise KeyboardInterrupt
-    monkeypatch.setattr(serialization.np, "savez", interrupted)
+    monkeypatch.setattr(serialization, "_write_npz", interrupted)
     with pytest.raises(KeyboardInterrupt):
         nn.save({"w": np.zeros(3)}, tmp_path / "ckpt.npz")
     assert os.listdir(tmp_path) == []
@@ -170,3 +170,21 @@ def test_an_optimizer_saves_its_state_dict_and_other_objects_are_refused(tmp_pat
     assert nn.load(tmp_path / "opt.npz")["param_groups"][0]["lr"] == 0.5
     with pytest.raises(TypeError, match="expected a module, an optimizer or a dict of arrays, got list"):
         nn.save([np.ones(1)], tmp_path / "list.npz")
+
+
+@pytest.mark.parametrize("nested", [False, True])
+def test_every_entry_keeps_its_name_even_numpys_own_keywords(tmp_path, nested):
+    """np.savez(f, **arrays) took these names as its own keywords: dropped, or a numpy error."""
+    names = ["file", "allow_pickle", "fix_imports", "arr_0", "args", "kwds", "a/b", "x.npy", ""]
+    state = {name: np.full((2,), i, dtype=np.float32) for i, name in enumerate(names)}
+    if nested:
+        state = {"model": state, "epoch": 4}
+    nn.save(state, tmp_path / "ckpt.npz")
+    loaded = nn.load(tmp_path / "ckpt.npz")
+    flat = loaded["model"] if nested else loaded
+    assert list(flat) == names
+    for i, name in enumerate(names):
+        np.testing.assert_array_equal(flat[name], np.full((2,), i, dtype=np.float32))
+        assert flat[name].dtype == np.float32
+    key = "model.allow_pickle" if nested else "allow_pickle"
+    assert np.load(tmp_path / "ckpt.npz", allow_pickle=False)[key].tolist() == [1.0, 1.0]

@@ -78,3 +78,17 @@ def test_clipping_a_single_tensor():
     (p,) = _ours([np.array([3.0, 4.0], np.float32)])
     assert nn.utils.clip_grad_norm_(p, 1.0).item() == 5.0
     np.testing.assert_allclose(p.grad.data, [0.6, 0.8], rtol=1e-5)
+
+
+@pytest.mark.parametrize("clip", [lambda p: nn.utils.clip_grad_norm_([p], 1.0),
+                                  lambda p: nn.utils.clip_grad_norm_(p, 1.0, norm_type="inf"),
+                                  lambda p: nn.utils.clip_grad_value_([p], 0.5)],
+                         ids=["norm", "inf-norm", "value"])
+def test_clipping_a_0d_parameter_keeps_its_gradient_an_array(clip):
+    p = ag.tensor(np.array(3.0), requires_grad=True)
+    (p * p).backward()
+    clip(p)
+    assert isinstance(p.grad.data, np.ndarray) and p.grad.shape == () and p.grad.dtype == np.float64
+    assert 0 < float(p.grad.data) <= 1.0
+    p.grad.zero_()
+    assert float(p.grad.data) == 0.0
