@@ -34,7 +34,9 @@ def additive_mask(mask, dtype, what, true_means_keep):
 
 
 def attention_dropout(weights, p, rng=None):
-    """Dropout on attention weights (training only)."""
+    """Dropout on attention weights (training only); p = 1 drops them all."""
+    if p >= 1.0:
+        return weights * 0.0
     rng = as_generator(rng)
     keep = (rng.random(weights.shape) >= p).astype(weights.dtype) * (1.0 / (1.0 - p))
     return weights * keep
