@@ -306,6 +306,7 @@ def main(argv=None):
     """Entry point; returns the exit status: 0 done, 2 bad input, 1 failed while running, 130 interrupted."""
     args = _parser().parse_args(argv)
     prog = f"autograd-core {args.command}"
+    ag.tune_allocator()  # a training step's freed memory stays for the next step (README: Speed tips)
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _one_line_warning

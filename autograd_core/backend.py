@@ -12,7 +12,11 @@ from . import ops as tensor_ops
 from .ops.elementwise import Sigmoid
 from .ops.shape import IndexedGrad
 from .ops.pool import WindowGather, WindowScatter
+from .ops.decompositions import Inv, MatrixExp, Solve
+from .ops.einsum import Einsum
 from .ops.window import Col2im, Im2col, SlidingWindow, WindowAdjoint
+from .ops.exponential import Rsqrt, xlogy_numpy
+from .ops.special import erf_numpy
 
 
 def _numpy_form(prim):
@@ -40,13 +44,22 @@ numpy_ops = SimpleNamespace(
     swapaxes=np.swapaxes,
     transpose=np.transpose,
     broadcast_to=np.broadcast_to,
-    scatter=IndexedGrad,
+    getitem_adjoint=IndexedGrad,
+    cumsum=np.cumsum,
     sliding_window=_numpy_form(SlidingWindow),
     window_adjoint=_numpy_form(WindowAdjoint),
     im2col=_numpy_form(Im2col),
     col2im=_numpy_form(Col2im),
     window_gather=_numpy_form(WindowGather),
     window_scatter=_numpy_form(WindowScatter),
+    # what the rules of ops/trig.py, exponential.py, special.py and activations.py call
+    sin=np.sin, cos=np.cos, sinh=np.sinh, cosh=np.cosh, erf=erf_numpy, xlogy=xlogy_numpy, rsqrt=_numpy_form(Rsqrt),
+    # linear algebra (ops/einsum.py, ops/decompositions.py)
+    einsum=lambda equation, *xs: Einsum.forward(None, *xs, equation=equation),
+    concatenate=np.concatenate,
+    inv=lambda a: Inv.forward(None, a),
+    solve=lambda a, b: Solve.forward(None, a, b),
+    matrix_exp=lambda a: MatrixExp.forward(None, a),
 )
 
 __all__ = ["numpy_ops", "tensor_ops"]

@@ -14,7 +14,7 @@ import numpy as np
 from . import engine
 from . import ops as tensor_ops
 from .forward_mode import ForwardMode, TransformLevel, as_tangent
-from .grad_mode import enable_grad, no_grad
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .ops.shape import Reshape
 from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor, _as_array
@@ -107,36 +107,96 @@ def reverse_gradients(out, leaves, nested, cotangent=None):
     return [output(g, nested) for g in grads]
 
 
-def value_and_grad(f, argnums=0):
-    """f -> function returning (f(*args), d f / d args[argnums]); a pytree argument gets a gradient of its structure."""
+def split_aux(out, has_aux, where):
+    """(f's output, its aux) when has_aux, else (f's output, None)."""
+    if not has_aux:
+        return out, None
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
+        raise TypeError(f"{where}: has_aux=True needs the function to return a pair (output, aux), "
+                        f"got {type(out).__name__}")
+    return out[0], out[1]
+
+
+def aux_output(aux, nested):
+    """aux as handed back: its Tensors as `output` gives them (numpy at the top level), the rest as it is."""
+    leaves, structure = tree_flatten(aux)
+    return tree_unflatten(structure, [output(x.detach() if not nested else x, nested) if isinstance(x, Tensor) else x
+                                      for x in leaves])
+
+
+def connected(level, args):
+    """Whether this transform's results must be Tensors connected to the graph outside it: inside another
+    transform, or at the top level with recording on when an argument is a Tensor that requires grad
+    (a closed-over one is found after the call, by `reaches_outer_leaf`)."""
+    if level.nested:
+        return True
+    return is_grad_enabled() and any(isinstance(x, Tensor) and x.requires_grad for x in tree_flatten(list(args))[0])
+
+
+def reaches_outer_leaf(outs, own):
+    """Whether the graph of `outs` reaches a leaf that requires grad other than the transform's own inputs
+    (a closed-over parameter): then the result depends on the outer graph. Iterative, each node once."""
+    own_ids, seen = {id(t) for t in own}, set()
+    stack = [o for o in outs if isinstance(o, Tensor) and o.requires_grad]
+    while stack:
+        t = stack.pop()
+        node = t._node
+        if node is None:
+            if id(t) not in own_ids:
+                return True
+            continue
+        if id(node) in seen or node.parents is None:
+            continue
+        seen.add(id(node))
+        parents = node.parents if isinstance(node.parents, tuple) else (node.parents,)
+        stack.extend(p for p in parents if isinstance(p, Tensor) and p.requires_grad)
+    return False
+
+
+def value_and_grad(f, argnums=0, has_aux=False):
+    """f -> function returning (f(*args), d f / d args[argnums]); a pytree argument gets a gradient of its structure.
+
+    With has_aux, f returns (output, aux) and the result is ((output, aux), gradient), as in JAX.
+    """
     def wrapped(*args):
+        outer = is_grad_enabled()
         with TransformLevel() as level, enable_grad():
-            out, inputs = call_with_inputs(f, args, argnums, "value_and_grad", level.nested)
+            nested = connected(level, args)
+            out, inputs = call_with_inputs(f, args, argnums, "value_and_grad", nested)
+            out, aux = split_aux(out, has_aux, "value_and_grad")
             out = _scalar_output(out, "value_and_grad")
-            grads = reverse_gradients(out, [t for leaves, _ in inputs for t in leaves], level.nested)
-        return output(out, level.nested), per_argnum(argnums, regroup(inputs, grads))
+            leaves = [t for ls, _ in inputs for t in ls]
+            nested = nested or (outer and reaches_outer_leaf([out], leaves))
+            grads = reverse_gradients(out, leaves, nested)
+        value = output(out, nested)
+        return (value, aux_output(aux, nested)) if has_aux else value, per_argnum(argnums, regroup(inputs, grads))
     return wrapped
 
 
-def grad(f, argnums=0):
-    """f -> function returning the gradient of scalar f with respect to args[argnums]."""
-    vg = value_and_grad(f, argnums)
+def grad(f, argnums=0, has_aux=False):
+    """f -> function returning the gradient of scalar f with respect to args[argnums] (with has_aux, (gradient, aux))."""
+    vg = value_and_grad(f, argnums, has_aux)
 
     def wrapped(*args):
-        return vg(*args)[1]
+        value, g = vg(*args)
+        return (g, value[1]) if has_aux else g
     return wrapped
 
 
-def vjp(f, *primals):
-    """Run f once; return (out, vjp_fn) where vjp_fn(cotangent) -> tuple of input cotangents.
+def vjp(f, *primals, has_aux=False):
+    """Run f once; return (out, vjp_fn) where vjp_fn(cotangent) -> tuple of input cotangents
+    (with has_aux, f returns (output, aux) and the result is (out, vjp_fn, aux)).
 
     The primals and f's output may be pytrees; a cotangent has the output's structure.
     """
+    outer = is_grad_enabled()
     with TransformLevel() as level, enable_grad():
-        nested = level.nested
+        nested = connected(level, primals)
         out, inputs = call_with_inputs(f, primals, tuple(range(len(primals))), "vjp", nested)
+    out, aux = split_aux(out, has_aux, "vjp")
     outs, out_structure = tensor_outputs(out, "vjp")
     leaves = [t for ls, _ in inputs for t in ls]
+    nested = nested or (outer and reaches_outer_leaf(outs, leaves))
 
     def vjp_fn(cotangent):
         cots, structure = tree_flatten(cotangent)
@@ -151,7 +211,8 @@ def vjp(f, *primals):
                 part = reverse_gradients(o, leaves, nested, seed)
                 grads = part if grads is None else [g + p for g, p in zip(grads, part)]
         return tuple(regroup(inputs, grads))
-    return tree_unflatten(out_structure, [output(o, nested) for o in outs]), vjp_fn
+    result = tree_unflatten(out_structure, [output(o, nested) for o in outs])
+    return (result, vjp_fn, aux_output(aux, nested)) if has_aux else (result, vjp_fn)
 
 
 def jvp(f, primals, tangents):
@@ -206,3 +267,12 @@ def output_tangent(level_mode, out, nested):
 def stack_outputs(items, nested):
     """Stack a list of per-direction results along a new leading axis (engine op when nested)."""
     return tensor_ops.stack(items, 0) if nested else np.stack(items)
+
+
+def elementwise_grad(f, argnum=0):
+    """HIPS autograd's elementwise_grad: f -> the gradient of sum(f(*args)) with respect to args[argnum].
+
+    For an elementwise f it gives each element's derivative, f'(x), with x's shape
+    (`elementwise_grad(elementwise_grad(np.tanh))(x)` is tanh'' on every x); nests like `grad`.
+    """
+    return grad(lambda *args: tensor_ops.sum(f(*args)), argnum)

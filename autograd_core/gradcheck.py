@@ -8,6 +8,7 @@ cotangent); then ⟨u, J v⟩ from one JVP is compared with ⟨Jᵀ u, v⟩ from
 import numpy as np
 
 from .functional import jvp, vjp
+from .grad_mode import no_grad
 from .jacobian import jacfwd, jacrev
 from .tensor import Tensor
 
@@ -43,6 +44,7 @@ def _compare(name, a, got, expected, atol, rtol):
         )
 
 
+@no_grad()  # it measures the transforms; nothing outside them is recorded (the outer-graph rule)
 def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     """Compare reverse- and forward-mode derivatives of `f` with central differences.
 

@@ -12,8 +12,8 @@ import numpy as np
 
 from . import engine
 from .forward_mode import ForwardMode, TransformLevel
-from .functional import (argnums_tuple, call_with_inputs, fresh_input, grad, jvp, output, output_tangent,
-                         per_argnum, regroup, reverse_gradients, stack_outputs, tensor_outputs)
+from .functional import (argnums_tuple, aux_output, call_with_inputs, fresh_input, grad, jvp, output, output_tangent,
+                         per_argnum, regroup, reverse_gradients, split_aux, stack_outputs, tensor_outputs)
 from .grad_mode import enable_grad, no_grad
 from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor
@@ -60,12 +60,27 @@ def _assemble(rows, outs, leaves, inputs, argnums, nested, transpose):
     return per_output
 
 
-def jacfwd(f, argnums=0, chunk_size=None):
+def capture_aux(f, has_aux, where):
+    """(f without its aux, a dict that receives the aux of its last call under "aux")."""
+    box = {"aux": None}
+    if not has_aux:
+        return f, box
+
+    def main(*args):
+        out, box["aux"] = split_aux(f(*args), True, where)
+        return out
+    return main, box
+
+
+def jacfwd(f, argnums=0, chunk_size=None, has_aux=False):
     """Jacobian by forward mode, shape out.shape + in.shape (pytrees: out's tree of in's trees).
 
     Each pass carries `chunk_size` input directions as a leading tangent axis
-    (None: all of them in one pass; 1: one pass per input element).
+    (None: all of them in one pass; 1: one pass per input element). With has_aux, f returns
+    (output, aux) and the result is (jacobian, aux).
     """
+    f, box = capture_aux(f, has_aux, "jacfwd")
+
     def wrapped(*args):
         with TransformLevel() as level:
             nums = argnums_tuple(argnums, len(args), "jacfwd")
@@ -89,7 +104,8 @@ def jacfwd(f, argnums=0, chunk_size=None):
                 else [np.zeros((0,) + o.shape, o.dtype) for o in outs]
             rows = [[s[offsets[j]:offsets[j + 1]] for j in range(len(leaves))] for s in stacked]
             result = _assemble(rows, outs, leaves, inputs, argnums, level.nested, transpose=True)
-        return tree_unflatten(out_structure, result)
+        jac = tree_unflatten(out_structure, result)
+        return (jac, aux_output(box["aux"], level.nested)) if has_aux else jac
     return wrapped
 
 
@@ -114,12 +130,14 @@ def _nested_column(of_leaves, leaves, offsets, i):
     return tree_flatten(out), [c.reshape((1,) + c.shape) for c in tree_flatten(col)[0]]
 
 
-def jacrev(f, argnums=0, chunk_size=None):
+def jacrev(f, argnums=0, chunk_size=None, has_aux=False):
     """Jacobian by reverse mode, shape out.shape + in.shape (pytrees: out's tree of in's trees).
 
     One taped forward pass, then reverse sweeps carrying `chunk_size` output directions
     each (None: all of them in one sweep; 1: one plain backward pass per output element).
     """
+    f, box = capture_aux(f, has_aux, "jacrev")
+
     def wrapped(*args):
         with TransformLevel() as level, enable_grad():
             nested = level.nested
@@ -133,7 +151,8 @@ def jacrev(f, argnums=0, chunk_size=None):
             else:
                 rows = _rows_batched(outs, leaves, chunk_size)
             result = _assemble(rows, outs, leaves, inputs, argnums, nested, transpose=False)
-        return tree_unflatten(out_structure, result)
+        jac = tree_unflatten(out_structure, result)
+        return (jac, aux_output(box["aux"], nested)) if has_aux else jac
     return wrapped
 
 

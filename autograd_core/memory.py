@@ -6,6 +6,10 @@ page-faults the same memory back in (measured: about 4,900 page faults per CNN t
 of the benchmark, half the step's time). Fixing both thresholds keeps arrays of up to 32 MB
 on the heap and up to 256 MB of it in the process between steps. Elsewhere (not glibc) this
 does nothing.
+
+It changes the whole process's allocator, so it is never a side effect of importing the
+library: a program that trains calls `autograd_core.tune_allocator()` once (the command line,
+the benchmark and the notebooks do).
 """
 import ctypes
 import ctypes.util
@@ -13,8 +17,13 @@ import ctypes.util
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameter numbers
 
 
-def keep_freed_memory(mmap_threshold=32 << 20, trim_threshold=256 << 20):
-    """Set glibc's mmap and trim thresholds; returns True when the C library took them."""
+def tune_allocator(mmap_threshold=32 << 20, trim_threshold=256 << 20):
+    """Set glibc's mmap and trim thresholds for this process; returns True when the C library took them.
+
+    Args:
+        mmap_threshold: allocations at least this large (bytes) get their own mapping.
+        trim_threshold: free heap top (bytes) kept before it is handed back to the OS.
+    """
     try:
         mallopt = ctypes.CDLL(ctypes.util.find_library("c")).mallopt
     except (OSError, AttributeError, TypeError):

@@ -62,6 +62,13 @@ UFUNCS.update({f: _no_grad_ufunc(f) for f in (
     np.sign, np.floor, np.ceil, np.rint, np.trunc, np.isnan, np.isinf, np.isfinite,
     np.logical_not, np.logical_and, np.logical_or, np.logical_xor, np.signbit)})
 
+UFUNCS.update({  # the elementwise breadth (ops/elementwise_functions.py), differentiated
+    np.sin: ops.sin, np.cos: ops.cos, np.tan: ops.tan, np.arcsin: ops.asin, np.arccos: ops.acos,
+    np.arctan: ops.atan, np.arctan2: ops.atan2, np.sinh: ops.sinh, np.cosh: ops.cosh, np.arcsinh: ops.asinh,
+    np.arccosh: ops.acosh, np.arctanh: ops.atanh, np.log1p: ops.log1p, np.expm1: ops.expm1, np.log2: ops.log2,
+    np.log10: ops.log10, np.exp2: ops.exp2, np.hypot: ops.hypot, np.fmod: ops.fmod, np.remainder: ops.remainder,
+    np.logaddexp: ops.logaddexp})
+
 _REDUCERS = {np.add: ops.sum, np.maximum: ops.amax, np.minimum: ops.amin}
 
 
@@ -260,6 +267,67 @@ _FUNCTIONS = {
     np.broadcast_to: lambda array, shape, subok=False: ops.broadcast_to(array, shape),
     np.where: _where, np.clip: _clip,
 }
+
+
+# ---- reductions, scans and sorting of v3 (ops/scan.py, ops/sorting.py), with numpy's meaning ----
+def _std(a, axis=None, dtype=None, ddof=0, keepdims=False, where=None, mean=None, correction=None):
+    _no_extras(dtype=dtype, where=where, mean=mean, correction=correction)
+    return ops.std(a, axis, keepdims, ddof)
+
+
+def _prod(a, axis=None, dtype=None, keepdims=False, initial=None, where=None):
+    _no_extras(dtype=dtype, initial=initial, where=where)
+    if axis is not None and not isinstance(axis, (int, np.integer)):
+        raise _Unsupported("prod over several axes")
+    return ops.prod(a, axis, keepdims)
+
+
+def _scan(op):
+    def scan(a, axis=None, dtype=None):
+        _no_extras(dtype=dtype)
+        return op(ops.reshape(a, (-1,)), 0) if axis is None else op(a, axis)
+    return scan
+
+
+def _sort(a, axis=-1, kind=None, order=None, stable=None):
+    _no_extras(order=order)
+    return ops.sort(ops.reshape(a, (-1,)), 0).values if axis is None else ops.sort(a, axis).values
+
+
+def _take_along_axis(arr, indices, axis=-1):
+    return ops.take_along_dim(arr, indices, axis)
+
+
+_FUNCTIONS.update({
+    np.std: _std, np.prod: _prod, np.cumsum: _scan(ops.cumsum), np.cumprod: _scan(ops.cumprod),
+    np.sort: _sort, np.take_along_axis: _take_along_axis,
+})
+
+
+def _linalg():
+    from . import linalg  # loaded after this module
+    return linalg
+
+
+# linear algebra (ops/products.py, linalg/); numpy's solve reads a 1-D b alone as a vector
+_FUNCTIONS.update({
+    np.einsum: lambda subscripts, *operands, optimize=False, **extras: ops.einsum(subscripts, *operands),
+    np.outer: lambda a, b, out=None: ops.outer(ops.reshape(a, (-1,)), ops.reshape(b, (-1,))),
+    np.inner: ops.inner, np.kron: ops.kron,
+    np.tensordot: lambda a, b, axes=2: ops.tensordot(a, b, axes),
+    np.linalg.inv: lambda a: _linalg().inv(a), np.linalg.det: lambda a: _linalg().det(a),
+    np.linalg.slogdet: lambda a: _linalg().slogdet(a),
+    np.linalg.solve: lambda a, b: _linalg().solve(a, b) if np.ndim(b) == 1 else ops.solve(a, b),
+    np.linalg.cholesky: lambda a, upper=False: _linalg().cholesky(a, upper=upper),
+    np.linalg.eigh: lambda a, UPLO="L": _linalg().eigh(a, UPLO),
+    np.linalg.eigvalsh: lambda a, UPLO="L": _linalg().eigvalsh(a, UPLO),
+    np.linalg.qr: lambda a, mode="reduced": _linalg().qr(a, mode),
+    np.linalg.norm: lambda x, ord=None, axis=None, keepdims=False: _linalg().norm(x, ord, axis, keepdims),
+    np.linalg.svd: lambda a, full_matrices=True, compute_uv=True, hermitian=False:
+        _linalg().svd(a, full_matrices) if compute_uv else _linalg().svdvals(a),
+    np.linalg.matrix_power: lambda a, n: _linalg().matrix_power(a, n),
+    np.linalg.multi_dot: lambda arrays, out=None: _linalg().multi_dot(arrays),
+})
 
 # results that carry no gradient: computed from the data whatever requires grad
 _DATA_ONLY = {

@@ -257,17 +257,23 @@ class Tensor:
     def matmul(self, other): return _ops.matmul(self, other)
     def maximum(self, other): return _ops.maximum(self, other)
     def minimum(self, other): return _ops.minimum(self, other)
-    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         """Sum over `dim` (int, tuple, None: all); those axes are dropped, or kept as size 1 with `keepdim`."""
-        return _ops.sum(self, dim, keepdim, axis=axis, keepdims=keepdims)
+        return _ops.sum(self, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         """Mean over `dim`, shapes as `sum`; NaN over no elements, as PyTorch."""
-        return _ops.mean(self, dim, keepdim, axis=axis, keepdims=keepdims)
+        return _ops.mean(self, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-    def var(self, dim=None, keepdim=False, ddof=0, *, unbiased=None, correction=None, axis=None, keepdims=None):
-        """Variance over `dim` (shapes as `sum`) divided by count - ddof; PyTorch's `unbiased=`/`correction=` too."""
+    def var(self, dim=None, keepdim=False, ddof=None, *, unbiased=None, correction=None, axis=None, keepdims=None):
+        """Variance over `dim` (shapes as `sum`) divided by count - correction (1 by default, as PyTorch);
+        `unbiased=`, `correction=` or numpy's `ddof=` choose another."""
         return _ops.var(self, dim, keepdim, ddof, unbiased=unbiased, correction=correction, axis=axis,
+                        keepdims=keepdims)
+
+    def std(self, dim=None, keepdim=False, ddof=None, *, unbiased=None, correction=None, axis=None, keepdims=None):
+        """Standard deviation over `dim`: the square root of `var`, same arguments (unbiased by default)."""
+        return _ops.std(self, dim, keepdim, ddof, unbiased=unbiased, correction=correction, axis=axis,
                         keepdims=keepdims)
 
     def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -332,13 +338,22 @@ class Tensor:
     def broadcast_to(self, shape): return _ops.broadcast_to(self, shape)
     def astype(self, dtype): return _ops.astype(self, dtype)
 
-    def to(self, dtype):
-        """This tensor converted to `dtype` (or to another tensor's dtype); the device "cpu" changes nothing."""
-        if isinstance(dtype, Tensor):
-            dtype = dtype.dtype
-        elif check_device(dtype):
-            return self
-        return _ops.astype(self, dtype)
+    def to(self, *args, dtype=None, device=None, non_blocking=False, copy=False):
+        """This tensor converted to `dtype` (or another tensor's dtype), as `to(dtype)`, `to("cpu", dtype)` or
+        keywords; the device "cpu" changes nothing and any other is an error."""
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif not check_device(a):
+                dtype = a
+        if device is not None:
+            check_device(str(device))
+        out = self if dtype is None else _ops.astype(self, dtype)
+        return _ops.clone(out) if copy and out is self else out
+
+    def cpu(self):
+        """This tensor (every tensor lives on the CPU, in numpy)."""
+        return self
 
     def float(self):
         """float32 version (differentiable; self if already float32)."""
@@ -364,9 +379,31 @@ class Tensor:
         """Number of elements."""
         return self.data.size
 
+    nelement = numel
+
     def dim(self):
         """Number of axes (ndim)."""
         return self.data.ndim
+
+    # products and linear algebra (ops/products.py, ops/norms.py, linalg/)
+    def mm(self, other): return _ops.mm(self, other)
+    def bmm(self, other): return _ops.bmm(self, other)
+    def mv(self, vec): return _ops.mv(self, vec)
+    def dot(self, other): return _ops.dot(self, other)
+    def outer(self, other): return _ops.outer(self, other)
+    def inner(self, other): return _ops.inner(self, other)
+    def kron(self, other): return _ops.kron(self, other)
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None): return _ops.norm(self, p, dim, keepdim, dtype)
+    def det(self): return _linalg.det(self)
+    def slogdet(self): return _linalg.slogdet(self)
+    def inverse(self): return _linalg.inv(self)
+    def matrix_exp(self): return _linalg.matrix_exp(self)
+    def matrix_power(self, n): return _linalg.matrix_power(self, n)
+    def logdet(self): return _linalg.logdet(self)
+    def pinverse(self, rcond=1e-15): return _linalg.pinv(self, rtol=rcond)
+    def cholesky(self, upper=False): return _linalg.cholesky(self, upper=upper)
+    def qr(self, some=True): return _linalg.qr(self, "reduced" if some else "complete")
+    def dist(self, other, p=2): return _ops.vector_norm(self - other, p)
 
 
 class _HookHandle:
@@ -396,6 +433,13 @@ from . import engine as _engine  # noqa: E402  (engine and ops need Tensor defin
 from . import inplace as _inplace  # noqa: E402
 from . import ops as _ops  # noqa: E402
 from . import numpy_dispatch as _numpy_dispatch  # noqa: E402
+from . import linalg as _linalg  # noqa: E402
+
+
+for _name in _ops.elementwise_functions.TENSOR_METHODS:  # sin, atan2, erf, lerp, ...: methods as PyTorch's
+    setattr(Tensor, _name, getattr(_ops, _name))
+Tensor.__mod__ = _ops.remainder  # Python's % on a tensor is remainder (the sign of the divisor), as PyTorch
+Tensor.__rmod__ = lambda self, other: _ops.remainder(other, self)
 
 
 def _document_delegations():
@@ -408,3 +452,16 @@ def _document_delegations():
 
 
 _document_delegations()
+
+
+def _attach_methods():
+    """Methods that only forward to a function of the same name (each ops module lists its own in METHODS)."""
+    from .ops import indexing, scan, sorting
+    for module in (indexing, scan, sorting):
+        for name in module.METHODS:
+            setattr(Tensor, name, getattr(module, name))
+    for name in ("all", "any"):
+        setattr(Tensor, name, getattr(_ops, name))
+
+
+_attach_methods()

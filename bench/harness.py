@@ -4,7 +4,7 @@ Every implementation of a workload starts from the same seeded weights and data,
 up, then timed in interleaved rounds; a row gives its median time, its per-round ratio
 medians against each baseline, and its peak memory during one step against numpy's.
 """
-from . import hips_ref, micrograd_ref, numpy_ref, ours, registry, tape_ref, timing, torch_ref  # noqa: F401 (they register)
+from . import hips_ref, micrograd_ref, numpy_ref, ours, persample, registry, tape_ref, timing, torch_ref  # noqa: F401 (they register)
 
 ORDER = ("numpy", "tape", "torch", "micrograd", "hips", "ours")
 MEM_TARGET = 1.3  # peak memory of our training step / the hand-written one's (issue 7)

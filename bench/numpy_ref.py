@@ -103,20 +103,20 @@ def conv3x3_grads(dout, cols, weight, x_shape=None):
 
 
 def relu_maxpool2(c):
-    """relu then 2x2 max pooling, computed as pooling then relu (they commute), through a window reshape.
+    """relu, then 2x2 max pooling of its output through a window reshape, in the order the model runs them.
 
-    Returns the windows' view of c for backward. NOTE: pairwise maxima, because numpy's
-    max over axes (3, 5) of this view is about 30x slower.
+    Returns the pooled values and the windows' view of relu(c) for backward. NOTE: pairwise
+    maxima, because numpy's max over axes (3, 5) of this view is about 30x slower.
     """
     n, ch, h, w = c.shape
-    win = c.reshape(n, ch, h // 2, 2, w // 2, 2)
+    win = np.maximum(c, 0).reshape(n, ch, h // 2, 2, w // 2, 2)  # keeps c's memory order (a view of (C, N, H, W))
     rows = np.maximum(win[:, :, :, 0], win[:, :, :, 1])
-    pooled = np.maximum(rows[..., 0], rows[..., 1])
-    return np.maximum(pooled, 0, out=pooled), win
+    return np.maximum(rows[..., 0], rows[..., 1]), win
 
 
 def relu_maxpool2_grad(dout, pooled, win):
-    """Routes dout to each window's maximum, and nowhere where relu cut it off; ties have measure zero."""
+    """Routes dout to each window's maximum, and nowhere where relu cut it off (a window of zeros after
+    relu: pooled == 0); other ties have measure zero."""
     n, ch, h2, _, w2, _ = win.shape
     dout = np.multiply(dout, pooled > 0, out=np.empty_like(pooled))  # in pooled's memory order, as win is
     dwin = np.empty((ch, n, h2, 2, w2, 2), win.dtype).transpose(1, 0, 2, 3, 4, 5)

@@ -94,6 +94,16 @@ def jvp(seed=0, n=1000, rows=16):
     return weights, rng.standard_normal(n).astype(np.float32), np.eye(n, dtype=np.float32)
 
 
+def persample(seed=0, batch=256, sizes=(784, 128, 10), dtype=np.float32):
+    """Sequential(Linear, Tanh, Linear) weights (keys 0.*, 2.*) and a batch for per-sample gradients."""
+    rng = np.random.default_rng(seed)
+    weights = {}
+    _linear(rng, weights, "0.", sizes[0], sizes[1], dtype)
+    _linear(rng, weights, "2.", sizes[1], sizes[2], dtype)
+    x = rng.standard_normal((batch, sizes[0])).astype(dtype)
+    return weights, x, rng.integers(0, sizes[-1], batch)
+
+
 def gpt(seed=0, batch=16, vocab=65, block=64, n_embd=128, n_layer=2, dtype=np.float32):
     """The small GPT of autograd_cli/gpt.py (4 heads: models.GPT_HEADS) as a nanoGPT state dict, GPT-2's
     initialisation (N(0, 0.02), residual projections scaled by 1/sqrt(2 n_layer), zero biases, LayerNorm 1 and 0),

@@ -2,7 +2,7 @@
 import numpy as np
 
 from autograd_core import Tensor, stack
-from autograd_core.seeding import default_generator
+from autograd_core.seeding import default_generator, pick_generator
 
 
 class TensorDataset:
@@ -48,15 +48,15 @@ class DataLoader:
         batch_size: samples per batch (positional too); the last batch may be smaller
             unless drop_last.
         shuffle: a new permutation every epoch (positional too), drawn from a Generator
-            seeded with `seed`, or from the `autograd_core.manual_seed` generator when
-            `seed` is None.
+            seeded with `seed`, or `generator` (an `autograd_core.Generator`, as PyTorch's),
+            or from the `autograd_core.manual_seed` generator when neither is given.
     Yields:
         a Tensor per batch when samples are single arrays or numbers, else a tuple of
         Tensors (one per field), or a dict of them for dict samples. Python numbers become
         float32 (or int64), arrays and numpy scalars keep their dtype.
     """
 
-    def __init__(self, dataset, *positional, batch_size=None, shuffle=None, drop_last=False, seed=None):
+    def __init__(self, dataset, *positional, batch_size=None, shuffle=None, drop_last=False, seed=None, generator=None):
         batch_size, shuffle = _batch_args(positional, batch_size, shuffle)
         self.single = isinstance(dataset, (np.ndarray, Tensor))
         if self.single:
@@ -68,7 +68,9 @@ class DataLoader:
                             f"samples, an array), got {type(dataset).__name__}")
         self.dataset = dataset
         self.batch_size, self.shuffle, self.drop_last = batch_size, shuffle, drop_last
-        self.rng = None if seed is None else np.random.default_rng(seed)
+        if seed is not None and generator is not None:
+            raise TypeError("DataLoader: pass either seed= or generator=, not both")
+        self.rng = None if seed is None and generator is None else pick_generator(seed, generator, "DataLoader")
 
     def __len__(self):
         n = len(self.dataset)

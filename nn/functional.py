@@ -27,23 +27,17 @@ def _data(x):
 
 # ---- activations ------------------------------------------------------------------------------
 relu, sigmoid, tanh = ag.relu, ag.sigmoid, ag.tanh
-
-
-def leaky_relu(x, negative_slope=0.01):
-    """x for x > 0, negative_slope * x otherwise."""
-    return ag.where(_data(x) > 0, x, x * negative_slope)
+# the engine's activations (autograd_core/ops/activations.py and elementwise_functions.py), PyTorch's signatures
+elu, selu, celu, leaky_relu = ag.elu, ag.selu, ag.celu, ag.leaky_relu
+gelu, silu, mish, softplus, logsigmoid = ag.gelu, ag.silu, ag.mish, ag.softplus, ag.logsigmoid
+hardtanh, relu6, hardsigmoid, hardswish = ag.hardtanh, ag.relu6, ag.hardsigmoid, ag.hardswish
+one_hot = ag.one_hot
 
 
 def _negative_part(x, positive):
     """x where not `positive`, else 0: the branch a where() discards never sees inf (no overflow,
     no 0 · inf), and unlike minimum(x, 0) it does not split the gradient at 0."""
     return ag.where(positive, 0.0, x)
-
-
-def elu(x, alpha=1.0):
-    """x for x > 0, alpha (e^x - 1) otherwise; the gradient at 0 is alpha, as PyTorch's."""
-    positive = _data(x) > 0
-    return ag.where(positive, x, (_negative_part(x, positive).exp() - 1.0) * alpha)
 
 
 def prelu(x, weight):
@@ -378,6 +372,10 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
     else:
         smooth = _reduce(smooth, reduction, "cross_entropy")
     return nll * (1 - label_smoothing) + smooth * label_smoothing
+
+
+# distances: the engine's own (autograd_core/ops/norms.py)
+cosine_similarity = ag.cosine_similarity
 
 
 # ---- layer, group, RMS and instance normalization (nn/functional_norm.py) -------------------------

@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from autograd_core.seeding import as_generator as _rng, manual_seed  # noqa: F401  (the one default generator)
+from autograd_core.seeding import manual_seed, pick_generator  # noqa: F401  (the one default generator)
 
 
 def _fill(tensor, values):
@@ -56,25 +56,27 @@ def constant_(tensor, value):
     return _fill(tensor, value)
 
 
-def normal_(tensor, mean=0.0, std=1.0, rng=None):
-    return _fill(tensor, _rng(rng).normal(mean, std, tensor.data.shape))
+def normal_(tensor, mean=0.0, std=1.0, rng=None, generator=None):
+    """N(mean, std²) in place; `generator` (PyTorch's, an autograd_core.Generator) or `rng` draws, else manual_seed's."""
+    return _fill(tensor, pick_generator(rng, generator, "normal_").normal(mean, std, tensor.data.shape))
 
 
-def uniform_(tensor, a=0.0, b=1.0, rng=None):
-    return _fill(tensor, _rng(rng).uniform(a, b, tensor.data.shape))
+def uniform_(tensor, a=0.0, b=1.0, rng=None, generator=None):
+    """U(a, b) in place; `generator` or `rng` as in `normal_`."""
+    return _fill(tensor, pick_generator(rng, generator, "uniform_").uniform(a, b, tensor.data.shape))
 
 
-def xavier_uniform_(tensor, gain=1.0, rng=None):
+def xavier_uniform_(tensor, gain=1.0, rng=None, generator=None):
     """U(-a, a) with a = gain * sqrt(6 / (fan_in + fan_out)) (Glorot & Bengio, 2010)."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     a = gain * math.sqrt(6.0 / (fan_in + fan_out))
-    return uniform_(tensor, -a, a, rng)
+    return uniform_(tensor, -a, a, rng, generator)
 
 
-def xavier_normal_(tensor, gain=1.0, rng=None):
+def xavier_normal_(tensor, gain=1.0, rng=None, generator=None):
     """N(0, std²) with std = gain * sqrt(2 / (fan_in + fan_out))."""
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
-    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), rng)
+    return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), rng, generator)
 
 
 def _no_elements(tensor):
@@ -85,17 +87,17 @@ def _no_elements(tensor):
     return True
 
 
-def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rng=None):
+def kaiming_uniform_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rng=None, generator=None):
     """U(-b, b) with b = gain * sqrt(3 / fan) (He et al., 2015)."""
     if _no_elements(tensor):
         return tensor
     bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / _fan(tensor, mode))
-    return uniform_(tensor, -bound, bound, rng)
+    return uniform_(tensor, -bound, bound, rng, generator)
 
 
-def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rng=None):
+def kaiming_normal_(tensor, a=0.0, mode="fan_in", nonlinearity="leaky_relu", rng=None, generator=None):
     """N(0, std²) with std = gain / sqrt(fan)."""
     if _no_elements(tensor):
         return tensor
     std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
-    return normal_(tensor, 0.0, std, rng)
+    return normal_(tensor, 0.0, std, rng, generator)

@@ -111,8 +111,10 @@ def sqrt(x):
     return Pow.apply(x, 0.5)
 
 
-def where(cond, x, y):
-    """x where cond is true, else y (cond takes no gradient)."""
+def where(cond, x=None, y=None):
+    """x where cond is true, else y (cond takes no gradient); `where(cond)` alone is nonzero(cond, as_tuple=True)."""
+    if x is None and y is None:
+        return nonzero(cond, as_tuple=True)
     return Where.apply(value(cond), x, y)
 
 
@@ -169,6 +171,7 @@ def normalize_axes(op, axis, shape):
 
 from .reductions import (amax, amin, argmax, argmin, logsumexp, log_softmax, max, mean, min,  # noqa: E402
                          numpy_aliases, softmax, sum, var)
+from .reductions import all, any, std  # noqa: E402
 
 
 # ---- shapes ---------------------------------------------------------------------------------
@@ -302,12 +305,11 @@ def setitem(x, index, v):
     return SetItem.apply(x, v, index=index)
 
 
-def index_add(g, shape, index, unique=False):
+def getitem_adjoint(g, shape, index, unique=False):
     """zeros(shape) with g added at `index` (the adjoint of getitem)."""
     return IndexAdd.apply(g, shape=tuple(shape), index=index, unique=unique)
 
 
-scatter = index_add  # the name VJP rules use; numpy's backward gets a sparse IndexedGrad instead
 
 
 def concatenate(tensors, dim=None, *, axis=None):
@@ -437,6 +439,27 @@ def window_scatter(g, shape, index, kernel, stride, padding=(0, 0)):
     """Each g[..., i, j] put at position index[..., i, j] of window (i, j) of zeros(shape) (adjoint of window_gather)."""
     return WindowScatter.apply(g, shape=tuple(shape), index=index, kernel=tuple(kernel), stride=tuple(stride),
                                padding=tuple(padding))
+
+
+# ---- elementwise breadth: trig, exponential, rounding, erf, activations (ops/elementwise_functions.py) ----
+from .elementwise_functions import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2,  # noqa: E402
+                                    arctanh, asin, asinh, atan, atan2, atanh, ceil, celu, cos, cosh, elu, erf, erfc,
+                                    exp2, expm1, floor, fmod, frac, gelu, hardsigmoid, hardswish, hardtanh, hypot,
+                                    leaky_relu, lerp, log1p, log2, log10, logaddexp, logsigmoid, mish, nan_to_num,
+                                    reciprocal, relu6, remainder, round, rsqrt, selu, sign, silu, sin, sinh, softplus,
+                                    square, tan, trunc, xlogy)
+
+# ---- v3 breadth: indexing, scans, sorting with PyTorch's names; the VJP of getitem uses getitem_adjoint ----
+from .indexing import (count_nonzero, gather, index_add, index_add_, index_copy, index_copy_,  # noqa: E402
+                       index_fill, index_fill_, index_select, masked_fill, masked_fill_, masked_scatter,
+                       masked_scatter_, masked_select, nonzero, scatter, scatter_, scatter_add, scatter_add_,
+                       scatter_reduce, scatter_reduce_, take_along_dim)
+from .scan import cumprod, cumsum, logcumsumexp, prod  # noqa: E402
+from .sorting import argsort, kthvalue, median, searchsorted, sort, topk, unique  # noqa: E402
+from .decompositions import inv, matrix_exp, solve  # noqa: E402  (the rules' linear algebra)
+from .norms import cdist, cosine_similarity, matrix_norm, norm, vector_norm  # noqa: E402
+from . import spectral  # noqa: E402,F401  (registers Eigh, Svd, Qr)
+from .products import bmm, dot, einsum, inner, kron, mm, mv, outer, tensordot  # noqa: E402
 
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in ("np", "builtins", "Tensor", "apply", "NO_PARAMS")]

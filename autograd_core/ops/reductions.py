@@ -3,6 +3,7 @@
 Composed from the Sum/Max/Min/LogSumExp primitives and indexing, so gradients,
 tangents and graphs come from those. A positional int is `dim`.
 """
+import builtins
 import warnings
 from collections import namedtuple
 
@@ -35,17 +36,23 @@ def _count(shape, axes):
     return int(np.prod(shape)) if axes is None else int(np.prod([shape[a] for a in axes]))
 
 
-def sum(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
-    """Sum over `dim` (an int, a tuple, or None for all axes); those axes are dropped, or kept as 1 with `keepdim`."""
+def sum(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """Sum over `dim` (an int, a tuple, or None for all axes); those axes are dropped, or kept as 1 with `keepdim`.
+    `dtype`: the input is converted to it first, as PyTorch."""
     if axis is not None or keepdims is not None:
         dim, keepdim = numpy_aliases("sum", dim, keepdim, axis, keepdims)
+    if dtype is not None:
+        x = astype(x, dtype)
     return Sum.apply(x, axis=normalize_axes("sum", dim, _shape(x)), keepdims=keepdim)
 
 
-def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
-    """Mean over `dim` (shapes as `sum`), as sum / count: NaN over no elements, float16 accumulated in float32."""
+def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+    """Mean over `dim` (shapes as `sum`), as sum / count: NaN over no elements, float16 accumulated in float32.
+    `dtype`: the input is converted to it first, as PyTorch."""
     if axis is not None or keepdims is not None:
         dim, keepdim = numpy_aliases("mean", dim, keepdim, axis, keepdims)
+    if dtype is not None:
+        x = astype(x, dtype)
     shape = _shape(x)
     axes = normalize_axes("mean", dim, shape)
     if getattr(value(x), "dtype", None) == np.float16:
@@ -55,34 +62,56 @@ def mean(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
     return Sum.apply(x, axis=axes, keepdims=keepdim) * (1.0 / n if n else np.nan)
 
 
-def var(x, dim=None, keepdim=False, ddof=0, *, unbiased=None, correction=None, axis=None, keepdims=None):
-    """Variance over `dim` (shapes as `sum`) dividing by count - ddof; `unbiased`/`correction` are PyTorch's names for ddof.
+def var(x, dim=None, keepdim=False, ddof=None, *, unbiased=None, correction=None, axis=None, keepdims=None):
+    """Variance over `dim` (shapes as `sum`) dividing by count - correction: unbiased (correction=1) by default,
+    as PyTorch; `unbiased=`, `correction=` or numpy's `ddof=` choose another. float16 is accumulated in float32.
 
-    When count - ddof <= 0 the result is NaN or inf with a warning, as in PyTorch.
+    When count - correction <= 0 the result is NaN or inf with a warning, as in PyTorch.
     """
     if axis is not None or keepdims is not None:
         dim, keepdim = numpy_aliases("var", dim, keepdim, axis, keepdims)
     ddof = _ddof(ddof, unbiased, correction)
     shape = _shape(x)
     axes = normalize_axes("var", dim, shape)
+    if getattr(value(x), "dtype", None) == np.float16:  # NOTE: as mean: a float16 sum of squares overflows
+        return astype(var(astype(x, np.float32), axes, keepdim, ddof), np.float16)
     n = _count(shape, axes)
     d = x - Sum.apply(x, axis=axes, keepdims=True) * (1.0 / n if n else np.nan)
     squares = Sum.apply(d * d, axis=axes, keepdims=keepdim)
     if n - ddof > 0:
         return squares * (1.0 / (n - ddof))
-    warnings.warn(f"var(): degrees of freedom is <= 0 (ddof={ddof} for {n} elements of a tensor of shape "
-                  f"{tuple(shape)}); the result is NaN or inf", UserWarning, stacklevel=2)
+    warnings.warn(f"var(): degrees of freedom is <= 0 (correction={ddof} for {n} elements of a tensor of shape "
+                  f"{tuple(shape)}); the result is NaN or inf", UserWarning, stacklevel=3)
     with np.errstate(divide="ignore", invalid="ignore"):
         return squares * np.inf
 
 
+def std(x, dim=None, keepdim=False, ddof=None, *, unbiased=None, correction=None, axis=None, keepdims=None):
+    """Standard deviation, the square root of `var` (same arguments: unbiased by default, as PyTorch)."""
+    out = var(x, dim, keepdim, ddof, unbiased=unbiased, correction=correction, axis=axis, keepdims=keepdims)
+    return out ** 0.5
+
+
 def _ddof(ddof, unbiased, correction):
-    """numpy's ddof from whichever of PyTorch's `unbiased=`/`correction=` was given."""
-    if unbiased is not None and correction is not None:
-        raise TypeError("var(): pass either unbiased= or correction=, not both")
+    """The correction from whichever of ddof= (numpy), unbiased= or correction= (PyTorch) was given; default 1."""
+    given = [name for name, v in (("ddof", ddof), ("unbiased", unbiased), ("correction", correction)) if v is not None]
+    if len(given) > 1:
+        raise TypeError(f"var(): pass only one of ddof=, unbiased= and correction=, got {' and '.join(given)}")
     if unbiased is not None:
         return int(bool(unbiased))
-    return ddof if correction is None else correction
+    if ddof is not None:
+        return ddof
+    return 1 if correction is None else correction
+
+
+def all(x, dim=None, keepdim=False):
+    """True where every element over `dim` (int, tuple or None: all) is non-zero; a boolean tensor."""
+    return Tensor(np.all(value(x), axis=normalize_axes("all", dim, _shape(x)), keepdims=keepdim))
+
+
+def any(x, dim=None, keepdim=False):
+    """True where some element over `dim` (int, tuple or None: all) is non-zero; a boolean tensor."""
+    return Tensor(np.any(value(x), axis=normalize_axes("any", dim, _shape(x)), keepdims=keepdim))
 
 
 def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -164,7 +193,7 @@ def argmin(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
 def nonempty_axes(op, dim, shape):
     """normalize_axes for reductions without an identity (max, min): reducing over no elements raises, as PyTorch."""
     axes = normalize_axes(op, dim, shape)
-    if any(shape[a] == 0 for a in (range(len(shape)) if axes is None else axes)):
+    if builtins.any(shape[a] == 0 for a in (range(len(shape)) if axes is None else axes)):
         raise IndexError(f"{op}(): cannot reduce over a dimension of size 0 (dim={dim}) of a tensor of shape "
                          f"{tuple(shape)}: the result would have no value; reduce along a non-empty dim")
     return axes

@@ -126,7 +126,7 @@ class GetItem(Primitive):
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, index, unique=False):
-        return (xp.scatter(g, shape=x.shape, index=index, unique=unique),)
+        return (xp.getitem_adjoint(g, shape=x.shape, index=index, unique=unique),)
 
     @staticmethod
     def flops(out, x, index, unique=False):

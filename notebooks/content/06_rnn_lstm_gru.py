@@ -20,6 +20,7 @@ import autograd_core as ag
 import nn
 import optim
 from autograd_cli import examples
+ag.tune_allocator();  # keep each training step's freed memory for the next (README: Speed tips); ';' hides its True
 """),
 ("md", """
 ## Vanishing gradients over time

@@ -141,3 +141,15 @@ def test_gradcheck_catches_a_wrong_rule():
 def test_gradcheck_passes_composites_with_integer_inputs():
     idx = np.array([2, 0, 2])
     assert gradcheck(lambda t, i: (t[i] * t[i]).sum() + t.logsumexp(), [np.array([0.1, -0.4, 0.9]), idx])
+
+
+def test_elementwise_grad_as_hips_autograd():
+    """HIPS's tanh example: elementwise_grad nests, and numpy's ufuncs on the Tensor run as engine ops."""
+    x = np.linspace(-3, 3, 7)
+    d1 = ag.elementwise_grad(np.tanh)(x)
+    d2 = ag.elementwise_grad(ag.elementwise_grad(np.tanh))(x)
+    t = np.tanh(x)
+    np.testing.assert_allclose(d1, 1 - t ** 2, rtol=1e-12)
+    np.testing.assert_allclose(d2, -2 * t * (1 - t ** 2), rtol=1e-12)
+    d_y = ag.elementwise_grad(lambda a, b: a * np.sin(b), 1)(x, x)
+    np.testing.assert_allclose(d_y, x * np.cos(x), rtol=1e-12)

@@ -91,9 +91,11 @@ def _assign_rows(x, v):
 case("setitem", _assign_rows, _assign_rows, np.array([[INF, 0.0], [1.0, NAN], [2.0, -1.0], [0.0, 5.0]]),
      np.array([[NAN, -INF], [0.0, 1.0]]))
 
-case("index_add", lambda g: ops.index_add(g, (3,), (np.array([0, 0, 2]),)),
+case("getitem_adjoint", lambda g: ops.getitem_adjoint(g, (3,), (np.array([0, 0, 2]),)),
      lambda g: torch.zeros(3, dtype=g.dtype).index_put((torch.tensor([0, 0, 2]),), g, accumulate=True),
      np.array([INF, -INF, 1.0]))
+case("cumsum", lambda x: ag.cumsum(x, 0), lambda x: torch.cumsum(x, 0), POINTS)
+case("cumsum_empty", lambda x: ag.cumsum(x, 0), lambda x: torch.cumsum(x, 0), np.zeros(0))
 case("concatenate_empty", lambda x, y: ag.cat([x, y]), lambda x, y: torch.cat([x, y]), np.zeros(0), np.array([NAN, 1.0]))
 case("stack", lambda x, y: ag.stack([x, y], 1), lambda x, y: torch.stack([x, y], 1), np.array([INF, 0.0]), np.array([0.0, NAN]))
 case("pad", lambda x: ag.pad(x, ((1, 2),)), lambda x: TF.pad(x, (1, 2)), np.array([INF, NAN]))

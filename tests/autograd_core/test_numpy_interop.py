@@ -104,8 +104,8 @@ def test_shape_functions_joins_and_products_are_differentiated(fn):
 
 def test_other_numpy_functions_refuse_a_tensor_that_requires_grad():
     t = leaf([0.5, 1.0])
-    for call, name in [(lambda: np.sin(t), "numpy.sin"), (lambda: np.cumsum(t), "numpy.cumsum"),
-                       (lambda: np.sort(t), "numpy.sort"), (lambda: np.add.accumulate(t), "numpy.add.accumulate"),
+    for call, name in [(lambda: np.cbrt(t), "numpy.cbrt"), (lambda: np.diff(t), "numpy.diff"),
+                       (lambda: np.median(t), "numpy.median"), (lambda: np.add.accumulate(t), "numpy.add.accumulate"),
                        (lambda: np.sum(t, dtype=np.float32), "numpy.sum"), (lambda: np.dot(t, np.ones((2, 2, 2))), "numpy.dot")]:
         with pytest.raises(TypeError, match=name.replace(".", r"\.") + " .*requires grad"):
             call()
@@ -116,12 +116,12 @@ def test_without_a_gradient_to_lose_numpy_runs_on_the_data():
     sin = np.sin(t)
     assert isinstance(sin, Tensor) and sin.dtype == np.float64  # a ufunc gives a Tensor, as on torch tensors
     np.testing.assert_allclose(sin.data, np.sin([0.5, 1.0]))
-    cumsum = np.cumsum(t)
-    assert type(cumsum) is np.ndarray  # another numpy function gives numpy's own result
-    np.testing.assert_allclose(cumsum, [0.5, 1.5])
+    diff = np.diff(t)
+    assert type(diff) is np.ndarray  # another numpy function gives numpy's own result
+    np.testing.assert_allclose(diff, [0.5])
     with no_grad():
         r = leaf([1.0, 2.0])
-        np.testing.assert_allclose(np.cumsum(r), [1.0, 3.0])  # nothing is recorded under no_grad
+        np.testing.assert_allclose(np.diff(r), [1.0])  # nothing is recorded under no_grad
 
 
 def test_results_without_gradient_are_computed_whatever_requires_grad():

@@ -45,7 +45,7 @@ class _Ours:
     amax = staticmethod(lambda x, a: x.max(axis=a))
     amin = staticmethod(lambda x, a: x.min(axis=a))
     maximum, minimum, where, clip = ag.maximum, ag.minimum, ag.where, ag.clip
-    var = staticmethod(lambda x, a: x.var(axis=a))
+    var = staticmethod(lambda x, a: x.var(axis=a, ddof=0))
     logsumexp = staticmethod(lambda x, a: x.logsumexp(axis=a))
     softmax = staticmethod(lambda x, a: x.softmax(axis=a))
     log_softmax = staticmethod(lambda x, a: x.log_softmax(axis=a))
