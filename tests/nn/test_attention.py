@@ -166,3 +166,10 @@ def test_sdpa_grouped_query_attention_matches_torch(torch):
     ref.sum().backward()
     for o, t in zip(ours_in, theirs_in):
         np.testing.assert_allclose(o.grad.data, t.grad.numpy(), rtol=1e-9, atol=1e-11)
+
+
+def test_mha_gradcheck_reverse_and_forward_mode():
+    m = nn.MultiheadAttention(4, 2).double()
+    q, kv = RNG.standard_normal((3, 2, 4)), RNG.standard_normal((5, 2, 4))
+    mask = np.triu(np.ones((3, 5), dtype=bool), 2)
+    assert ag.gradcheck(lambda q, kv: m(q, kv, kv, attn_mask=mask)[0], [q, kv])

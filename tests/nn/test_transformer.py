@@ -96,3 +96,8 @@ def test_errors():
         nn.TransformerEncoderLayer(4, 2, activation="tanh")
     with pytest.raises(AssertionError, match="divisible"):
         nn.TransformerDecoderLayer(6, 4)
+
+
+def test_encoder_layer_gradcheck_reverse_and_forward_mode():
+    layer = nn.TransformerEncoderLayer(4, 2, 8, dropout=0.0, norm_first=True).double()
+    assert ag.gradcheck(layer, [RNG.standard_normal((5, 2, 4))])
