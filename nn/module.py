@@ -561,4 +561,5 @@ class ParameterDict(Module):
 
 
 def _as_parameter(value):
-    return value if isinstance(value, Parameter) else Parameter(value.data if isinstance(value, Tensor) else value)
+    """A Parameter as it is; a Tensor becomes a Parameter sharing its data, as PyTorch's containers do."""
+    return value if isinstance(value, Parameter) else Parameter(value)
