@@ -22,7 +22,7 @@ except ImportError:
 from ..primitive import PRIMITIVES
 from ..tensor import Tensor
 from . import trace as tracing
-from . import recurrent  # noqa: F401  (registers the LSTM/GRU translations)
+from . import math_ops, recurrent  # noqa: F401  (they register their translations)
 from .builder import Builder, Op
 from .trace import ExportError
 from .translations import CANNOT_EXPORT, TRANSLATIONS
@@ -128,6 +128,9 @@ def _outputs(b, first, second, names, dynamic):
         if id(t1) not in b.names:
             raise ExportError(f"onnx.export: output {name!r} is not computed by traced ops (a constant, or computed "
                               "in numpy), so the file could not compute it")
+        if b.names[id(t1)] in b.windows:
+            raise ExportError(f"onnx.export: output {name!r} is a tensor of sliding windows, which has no ONNX form; "
+                              "only their sum (average pooling) is exported")
         b.nodes.append(helper.make_node("Identity", [b.names[id(t1)]], [name]))
         dims = [dynamic.get(name, {}).get(a, size if size == s2 else None)
                 for a, (size, s2) in enumerate(zip(t1.shape, t2.shape))]

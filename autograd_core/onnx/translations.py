@@ -101,8 +101,13 @@ def _cast(b, op):
 
 @translates("Clip")
 def _clip(b, op):
-    bounds = [op.input(i) if op.value(i) is not None else "" for i in (1, 2)]
-    return b.node("Clip", [op.input(0)] + bounds)
+    """np.clip(x, lo, hi) = minimum(maximum(x, lo), hi); ONNX's Clip takes only scalar bounds."""
+    out = op.input(0)
+    for bound, onnx_op in (("lo", "Max"), ("hi", "Min")):
+        value = op.params.get(bound)
+        if value is not None:
+            out = b.node(onnx_op, [out, b.const(np.asarray(value, dtype=op.out.dtype))])
+    return out
 
 
 @translates("Where")
@@ -130,9 +135,15 @@ def _conv2d(b, op):
 
 @translates("MaxPool2d")
 def _max_pool2d(b, op):
+    """MaxPool over the last two axes; a (C, H, W) input gets a batch axis of 1 for ONNX and loses it after."""
     ph, pw = op.params["padding"]
-    return b.node("MaxPool", [op.input(0)], kernel_shape=list(op.params["kernel"]),
-                  strides=list(op.params["stride"]), pads=[ph, pw, ph, pw])
+    x = op.input(0)
+    unbatched = op.value(0).ndim == 3
+    if unbatched:
+        x = b.node("Unsqueeze", [x, b.ints([0])])
+    out = b.node("MaxPool", [x], kernel_shape=list(op.params["kernel"]), strides=list(op.params["stride"]),
+                 pads=[ph, pw, ph, pw])
+    return b.node("Squeeze", [out, b.ints([0])]) if unbatched else out
 
 
 @translates("SlidingWindow")
@@ -147,7 +158,9 @@ def _sliding_window(b, op):
 
 @translates("Transpose")
 def _transpose(b, op):
-    return b.node("Transpose", [op.input(0)], perm=[int(a) for a in op.params["axes"]])
+    axes = op.params["axes"]
+    axes = range(op.value(0).ndim - 1, -1, -1) if axes is None else axes
+    return b.node("Transpose", [op.input(0)], perm=[int(a) for a in axes])
 
 
 @translates("Reshape")

@@ -47,7 +47,7 @@ def ours_and_torchs(name, kwargs, steps=50):
 
 
 @pytest.mark.torch
-@pytest.mark.parametrize("name,kwargs", SCHEDULES, ids=str)
+@pytest.mark.parametrize("name,kwargs", SCHEDULES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(SCHEDULES)])
 def test_same_lr_sequence_as_torch_for_50_steps(name, kwargs):
     ours, theirs = ours_and_torchs(name, kwargs)
     assert ours == theirs  # the same float arithmetic in the same order: bit for bit
@@ -74,7 +74,7 @@ def test_chained_schedulers_match_torch():
 
 
 @pytest.mark.torch
-@pytest.mark.parametrize("name,kwargs", SCHEDULES, ids=str)
+@pytest.mark.parametrize("name,kwargs", SCHEDULES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(SCHEDULES)])
 def test_constructing_with_last_epoch_matches_torch(name, kwargs):
     torch = import_torch()
     def resumed(lib, ps):
