@@ -148,3 +148,18 @@ def test_parameters_to_vector_and_back():
         nn.utils.vector_to_parameters(ag.zeros(5), net.parameters())
     with pytest.raises(TypeError, match="expected a Tensor"):
         nn.utils.vector_to_parameters(np.zeros(26), net.parameters())
+
+
+def test_full_backward_hook_of_a_module_with_three_inputs_matches_torch(torch):
+    from conftest import load_from_torch
+    ours, theirs = nn.MultiheadAttention(4, 2), torch.nn.MultiheadAttention(4, 2).double()
+    load_from_torch(ours, theirs)
+    arrays = [np.random.default_rng(i).standard_normal((3, 2, 4)) for i in range(3)]
+    seen, expected = [], []
+    ours.register_full_backward_hook(lambda m, gi, go: seen.append([g.data for g in gi] + [go[0].data]))
+    theirs.register_full_backward_hook(lambda m, gi, go: expected.append([g.numpy() for g in gi] + [go[0].numpy()]))
+    ours(*[ag.tensor(a, requires_grad=True) for a in arrays])[0].sum().backward()
+    theirs(*[torch.tensor(a, requires_grad=True) for a in arrays])[0].sum().backward()
+    assert len(seen) == len(expected) == 1
+    for got, want in zip(seen[0], expected[0]):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-14)
