@@ -123,7 +123,7 @@ def test_mha_parameters_and_state_dict_move_both_ways(torch):
     names = [(k, tuple(v.shape)) for k, v in ours.state_dict().items()]
     assert names == [(k, tuple(v.shape)) for k, v in theirs.state_dict().items()]
     assert names[0] == ("in_proj_weight", (18, 6))
-    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.tensor(np.asarray(v)) for k, v in ours.state_dict().items()})
     np.testing.assert_array_equal(theirs.in_proj_weight.detach().numpy(), ours.in_proj_weight.data)
     assert not ours.in_proj_bias.data.any() and not ours.out_proj.bias.data.any()
     bound = np.sqrt(6 / (6 + 18))  # xavier_uniform_ over (3E, E), as torch
