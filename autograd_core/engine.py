@@ -18,16 +18,16 @@ import numpy as np
 from .grad_mode import STATE
 from .cotangents import Cotangents
 from .graph import record_trace
-from . import inplace
+from . import inplace, views
 from .ops.shape import Reshape
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 from . import backend
 
 
-def _freed_error(t):
+def _freed_error(t, node):
     return RuntimeError(
         f"backward: trying to backward through the graph a second time: the saved values of "
-        f"op '{t._node.prim.name}' (output shape {t.shape}) were freed by an earlier backward(); "
+        f"op '{node.prim.name}' (output shape {t.shape}) were freed by an earlier backward(); "
         "pass retain_graph=True to the first call if you need to backward twice"
     )
 
@@ -49,7 +49,7 @@ def _seed(root, grad, create_graph):
             raise RuntimeError(f"backward: grad has shape {seed.shape} but the output has shape {root.shape}")
         if create_graph and isinstance(grad, Tensor):
             return grad.astype(seed.dtype)  # keeps grad's own graph, as PyTorch (grad itself if the dtype matches)
-    return Tensor(seed) if create_graph else seed
+    return shared_tensor(seed) if create_graph else seed
 
 
 def backward(root, grad=None, retain_graph=None, create_graph=False):
@@ -70,30 +70,32 @@ def grad_of(root, inputs, grad=None, retain_graph=None, create_graph=False, stop
         g = captured.get(id(t))
         if g is None:
             g = np.zeros_like(t.data)
-            g = Tensor(g) if create_graph else g
+            g = shared_tensor(g) if create_graph else g
         results.append(g)
     return results
 
 
 def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
     """The reverse sweep: pop the newest tensor, run its node's VJP, add each share to its input."""
+    if root._view is not None:
+        views.sync(root)
     if not root.requires_grad:
         raise RuntimeError("backward: the output does not require grad (no input had requires_grad=True, or it was computed under no_grad)")
     if retain_graph is None:
         retain_graph = create_graph
     cotangents = Cotangents(create_graph)
     cotangents.add(id(root), _seed(root, grad, create_graph), root.dtype)
-    queue = [(0, id(root), root)]  # a heap of (-creation number, key, tensor); the root, alone, goes first
-    captured, position, stubs = {}, 0, {}
-    xp = backend.tensor_ops if create_graph else backend.numpy_ops
+    # a heap of (-creation number, key, tensor, its node then): a view re-derived meanwhile (views.sync) keeps its place
+    queue = [(0, id(root), root, root._node)]  # the root, alone, goes first
+    captured, position, stubs, rebased = {}, 0, {}, []
+    xp = backend.recorded_ops() if create_graph else backend.numpy_ops
     saved_mode, STATE.grad_enabled = STATE.grad_enabled, create_graph
     try:
         while queue:
-            _, key, t = heappop(queue)
+            _, key, t, node = heappop(queue)
             g = cotangents.pop(key)
             if t._hooks:
                 g = _run_hooks(t, g, create_graph)
-            node = t._node
             if capture is not None:
                 if key in capture:
                     captured[key] = g
@@ -104,13 +106,18 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
             if node is None:
                 continue
             if node.parents is None:
-                raise _freed_error(t)
+                raise _freed_error(t, node)
             _propagate(t, node, g, xp, cotangents, queue)
             # NOTE: every node keeps its sweep position and a summary of g (one vdot), for draw_graph and explore
             record_trace(node, t, g, position)
             position += 1
             if not retain_graph:
-                node.release(stubs)
+                if "rebased_from" in node.__dict__:
+                    rebased.append(node)  # older consumers of the changed tensor still walk through it (inplace.py)
+                else:
+                    node.release(stubs)
+        for node in rebased:
+            node.release(stubs)
     finally:
         STATE.grad_enabled = saved_mode
     return captured
@@ -141,7 +148,7 @@ def _propagate(t, node, g, xp, cotangents, queue):
                 f"for an input of shape {p.data.shape}"
             )
         if cotangents.add(id(p), gi, p.data.dtype):  # newest node first; leaves (0) after every node
-            heappush(queue, (0 if p._node is None else -p._node.order, id(p), p))
+            heappush(queue, (0 if p._node is None else -p._node.order, id(p), p, p._node))
     if STATE.observers:
         for observer in STATE.observers:
             observer.on_backward(node, t, in_grads)
@@ -163,9 +170,12 @@ def _differentiable_vjp(node, parents, xp, g, out):
 def _run_hooks(t, g, create_graph):
     """Each hook sees the gradient (as a Tensor) and may return a replacement of the same shape."""
     for hook in list(t._hooks):
-        result = hook(g if create_graph else Tensor(g))
+        result = hook(g if create_graph else shared_tensor(g))
         if result is None:
             continue
+        if not isinstance(result, (Tensor, np.ndarray, np.generic, int, float)):
+            raise TypeError(f"backward: hook {getattr(hook, '__name__', hook)!r} returned {type(result).__name__}; "
+                            "a hook returns None or a Tensor (the replacement gradient)")
         if not create_graph:
             result = np.asarray(result.data if isinstance(result, Tensor) else result, dtype=g.dtype)
         if result.shape != g.shape:

@@ -24,7 +24,7 @@ import weakref
 
 import numpy as np
 
-from . import ops
+from . import ops, views
 from .grad_mode import STATE
 from .tensor import CLOCK, Tensor, wrap
 
@@ -70,8 +70,23 @@ def update(t, op, other):
     if shape != t.shape:
         raise RuntimeError(f"{name}: output with shape {t.shape} doesn't match the broadcast shape {shape}")
     if _through_an_op(t, other, name):
+        other = _unaliased(t, other)
         return _rebase(t, lambda old: op(old, other))
     _UFUNC[op.__name__](t.data, value, out=t.data, casting="same_kind")
+    t._version += 1
+    return t
+
+
+def apply_(t, fn, name):
+    """t = fn(t), written into t's memory (PyTorch's `inplace=True` activations); returns t.
+
+    Under the same rules as `t += y`: recorded on a copy of the old value when a gradient
+    is involved (so fn's rules read the old value, not the overwritten one), refused on a
+    leaf that requires grad.
+    """
+    if _through_an_op(t, None, name):
+        return _rebase(t, fn)
+    t.data[...] = fn(t).data
     t._version += 1
     return t
 
@@ -79,6 +94,7 @@ def update(t, op, other):
 def assign(t, index, value):
     """`t[index] = value` (also `copy_`, `fill_`, `zero_` with index `...`); returns t."""
     if _through_an_op(t, value, "setitem"):
+        value = _unaliased(t, value)
         return _rebase(t, lambda old: ops.setitem(old, index, value))
     t.data[ops.normalize_index(index)] = value.data if isinstance(value, Tensor) else value
     t._version += 1
@@ -89,18 +105,33 @@ def _through_an_op(t, value, name):
     """Whether the change must run as an engine op: recorded for backward, or carrying forward-mode
     tangents; raises for a leaf that requires grad with grad mode on (PyTorch's rule)."""
     other = value if isinstance(value, Tensor) else None
-    recording = STATE.grad_enabled and (t.requires_grad or other is not None and other.requires_grad)
+    if t._view is not None:
+        views.sync(t)
+        recording = views.check_change(t, value, name)  # PyTorch's rules for views
+    else:
+        recording = STATE.grad_enabled and (t.requires_grad or other is not None and other.requires_grad)
     if recording and t.requires_grad and t._node is None:
         raise RuntimeError(f"{name}: a leaf Variable that requires grad is being used in an in-place operation; "
                            "change it under no_grad() (e.g. a manual parameter update)")
     return recording or t._tangent is not None or other is not None and other._tangent is not None
 
 
+def _unaliased(t, value):
+    """`value`, or a recorded copy of it if it shares t's memory (`x *= x`, `v += x[2:]`): the op must save
+    the value as it was, not the memory the change is about to overwrite."""
+    if isinstance(value, Tensor) and memory_of(value.data) is memory_of(t.data):
+        return ops.clone(value)
+    return value
+
+
 def _rebase(t, compute):
     """Run `compute(old value of t)` as an op and make t its result, changing t's data in place.
 
     When the op is recorded, t is rebased onto its node; a forward-mode tangent follows too.
+    A view changes its base instead (autograd_core/views.py).
     """
+    if t._view is not None:
+        return views.rebase_view(t, compute)
     t._version += 1  # before the op below is recorded: only older nodes see the change
     old = wrap(t.data.copy())
     old._node, old.requires_grad, old._tangent = t._node, t.requires_grad, t._tangent
@@ -123,13 +154,13 @@ def recorded_inputs(node, out):
     rebased by an in-place op since then is replaced by the tensor standing for its old value.
     """
     saves = node.prim.saves
-    if "output" in saves and _changed_since(out.data, node.order):
+    if "output" in saves and changed_since(out.data, node.order):
         raise _modified_error(node, "output 0", out.data)
     parents = list(node.parents)
     for i, (p, array) in enumerate(zip(parents, node.arrays)):
         if not isinstance(p, Tensor):
             continue
-        if "inputs" in saves and _changed_since(array, node.order):
+        if "inputs" in saves and changed_since(array, node.order):
             raise _modified_error(node, f"input {i}", array)
         while p._node is not None and p._node.order > node.order and p._node.parents is not None:
             p = p._node.rebased_from  # (a released in-place node stays: the sweep reaching it raises)
@@ -137,7 +168,8 @@ def recorded_inputs(node, out):
     return parents
 
 
-def _changed_since(array, order):
+def changed_since(array, order):
+    """Whether `array`'s memory was changed in place after time `order` on CLOCK."""
     record = _CHANGES.get(id(memory_of(array)))
     return record is not None and record[2] > order
 

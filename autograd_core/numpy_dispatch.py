@@ -13,13 +13,20 @@ numpy call that involves a Tensor to `array_ufunc` / `array_function` here.
 
 `out=` is honoured when nothing is recorded (the result is copied into `out`, which is
 returned); writing a recorded result into an array would drop its graph, so that raises.
+numpy's in-place writers (`np.copyto`, `np.put`, `np.place`, `np.putmask`,
+`np.fill_diagonal`, `np.put_along_axis`, `ufunc.at`, `out=`) given a Tensor to write into
+count the change in its version counter, as `t[...] = v` does, so a backward that needs
+the old value raises; into a Tensor that requires grad (grad mode on) they raise a
+TypeError naming the function (no_grad() allows it, as PyTorch allows in-place changes
+of leaves there).
 `np.asarray(t)` is not a numpy function call but an explicit conversion: it returns the
 data (`__array__`), as `.numpy()` does.
 """
 import numpy as np
 
 from . import ops
-from .grad_mode import STATE
+from .grad_mode import STATE, report_untraced, report_value_read
+from .pytree import tree_flatten
 from .tensor import Tensor, wrap
 
 
@@ -43,9 +50,11 @@ def _reciprocal(x):
 
 
 def _no_grad_ufunc(ufunc):
-    """A ufunc without a useful gradient (piecewise constant, boolean): run on the data, return a plain Tensor."""
+    """A ufunc without a useful gradient (piecewise constant, boolean): run on the data, return a plain Tensor
+    (reported to the observers, so that vmap and ONNX export see it as an op of its inputs)."""
     def run(*inputs):
-        return wrap(np.asarray(ufunc(*(ops.value(x) for x in inputs))))
+        out = wrap(np.asarray(ufunc(*(ops.value(x) for x in inputs))))
+        return report_untraced(ufunc.__name__, inputs, {}, out) if STATE.observers else out
     return run
 
 
@@ -60,7 +69,8 @@ UFUNCS = {
 }
 UFUNCS.update({f: _no_grad_ufunc(f) for f in (
     np.sign, np.floor, np.ceil, np.rint, np.trunc, np.isnan, np.isinf, np.isfinite,
-    np.logical_not, np.logical_and, np.logical_or, np.logical_xor, np.signbit)})
+    np.logical_not, np.logical_and, np.logical_or, np.logical_xor, np.signbit,
+    np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert)})
 
 UFUNCS.update({  # the elementwise breadth (ops/elementwise_functions.py), differentiated
     np.sin: ops.sin, np.cos: ops.cos, np.tan: ops.tan, np.arcsin: ops.asin, np.arccos: ops.acos,
@@ -76,6 +86,8 @@ def array_ufunc(ufunc, method, inputs, kwargs):
     """`Tensor.__array_ufunc__` beyond a plain call: `out=`, reductions, other ufuncs (numpy on the data when no
     gradient is lost)."""
     name = f"numpy.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+    if method == "at":  # ufunc.at(a, indices, b) changes a in place
+        return _write_in_place(name, ufunc.at, inputs, kwargs, inputs[:1])
     engine_kwargs = dict(kwargs)
     out = engine_kwargs.pop("out", None)
     try:
@@ -99,9 +111,14 @@ def _reduce(op, x, axis=0, dtype=None, keepdims=False, initial=None, where=None)
 
 def array_function(func, args, kwargs):
     """`Tensor.__array_function__`: the engine op for `func`, else numpy on the data when no gradient is lost."""
-    if func in _DATA_ONLY:
-        return func(*_plain(args), **_plain(kwargs))
     name = f"numpy.{func.__name__}"
+    writes = _WRITERS.get(func)
+    if writes is not None:
+        return _write_in_place(name, func, args, kwargs, args[:1] if args else (kwargs.get(writes),))
+    if func in _SHAPE_ONLY:
+        return func(*_plain(args), **_plain(kwargs))
+    if func in _DATA_ONLY:
+        return _numpy_fallback(name, func, args, kwargs, refuse_graph=False)
     handler = _FUNCTIONS.get(func)
     if handler is not None:
         engine_kwargs = dict(kwargs)
@@ -115,17 +132,46 @@ def array_function(func, args, kwargs):
     return _numpy_fallback(name, func, args, kwargs)
 
 
-def _numpy_fallback(name, func, args, kwargs):
-    """numpy's own `func` on the plain arrays, refused when it would drop a gradient; `out=` Tensors come back as given."""
-    _refuse_if_graph(name, (args, kwargs))
-    result = func(*_plain(args), **_plain(kwargs))
+def _numpy_fallback(name, func, args, kwargs, refuse_graph=True):
+    """numpy's own `func` on the plain arrays, refused when it would drop a gradient (unless `refuse_graph` is
+    false: a result without gradient); `out=` Tensors come back as given."""
+    _report_reads(name, (args, kwargs))
     out = kwargs.get("out")
     if out is None:
-        return result
-    for target in out if isinstance(out, tuple) else (out,):
-        if isinstance(target, Tensor):
-            target._version += 1
+        if refuse_graph:
+            _refuse_if_graph(name, (args, kwargs))
+        return func(*_plain(args), **_plain(kwargs))
+    _write_in_place(name, func, args, kwargs, _targets(out), refuse_graph)
     return out[0] if isinstance(out, tuple) and len(out) == 1 else out
+
+
+def _report_reads(name, args):
+    """numpy computing on a Tensor's data is a value read (vmap refuses it on a batched value)."""
+    if STATE.observers:
+        for leaf in tree_flatten(args)[0]:
+            if isinstance(leaf, Tensor):
+                report_value_read(leaf, f"{name}()")
+
+
+def _targets(out):
+    return out if isinstance(out, tuple) else (out,)
+
+
+def _write_in_place(name, func, args, kwargs, targets, refuse_graph=True):
+    """numpy's `func` on the plain arrays, where it changes `targets` in place: each Tensor among them counts a
+    change (its version), as an in-place op does; one that requires grad (grad mode on) is refused."""
+    written = [t for t in targets if isinstance(t, Tensor)]
+    for t in written:
+        if t.requires_grad and STATE.grad_enabled:
+            raise TypeError(f"{name} writes in place into a Tensor that requires grad (shape {t.shape}), which "
+                            "cannot be differentiated: use the Tensor's own in-place ops (t[...] = v, t.copy_(v), "
+                            "t += v), or no_grad() for a change that is not to be differentiated")
+    if refuse_graph:
+        _refuse_if_graph(name, (args, kwargs))
+    result = func(*_plain(args), **_plain(kwargs))
+    for t in written:
+        t._version += 1
+    return result
 
 
 def _wrap_all(result):
@@ -268,6 +314,17 @@ _FUNCTIONS = {
     np.where: _where, np.clip: _clip,
 }
 
+# numpy's layout functions, with numpy's meaning, on the engine's shape ops (autograd_core/ops/views.py, layout.py)
+_FUNCTIONS.update({
+    np.flip: lambda m, axis=None: ops.flip(m, range(np.ndim(m)) if axis is None else axis),
+    np.roll: lambda a, shift, axis=None: ops.roll(a, shift, axis),
+    np.tril: lambda m, k=0: ops.tril(m, k), np.triu: lambda m, k=0: ops.triu(m, k),
+    np.diagonal: lambda a, offset=0, axis1=0, axis2=1: ops.diagonal(a, offset, axis1, axis2),
+    np.trace: lambda a, offset=0, axis1=0, axis2=1: ops.sum(ops.diagonal(a, offset, axis1, axis2), -1),
+    np.moveaxis: ops.movedim, np.tile: ops.tile,
+    np.repeat: lambda a, repeats, axis=None: ops.repeat_interleave(a, repeats, axis),
+})
+
 
 # ---- reductions, scans and sorting of v3 (ops/scan.py, ops/sorting.py), with numpy's meaning ----
 def _std(a, axis=None, dtype=None, ddof=0, keepdims=False, where=None, mean=None, correction=None):
@@ -328,6 +385,12 @@ _FUNCTIONS.update({
     np.linalg.matrix_power: lambda a, n: _linalg().matrix_power(a, n),
     np.linalg.multi_dot: lambda arrays, out=None: _linalg().multi_dot(arrays),
 })
+
+# what reads only shapes and types, not values (vmap allows it on a batched value)
+_SHAPE_ONLY = {np.shape, np.ndim, np.size, np.result_type, np.iscomplexobj, np.isrealobj}
+# numpy functions that change their first argument in place (the name of that argument)
+_WRITERS = {np.copyto: "dst", np.put: "a", np.place: "arr", np.putmask: "a", np.fill_diagonal: "a",
+            np.put_along_axis: "arr"}
 
 # results that carry no gradient: computed from the data whatever requires grad
 _DATA_ONLY = {

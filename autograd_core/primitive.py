@@ -22,6 +22,7 @@ import numpy as np
 
 from .grad_mode import STATE
 from .tensor import CLOCK, Tensor, wrap
+from . import views as _views
 
 PRIMITIVES = {}
 NO_PARAMS = {}  # shared by every call without params; never mutated
@@ -128,10 +129,16 @@ class Primitive:
                   per direction; "broadcast", tangents aligned to the output's rank
                   broadcast through the rules; True, the jvp rule (for a linear op,
                   `batch_params`) handles the leading axis. See forward_mode.batched_tangent.
+      view     -- the op returns a numpy view of its one Tensor input when it can (reshape,
+                  slicing): its `apply` then makes the result a view of the input's base, so an
+                  in-place change through it reaches the base's graph (autograd_core/views.py).
+                  Its forward must not use ctx (it is replayed as `forward(None, x, **params)`),
+                  and it is called as `Prim.apply(x, **params)`.
     """
 
     name = "Primitive"
     linear = False
+    view = False
     nondiff = ()
     batched = False
     composed = None
@@ -142,6 +149,8 @@ class Primitive:
         cls.name = cls.__name__
         if not cls.__name__.startswith("_"):
             PRIMITIVES[cls.__name__] = cls
+        if cls.view:  # only view primitives pay for the view bookkeeping
+            cls.apply = classmethod(_views.apply_view)
 
     @classmethod
     def apply(cls, *args, **params):
@@ -164,6 +173,8 @@ def apply(prim, args, params):
     arrays, needs, recording = [], [], False
     for a in args:
         if isinstance(a, Tensor):
+            if a._view is not None:
+                _views.sync(a)  # a view whose base changed in place takes the base's new history
             arrays.append(a.data)
             needs.append(a.requires_grad)
             recording = recording or a.requires_grad

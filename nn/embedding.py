@@ -1,6 +1,8 @@
 """Embedding: a lookup table of learnable vectors, indexed by integers (`nn.functional.embedding`)."""
 import numpy as np
 
+from autograd_core.checks import check_int
+
 from . import init
 from .functional import _padding_index, embedding
 from .module import Module, Parameter
@@ -16,6 +18,8 @@ class Embedding(Module):
 
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, rng=None):
         super().__init__()
+        num_embeddings = check_int("Embedding", "num_embeddings", num_embeddings, 0)
+        embedding_dim = check_int("Embedding", "embedding_dim", embedding_dim, 0)
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.padding_idx = None if padding_idx is None else _padding_index(padding_idx, num_embeddings)
         self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=np.float32))

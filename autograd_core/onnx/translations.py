@@ -13,6 +13,7 @@ TRANSLATIONS = {}
 
 CANNOT_EXPORT = {
     "SetItem": "in-place assignment into a tensor has no ONNX form here; build the tensor with where/cat instead",
+    "CopySlices": "an in-place change through a view has no ONNX form here; build the tensor with where/cat instead",
     "IndexAdd": "it is the adjoint of indexing, used by backward only",
     "Col2im": "it is the adjoint of im2col, used by backward only",
     "WindowAdjoint": "it is the adjoint of a sliding window, used by backward only",

@@ -12,7 +12,7 @@ from ._rules import unbroadcast
 class Reshape(Primitive):
     """out = x with a new shape (same elements, C order)"""
 
-    linear, batched = True, True
+    linear, batched, view = True, True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -40,7 +40,7 @@ class Reshape(Primitive):
 class Transpose(Primitive):
     """out = x with its axes permuted (None reverses them)"""
 
-    linear, batched = True, True
+    linear, batched, view = True, True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -70,7 +70,7 @@ class Transpose(Primitive):
 class BroadcastTo(Primitive):
     """out = x repeated along broadcast axes to `shape` (numpy's rules)"""
 
-    linear, batched = True, True
+    linear, batched, view = True, True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -104,7 +104,7 @@ class GetItem(Primitive):
     VJP can assign instead of accumulating (JAX's `unique_indices`).
     """
 
-    linear, batched = True, True
+    linear, batched, view = True, True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -118,7 +118,9 @@ class GetItem(Primitive):
 
     @staticmethod
     def forward(ctx, x, index, unique=False):
-        return x[index]
+        out = x[index]
+        # NOTE: numpy gives a scalar for a full integer index; the Ellipsis makes it a 0-d view, as PyTorch's
+        return out if type(out) is np.ndarray else x[index + (Ellipsis,)]
 
     @staticmethod
     def batch_params(batch, x, index, unique=False):
