@@ -106,15 +106,29 @@ def _positive_float(text):
     return value
 
 
-def _writable_folder(out):
-    """Create `out` if needed and check it can be written, before any work is done."""
+def _writable_folder(out, option="--out"):
+    """Create `out` if needed and check it can be written, before any work is done; errors name `option`."""
     try:
         os.makedirs(out, exist_ok=True)
     except OSError as exc:
-        raise ValueError(f"--out {out}: cannot create this folder ({exc.strerror})") from None
+        raise ValueError(f"{option} {out}: cannot create this folder ({exc.strerror})") from None
     if not os.access(out, os.W_OK):
-        raise ValueError(f"--out {out}: this folder is not writable")
+        raise ValueError(f"{option} {out}: this folder is not writable")
     return out
+
+
+def _writable_file(path, option):
+    """Check, before any work is done, that the file `path` given to `option` can be written; errors name `option`."""
+    if os.path.isdir(path):
+        raise ValueError(f"{option} {path}: this is a folder; give a file name, e.g. {os.path.join(path, 'page.html')}")
+    folder = os.path.dirname(path) or "."
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"{option} {path}: cannot create its folder {folder} ({exc.strerror})") from None
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"{option} {path}: its folder {folder} is not writable")
+    return path
 
 
 def _save_graph(dot, out, stem):
@@ -185,9 +199,9 @@ def cmd_train(args):
 
 
 def cmd_graph(args):
+    if args.html is not None:  # first, so a bad --html leaves no empty --out folder behind
+        _writable_file(args.html, "--html")
     _writable_folder(args.out)
-    if args.html is not None:
-        _writable_folder(os.path.dirname(args.html) or ".")
     if args.expr is not None:
         root, leaves, trouble = evaluate(args.expr, parse_values(args.values))
         page = ag.explore(root) if args.html is not None else None
@@ -245,6 +259,8 @@ def cmd_export(args):
 
 def cmd_cost(args):
     _check_cost_size(args.n, args.m, args.width)
+    if args.sweep is not None:
+        _writable_file(args.sweep, "--sweep")
     print(f"{COST_FUNCTION}; n = {args.n}, m = {args.m}, width = {args.width}")
     f = dense_test_function(args.n, args.m, args.width)
     print(ag.compare_modes(f, np.random.default_rng(0).standard_normal(args.n)))

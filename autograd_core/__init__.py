@@ -9,7 +9,7 @@ from types import ModuleType as _ModuleType
 import numpy as np
 
 from .memory import tune_allocator
-from .tensor import Tensor
+from .tensor import Tensor, as_tensor, from_numpy
 from .value import Value
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .anomaly import AnomalyError, detect_anomaly
@@ -19,6 +19,9 @@ from .ops import (abs, add, amax, amin, argmax, argmin, astype, broadcast_to, ca
                   exp, expand, flatten, log, log_softmax, logsumexp, matmul, max, maximum, mean, min,
                   minimum, mul, neg, pad, pow, relu, reshape, sigmoid, softmax, sqrt, squeeze, stack,
                   sub, sum, swapaxes, tanh, transpose, unsqueeze, var, where)
+from .ops import (chunk, clamp, clamp_max, clamp_min, contiguous, diag, diag_embed, diagonal, expand_as, flip,
+                  movedim, narrow, permute, repeat, repeat_interleave, roll, split, swapdims, tile, trace, tril,
+                  triu, unbind, unflatten, view, view_as)
 from .ops import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan, atan2,
                   atanh, ceil, celu, cos, cosh, elu, erf, erfc, exp2, expm1, floor, fmod, frac, gelu, hardsigmoid,
                   hardswish, hardtanh, hypot, leaky_relu, lerp, log1p, log2, log10, logaddexp, logsigmoid, mish,

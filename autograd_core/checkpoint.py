@@ -8,13 +8,14 @@ import numpy as np
 
 from . import engine
 from . import ops as tensor_ops
+from .checks import check_callable
 from .forward_mode import ForwardMode
 from .functional import tensor_outputs
 from .grad_mode import STATE, Observer, enable_grad, no_grad, observe
 from .primitive import Primitive, apply
 from .pytree import tree_flatten, tree_unflatten
 from .seeding import recording_generators, replaying_generators
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 
 
 class _Checkpoint(Primitive):
@@ -30,7 +31,7 @@ class _Checkpoint(Primitive):
     def vjp(ctx, xp, g, out, *xs, fn, n_args, value, draws):
         # NOTE: no create_graph flag reaches a rule; the sweep hands over Tensors (g, xs) exactly when it records
         recording = isinstance(g, Tensor)
-        args = [x if recording or i >= n_args or not need else Tensor(x, requires_grad=True)
+        args = [x if recording or i >= n_args or not need else shared_tensor(x, requires_grad=True)
                 for i, (x, need) in enumerate(zip(xs, ctx.needs))]
         outside = ctx.parents[n_args:]
         with enable_grad(), replaying_generators(draws):  # the same dropout masks as the first run
@@ -86,6 +87,7 @@ def checkpoint(fn, *args):
         default generator or an explicit one, as PyTorch's `preserve_rng_state=True`. Under forward
         mode (jvp, jacfwd) there is no tape to save, and fn simply runs.
     """
+    check_callable("checkpoint", "fn", fn)
     if not STATE.grad_enabled or any(isinstance(o, ForwardMode) for o in STATE.observers):
         return fn(*args)
     finder = _OutsideInputs()

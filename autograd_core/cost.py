@@ -12,12 +12,13 @@ import time
 
 import numpy as np
 
+from .checks import check_callable
 from .engine import grad_of
 from .forward_mode import ForwardMode
 from .grad_mode import Observer, no_grad, observe
 from .graph import parents, topological_order
 from .jacobian import jacfwd, jacrev
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 
 GRIEWANK_BOUND = 5.0
 GRIEWANK_CITATION = ("Griewank & Walther, Evaluating Derivatives (2nd ed., SIAM 2008): "
@@ -143,7 +144,7 @@ def _forward_mode(f, arrays):
     with observe(ledger):
         for a, x in enumerate(arrays):
             for j in range(x.size):
-                args = [Tensor(p) for p in arrays]
+                args = [shared_tensor(p) for p in arrays]
                 basis = np.zeros_like(x)
                 basis.flat[j] = 1
                 level = ForwardMode()
@@ -174,7 +175,7 @@ def _reverse_mode(f, arrays):
     ledger = _Ledger()
     start = time.perf_counter()
     with observe(ledger):
-        leaves = [Tensor(p, requires_grad=True) for p in arrays]
+        leaves = [shared_tensor(p, requires_grad=True) for p in arrays]
         out = f(*leaves)
         forward_ops, tape = ledger.ops, sum(ledger.tape.values())
         rows = []
@@ -198,7 +199,7 @@ def gradient_cost(f, *inputs):
     (forward, backward and any recomputation, as by `checkpoint`), seconds.
     """
     ledger = _Ledger()
-    leaves = [Tensor(p, requires_grad=True) for p in _inputs(inputs)]
+    leaves = [shared_tensor(p, requires_grad=True) for p in _inputs(inputs)]
     start = time.perf_counter()
     with observe(ledger):
         out = f(*leaves)
@@ -213,10 +214,10 @@ def _gradient_ratio(f, arrays, repeats=5):
     """cost(function + one reverse pass) / cost(function), by median time and by flops."""
     def run_function():
         with no_grad():
-            f(*[Tensor(p) for p in arrays])
+            f(*[shared_tensor(p) for p in arrays])
 
     def run_gradient():
-        leaves = [Tensor(p, requires_grad=True) for p in arrays]
+        leaves = [shared_tensor(p, requires_grad=True) for p in arrays]
         out = f(*leaves)
         if out.requires_grad:
             grad_of(out, leaves, np.ones_like(out.data))
@@ -243,6 +244,7 @@ def compare_modes(f, *inputs):
         f: function of Tensors returning one Tensor (built from engine ops).
         inputs: arrays or Tensors (the point where the Jacobian is taken).
     """
+    check_callable("compare_modes", "f", f)
     arrays = _inputs(inputs)
     forward, jac_fwd = _forward_mode(f, arrays)
     reverse, jac_rev, out, leaves, forward_ops, tape = _reverse_mode(f, arrays)

@@ -20,7 +20,7 @@ from .cotangents import Cotangents
 from .graph import record_trace
 from . import inplace, views
 from .ops.shape import Reshape
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 from . import backend
 
 
@@ -49,7 +49,7 @@ def _seed(root, grad, create_graph):
             raise RuntimeError(f"backward: grad has shape {seed.shape} but the output has shape {root.shape}")
         if create_graph and isinstance(grad, Tensor):
             return grad.astype(seed.dtype)  # keeps grad's own graph, as PyTorch (grad itself if the dtype matches)
-    return Tensor(seed) if create_graph else seed
+    return shared_tensor(seed) if create_graph else seed
 
 
 def backward(root, grad=None, retain_graph=None, create_graph=False):
@@ -70,7 +70,7 @@ def grad_of(root, inputs, grad=None, retain_graph=None, create_graph=False, stop
         g = captured.get(id(t))
         if g is None:
             g = np.zeros_like(t.data)
-            g = Tensor(g) if create_graph else g
+            g = shared_tensor(g) if create_graph else g
         results.append(g)
     return results
 
@@ -88,7 +88,7 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
     # a heap of (-creation number, key, tensor, its node then): a view re-derived meanwhile (views.sync) keeps its place
     queue = [(0, id(root), root, root._node)]  # the root, alone, goes first
     captured, position, stubs, rebased = {}, 0, {}, []
-    xp = backend.tensor_ops if create_graph else backend.numpy_ops
+    xp = backend.recorded_ops() if create_graph else backend.numpy_ops
     saved_mode, STATE.grad_enabled = STATE.grad_enabled, create_graph
     try:
         while queue:
@@ -170,9 +170,12 @@ def _differentiable_vjp(node, parents, xp, g, out):
 def _run_hooks(t, g, create_graph):
     """Each hook sees the gradient (as a Tensor) and may return a replacement of the same shape."""
     for hook in list(t._hooks):
-        result = hook(g if create_graph else Tensor(g))
+        result = hook(g if create_graph else shared_tensor(g))
         if result is None:
             continue
+        if not isinstance(result, (Tensor, np.ndarray, np.generic, int, float)):
+            raise TypeError(f"backward: hook {getattr(hook, '__name__', hook)!r} returned {type(result).__name__}; "
+                            "a hook returns None or a Tensor (the replacement gradient)")
         if not create_graph:
             result = np.asarray(result.data if isinstance(result, Tensor) else result, dtype=g.dtype)
         if result.shape != g.shape:

@@ -1,13 +1,20 @@
 """Tensor factories (float32 by default, like Python floats)."""
 import numpy as np
 
+from .checks import check_int
 from .seeding import pick_generator
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor, wrap
 
 
 def _shape(shape):
-    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
-        return tuple(shape[0])
+    """The sizes given as arguments or as one sequence, as a tuple of ints >= 0 (else an error naming `size`)."""
+    if len(shape) == 1 and hasattr(shape[0], "__iter__") and not isinstance(shape[0], (str, bytes)):
+        shape = tuple(shape[0])
+    for n in shape:
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"size must be a tuple of ints, got {type(n).__name__} {n!r} in {shape!r}")
+        if n < 0:
+            raise ValueError(f"size must be non-negative, got {n} in {shape!r}")
     return tuple(shape)
 
 
@@ -23,11 +30,14 @@ def check_factory_device(device, where):
 
 
 def _make(arr, requires_grad, name=None):
-    return Tensor(arr, requires_grad=requires_grad, name=name)
+    """A Tensor on the freshly made array `arr` (no copy)."""
+    t = wrap(arr)
+    t.name = name
+    return t.requires_grad_() if requires_grad else t
 
 
 def tensor(data, requires_grad=False, dtype=None, name=None, device=None):
-    """A Tensor from a number, nested list, numpy array or Tensor."""
+    """A Tensor from a number, nested list, numpy array or Tensor, with its own copy of the data (torch.tensor)."""
     check_factory_device(device, "tensor")
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
 
@@ -66,6 +76,11 @@ def rand(*shape, rng=None, generator=None, dtype=np.float32, requires_grad=False
 def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device=None):
     """Evenly spaced values like numpy's arange; float results are float32 unless `dtype` says."""
     check_factory_device(device, "arange")
+    if step == 0:
+        raise ValueError("arange: step must be nonzero")
+    if stop is not None and (stop - start) * step < 0:
+        raise ValueError(f"arange: upper bound and lower bound inconsistent with step sign (start={start}, "
+                         f"end={stop}, step={step})")
     arr = np.arange(start, stop, step) if stop is not None else np.arange(start, step=step)
     if dtype is not None:
         arr = arr.astype(dtype)
@@ -77,6 +92,9 @@ def arange(start, stop=None, step=1, dtype=None, requires_grad=False, device=Non
 def eye(n, m=None, dtype=np.float32, requires_grad=False, device=None):
     """Identity matrix."""
     check_factory_device(device, "eye")
+    check_int("eye", "n", n, 0)
+    if m is not None:
+        check_int("eye", "m", m, 0)
     return _make(np.eye(n, m, dtype=dtype), requires_grad)
 
 
@@ -137,4 +155,4 @@ def one_hot(tensor, num_classes=-1):
         raise RuntimeError("one_hot: class values must be non-negative")
     if idx.size and idx.max() >= num_classes:
         raise RuntimeError(f"one_hot: class values must be smaller than num_classes ({num_classes}), got {idx.max()}")
-    return Tensor((idx[..., None] == np.arange(num_classes)).astype(np.int64))
+    return shared_tensor((idx[..., None] == np.arange(num_classes)).astype(np.int64))

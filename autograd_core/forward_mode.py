@@ -17,10 +17,11 @@ from types import SimpleNamespace
 import numpy as np
 
 from . import ops as tensor_ops
+from . import backend
 from .backend import numpy_ops
 from .grad_mode import STATE, Observer
 from .ops.conv import Conv2d
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 
 # The rules' numpy namespace, with what JVP rules need beyond the VJP rules' one.
 jvp_numpy_ops = SimpleNamespace(**vars(numpy_ops), pad=np.pad,
@@ -175,11 +176,11 @@ class ForwardMode(Observer):
         inner = STATE.observers
         STATE.observers = self.outer
         try:
-            xs = [a if isinstance(a, Tensor) or i in prim.nondiff else Tensor(a) if isinstance(a, np.ndarray) else a
+            xs = [a if isinstance(a, Tensor) or i in prim.nondiff else shared_tensor(a) if isinstance(a, np.ndarray) else a
                   for i, a in enumerate(args)]
-            tangent = tangent_of(prim, ctx, ts, out, xs, params, tensor_ops)
+            tangent = tangent_of(prim, ctx, ts, out, xs, params, backend.recorded_ops())
             if not isinstance(tangent, Tensor):
-                tangent = Tensor(np.asarray(tangent))
+                tangent = shared_tensor(tangent)
             if tangent.shape != out.shape:
                 tangent = tensor_ops.broadcast_to(tangent, out.shape)
             tangent = tensor_ops.astype(tangent, out.dtype)

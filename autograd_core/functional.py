@@ -13,11 +13,12 @@ import numpy as np
 
 from . import engine
 from . import ops as tensor_ops
+from .checks import check_argnums, check_callable
 from .forward_mode import ForwardMode, TransformLevel, as_tangent
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .ops.shape import Reshape
 from .pytree import tree_flatten, tree_unflatten
-from .tensor import Tensor, _as_array
+from .tensor import Tensor, _as_array, shared_tensor
 
 
 def fresh_input(x, where, nested, requires_grad=True):
@@ -31,7 +32,7 @@ def fresh_input(x, where, nested, requires_grad=True):
         return alias
     arr = _as_array(x)
     _check_float(arr, where)
-    return Tensor(arr, requires_grad=requires_grad)
+    return shared_tensor(arr, requires_grad=requires_grad)
 
 
 def _check_float(arr, where):
@@ -158,6 +159,9 @@ def value_and_grad(f, argnums=0, has_aux=False):
 
     With has_aux, f returns (output, aux) and the result is ((output, aux), gradient), as in JAX.
     """
+    check_callable("value_and_grad", "f", f)
+    check_argnums("value_and_grad", argnums)
+
     def wrapped(*args):
         outer = is_grad_enabled()
         with TransformLevel() as level, enable_grad():
@@ -189,6 +193,7 @@ def vjp(f, *primals, has_aux=False):
 
     The primals and f's output may be pytrees; a cotangent has the output's structure.
     """
+    check_callable("vjp", "f", f)
     outer = is_grad_enabled()
     with TransformLevel() as level, enable_grad():
         nested = connected(level, primals)
@@ -220,6 +225,11 @@ def jvp(f, primals, tangents):
 
     primals and tangents are sequences of matching pytrees; the output may be a pytree.
     """
+    check_callable("jvp", "f", f)
+    for name, given in (("primals", primals), ("tangents", tangents)):
+        if not isinstance(given, (tuple, list)):
+            raise TypeError(f"jvp: {name} must be a tuple (or list) of f's arguments, as f(*{name}); "
+                            f"got {type(given).__name__}")
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
@@ -244,11 +254,11 @@ def jvp(f, primals, tangents):
 def _seeded(level_mode, x, dx, nested):
     """A fresh input for jvp carrying tangent dx at this level (None: a constant, e.g. integer indices)."""
     if dx is None:
-        return x if isinstance(x, Tensor) else Tensor(_as_array(x))
+        return x if isinstance(x, Tensor) else shared_tensor(x)
     t = fresh_input(x, "jvp", nested, requires_grad=False)
     tangent = as_tangent(dx, t.data, "jvp")
     if nested and not isinstance(tangent, Tensor):
-        tangent = Tensor(tangent)
+        tangent = shared_tensor(tangent)
     elif not nested and isinstance(tangent, Tensor):
         tangent = tangent.data
     level_mode.seed(t, tangent)

@@ -11,13 +11,15 @@ class _State(threading.local):
     """The engine state of the calling thread (as PyTorch's grad mode): two threads can train two
     models at once, and `no_grad()` or a backward in one never changes what the other records.
 
-    Every thread starts with recording on, no scope and no observers.
+    Every thread starts with recording on, no scope and no observers. `tracing_values` is on
+    while vmap records a function: recorded rules then compute their masks with engine ops.
     """
 
     def __init__(self):
         self.grad_enabled = True
         self.observers = ()
         self.scope = None
+        self.tracing_values = False
 
 
 STATE = _State()

@@ -7,10 +7,11 @@ cotangent); then ⟨u, J v⟩ from one JVP is compared with ⟨Jᵀ u, v⟩ from
 """
 import numpy as np
 
+from .checks import check_callable
 from .functional import jvp, vjp
 from .grad_mode import no_grad
 from .jacobian import jacfwd, jacrev
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 
 
 class GradcheckError(AssertionError):
@@ -19,15 +20,15 @@ class GradcheckError(AssertionError):
 
 def _numeric_jacobian(f, args, a, eps):
     x = args[a]
-    out = np.asarray(f(*[Tensor(p) for p in args]).data)
+    out = np.asarray(f(*[shared_tensor(p) for p in args]).data)
     jac = np.zeros(out.shape + x.shape)
     for j in range(x.size):
         idx = np.unravel_index(j, x.shape)
         saved = x[idx]
         x[idx] = saved + eps
-        plus = np.array(f(*[Tensor(p) for p in args]).data, dtype=np.float64)
+        plus = np.array(f(*[shared_tensor(p) for p in args]).data, dtype=np.float64)
         x[idx] = saved - eps
-        minus = np.array(f(*[Tensor(p) for p in args]).data, dtype=np.float64)
+        minus = np.array(f(*[shared_tensor(p) for p in args]).data, dtype=np.float64)
         x[idx] = saved
         jac[(Ellipsis,) + idx] = (plus - minus) / (2 * eps)
     return jac
@@ -55,6 +56,7 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     Returns:
         True; raises `GradcheckError` naming the worst element otherwise.
     """
+    check_callable("gradcheck", "f", f)
     if isinstance(inputs, (Tensor, np.ndarray)):
         inputs = (inputs,)
     args = [np.array(x.data if isinstance(x, Tensor) else x) for x in inputs]
@@ -76,7 +78,7 @@ def gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
 def _check_adjoint(f, args, a, rng, atol, rtol):
     """One JVP and one VJP along random directions must satisfy <u, J v> = <J^T u, v>."""
     def of_x(x):
-        return f(*[x if i == a else Tensor(p) for i, p in enumerate(args)])
+        return f(*[x if i == a else shared_tensor(p) for i, p in enumerate(args)])
     x = args[a]
     v = rng.standard_normal(x.shape)
     out, jv = jvp(of_x, (x,), (v,))

@@ -77,6 +77,20 @@ def update(t, op, other):
     return t
 
 
+def apply_(t, fn, name):
+    """t = fn(t), written into t's memory (PyTorch's `inplace=True` activations); returns t.
+
+    Under the same rules as `t += y`: recorded on a copy of the old value when a gradient
+    is involved (so fn's rules read the old value, not the overwritten one), refused on a
+    leaf that requires grad.
+    """
+    if _through_an_op(t, None, name):
+        return _rebase(t, fn)
+    t.data[...] = fn(t).data
+    t._version += 1
+    return t
+
+
 def assign(t, index, value):
     """`t[index] = value` (also `copy_`, `fill_`, `zero_` with index `...`); returns t."""
     if _through_an_op(t, value, "setitem"):

@@ -11,12 +11,20 @@ the result stays differentiable by the outer transform.
 import numpy as np
 
 from . import engine
+from .checks import check_argnums, check_callable, check_int
 from .forward_mode import ForwardMode, TransformLevel
 from .functional import (argnums_tuple, aux_output, call_with_inputs, fresh_input, grad, jvp, output, output_tangent,
                          per_argnum, regroup, reverse_gradients, split_aux, stack_outputs, tensor_outputs)
 from .grad_mode import enable_grad, no_grad
 from .pytree import tree_flatten, tree_unflatten
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
+
+
+def _check_transform(where, f, argnums, chunk_size):
+    check_callable(where, "f", f)
+    check_argnums(where, argnums)
+    if chunk_size is not None:
+        check_int(where, "chunk_size", chunk_size, 1)
 
 
 def _chunks(total, chunk_size):
@@ -79,6 +87,7 @@ def jacfwd(f, argnums=0, chunk_size=None, has_aux=False):
     (None: all of them in one pass; 1: one pass per input element). With has_aux, f returns
     (output, aux) and the result is (jacobian, aux).
     """
+    _check_transform("jacfwd", f, argnums, chunk_size)
     f, box = capture_aux(f, has_aux, "jacfwd")
 
     def wrapped(*args):
@@ -136,6 +145,7 @@ def jacrev(f, argnums=0, chunk_size=None, has_aux=False):
     One taped forward pass, then reverse sweeps carrying `chunk_size` output directions
     each (None: all of them in one sweep; 1: one plain backward pass per output element).
     """
+    _check_transform("jacrev", f, argnums, chunk_size)
     f, box = capture_aux(f, has_aux, "jacrev")
 
     def wrapped(*args):
@@ -198,7 +208,7 @@ def _rows_batched(outs, leaves, chunk_size):
                 basis, hit = _basis(start, stop, offsets[k], o.shape, o.dtype)
                 if not hit or not o.requires_grad:
                     continue
-                u = Tensor(np.zeros(o.shape, o.dtype))
+                u = shared_tensor(np.zeros(o.shape, o.dtype))
                 level_mode.seed(u, basis)
                 term = (o * u).sum()
                 total = term if total is None else total + term

@@ -25,7 +25,8 @@ data (`__array__`), as `.numpy()` does.
 import numpy as np
 
 from . import ops
-from .grad_mode import STATE
+from .grad_mode import STATE, report_untraced, report_value_read
+from .pytree import tree_flatten
 from .tensor import Tensor, wrap
 
 
@@ -49,9 +50,11 @@ def _reciprocal(x):
 
 
 def _no_grad_ufunc(ufunc):
-    """A ufunc without a useful gradient (piecewise constant, boolean): run on the data, return a plain Tensor."""
+    """A ufunc without a useful gradient (piecewise constant, boolean): run on the data, return a plain Tensor
+    (reported to the observers, so that vmap and ONNX export see it as an op of its inputs)."""
     def run(*inputs):
-        return wrap(np.asarray(ufunc(*(ops.value(x) for x in inputs))))
+        out = wrap(np.asarray(ufunc(*(ops.value(x) for x in inputs))))
+        return report_untraced(ufunc.__name__, inputs, {}, out) if STATE.observers else out
     return run
 
 
@@ -66,7 +69,8 @@ UFUNCS = {
 }
 UFUNCS.update({f: _no_grad_ufunc(f) for f in (
     np.sign, np.floor, np.ceil, np.rint, np.trunc, np.isnan, np.isinf, np.isfinite,
-    np.logical_not, np.logical_and, np.logical_or, np.logical_xor, np.signbit)})
+    np.logical_not, np.logical_and, np.logical_or, np.logical_xor, np.signbit,
+    np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert)})
 
 UFUNCS.update({  # the elementwise breadth (ops/elementwise_functions.py), differentiated
     np.sin: ops.sin, np.cos: ops.cos, np.tan: ops.tan, np.arcsin: ops.asin, np.arccos: ops.acos,
@@ -111,6 +115,8 @@ def array_function(func, args, kwargs):
     writes = _WRITERS.get(func)
     if writes is not None:
         return _write_in_place(name, func, args, kwargs, args[:1] if args else (kwargs.get(writes),))
+    if func in _SHAPE_ONLY:
+        return func(*_plain(args), **_plain(kwargs))
     if func in _DATA_ONLY:
         return _numpy_fallback(name, func, args, kwargs, refuse_graph=False)
     handler = _FUNCTIONS.get(func)
@@ -129,6 +135,7 @@ def array_function(func, args, kwargs):
 def _numpy_fallback(name, func, args, kwargs, refuse_graph=True):
     """numpy's own `func` on the plain arrays, refused when it would drop a gradient (unless `refuse_graph` is
     false: a result without gradient); `out=` Tensors come back as given."""
+    _report_reads(name, (args, kwargs))
     out = kwargs.get("out")
     if out is None:
         if refuse_graph:
@@ -136,6 +143,14 @@ def _numpy_fallback(name, func, args, kwargs, refuse_graph=True):
         return func(*_plain(args), **_plain(kwargs))
     _write_in_place(name, func, args, kwargs, _targets(out), refuse_graph)
     return out[0] if isinstance(out, tuple) and len(out) == 1 else out
+
+
+def _report_reads(name, args):
+    """numpy computing on a Tensor's data is a value read (vmap refuses it on a batched value)."""
+    if STATE.observers:
+        for leaf in tree_flatten(args)[0]:
+            if isinstance(leaf, Tensor):
+                report_value_read(leaf, f"{name}()")
 
 
 def _targets(out):
@@ -299,6 +314,18 @@ _FUNCTIONS = {
     np.where: _where, np.clip: _clip,
 }
 
+# numpy's layout functions, with numpy's meaning, on the engine's shape ops (autograd_core/ops/views.py, layout.py)
+_FUNCTIONS.update({
+    np.flip: lambda m, axis=None: ops.flip(m, range(np.ndim(m)) if axis is None else axis),
+    np.roll: lambda a, shift, axis=None: ops.roll(a, shift, axis),
+    np.tril: lambda m, k=0: ops.tril(m, k), np.triu: lambda m, k=0: ops.triu(m, k),
+    np.diagonal: lambda a, offset=0, axis1=0, axis2=1: ops.diagonal(a, offset, axis1, axis2),
+    np.trace: lambda a, offset=0, axis1=0, axis2=1: ops.sum(ops.diagonal(a, offset, axis1, axis2), -1),
+    np.moveaxis: ops.movedim, np.tile: ops.tile,
+    np.repeat: lambda a, repeats, axis=None: ops.repeat_interleave(a, repeats, axis),
+})
+
+
 # ---- reductions, scans and sorting of v3 (ops/scan.py, ops/sorting.py), with numpy's meaning ----
 def _std(a, axis=None, dtype=None, ddof=0, keepdims=False, where=None, mean=None, correction=None):
     _no_extras(dtype=dtype, where=where, mean=mean, correction=correction)
@@ -359,6 +386,8 @@ _FUNCTIONS.update({
     np.linalg.multi_dot: lambda arrays, out=None: _linalg().multi_dot(arrays),
 })
 
+# what reads only shapes and types, not values (vmap allows it on a batched value)
+_SHAPE_ONLY = {np.shape, np.ndim, np.size, np.result_type, np.iscomplexobj, np.isrealobj}
 # numpy functions that change their first argument in place (the name of that argument)
 _WRITERS = {np.copyto: "dst", np.put: "a", np.place: "arr", np.putmask: "a", np.fill_diagonal: "a",
             np.put_along_axis: "arr"}

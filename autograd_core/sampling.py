@@ -8,7 +8,7 @@ import numpy as np
 
 from .factories import check_factory_device, shape_of
 from .seeding import pick_generator
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 
 
 def _data(x):
@@ -27,7 +27,7 @@ def rand_like(input, *, dtype=None, generator=None, rng=None, device=None, requi
     check_factory_device(device, "rand_like")
     x = _data(input)
     dtype = _float_dtype(dtype or x.dtype, "rand_like")
-    return Tensor(pick_generator(rng, generator, "rand_like").random(x.shape).astype(dtype), requires_grad=requires_grad)
+    return shared_tensor(pick_generator(rng, generator, "rand_like").random(x.shape).astype(dtype), requires_grad=requires_grad)
 
 
 def randn_like(input, *, dtype=None, generator=None, rng=None, device=None, requires_grad=False):
@@ -35,7 +35,7 @@ def randn_like(input, *, dtype=None, generator=None, rng=None, device=None, requ
     check_factory_device(device, "randn_like")
     x = _data(input)
     dtype = _float_dtype(dtype or x.dtype, "randn_like")
-    return Tensor(pick_generator(rng, generator, "randn_like").standard_normal(x.shape).astype(dtype),
+    return shared_tensor(pick_generator(rng, generator, "randn_like").standard_normal(x.shape).astype(dtype),
                   requires_grad=requires_grad)
 
 
@@ -52,7 +52,7 @@ def randint(*args, size=None, generator=None, rng=None, dtype=np.int64, device=N
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     check_factory_device(device, "randint")
     values = pick_generator(rng, generator, "randint").integers(low, high, shape_of((size,)))
-    return Tensor(values.astype(dtype), requires_grad=requires_grad)
+    return shared_tensor(values.astype(dtype), requires_grad=requires_grad)
 
 
 def randperm(n, *, generator=None, rng=None, dtype=np.int64, device=None, requires_grad=False):
@@ -60,7 +60,7 @@ def randperm(n, *, generator=None, rng=None, dtype=np.int64, device=None, requir
     if n < 0:
         raise RuntimeError(f"randperm: n must be non-negative, got {n}")
     check_factory_device(device, "randperm")
-    return Tensor(pick_generator(rng, generator, "randperm").permutation(int(n)).astype(dtype),
+    return shared_tensor(pick_generator(rng, generator, "randperm").permutation(int(n)).astype(dtype),
                   requires_grad=requires_grad)
 
 
@@ -94,7 +94,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, rng=No
             keys = np.log(rows) + g.gumbel(size=rows.shape)
         ties = g.random(rows.shape)  # zero-weight categories (keys -inf) come last, in random order
         out = np.lexsort((ties, -keys), axis=1)[:, :num_samples]
-    return Tensor(out.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64))
+    return shared_tensor(out.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64))
 
 
 def bernoulli(input, p=None, *, generator=None, rng=None):
@@ -108,7 +108,7 @@ def bernoulli(input, p=None, *, generator=None, rng=None):
         raise RuntimeError("bernoulli: expects all probabilities to be in [0, 1] (and not NaN)")
     dtype = _data(input).dtype if _data(input).dtype.kind == "f" else np.float32
     draws = pick_generator(rng, generator, "bernoulli").random(probs.shape) < probs
-    return Tensor(draws.astype(dtype))
+    return shared_tensor(draws.astype(dtype))
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, rng=None, dtype=None, device=None, requires_grad=False):
@@ -130,4 +130,4 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, rng=None, dtype=None
     dtype = dtype or (np.result_type(*tensors) if tensors else np.float32)
     dtype = _float_dtype(dtype if np.dtype(dtype).kind == "f" else None, "normal")
     z = pick_generator(rng, generator, "normal").standard_normal(shape)
-    return Tensor((_data(mean) + z * s).astype(dtype), requires_grad=requires_grad)
+    return shared_tensor((_data(mean) + z * s).astype(dtype), requires_grad=requires_grad)

@@ -25,9 +25,14 @@ _DRAWS = _Draws()
 
 
 def manual_seed(seed):
-    """Reseed the default generator behind factories, `nn.init`, dropout and DataLoader shuffling; returns it."""
+    """Reseed the default generator behind factories, `nn.init`, dropout and DataLoader shuffling; returns it.
+
+    `seed` is an int; a negative one is taken modulo 2**64, as PyTorch does.
+    """
     global _generator
-    _generator = np.random.default_rng(seed)
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"manual_seed: seed must be an int, got {type(seed).__name__} {seed!r}")
+    _generator = np.random.default_rng(int(seed) % 2 ** 64)
     return _generator
 
 
@@ -47,7 +52,7 @@ def as_generator(rng):
     else:
         return np.random.default_rng(rng)  # a seed: the same draws every time, nothing to note
     if _DRAWS.notebooks:
-        _note(gen, rng is None)
+        _note(rng, gen)
     return gen
 
 
@@ -107,11 +112,13 @@ class Generator:
         return f"Generator(seed={self._seed})"
 
 
-def _note(gen, default):
-    key = "default" if default else id(gen)
+def _note(rng, gen):
+    """Record `gen`'s state under the default generator, a `Generator` (whose stream a manual_seed replaces) or
+    a numpy Generator, unless this segment already drew from it."""
+    key = "default" if rng is None else id(rng)
     for book in _DRAWS.notebooks:
         if key not in book:
-            book[key] = (gen, copy.deepcopy(gen.bit_generator.state))
+            book[key] = (rng, copy.deepcopy(gen.bit_generator.state))
 
 
 @contextlib.contextmanager
@@ -130,17 +137,28 @@ def replaying_generators(book):
     """Inside the block the generators of `book` draw again from its states (the default one even after a
     `manual_seed`); afterwards each continues where it was, as PyTorch's `fork_rng`."""
     saved_default = _DRAWS.default
-    explicit = [(gen, state) for key, (gen, state) in book.items() if key != "default"]
-    saved = [(gen, gen.bit_generator.state) for gen, _ in explicit]
+    plain = [(rng, state) for rng, state in book.values() if isinstance(rng, np.random.Generator)]
+    wrapped = [(rng, state) for rng, state in book.values() if isinstance(rng, Generator)]
+    saved_plain = [(rng, rng.bit_generator.state) for rng, _ in plain]
+    saved_wrapped = [(rng, rng.numpy_generator) for rng, _ in wrapped]
     try:
-        for gen, state in explicit:
-            gen.bit_generator.state = copy.deepcopy(state)
+        for rng, state in plain:
+            rng.bit_generator.state = copy.deepcopy(state)
+        for rng, state in wrapped:
+            rng.numpy_generator = _stand_in(rng.numpy_generator, state)
         if "default" in book:
-            stand_in = copy.deepcopy(book["default"][0])
-            stand_in.bit_generator.state = copy.deepcopy(book["default"][1])
-            _DRAWS.default = stand_in
+            _DRAWS.default = _stand_in(default_generator(), book["default"][1])
         yield
     finally:
         _DRAWS.default = saved_default
-        for gen, state in saved:
-            gen.bit_generator.state = state
+        for rng, state in saved_plain:
+            rng.bit_generator.state = state
+        for rng, gen in saved_wrapped:
+            rng.numpy_generator = gen
+
+
+def _stand_in(gen, state):
+    """A copy of numpy Generator `gen` set to `state`: it draws what the original drew from there."""
+    stand_in = copy.deepcopy(gen)
+    stand_in.bit_generator.state = copy.deepcopy(state)
+    return stand_in

@@ -9,20 +9,36 @@ from .size import Size, check_device
 CLOCK = itertools.count(1)  # numbers recorded ops and in-place changes in one sequence
 
 
-def _as_array(data, dtype=None):
-    """numpy array for `data`: Python floats and lists become float32, arrays keep their dtype."""
-    if isinstance(data, Tensor):
-        arr = data.data
-    elif isinstance(data, np.ndarray):
-        arr = data
+def _as_array(data, dtype=None, copy=False):
+    """numpy array for `data`: Python floats and lists become float32, arrays keep their dtype.
+
+    An array or Tensor is shared unless `copy` (or a dtype conversion) makes a new one.
+    """
+    if isinstance(data, (Tensor, np.ndarray)):
+        arr = data.data if isinstance(data, Tensor) else data
+        if dtype is not None and arr.dtype != np.dtype(dtype):
+            return arr.astype(dtype)
+        return arr.copy() if copy else arr
     elif isinstance(data, np.generic):  # a numpy scalar keeps its dtype, as in PyTorch
         arr = np.asarray(data)
-    else:
+    elif hasattr(data, "__array__"):  # another library's array (a torch tensor) keeps its dtype too
         arr = np.asarray(data)
+        arr = arr.copy() if copy else arr
+    else:
+        try:
+            arr = np.asarray(data)
+        except ValueError as error:  # a ragged nested list
+            raise ValueError(f"Tensor: data must be a rectangular nested list of numbers ({error})") from None
         if dtype is None and arr.dtype == np.float64:
             arr = arr.astype(np.float32)
-    if dtype is not None and arr.dtype != np.dtype(dtype):
-        arr = arr.astype(dtype)
+    if arr.dtype.kind not in "biufc":  # numpy would hold text or objects, and fail later in some op
+        raise TypeError(f"Tensor: data must be numbers (bool, int, float or complex), got {arr.dtype} "
+                        f"from {type(data).__name__}")
+    if dtype is not None and arr.dtype != dtype:
+        try:
+            arr = arr.astype(dtype)
+        except TypeError:
+            raise TypeError(f"Tensor: dtype must be a numpy dtype, got {dtype!r}") from None
     return arr
 
 
@@ -38,7 +54,8 @@ class Tensor:
     """An n-dimensional array with gradient tracking.
 
     Args:
-        data: a number, nested list, numpy array or Tensor. Python floats and lists
+        data: a number, nested list, numpy array or Tensor, copied (as torch.tensor; `as_tensor`
+            and `from_numpy` share an array's memory instead). Python floats and lists
             become float32; a float numpy array keeps its dtype; integers stay integers.
         requires_grad: record ops on this tensor so `backward()` fills its `.grad`.
         dtype: numpy dtype to convert to.
@@ -49,7 +66,7 @@ class Tensor:
                  "_retains_grad", "_tangent", "_view", "__weakref__")
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
-        self.data = _as_array(data, dtype)
+        self.data = _as_array(data, dtype, copy=True)  # a copy, as torch.tensor; as_tensor/from_numpy share
         self.grad = None
         self.requires_grad = False
         self.name = name
@@ -58,8 +75,8 @@ class Tensor:
         self._retains_grad = False
         self._tangent = None
         self._view = None  # (base, steps, ...) when this tensor is a view of another one's memory (views.py)
-        if requires_grad:
-            self.requires_grad_(True)
+        if requires_grad is not False:
+            self.requires_grad_(requires_grad)
 
     # ---- attributes -------------------------------------------------------------
     @property
@@ -188,10 +205,12 @@ class Tensor:
 
     def detach(self):
         """A new leaf sharing this tensor's data, cut from the graph."""
-        return Tensor(self.data)
+        return wrap(self.data)
 
     def requires_grad_(self, flag=True):
         """Turn gradient tracking of this leaf on or off, in place; returns self."""
+        if not isinstance(flag, (bool, np.bool_)):
+            raise TypeError(f"requires_grad must be a bool, got {type(flag).__name__} {flag!r}")
         if flag:
             _check_float(self.data, "requires_grad_")
         elif self._node is not None:
@@ -207,6 +226,8 @@ class Tensor:
 
     def register_hook(self, fn):
         """Call `fn(grad)` when this tensor's gradient is computed; a returned Tensor replaces it."""
+        if not callable(fn):
+            raise TypeError(f"register_hook(): hook must be callable, got {type(fn).__name__}")
         if not self.requires_grad:
             raise RuntimeError("register_hook(): cannot register a hook on a tensor that does not require grad")
         if self._hooks is None:
@@ -228,6 +249,13 @@ class Tensor:
     def __matmul__(self, other): return _ops.matmul(self, other)
     def __rmatmul__(self, other): return _ops.matmul(other, self)
     def __neg__(self): return _ops.neg(self)
+    def __and__(self, other): return np.bitwise_and(self, other)  # boolean masks; no gradient (numpy_dispatch)
+    def __rand__(self, other): return np.bitwise_and(other, self)
+    def __or__(self, other): return np.bitwise_or(self, other)
+    def __ror__(self, other): return np.bitwise_or(other, self)
+    def __xor__(self, other): return np.bitwise_xor(self, other)
+    def __rxor__(self, other): return np.bitwise_xor(other, self)
+    def __invert__(self): return np.invert(self)
     def __pos__(self): return self
     def __abs__(self): return _ops.abs(self)
     def __getitem__(self, index): return _ops.getitem(self, index)
@@ -257,8 +285,10 @@ class Tensor:
     def tanh(self): return _ops.tanh(self)
     def sigmoid(self): return _ops.sigmoid(self)
     def relu(self): return _ops.relu(self)
-    def clip(self, lo=None, hi=None): return _ops.clip(self, lo, hi)
-    clamp = clip
+    def clamp(self, min=None, max=None): return _ops.clamp(self, min, max)
+    clip = clamp
+    def clamp_min(self, min): return _ops.clamp(self, min, None)
+    def clamp_max(self, max): return _ops.clamp(self, None, max)
     def matmul(self, other): return _ops.matmul(self, other)
     def maximum(self, other): return _ops.maximum(self, other)
     def minimum(self, other): return _ops.minimum(self, other)
@@ -319,17 +349,20 @@ class Tensor:
         return _ops.argmin(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
     def reshape(self, *shape): return _ops.reshape(self, shape[0] if len(shape) == 1 else shape)
-    view = reshape
-    def transpose(self, *axes):
-        """numpy's permutation (no axes reverses them); two axes on a tensor of other rank swap, as in PyTorch."""
-        if len(axes) == 1 and not isinstance(axes[0], int):
-            axes = axes[0]
-        if axes is not None and len(axes) == 2 and self.ndim != 2:
-            return _ops.swapaxes(self, *axes)
-        return _ops.transpose(self, tuple(axes) if axes else None)
-
-    def permute(self, *axes): return self.transpose(*axes)
+    def view(self, *shape): return _ops.view(self, *shape)
+    def transpose(self, *dims): return _ops.transpose(self, *dims)
+    def permute(self, *dims): return _ops.permute(self, *dims)
     def swapaxes(self, a, b): return _ops.swapaxes(self, a, b)
+    swapdims = swapaxes
+    def flip(self, *dims): return _ops.flip(self, dims[0] if len(dims) == 1 else dims)
+
+    @property
+    def mT(self):
+        """The last two dims swapped (a batch of matrices transposed)."""
+        if self.ndim < 2:
+            raise ValueError(f"mT: needs at least 2 dims, got shape {self.shape}")
+        return _ops.swapaxes(self, -2, -1)
+
     def flatten(self, start_dim=0, end_dim=-1): return _ops.flatten(self, start_dim, end_dim)
     def squeeze(self, dim=None, *, axis=None):
         """Drop size-1 axes (all, or those among `dim`); shape without them."""
@@ -351,6 +384,11 @@ class Tensor:
                 dtype = a.dtype
             elif not check_device(a):
                 dtype = a
+        if dtype is not None and not isinstance(dtype, Tensor):
+            try:
+                np.dtype(dtype)
+            except TypeError:
+                raise TypeError(f"to: expected a dtype, a Tensor or the device 'cpu', got {dtype!r}") from None
         if device is not None:
             check_device(str(device))
         out = self if dtype is None else _ops.astype(self, dtype)
@@ -425,6 +463,29 @@ class _HookHandle:
 _new = object.__new__
 
 
+def as_tensor(data, dtype=None):
+    """A Tensor on `data`'s memory where it can be (a numpy array of `dtype`; a Tensor is returned as is),
+    else converted as `Tensor(data)` does (torch.as_tensor)."""
+    if isinstance(data, Tensor) and (dtype is None or data.dtype == np.dtype(dtype)):
+        return data
+    return wrap(_as_array(data, dtype))
+
+
+def from_numpy(array):
+    """A Tensor sharing numpy `array`'s memory and dtype (torch.from_numpy): writes show through both ways."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected a numpy.ndarray, got {type(array).__name__}")
+    return wrap(array)
+
+
+def shared_tensor(data, requires_grad=False, name=None):
+    """The engine's own `Tensor(data)`: converted the same way, but never copied (a new Tensor object
+    on the same memory); for arrays the engine just made or must not copy on a hot path."""
+    t = wrap(_as_array(data))
+    t.name = name
+    return t.requires_grad_() if requires_grad else t
+
+
 def wrap(array):
     """A Tensor around numpy `array` as it is (no conversion, no copy): the engine's own constructor."""
     t = _new(Tensor)
@@ -448,11 +509,18 @@ Tensor.__mod__ = _ops.remainder  # Python's % on a tensor is remainder (the sign
 Tensor.__rmod__ = lambda self, other: _ops.remainder(other, self)
 
 
+# Tensor methods that are the ops function of the same name, the tensor as first argument
+_METHODS = ("view_as", "movedim", "split", "chunk", "unbind", "narrow", "unflatten", "contiguous", "expand_as",
+            "repeat", "repeat_interleave", "tile", "roll", "tril", "triu", "diag", "diagonal", "diag_embed", "trace")
+for _name in _METHODS:
+    setattr(Tensor, _name, getattr(_ops, _name))
+
+
 def _document_delegations():
     """The one-line delegations above show the docstring of the ops function they call in help(Tensor)."""
-    elementwise = ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "clip")
+    elementwise = ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "clamp")
     for name in elementwise + ("matmul", "maximum", "minimum", "reshape", "swapaxes", "flatten", "expand",
-                               "broadcast_to", "astype"):
+                               "broadcast_to", "astype", "view", "transpose", "permute", "flip"):
         doc = getattr(_ops, name).__doc__
         getattr(Tensor, name).__doc__ = doc.rstrip(".") + "; same shape as the tensor." if name in elementwise else doc
 
@@ -462,8 +530,8 @@ _document_delegations()
 
 def _attach_methods():
     """Methods that only forward to a function of the same name (each ops module lists its own in METHODS)."""
-    from .ops import indexing, scan, sorting
-    for module in (indexing, scan, sorting):
+    from .ops import indexing, indexing_inplace, scan, sorting
+    for module in (indexing, indexing_inplace, scan, sorting):
         for name in module.METHODS:
             setattr(Tensor, name, getattr(module, name))
     for name in ("all", "any"):

@@ -24,7 +24,10 @@ class Value:
     __array_ufunc__ = None  # `array + value` comes to our reflected operators, which refuse the array by name
 
     def __init__(self, data, label="", _prev=(), _local=(), _op=""):
-        self.data = float(data)
+        try:
+            self.data = float(data)
+        except (TypeError, ValueError):
+            raise TypeError(f"Value: data must be a real number, got {type(data).__name__} {data!r}") from None
         self.grad = 0.0
         self.label = label
         self._prev = _prev

@@ -17,6 +17,7 @@ import shutil
 
 import numpy as np
 
+from .checks import check_int
 from .graph import module_scopes, node_of, op_name, parents, topological_order, trace_of
 from .tensor import Tensor
 from .value import Value
@@ -332,6 +333,10 @@ def draw_graph(root, format="svg", rankdir="LR", show_data=True, show_grad=True,
     check_root(root, "draw_graph")
     if color_by not in (None, "grad"):
         raise ValueError(f"draw_graph: color_by must be None or 'grad', got {color_by!r}")
+    if rankdir not in ("LR", "TB", "RL", "BT"):
+        raise ValueError(f"draw_graph: rankdir must be 'LR', 'TB', 'RL' or 'BT', got {rankdir!r}")
+    if max_nodes is not None:
+        check_int("draw_graph", "max_nodes", max_nodes)
     graphviz = _graphviz()
     layout = _Layout(root, show_all)
     boxes = _collapse(layout, max_nodes) if max_nodes is not None else {}

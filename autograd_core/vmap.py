@@ -12,6 +12,7 @@ value computed from an example outside the ops), raises, and so does reading a b
 (`if x.sum() > 0`, `x.item()`), as in torch.func.
 """
 import functools
+import warnings
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from .forward_mode import TransformLevel
 from .grad_mode import STATE, is_grad_enabled
 from .pytree import tree_flatten, tree_unflatten
 from .seeding import recording_generators
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 from .tracing import Recorder, memory_key, same_value
 from .vmap_rules import Arg, BatchedIndex, batched_call, untraced_call
 
@@ -51,6 +52,10 @@ class _ExampleRecorder(Recorder):
                                "computation out of the function)")
 
 
+class _NotBatchable(RuntimeError):
+    """The recordings disagree (an op sequence or a constant depends on the example): vmap loops instead."""
+
+
 def _index_arrays(params):
     index = params.get("index") if params else None
     return [p for p in index if isinstance(p, np.ndarray)] if isinstance(index, tuple) else []
@@ -73,12 +78,24 @@ def vmap(f, in_dims=0, out_dims=0, randomness="error", chunk_size=None):
         size = _batch_size(leaves, dims)
         physical = [_batch_first(x, d) for x, d in zip(leaves, dims)]
         with TransformLevel() as level:
-            first, outputs = _record(f, structure, physical, dims, 0)
-            second, _ = _record(f, structure, physical, dims, 1 if size > 1 else 0)
-            _check_same_ops(first, second)
-            step = chunk_size or size
-            pieces = [_replay(first, second, outputs, physical, dims, start, min(start + step, size))
-                      for start in range(0, size, step)]
+            try:
+                first, outputs = _record(f, structure, physical, dims, 0)
+                others = [_record(f, structure, physical, dims, 1 if size > 1 else 0)[0],
+                          _mirror_record(f, structure, physical, dims)]
+                for other in others:
+                    _check_same_ops(first, other)
+                step = chunk_size or size
+                pieces = [_replay(first, others, outputs, physical, dims, start, min(start + step, size))
+                          for start in range(0, size, step)]
+            except Exception as exc:  # noqa: BLE001  (re-raised unless the examples disagree or a rule read values)
+                rule = _rule_that_raised(exc)
+                if rule is None and not isinstance(exc, _NotBatchable):
+                    raise
+                reason = f"the derivative rule of {rule} computes with values" if rule else str(exc)
+                warnings.warn(f"vmap: {reason} ({exc}); the function runs once per example instead (a Python loop "
+                              f"over {size})" if rule else f"{reason}; the function runs once per example instead "
+                              f"(a Python loop over {size})", stacklevel=2)
+                outputs, pieces = _loop(f, structure, physical, dims, size)
         out_structure = tree_flatten(outputs[1])[1]
         out = outputs[1]
         parts = list(out) if isinstance(out, (tuple, list)) and isinstance(out_dims, (tuple, list)) else [out]
@@ -136,7 +153,7 @@ def _batch_size(leaves, dims):
     if not sizes:
         raise ValueError("vmap: no input is batched (every in_dims entry is None)")
     if len(set(sizes.values())) > 1:
-        raise ValueError(f"vmap: the batched inputs have different sizes along their batch axes: "
+        raise ValueError("vmap: the batched inputs have different sizes along their batch axes: "
                          + ", ".join(f"input {k}: {n}" for k, n in sizes.items()))
     size = next(iter(sizes.values()))
     if size == 0:
@@ -147,21 +164,29 @@ def _batch_size(leaves, dims):
 def _batch_first(x, d):
     """A batched input with its batch axis moved to the front (an engine op, so gradients flow to x)."""
     if d is None:
-        return Tensor(x) if isinstance(x, np.ndarray) else x
-    t = x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+        return shared_tensor(x) if isinstance(x, np.ndarray) else x
+    t = x if isinstance(x, Tensor) else shared_tensor(np.asarray(x))
     return move_axis(t, d, 0)
 
 
-def _record(f, structure, physical, dims, k):
-    """Run f on example k alone, noting every op; (the calls, (example inputs, f's output))."""
-    examples = [Tensor(np.array(p.data[k])) if d is not None else p for p, d in zip(physical, dims)]
+def _record(f, structure, physical, dims, k, mirror=False):
+    """Run f on example k alone, noting every op; (the calls, (example inputs, f's output)).
+
+    With `mirror`, example k's values are rolled by one position (each keeps its domain, positivity or
+    [0, 1], but masks, signs and comparisons move), so a value the function computes from an example
+    outside the engine's ops (numpy on `.data`) differs from the first recording's even where two real
+    examples happen to agree.
+    """
+    examples = [shared_tensor(_mirrored(p.data[k]) if mirror else np.array(p.data[k])) if d is not None else p
+                for p, d in zip(physical, dims)]
     recorder = _ExampleRecorder([e for e, d in zip(examples, dims) if d is not None])
-    saved, STATE.observers = STATE.observers, (recorder,)  # outer levels see the replay, not this recording
+    saved = STATE.observers, STATE.tracing_values
+    STATE.observers, STATE.tracing_values = (recorder,), True  # outer levels see the replay, not this recording
     try:
         with recording_generators() as draws:
             out = f(*tree_unflatten(structure, examples))
     finally:
-        STATE.observers = saved
+        STATE.observers, STATE.tracing_values = saved
     if draws:
         raise RuntimeError("vmap: the function draws random numbers (dropout, randn, ...) and randomness='error'; "
                            "draw them outside vmap and pass them in")
@@ -176,14 +201,55 @@ def _record(f, structure, physical, dims, k):
     return recorder.calls, (examples, out)
 
 
+def _mirror_record(f, structure, physical, dims):
+    """The mirrored recording; one that fails (the rolled values leave the function's domain, a matrix no longer
+    positive-definite) cannot vouch for the replay, so vmap loops."""
+    try:
+        return _record(f, structure, physical, dims, 0, mirror=True)[0]
+    except Exception as exc:  # noqa: BLE001
+        raise _NotBatchable(f"vmap: the function fails on a rearranged example ({type(exc).__name__}: {exc}), so "
+                            "vmap cannot check that its ops do not depend on the values") from exc
+
+
+def _mirrored(a):
+    a = np.asarray(a)
+    return np.roll(a, 1) if a.size > 1 else -a if a.dtype.kind in "fc" else np.array(a)
+
+
+def _rule_that_raised(exc):
+    """The primitive whose VJP or JVP rule was running when `exc` was raised (a rule that reads values, such
+    as max's ties or pow's zero exponents, cannot be replayed on a batch), or None for anything else."""
+    tb = exc.__traceback__
+    while tb is not None:
+        code, local = tb.tb_frame.f_code, tb.tb_frame.f_locals
+        if code.co_name == "_sweep" and code.co_filename.endswith("engine.py") and "node" in local:
+            return getattr(getattr(local["node"], "prim", None), "name", None)
+        if code.co_name == "tangent_of" and code.co_filename.endswith("forward_mode.py"):
+            return getattr(local.get("prim"), "name", None)
+        tb = tb.tb_next
+    return None
+
+
+def _loop(f, structure, physical, dims, size):
+    """f once per example (each example an engine-op slice of the batch, so gradients flow), outputs stacked:
+    ((examples of the last call, its output), one chunk of `Arg`s)."""
+    outs = []
+    for k in range(size):
+        examples = [ops.getitem(p, k) if d is not None else p for p, d in zip(physical, dims)]
+        out = f(*tree_unflatten(structure, examples))
+        outs.append(tree_flatten(out)[0])
+    stacked = [Arg(ops.stack([o[j] for o in outs], 0), True) for j in range(len(outs[0]))]
+    return (None, out), [stacked]
+
+
 def _check_same_ops(first, second):
     names = [c.prim.name for c in first], [c.prim.name for c in second]
     if names[0] != names[1]:
         at = next((i for i, (a, b) in enumerate(zip(*names)) if a != b), min(map(len, names)))
-        raise RuntimeError(f"vmap: two examples ran different ops (op {at}: "
+        raise _NotBatchable(f"vmap: examples ran different ops (op {at}: "
                            f"{names[0][at] if at < len(names[0]) else 'none'} vs "
                            f"{names[1][at] if at < len(names[1]) else 'none'}): the function branches on the "
-                           "values of its inputs, which vmap cannot batch")
+                           "values of its inputs")
 
 
 class _Replay:
@@ -197,44 +263,41 @@ class _Replay:
         self.by_id[id(traced)] = arg
         self.by_memory[memory_key(traced.data)] = arg
 
-    def arg(self, a, b, call, position):
-        """The replayed argument for `a` (first recording) whose twin in the second recording is `b`."""
+    def arg(self, a, twins, call, position):
+        """The replayed argument for `a` (first recording) whose twins in the other recordings are `twins`."""
         found = self.by_id.get(id(a)) if isinstance(a, Tensor) else (
             self.by_memory.get(memory_key(a)) if isinstance(a, np.ndarray) else None)
         if found is not None:
             return found
-        if not same_value(a, b):
-            raise RuntimeError(f"vmap: input {position} of {call.prim.name} differs between examples but is not "
-                               "computed by engine ops (a Python number, .data or numpy on a batched value); vmap "
-                               "cannot batch it")
+        if not all(same_value(a, b) for b in twins):
+            raise _NotBatchable(f"vmap: input {position} of {call.prim.name} differs between examples but is not "
+                                "computed by engine ops (a Python number, or numpy on .data)")
         return Arg(a, False)
 
-    def params(self, first, second, call, start, stop):
+    def params(self, first, twins, call):
         """The call's params; an index array that depends on the batch becomes a `BatchedIndex`."""
         if "index" not in first or not isinstance(first["index"], tuple):
-            if not same_value(first, second):
-                raise RuntimeError(f"vmap: the parameters of {call.prim.name} differ between examples "
-                                   f"({first} vs {second}); vmap cannot batch them")
+            if not all(same_value(first, second) for second in twins):
+                raise _NotBatchable(f"vmap: the parameters of {call.prim.name} differ between examples")
             return first
         index = []
-        for p, q in zip(first["index"], second["index"]):
+        for p, *qs in zip(first["index"], *[second["index"] for second in twins]):
             found = self.by_memory.get(memory_key(p)) if isinstance(p, np.ndarray) else None
             if found is not None:
                 value = np.asarray(found.value.data if isinstance(found.value, Tensor) else found.value)
                 index.append(BatchedIndex(value) if found.batched else value)
-            elif same_value(p, q):
+            elif all(same_value(p, q) for q in qs):
                 index.append(p)
             else:
-                raise RuntimeError(f"vmap: an index of {call.prim.name} differs between examples but is not "
-                                   "computed by engine ops; vmap cannot batch it")
+                raise _NotBatchable(f"vmap: an index of {call.prim.name} differs between examples but is not "
+                                    "computed by engine ops")
         rest = {k: v for k, v in first.items() if k != "index"}
-        if not same_value(rest, {k: v for k, v in second.items() if k != "index"}):
-            raise RuntimeError(f"vmap: the parameters of {call.prim.name} differ between examples; vmap cannot "
-                               "batch them")
+        if not all(same_value(rest, {k: v for k, v in second.items() if k != "index"}) for second in twins):
+            raise _NotBatchable(f"vmap: the parameters of {call.prim.name} differ between examples")
         return {**rest, "index": tuple(index)}
 
 
-def _replay(first, second, outputs, physical, dims, start, stop):
+def _replay(first, others, outputs, physical, dims, start, stop):
     """Run the recorded ops on examples start..stop at once; the outputs (batch axis first), flattened."""
     size = stop - start
     replay = _Replay()
@@ -244,9 +307,9 @@ def _replay(first, second, outputs, physical, dims, start, stop):
             replay.bind(e, p if (start, stop) == (0, p.shape[0]) else ops.getitem(p, slice(start, stop)), True)
         elif isinstance(e, Tensor):
             replay.bind(e, e, False)
-    for c1, c2 in zip(first, second):
-        args = [replay.arg(a, b, c1, i) for i, (a, b) in enumerate(zip(c1.args, c2.args))]
-        params = replay.params(c1.params, c2.params, c1, start, stop)
+    for c1, *twins in zip(first, *others):
+        args = [replay.arg(a, [t.args[i] for t in twins], c1, i) for i, a in enumerate(c1.args)]
+        params = replay.params(c1.params, [t.params for t in twins], c1)
         batched = any(a.batched for a in args) or any(isinstance(p, BatchedIndex) for p in params.get("index", ())
                                                        if isinstance(params.get("index"), tuple))
         if hasattr(c1.prim, "forward"):

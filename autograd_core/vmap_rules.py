@@ -15,7 +15,7 @@ import numpy as np
 from . import ops
 from .ops._rules import lead_axes
 from .primitive import PRIMITIVES, apply
-from .tensor import Tensor
+from .tensor import Tensor, shared_tensor
 
 RULES = {}
 
@@ -279,9 +279,32 @@ def untraced_call(name, args, params, size, logical_out):
         fn = np.argmax if name == "argmax" else np.argmin
         if axis is None:
             out = fn(data.reshape(size, -1), axis=1)
-            return Tensor(out.reshape((size,) + (1,) * (data.ndim - 1) if params["keepdims"] else (size,)).astype(np.int64))
-        return Tensor(fn(data, axis=axis + 1, keepdims=params["keepdims"]).astype(np.int64))
+            return shared_tensor(out.reshape((size,) + (1,) * (data.ndim - 1) if params["keepdims"] else (size,)).astype(np.int64))
+        return shared_tensor(fn(data, axis=axis + 1, keepdims=params["keepdims"]).astype(np.int64))
     values = [np.asarray(_data(aligned(a, rank))) for a in args]
     if name == "astype":
-        return Tensor(values[0].astype(params["dtype"]))
-    return Tensor(getattr(np, name)(*values))
+        return shared_tensor(values[0].astype(params["dtype"]))
+    return shared_tensor(getattr(np, name)(*values))
+
+
+# ---- linear algebra (ops/einsum.py, ops/decompositions.py, ops/norms.py) ---------------------
+@rule("Det", "LogAbsDet", "MatrixExp")
+def _stacked_matrices(prim, args, params, size, logical_out):
+    """Ops on stacks of matrices (..., n, n): the batch axis is one more leading axis."""
+    return _broadcast(prim, args, params, size, logical_out)
+
+
+@rule("Einsum")
+def _einsum(prim, args, params, size, logical_out):
+    """A fresh index for the batch axis, on the batched operands and in front of the output."""
+    terms, rhs = params["equation"].split("->")
+    letter = next(c for c in "ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkjihgfedcba" if c not in params["equation"])
+    subs = [letter + t if a.batched else t for t, a in zip(terms.split(","), args)]
+    return apply(prim, [a.value for a in args], {"equation": ",".join(subs) + "->" + letter + rhs})
+
+
+@rule("VectorNorm")
+def _vector_norm(prim, args, params, size, logical_out):
+    (x,) = args
+    ndim = np.ndim(_data(x.value)) - 1
+    return apply(prim, [x.value], {**params, "axis": lead_axes(params["axis"], ndim, 1)})

@@ -29,7 +29,7 @@ def trainer(name):
         opt = optim.SGD(model.parameters(), lr=lr)
 
         def step(x, y):
-            loss = F.cross_entropy(model(ag.tensor(x)), y)
+            loss = F.cross_entropy(model(ag.from_numpy(x)), y)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -117,11 +117,11 @@ def gradient_cost(rounds):
 
     def loss_only():
         with ag.no_grad():
-            F.cross_entropy(model(ag.tensor(x)), y)
+            F.cross_entropy(model(ag.from_numpy(x)), y)
 
     def loss_and_grad():
         model.zero_grad()
-        F.cross_entropy(model(ag.tensor(x)), y).backward()
+        F.cross_entropy(model(ag.from_numpy(x)), y).backward()
     calls = {"f": loss_only, "grad": loss_and_grad}
     if torch_ref.torch is not None:
         torch, net = torch_ref.torch, torch_ref.model("mlp", weights)

@@ -1,6 +1,7 @@
 """Activation layers; each is a thin module over `nn.functional`."""
 import numpy as np
 
+from autograd_core.checks import check_int, check_number
 from autograd_core.seeding import as_generator
 
 from . import functional as F
@@ -27,7 +28,7 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope=0.01):
         super().__init__()
-        self.negative_slope = negative_slope
+        self.negative_slope = check_number("LeakyReLU", "negative_slope", negative_slope)
 
     def forward(self, x):
         return F.leaky_relu(x, self.negative_slope)
@@ -41,7 +42,8 @@ class PReLU(Module):
 
     def __init__(self, num_parameters=1, init=0.25):
         super().__init__()
-        self.weight = Parameter(np.full(num_parameters, init, dtype=np.float32))
+        num_parameters = check_int("PReLU", "num_parameters", num_parameters, 1)
+        self.weight = Parameter(np.full(num_parameters, check_number("PReLU", "init", init), dtype=np.float32))
 
     def forward(self, x):
         return F.prelu(x, self.weight)
@@ -55,7 +57,7 @@ class ELU(Module):
 
     def __init__(self, alpha=1.0):
         super().__init__()
-        self.alpha = alpha
+        self.alpha = check_number("ELU", "alpha", alpha)
 
     def forward(self, x):
         return F.elu(x, self.alpha)
@@ -69,7 +71,9 @@ class RReLU(Module):
 
     def __init__(self, lower=1.0 / 8, upper=1.0 / 3, rng=None):
         super().__init__()
-        self.lower, self.upper = lower, upper
+        self.lower, self.upper = check_number("RReLU", "lower", lower), check_number("RReLU", "upper", upper)
+        if lower > upper:
+            raise ValueError(f"RReLU: lower must be at most upper, got lower={lower}, upper={upper}")
         self.rng = None if rng is None else as_generator(rng)  # None: draw from the manual_seed generator
 
     def forward(self, x):
@@ -82,7 +86,7 @@ class RReLU(Module):
 class Softmax(Module):
     def __init__(self, dim=-1):
         super().__init__()
-        self.dim = dim
+        self.dim = None if dim is None else check_int(type(self).__name__, "dim", dim)
 
     def forward(self, x):
         return F.softmax(x, self.dim)
@@ -106,8 +110,8 @@ class Maxout(Module):
     def __init__(self, in_features, out_features, pieces, rng=None):
         super().__init__()
         from .linear import Linear
-        if pieces < 1:
-            raise ValueError(f"Maxout: pieces must be >= 1, got {pieces}")
+        pieces = check_int("Maxout", "pieces", pieces, 1)
+        out_features = check_int("Maxout", "out_features", out_features, 0)
         self.out_features, self.pieces = out_features, pieces
         self.linear = Linear(in_features, out_features * pieces, rng=rng)
 

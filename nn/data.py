@@ -3,6 +3,7 @@ import numpy as np
 
 from autograd_core import Tensor, stack
 from autograd_core.seeding import default_generator, pick_generator
+from autograd_core.tensor import shared_tensor
 
 
 class TensorDataset:
@@ -19,13 +20,13 @@ class TensorDataset:
     @property
     def tensors(self):
         """The arrays as Tensors (sharing their data), PyTorch's attribute name."""
-        return tuple(Tensor(a) for a in self.arrays)
+        return tuple(shared_tensor(a) for a in self.arrays)
 
     def __len__(self):
         return len(self.arrays[0])
 
     def __getitem__(self, index):
-        return tuple(Tensor(a[index]) for a in self.arrays)
+        return tuple(shared_tensor(a[index]) for a in self.arrays)
 
 
 def _rows(a, position):
@@ -123,5 +124,5 @@ def _collate(samples):
     if any(isinstance(s, Tensor) and s.requires_grad for s in samples):
         return stack([s if isinstance(s, Tensor) else Tensor(s) for s in samples])
     if isinstance(first, (np.ndarray, Tensor, np.generic)):
-        return Tensor(np.stack([v.data if isinstance(v, Tensor) else v for v in samples]))
-    return Tensor(samples)
+        return shared_tensor(np.stack([v.data if isinstance(v, Tensor) else v for v in samples]))
+    return shared_tensor(samples)

@@ -1,5 +1,6 @@
 """Dropout (Srivastava et al., 2014), inverted: survivors are scaled by 1/(1-p) in training (`nn.functional.dropout`)."""
 import autograd_core as ag
+from autograd_core.checks import check_number
 from autograd_core.seeding import as_generator
 
 from .functional import dropout
@@ -15,6 +16,7 @@ class Dropout(Module):
 
     def __init__(self, p=0.5, rng=None):
         super().__init__()
+        check_number("Dropout", "p", p)
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"Dropout: probability must be in [0, 1], got {p}")
         self.p = p

@@ -1,6 +1,8 @@
 """Embedding: a lookup table of learnable vectors, indexed by integers (`nn.functional.embedding`)."""
 import numpy as np
 
+from autograd_core.checks import check_int
+
 from . import init
 from .functional import embedding
 from .module import Module, Parameter
@@ -15,6 +17,8 @@ class Embedding(Module):
 
     def __init__(self, num_embeddings, embedding_dim, rng=None):
         super().__init__()
+        num_embeddings = check_int("Embedding", "num_embeddings", num_embeddings, 0)
+        embedding_dim = check_int("Embedding", "embedding_dim", embedding_dim, 0)
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
         self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=np.float32))
         init.normal_(self.weight, rng=rng)

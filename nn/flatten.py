@@ -1,5 +1,6 @@
 """Flatten: merge axes start_dim..end_dim (by default everything but the batch axis)."""
 import autograd_core as ag
+from autograd_core.checks import check_int
 
 from .module import Module, named_like
 
@@ -9,7 +10,8 @@ class Flatten(Module):
 
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
-        self.start_dim, self.end_dim = start_dim, end_dim
+        self.start_dim = check_int("Flatten", "start_dim", start_dim)
+        self.end_dim = check_int("Flatten", "end_dim", end_dim)
 
     def forward(self, x):
         return named_like(ag.ops.flatten(x, self.start_dim, self.end_dim), x)

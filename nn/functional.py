@@ -6,19 +6,25 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core import inplace as _inplace
+from autograd_core.tensor import shared_tensor
 from autograd_core.ops import getitem, sliding_window
+from autograd_core.checks import check_number
 from autograd_core.seeding import as_generator
 
 
 def _pair(v, what):
-    pair = (v, v) if isinstance(v, (int, np.integer)) else tuple(v)
-    if len(pair) != 2 or any(int(p) != p for p in pair):
+    """An int or a pair of ints as a pair: another type (a float, a str) is a TypeError, another count a ValueError."""
+    pair = tuple(v) if isinstance(v, (tuple, list, np.ndarray)) else (v, v)
+    if len(pair) != 2:
         raise ValueError(f"{what} must be an int or a pair of ints, got {v!r}")
+    if any(isinstance(p, (bool, np.bool_)) or not isinstance(p, (int, np.integer)) for p in pair):
+        raise TypeError(f"{what} must be an int or a pair of ints, got {v!r}")
     return tuple(int(p) for p in pair)
 
 
 def _as_tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(x)
+    return x if isinstance(x, Tensor) else shared_tensor(x)
 
 
 def _data(x):
@@ -28,10 +34,64 @@ def _data(x):
 # ---- activations ------------------------------------------------------------------------------
 relu, sigmoid, tanh = ag.relu, ag.sigmoid, ag.tanh
 # the engine's activations (autograd_core/ops/activations.py and elementwise_functions.py), PyTorch's signatures
-elu, selu, celu, leaky_relu = ag.elu, ag.selu, ag.celu, ag.leaky_relu
-gelu, silu, mish, softplus, logsigmoid = ag.gelu, ag.silu, ag.mish, ag.softplus, ag.logsigmoid
-hardtanh, relu6, hardsigmoid, hardswish = ag.hardtanh, ag.relu6, ag.hardsigmoid, ag.hardswish
-one_hot = ag.one_hot
+gelu, softplus, logsigmoid, one_hot = ag.gelu, ag.softplus, ag.logsigmoid, ag.one_hot
+
+
+def _maybe_inplace(input, fn, inplace, name):
+    """fn(input); with PyTorch's `inplace=True` written into `input` (version counter and graph rules apply)."""
+    if not inplace:
+        return fn(input)
+    return _inplace.apply_(input if isinstance(input, Tensor) else Tensor(input), fn, f"{name}(inplace=True)")
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """input for input > 0, alpha (e^input - 1) otherwise; the gradient at 0 is alpha, as PyTorch's."""
+    return _maybe_inplace(input, lambda x: ag.elu(x, alpha), inplace, "elu")
+
+
+def selu(input, inplace=False):
+    """SELU: scale · elu(input, alpha) with the self-normalizing constants."""
+    return _maybe_inplace(input, ag.selu, inplace, "selu")
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """max(0, input) + min(0, alpha (e^(input / alpha) - 1))."""
+    return _maybe_inplace(input, lambda x: ag.celu(x, alpha), inplace, "celu")
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """input for input > 0, negative_slope · input otherwise."""
+    return _maybe_inplace(input, lambda x: ag.leaky_relu(x, negative_slope), inplace, "leaky_relu")
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """input clamped to [min_val, max_val]; zero gradient at the bounds."""
+    return _maybe_inplace(input, lambda x: ag.hardtanh(x, min_val, max_val), inplace, "hardtanh")
+
+
+def relu6(input, inplace=False):
+    """min(max(input, 0), 6)."""
+    return _maybe_inplace(input, ag.relu6, inplace, "relu6")
+
+
+def hardsigmoid(input, inplace=False):
+    """relu6(input + 3) / 6."""
+    return _maybe_inplace(input, ag.hardsigmoid, inplace, "hardsigmoid")
+
+
+def hardswish(input, inplace=False):
+    """input · relu6(input + 3) / 6."""
+    return _maybe_inplace(input, ag.hardswish, inplace, "hardswish")
+
+
+def silu(input, inplace=False):
+    """input · sigmoid(input)."""
+    return _maybe_inplace(input, ag.silu, inplace, "silu")
+
+
+def mish(input, inplace=False):
+    """input · tanh(softplus(input))."""
+    return _maybe_inplace(input, ag.mish, inplace, "mish")
 
 
 def _negative_part(x, positive):
@@ -79,6 +139,7 @@ def linear(x, weight, bias=None):
 
 def dropout(x, p=0.5, training=True, rng=None):
     """Zero each element with probability p and scale the rest by 1/(1-p) (identity in eval)."""
+    check_number("dropout", "p", p)
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: probability must be in [0, 1], got {p}")
     x = _as_tensor(x)
@@ -327,16 +388,39 @@ def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     return _reduce(loss, reduction, "nll_loss")
 
 
+def _check_class_weights(input, t, weight):
+    """PyTorch's check: one weight per class (its message has a prefix only for probability targets)."""
+    n_classes = input.shape[0 if input.ndim == 1 else 1]
+    if np.ndim(_data(weight)) != 1 or np.size(_data(weight)) != n_classes:
+        prefix = "cross_entropy: " if np.issubdtype(t.dtype, np.floating) else ""
+        raise RuntimeError(f"{prefix}weight tensor should be defined either for all {n_classes} classes "
+                           f"or no classes but got weight tensor of shape: {list(np.shape(_data(weight)))}")
+
+
 def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean", label_smoothing=0.0):
-    """log_softmax over the class axis 1, then NLL; targets are class indices or class probabilities."""
+    """log_softmax over the class axis 1, then NLL; targets are class indices or class probabilities.
+
+    Unbatched (C,) logits take a 0-d class index or (C,) probabilities, as in PyTorch.
+    """
     t = _data(target)
-    if t.dtype.kind in "iu" and label_smoothing == 0.0 and input.ndim == 2:
+    if weight is not None:
+        _check_class_weights(input, t, weight)
+    if t.dtype.kind in "iu" and label_smoothing == 0.0 and input.ndim == 2:  # the training hot path: checks above only
         return _fused_cross_entropy(input, t, weight, ignore_index, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.ndim == 1:
+        _check_reduction(reduction, "cross_entropy")
+        loss = cross_entropy(input.reshape(1, -1), target.reshape((1,) + t.shape) if isinstance(target, Tensor)
+                             else t.reshape((1,) + t.shape), weight, ignore_index, reduction, label_smoothing)
+        return loss.reshape(()) if reduction == "none" else loss
+    if np.issubdtype(t.dtype, np.floating) and ignore_index != -100:
+        raise RuntimeError("ignore_index is not supported for floating point target")
     if input.ndim < 2:
         raise ValueError(f"cross_entropy: expected input (N, C) or (N, C, d1, ...), got shape {input.shape}")
     n_classes = input.shape[1]
     logp = ag.log_softmax(input, 1)
-    w = None if weight is None else Tensor(_data(weight).astype(input.dtype).reshape((1, n_classes) + (1,) * (input.ndim - 2)))
+    w = None if weight is None else shared_tensor(_data(weight).astype(input.dtype).reshape((1, n_classes) + (1,) * (input.ndim - 2)))
     if np.issubdtype(t.dtype, np.floating):
         if t.shape != tuple(input.shape):
             raise TypeError(f"cross_entropy: targets must be integer class indices (got dtype {t.dtype}; "
@@ -361,3 +445,13 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 
 # distances: the engine's own (autograd_core/ops/norms.py)
 cosine_similarity = ag.cosine_similarity
+# ---- v3 losses (nn/functional_losses.py) ----------------------------------------------------------------
+from .functional_losses import (cosine_embedding_loss, gaussian_nll_loss, huber_loss, kl_div,  # noqa: E402
+                                margin_ranking_loss, pairwise_distance, poisson_nll_loss, smooth_l1_loss,
+                                triplet_margin_loss)
+
+
+# ---- v3 convolution options (nn/functional_conv.py); conv2d becomes the one with every option ------------
+from .functional_conv import conv1d, conv2d, conv_transpose2d, pad  # noqa: E402,F811
+from .functional_pool import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool1d, avg_pool2d,  # noqa: E402,F811
+                              interpolate, max_pool1d, max_pool2d)

@@ -58,11 +58,15 @@ def constant_(tensor, value):
 
 def normal_(tensor, mean=0.0, std=1.0, rng=None, generator=None):
     """N(mean, std²) in place; `generator` (PyTorch's, an autograd_core.Generator) or `rng` draws, else manual_seed's."""
+    if not std >= 0:
+        raise ValueError(f"normal_: std must be >= 0, got {std}")
     return _fill(tensor, pick_generator(rng, generator, "normal_").normal(mean, std, tensor.data.shape))
 
 
 def uniform_(tensor, a=0.0, b=1.0, rng=None, generator=None):
     """U(a, b) in place; `generator` or `rng` as in `normal_`."""
+    if not a <= b:
+        raise ValueError(f"uniform_: expects a range [a, b) with a <= b, got a={a}, b={b}")
     return _fill(tensor, pick_generator(rng, generator, "uniform_").uniform(a, b, tensor.data.shape))
 
 

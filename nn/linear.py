@@ -3,6 +3,8 @@ import math
 
 import numpy as np
 
+from autograd_core.checks import check_int
+
 from . import functional as F
 from . import init
 from .activation import activation_by_name
@@ -24,6 +26,8 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True, rng=None, dtype=np.float32):
         super().__init__()
+        in_features, out_features = check_int("Linear", "in_features", in_features, 0), check_int(
+            "Linear", "out_features", out_features, 0)
         self.in_features, self.out_features = in_features, out_features
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
         init.kaiming_uniform_(self.weight, a=math.sqrt(5), rng=rng)
@@ -54,6 +58,9 @@ class MLP(Module):
         sizes = list(sizes)
         if len(sizes) < 2:
             raise ValueError(f"MLP: need at least an input and an output size, got {sizes}")
+        for size in sizes:
+            check_int("MLP", "sizes", size, 0)
+        activation_by_name(activation)  # an unknown name fails here, even for a single layer
         mods = []
         for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             mods.append(Linear(n_in, n_out, rng=rng))

@@ -1,18 +1,28 @@
 """`Module`, `Parameter` and the containers: models as Python classes, parameters found by attribute."""
-from collections import OrderedDict
+from collections import OrderedDict, namedtuple
 
 import numpy as np
 
 from autograd_core import Tensor
+from autograd_core.tensor import shared_tensor
 from autograd_core.grad_mode import STATE
 from autograd_core.size import check_device
 
 
 class Parameter(Tensor):
-    """A Tensor that a Module owns and trains: it always requires grad (float32 by default)."""
+    """A Tensor that a Module owns and trains: it always requires grad (float32 by default).
 
-    def __init__(self, data, requires_grad=True, name=None):
-        super().__init__(data, requires_grad=requires_grad, name=name)
+    Given a Tensor it shares that tensor's data, as PyTorch's Parameter; given an array, number or
+    list it holds its own copy.
+    """
+
+    def __init__(self, data=None, requires_grad=True, name=None):
+        shared = data.data if isinstance(data, Tensor) else None
+        super().__init__(np.empty(0, np.float32) if data is None or shared is not None else data, name=name)
+        if shared is not None:
+            self.data = shared
+        if requires_grad:
+            self.requires_grad_(True)
 
     def __repr__(self):
         return "Parameter containing:\n" + super().__repr__()
@@ -22,12 +32,12 @@ def as_input(x):
     """A module's first argument as a Tensor when it is an array or a nested list of numbers (PyTorch would
     take a tensor there); anything else passes through. Lists become float32, arrays keep their dtype."""
     if isinstance(x, np.ndarray):
-        return Tensor(x)
+        return shared_tensor(x)
     leaf = x
     while isinstance(leaf, (list, tuple)) and leaf:
         leaf = leaf[0]
     if isinstance(x, list) and isinstance(leaf, (int, float, np.number)):
-        return Tensor(x)
+        return shared_tensor(x)
     return x
 
 
@@ -36,6 +46,22 @@ def named_like(view, x):
     if view._node is None and view.name is None:
         view.name = x.name
     return view
+
+
+class IncompatibleKeys(namedtuple("IncompatibleKeys", ("missing_keys", "unexpected_keys"))):
+    """What `load_state_dict` returns: the model's keys the state lacked, and the state's keys the model lacks."""
+
+    def __repr__(self):
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+    __str__ = __repr__
+
+
+class StateShapeError(RuntimeError, ValueError):
+    """A state dict value whose shape differs from the model's: PyTorch raises RuntimeError, this engine's
+    shape errors are ValueErrors; code catching either keeps working."""
 
 
 class InputDtypeError(RuntimeError, ValueError):
@@ -90,6 +116,10 @@ class Module:
 
     def register_buffer(self, name, value):
         """A non-trainable tensor that belongs to the state (e.g. BatchNorm running statistics)."""
+        if not isinstance(name, str):
+            raise TypeError(f"register_buffer: buffer name should be a string, got {type(name).__name__}")
+        if not name or "." in name:
+            raise KeyError(f"register_buffer: buffer name can't be empty or contain \".\", got {name!r}")
         self.__dict__.setdefault("_buffer_names", set()).add(name)
         setattr(self, name, value)
 
@@ -171,10 +201,12 @@ class Module:
             if set_to_none or p.grad is None:
                 p.grad = None
             else:
-                p.grad = Tensor(np.zeros_like(p.data))
+                p.grad = shared_tensor(np.zeros_like(p.data))
 
     def train(self, mode=True):
         """Training mode (dropout active, batch statistics) for this module and its descendants."""
+        if not isinstance(mode, (bool, np.bool_)):
+            raise ValueError(f"train: training mode is expected to be boolean, got {type(mode).__name__} {mode!r}")
         for m in self.modules():
             object.__setattr__(m, "training", bool(mode))
         return self
@@ -187,7 +219,10 @@ class Module:
         """Convert every parameter and buffer to `dtype` in place (a float dtype); the device "cpu" changes nothing."""
         if check_device(dtype):
             return self
-        dtype = np.dtype(dtype)
+        try:
+            dtype = np.dtype(dtype)
+        except TypeError:
+            raise TypeError(f"{type(self).__name__}.to(): expected a dtype or the device 'cpu', got {dtype!r}") from None
         if not np.issubdtype(dtype, np.floating):
             raise TypeError(f"{type(self).__name__}.to(): only floating-point dtypes hold parameters, got {dtype}")
         for t in list(self.parameters()) + [b for _, b in self.named_buffers()]:
@@ -201,34 +236,42 @@ class Module:
         return self
 
     # ---- state ------------------------------------------------------------------------------
-    def state_dict(self):
-        """Ordered name -> numpy array copy of every parameter and buffer."""
-        state = OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
-        state.update((name, b.data.copy()) for name, b in self.named_buffers())
+    def state_dict(self, keep_vars=False):
+        """Ordered name -> Tensor of every parameter and buffer, sharing their data (detached from the graph
+        unless `keep_vars`), as PyTorch: copy them (`.clone()`, `copy.deepcopy`) to keep a snapshot."""
+        state = OrderedDict((name, p if keep_vars else shared_tensor(p.data)) for name, p in self.named_parameters())
+        state.update((name, b if keep_vars else shared_tensor(b.data)) for name, b in self.named_buffers())
         return state
 
     def load_state_dict(self, state, strict=True):
-        """Copy arrays into the parameters and buffers, in place; mismatches raise clearly."""
+        """Copy the values of `state` (Tensors, numpy arrays, or anything with `__array__`, such as torch
+        tensors) into the parameters and buffers, in place.
+
+        Returns `(missing_keys, unexpected_keys)`, a named tuple. With `strict`, either being non-empty raises
+        a RuntimeError listing them, as PyTorch; a value of the wrong shape or not numeric always raises.
+        """
+        if not hasattr(state, "keys") or not hasattr(state, "__getitem__"):
+            raise TypeError(f"load_state_dict: expected state_dict to be dict-like, got {type(state).__name__}")
         own = OrderedDict(self.named_parameters())
         own.update(self.named_buffers())
         missing = [k for k in own if k not in state]
         unexpected = [k for k in state if k not in own]
         if strict and (missing or unexpected):
-            raise KeyError(f"load_state_dict for {type(self).__name__}: missing keys {missing}, unexpected keys {unexpected}")
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}: "
+                               f"missing keys {missing}, unexpected keys {unexpected}")
+        values = {}
         for name, target in own.items():
             if name not in state:
                 continue
-            value = np.asarray(state[name].data if isinstance(state[name], Tensor) else state[name])
+            value = values[name] = np.asarray(state[name].data if isinstance(state[name], Tensor) else state[name])
             if value.dtype.kind not in "biufc":
                 raise TypeError(f"load_state_dict for {type(self).__name__}: '{name}' holds {value.dtype} values, not numbers")
             if value.shape != target.data.shape:
-                raise ValueError(f"load_state_dict for {type(self).__name__}: '{name}' has shape {value.shape} "
-                                 f"in the state dict but {target.data.shape} in the model")
-        for name, target in own.items():
-            if name in state:
-                value = state[name].data if isinstance(state[name], Tensor) else state[name]
-                np.copyto(target.data, np.asarray(value), casting="unsafe")
-        return missing, unexpected
+                raise StateShapeError(f"load_state_dict for {type(self).__name__}: size mismatch for '{name}': shape "
+                                      f"{value.shape} in the state dict but {target.data.shape} in the model")
+        for name, value in values.items():
+            np.copyto(own[name].data, value, casting="unsafe")
+        return IncompatibleKeys(missing, unexpected)
 
     # ---- display ------------------------------------------------------------------------------
     def extra_repr(self):
@@ -249,7 +292,7 @@ class Sequential(Module):
     def __init__(self, *modules):
         super().__init__()
         for i, m in enumerate(modules):
-            setattr(self, str(i), m)
+            setattr(self, str(i), _module("Sequential", m))
 
     def forward(self, x):
         for module in self._modules.values():
@@ -267,8 +310,15 @@ class Sequential(Module):
         return iter(self._modules.values())
 
     def append(self, module):
-        setattr(self, str(len(self._modules)), module)
+        setattr(self, str(len(self._modules)), _module("Sequential", module))
         return self
+
+
+def _module(container, m):
+    """`m`, when it is a Module; a container refuses anything else at once, as PyTorch's (not at the first call)."""
+    if not isinstance(m, Module):
+        raise TypeError(f"{container}: {type(m).__name__} is not a Module subclass")
+    return m
 
 
 class ModuleList(Module):
@@ -280,7 +330,7 @@ class ModuleList(Module):
             self.append(m)
 
     def append(self, module):
-        setattr(self, str(len(self._modules)), module)
+        setattr(self, str(len(self._modules)), _module("ModuleList", module))
         return self
 
     def __getitem__(self, index):

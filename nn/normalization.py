@@ -8,6 +8,7 @@ Evaluation normalizes with the running statistics (`nn.functional.batch_norm`).
 import numpy as np
 
 import autograd_core as ag
+from autograd_core.checks import check_int, check_number
 
 from .functional import batch_norm
 from .module import Module, Parameter
@@ -18,6 +19,11 @@ class _BatchNorm(Module):
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True):
         super().__init__()
+        where = type(self).__name__
+        num_features = check_int(where, "num_features", num_features, 0)
+        check_number(where, "eps", eps, 0.0)
+        if momentum is not None:
+            check_number(where, "momentum", momentum)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         self.weight = Parameter(np.ones(num_features, dtype=np.float32)) if affine else None

@@ -30,7 +30,7 @@ def save(obj, path):
     state = obj.state_dict() if callable(getattr(obj, "state_dict", None)) else obj
     if not isinstance(state, dict):
         raise TypeError(f"nn.save: expected a module, an optimizer or a dict of arrays, got {type(obj).__name__}")
-    path = os.fspath(path)
+    path = _path("nn.save", path)
     if path.endswith(".safetensors"):
         encoded = safetensors_format.encode(state, path)
         write = lambda f: f.write(encoded)
@@ -64,6 +64,14 @@ def _write_npz(f, arrays):
                 np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
 
 
+def _path(where, path):
+    """`path` as a str; anything that is not a path (a number, a file object) is a TypeError naming the argument."""
+    try:
+        return os.fspath(path)
+    except TypeError:
+        raise TypeError(f"{where}: path must be a str or os.PathLike, got {type(path).__name__} {path!r}") from None
+
+
 def _sync_directory(directory):
     """Make the rename itself durable (POSIX); platforms that cannot open a directory skip this."""
     if not hasattr(os, "O_DIRECTORY"):
@@ -82,7 +90,9 @@ def load(path, max_bytes=MAX_BYTES):
     uncompressed size is capped at `max_bytes` (100 MiB by default; raise it for a trusted larger file).
     Every error names the file and the entry. A path ending in `.safetensors` is read as that format.
     """
-    path = os.fspath(path)
+    path = _path("nn.load", path)
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, (int, np.integer)) or max_bytes < 0:
+        raise ValueError(f"nn.load: max_bytes must be an int >= 0, got {max_bytes!r}")
     if path.endswith(".safetensors"):
         return safetensors_format.decode(path, max_bytes)
     not_checkpoint = f"nn.load: {path} is not a checkpoint (nn.save writes .npz archives of numeric arrays)"

@@ -9,6 +9,7 @@ import contextlib
 import numpy as np
 
 from autograd_core import Tensor
+from autograd_core.tensor import shared_tensor
 
 
 def functional_call(module, parameters_and_buffers, args, kwargs=None):
@@ -41,7 +42,7 @@ def _substituted(module, given):
             owner_path, _, attribute = name.rpartition(".")
             owner = _submodule(module, owner_path)
             saved.append((owner, attribute, owner.__dict__[attribute]))
-            owner.__dict__[attribute] = value if isinstance(value, Tensor) else Tensor(np.asarray(value))
+            owner.__dict__[attribute] = value if isinstance(value, Tensor) else shared_tensor(np.asarray(value))
         yield
     finally:
         for owner, attribute, value in reversed(saved):

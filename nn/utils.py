@@ -4,6 +4,7 @@ import math
 import numpy as np
 
 from autograd_core import Tensor
+from autograd_core.tensor import shared_tensor
 
 from .stateless import functional_call  # noqa: F401  (nn.utils.functional_call, as in PyTorch)
 
@@ -13,6 +14,14 @@ def _grads(parameters):
     if isinstance(parameters, Tensor):
         parameters = [parameters]
     return [p.grad for p in parameters if p.grad is not None]
+
+
+def _number(name, value):
+    """float(value), or PyTorch's ValueError naming the argument (a str such as "inf" is read as torch does)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"clip_grad_norm_: {name} must be a number, got {type(value).__name__} {value!r}") from None
 
 
 def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False):
@@ -26,9 +35,9 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
         the joint norm before clipping, a 0-d Tensor.
     """
     grads = _grads(parameters)
-    norm_type = float(norm_type)
+    max_norm, norm_type = _number("max_norm", max_norm), _number("norm_type", norm_type)
     if not grads:
-        return Tensor(np.float32(0.0))
+        return shared_tensor(np.float32(0.0))
     if math.isinf(norm_type):
         norms = [np.max(np.abs(g.data)) if g.data.size else np.zeros((), g.data.dtype) for g in grads]
         total = np.max(norms)
@@ -45,7 +54,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     for g in grads:
         # a new array (a gradient may share memory with another); asarray keeps a 0-d gradient an array
         g.data = np.asarray(g.data * coef.astype(g.data.dtype))
-    return Tensor(total)
+    return shared_tensor(total)
 
 
 def clip_grad_value_(parameters, clip_value):

@@ -4,6 +4,16 @@ import numpy as np
 from .optimizer import Optimizer, _check_nonnegative, _descend
 
 
+def _pair(betas):
+    """betas as a tuple of two, or a TypeError naming the argument (a lone 0.9 is a common slip)."""
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(f"Invalid betas: expected a pair (beta1, beta2), got {type(betas).__name__} {betas!r}")
+    for i, beta in enumerate(betas):
+        if isinstance(beta, (str, bytes)) or not hasattr(beta, "__float__"):
+            raise TypeError(f"Invalid beta parameter at index {i}: expected a number, got {beta!r}")
+    return tuple(betas)
+
+
 class Adam(Optimizer):
     """m = β1 m + (1-β1) g;  v = β2 v + (1-β2) g²;  p -= lr/(1-β1^t) · m / (sqrt(v)/sqrt(1-β2^t) + eps).
 
@@ -19,7 +29,7 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False, *,
                  maximize=False, decoupled_weight_decay=False):
-        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+        super().__init__(params, dict(lr=lr, betas=_pair(betas), eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize, decoupled_weight_decay=decoupled_weight_decay))
 
     def _check(self, group):

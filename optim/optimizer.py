@@ -8,6 +8,7 @@ from itertools import chain
 import numpy as np
 
 from autograd_core import Tensor, enable_grad
+from autograd_core.tensor import shared_tensor
 
 
 class Optimizer:
@@ -87,7 +88,7 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
-                    p.grad = None if set_to_none else Tensor(np.zeros_like(np.asarray(p.grad)))
+                    p.grad = None if set_to_none else shared_tensor(np.zeros_like(np.asarray(p.grad)))
 
     def step(self, closure=None):
         """Update every parameter whose `.grad` is not None; `closure` re-evaluates the model and returns the loss.
@@ -162,7 +163,7 @@ class Optimizer:
         for i, saved in state_dict["state"].items():
             if i not in params:
                 raise ValueError(f"loaded state dict has state for parameter {i!r}, which no parameter group holds")
-            state[params[i]] = {k: _restored(v, params[i], k) for k, v in saved.items()}
+            state[params[i]] = {k: self._restored(v, params[i], k) for k, v in saved.items()}
         for own, saved in zip(self.param_groups, saved_groups):
             saved["params"] = own["params"]
             if "param_names" in own:
@@ -171,6 +172,11 @@ class Optimizer:
                 saved.setdefault(key, value)
             self._check(saved)
         self.param_groups, self.state = saved_groups, state
+
+    @staticmethod
+    def _restored(value, p, key):
+        """A loaded state entry of parameter `p` (LBFGS, whose state is one flat vector, overrides it)."""
+        return _restored(value, p, key)
 
     def __repr__(self):
         lines = [f"{type(self).__name__} ("]
@@ -215,6 +221,9 @@ def _descend(p, lr, direction, shrink=None):
 def _check_nonnegative(group, *keys):
     """PyTorch's checks and messages: options that must be >= 0 (NaN fails too)."""
     for key in keys:
+        value = group[key]
+        if isinstance(value, (str, bytes)) or not hasattr(value, "__float__"):
+            raise TypeError(f"Invalid {key}: expected a number, got {type(value).__name__} {value!r}")
         if not 0.0 <= group[key]:
             name = {"lr": "learning rate", "eps": "epsilon value"}.get(key, f"{key} value")
             raise ValueError(f"Invalid {name}: {group[key]}")
@@ -232,7 +241,12 @@ def _grad_arrays(params):
 
 
 def _restored(value, p, key):
-    """A loaded state entry: arrays copied in `p`'s dtype and checked against its shape; the step count as saved."""
+    """A loaded state entry: arrays (or array-likes: Tensors, torch tensors) copied in `p`'s dtype and checked
+    against its shape; the step count as saved."""
+    if not isinstance(value, np.ndarray) and hasattr(value, "__array__"):  # a Tensor, a torch tensor
+        value = np.asarray(value)
+        if key == "step" or value.ndim == 0:
+            return value.item()
     if not isinstance(value, np.ndarray) or key == "step":
         return copy.deepcopy(value)
     if value.shape != p.data.shape:

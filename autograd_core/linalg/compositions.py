@@ -7,7 +7,7 @@ import numpy as np
 from ..ops import einsum, getitem, matmul, squeeze, stack, value, where, _shape
 from ..ops.decompositions import LinAlgError, as_input, inv, solve as _solve
 from ..ops.norms import matrix_norm
-from ..tensor import Tensor
+from ..tensor import Tensor, shared_tensor
 from .factorizations import _matrices, _mT, cholesky, svdvals
 
 _inv_ex = namedtuple("inv_ex", ("inverse", "info"))
@@ -40,7 +40,7 @@ def matrix_power(a, n):
         return matrix_power(inv(a), -n)
     size = _shape(a)[-1]
     if n == 0:
-        return Tensor(np.broadcast_to(np.eye(size, dtype=np.result_type(value(a))), _shape(a)).copy())
+        return shared_tensor(np.broadcast_to(np.eye(size, dtype=np.result_type(value(a))), _shape(a)).copy())
     result, base = None, a
     while n:
         if n & 1:
@@ -68,7 +68,7 @@ def matrix_rank(a, *, atol=None, rtol=None, hermitian=False):
     if rtol is None:
         rtol = np.finfo(s.dtype).eps * max(_shape(a)[-2:]) if atol is None or atol <= 0 else 0.0
     tol = np.maximum(atol or 0.0, rtol * (s[..., :1] if s.shape[-1] else 0.0))
-    return Tensor((s > tol).sum(-1).astype(np.int64))
+    return shared_tensor((s > tol).sum(-1).astype(np.int64))
 
 
 def cross(x, y, *, dim=-1):
@@ -157,7 +157,7 @@ def _ex(op, a, check_errors, result):
     """op(a) and info per matrix, as the *_ex functions: failing matrices give NaN and info 1 instead of raising."""
     a = as_input(a)
     try:
-        return result(op(a), Tensor(np.zeros(_shape(a)[:-2], np.int32)))
+        return result(op(a), shared_tensor(np.zeros(_shape(a)[:-2], np.int32)))
     except LinAlgError:
         if check_errors:
             raise
@@ -169,6 +169,6 @@ def _ex(op, a, check_errors, result):
             op(m)
         except LinAlgError:
             info[i] = 1
-    good = Tensor(np.where(info[:, None, None] > 0, np.eye(flat.shape[-1]), flat).reshape(value(a).shape))
+    good = shared_tensor(np.where(info[:, None, None] > 0, np.eye(flat.shape[-1]), flat).reshape(value(a).shape))
     out = op(where(np.reshape(info, batch + (1, 1)) > 0, good, a) if isinstance(a, Tensor) else good)
-    return result(where(np.reshape(info, batch + (1, 1)) > 0, np.nan, out), Tensor(info.reshape(batch)))
+    return result(where(np.reshape(info, batch + (1, 1)) > 0, np.nan, out), shared_tensor(info.reshape(batch)))

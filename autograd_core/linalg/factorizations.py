@@ -8,7 +8,7 @@ from ..ops import concatenate, matmul, squeeze, swapaxes, unsqueeze, value, wher
 from ..ops.decompositions import Cholesky, Det, LogAbsDet, Pinv, as_input, solve as _solve
 from ..ops.norms import matrix_norm, vector_norm
 from ..ops.spectral import Eigh, Qr, Svd
-from ..tensor import Tensor
+from ..tensor import Tensor, shared_tensor
 
 _slogdet = namedtuple("slogdet", ("sign", "logabsdet"))
 _qr = namedtuple("qr", ("Q", "R"))
@@ -42,7 +42,7 @@ def logdet(a):
 def slogdet(a):
     """Named tuple (sign, logabsdet), each (...): det = sign · exp(logabsdet); sign has no gradient."""
     a = as_input(a)
-    sign = Tensor(np.sign(np.linalg.det(value(a)))) if _shape(a)[-1:] == _shape(a)[-2:-1] else None
+    sign = shared_tensor(np.sign(np.linalg.det(value(a)))) if _shape(a)[-1:] == _shape(a)[-2:-1] else None
     return _slogdet(sign, LogAbsDet.apply(a))
 
 
@@ -99,9 +99,9 @@ def svd(a, full_matrices=True):
     u, s, v = packed[..., :m, :], packed[..., m, :], packed[..., m + 1:, :]
     if full_matrices and m != n:
         if m > n:
-            u = concatenate([u, Tensor(_complement(u.data))], -1)
+            u = concatenate([u, shared_tensor(_complement(u.data))], -1)
         else:
-            v = concatenate([v, Tensor(_complement(v.data))], -1)
+            v = concatenate([v, shared_tensor(_complement(v.data))], -1)
     return _svd(u, s, _mT(v))
 
 
@@ -117,7 +117,7 @@ def svdvals(a):
     _matrices("svdvals", a)
     if isinstance(a, Tensor):  # the vectors are what its derivative (and a transform's tangent) needs
         return Svd.apply(a)[..., _shape(a)[-2], :]
-    return Tensor(np.linalg.svd(a, compute_uv=False))
+    return shared_tensor(np.linalg.svd(a, compute_uv=False))
 
 
 def qr(a, mode="reduced"):
@@ -135,7 +135,7 @@ def qr(a, mode="reduced"):
             raise RuntimeError("linalg.qr: the QR decomposition is not differentiable when mode='complete' and "
                                f"nrows > ncols (A of shape {tuple(_shape(a))}); use mode='reduced'")
         q, r = np.linalg.qr(value(a), mode="complete")
-        return _qr(Tensor(q), Tensor(r))
+        return _qr(shared_tensor(q), shared_tensor(r))
     if m >= n:
         packed = Qr.apply(a)
         q, r = packed[..., :m, :], packed[..., m:, :]
@@ -143,7 +143,7 @@ def qr(a, mode="reduced"):
         packed = Qr.apply(a[..., :m])
         q = packed[..., :m, :]
         r = concatenate([packed[..., m:, :], matmul(_mT(q), a[..., m:])], -1)
-    return _qr(Tensor(np.zeros((0,), value(a).dtype)) if mode == "r" else q, r)
+    return _qr(shared_tensor(np.zeros((0,), value(a).dtype)) if mode == "r" else q, r)
 
 
 def pinv(a, *, atol=None, rtol=None, hermitian=False):
@@ -180,15 +180,15 @@ def lstsq(a, b, rcond=None, *, driver=None):
     x = matmul(pinv(a, rtol=rtol), unsqueeze(b, -1) if vector else b)
     s = np.linalg.svd(value(a), compute_uv=False)
     rank = (s > rtol * s[..., :1]).sum(-1) if s.shape[-1] else np.zeros(sa[:-2], np.int64)
-    empty = Tensor(np.zeros((0,), dtype))
+    empty = shared_tensor(np.zeros((0,), dtype))
     residuals = empty
     if driver != "gelsy" and sa[-2] > sa[-1] and bool(np.all(rank == sa[-1])):
         r = matmul(a, x) - (unsqueeze(b, -1) if vector else b)
         residuals = (r * r).sum(-2)
         residuals = squeeze(residuals, -1) if vector else residuals
     return _lstsq(squeeze(x, -1) if vector else x, residuals,
-                  Tensor(rank.astype(np.int64)) if driver != "gels" else Tensor(np.zeros((0,), np.int64)),
-                  Tensor(s.astype(dtype)) if driver in ("gelsd", "gelss") else empty)
+                  shared_tensor(rank.astype(np.int64)) if driver != "gels" else shared_tensor(np.zeros((0,), np.int64)),
+                  shared_tensor(s.astype(dtype)) if driver in ("gelsd", "gelss") else empty)
 
 
 def norm(a, ord=None, dim=None, keepdim=False, *, dtype=None):

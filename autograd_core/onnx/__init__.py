@@ -22,7 +22,7 @@ except ImportError:
 from ..primitive import PRIMITIVES
 from ..tensor import Tensor
 from . import trace as tracing
-from . import math_ops, recurrent  # noqa: F401  (they register their translations)
+from . import layout_ops, math_ops, recurrent  # noqa: F401  (they register their translations)
 from .builder import Builder, Op
 from .trace import ExportError
 from .translations import CANNOT_EXPORT, TRANSLATIONS

@@ -4,7 +4,6 @@ ONNX's own LSTM op returns only the last cell state, and our LSTMSequence return
 (h, c); a Scan over the time axis returns both for every step, with any batch size or sequence length.
 The body reads the weights from the outer graph.
 """
-import numpy as np
 from onnx import helper
 
 from .translations import translates

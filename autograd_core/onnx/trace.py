@@ -10,7 +10,7 @@ import numpy as np
 
 from ..grad_mode import no_grad, observe
 from ..inplace import version
-from ..tensor import Tensor
+from ..tensor import Tensor, shared_tensor
 from ..tracing import Recorder
 
 
@@ -29,7 +29,7 @@ class Trace:
 
 def run(fn, arrays):
     """Trace `fn` on Tensors made from `arrays`; its outputs are flattened from a Tensor, tuple or list."""
-    inputs = [Tensor(np.array(a, copy=True)) for a in arrays]
+    inputs = [shared_tensor(np.array(a, copy=True)) for a in arrays]
     trace = Trace(inputs)
     versions = [version(t.data) for t in inputs]
     recorder = Recorder()

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..grad_mode import STATE, report_untraced
 from ..primitive import NO_PARAMS, apply
-from ..tensor import Tensor
+from ..tensor import Tensor, shared_tensor
 from .conv import Conv2d, conv2d_composed
 from .elementwise import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow,
                           Relu, Sigmoid, Sub, Tanh, Where)
@@ -117,12 +117,36 @@ def where(cond, x=None, y=None):
     """x where cond is true, else y (cond takes no gradient); `where(cond)` alone is nonzero(cond, as_tuple=True)."""
     if x is None and y is None:
         return nonzero(cond, as_tuple=True)
+    if x is None or y is None:
+        raise TypeError("where(): pass both x and y, or neither (where(cond) is nonzero(cond, as_tuple=True))")
     return Where.apply(value(cond), x, y)
 
 
-def clip(x, lo=None, hi=None):
-    """Limit x to [lo, hi]; either bound may be None."""
-    return Clip.apply(x, lo=lo, hi=hi)
+def clamp(x, min=None, max=None):
+    """Limit x to [min, max] (PyTorch's clamp; alias clip); either bound may be None, a number or a Tensor.
+
+    The gradient passes to x where min <= x <= max, to a Tensor bound where it is the result;
+    where min > max the result is max, as PyTorch.
+    """
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        y = x if min is None else where(less(x, min), min, x)
+        return y if max is None else where(greater(y, max), max, y)
+    return Clip.apply(x, lo=min, hi=max)
+
+
+def clip(x, lo=None, hi=None, *, min=None, max=None):
+    """`clamp` under numpy's name: positional bounds, or PyTorch's `min=`/`max=`."""
+    return clamp(x, lo if min is None else min, hi if max is None else max)
+
+
+def clamp_min(x, min):
+    """max(x, min), as clamp(x, min=min)."""
+    return clamp(x, min, None)
+
+
+def clamp_max(x, max):
+    """min(x, max), as clamp(x, max=max)."""
+    return clamp(x, None, max)
 
 
 def astype(x, dtype):
@@ -131,7 +155,7 @@ def astype(x, dtype):
     if value(x).dtype == dtype:
         return x
     if not np.issubdtype(dtype, np.floating):
-        out = Tensor(value(x).astype(dtype))
+        out = shared_tensor(value(x).astype(dtype))
         return report_untraced("astype", (x,), {"dtype": dtype}, out) if STATE.observers else out
     return Cast.apply(x, dtype=dtype)
 
@@ -143,7 +167,7 @@ def clone(x):
 
 def _compare(fn):
     def compare(x, y):
-        out = Tensor(fn(value(x), value(y)))
+        out = shared_tensor(fn(value(x), value(y)))
         return report_untraced(fn.__name__, (x, y), NO_PARAMS, out) if STATE.observers else out
     compare.__doc__ = f"Elementwise {fn.__name__}; returns a boolean Tensor without gradient."
     return compare
@@ -192,23 +216,48 @@ def reshape(x, shape):
     return Reshape.apply(x, shape=tuple(new))
 
 
-def transpose(x, axes=None):
-    """Permute the axes (numpy's meaning; None reverses them)."""
-    shape = _shape(x)
-    if axes is not None:
-        axes = tuple(int(a) % builtins.max(len(shape), 1) for a in axes)
-        if sorted(axes) != list(range(len(shape))):
-            raise ValueError(f"transpose: axes {axes} are not a permutation of the axes of a tensor of shape {shape}")
-    return Transpose.apply(x, axes=axes)
+def transpose(x, *dims, axes=None):
+    """PyTorch's `transpose(x, d0, d1)` swaps two dims (any rank); otherwise numpy's permutation:
+    `transpose(x)` reverses the axes, a tuple (or three or more ints, or `axes=`) permutes them."""
+    if axes is None and len(dims) == 1 and not isinstance(dims[0], (int, np.integer)):
+        axes = dims[0]
+    elif len(dims) == 2:
+        return swapaxes(x, *dims)
+    elif dims:
+        axes = dims
+    return Transpose.apply(x, axes=None if axes is None else _permutation("transpose", axes, _shape(x)))
+
+
+def permute(x, *dims):
+    """x with its axes in the order `dims` (ints, or one tuple), negative counting from the end."""
+    axes = dims[0] if len(dims) == 1 and not isinstance(dims[0], (int, np.integer)) else dims
+    return Transpose.apply(x, axes=_permutation("permute", axes, _shape(x)))
+
+
+def _permutation(op, axes, shape):
+    """`axes` as a tuple of non-negative ints, checked to be a permutation of the axes of `shape`."""
+    axes, n = tuple(axes), len(shape)
+    if len(axes) != n or not builtins.all(isinstance(a, (int, np.integer)) and -n <= a < builtins.max(n, 1)
+                                          for a in axes):
+        raise ValueError(f"{op}: dims {axes} are not a permutation of the dims of a tensor of shape {shape}")
+    axes = tuple(int(a) % builtins.max(n, 1) for a in axes)
+    if sorted(axes) != list(range(n)):
+        raise ValueError(f"{op}: dims {axes} are not a permutation of the dims of a tensor of shape {shape}")
+    return axes
 
 
 def swapaxes(x, a, b):
-    """Exchange two axes."""
-    n = len(_shape(x))
-    axes = list(range(n))
-    a, b = normalize_axes("swapaxes", a, _shape(x))[0], normalize_axes("swapaxes", b, _shape(x))[0]
+    """Exchange two axes (PyTorch's `transpose(d0, d1)`, `swapdims`)."""
+    shape = _shape(x)
+    if not shape and a in (0, -1) and b in (0, -1):  # a 0-d tensor: PyTorch allows dims 0 and -1
+        return Transpose.apply(x, axes=())
+    axes = list(range(len(shape)))
+    a, b = normalize_axes("transpose", a, shape)[0], normalize_axes("transpose", b, shape)[0]
     axes[a], axes[b] = axes[b], axes[a]
     return Transpose.apply(x, axes=tuple(axes))
+
+
+swapdims = swapaxes
 
 
 def flatten(x, start_dim=0, end_dim=-1):
@@ -318,6 +367,9 @@ def concatenate(tensors, dim=None, *, axis=None):
     """Join tensors along an existing axis `dim` (default 0); shapes must match elsewhere."""
     dim, _ = numpy_aliases("cat", dim, False, axis, None)
     axis = 0 if dim is None else dim
+    if isinstance(tensors, (Tensor, np.ndarray)):
+        raise TypeError(f"cat: tensors must be a sequence of Tensors, got one "
+                        f"{type(tensors).__name__}; wrap it in a list")
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("concatenate: need at least one tensor")
@@ -336,6 +388,9 @@ def stack(tensors, dim=None, *, axis=None):
     """Join tensors of one shape along a new axis `dim` (default 0)."""
     dim, _ = numpy_aliases("stack", dim, False, axis, None)
     axis = 0 if dim is None else dim
+    if isinstance(tensors, (Tensor, np.ndarray)):
+        raise TypeError(f"stack: tensors must be a sequence of Tensors, got one "
+                        f"{type(tensors).__name__}; wrap it in a list")
     tensors = tuple(tensors)
     if not tensors:
         raise ValueError("stack: need at least one tensor")
@@ -356,6 +411,13 @@ def pad(x, widths, value=0.0):
     if (w < 0).any():
         raise ValueError(f"pad: negative widths {widths}")
     return Pad.apply(x, widths=tuple((int(b), int(a)) for b, a in w), value=value)
+
+
+# ---- shape ops with PyTorch's names: views (views.py) and copies (layout.py) ------------------
+from .views import (Contiguous, Diagonal, DiagonalAdjoint, ShapeError, chunk, contiguous, diag, diag_embed,  # noqa: E402
+                    diagonal, diagonal_adjoint, expand_as, movedim, narrow, split, trace, unbind, unflatten, view,
+                    view_as)
+from .layout import Flip, flip, repeat, repeat_interleave, roll, tile, tril, triu  # noqa: E402
 
 
 # ---- linear algebra and windows -------------------------------------------------------------
@@ -452,10 +514,11 @@ from .elementwise_functions import (acos, acosh, arccos, arccosh, arcsin, arcsin
                                     square, tan, trunc, xlogy)
 
 # ---- v3 breadth: indexing, scans, sorting with PyTorch's names; the VJP of getitem uses getitem_adjoint ----
-from .indexing import (count_nonzero, gather, index_add, index_add_, index_copy, index_copy_,  # noqa: E402
-                       index_fill, index_fill_, index_select, masked_fill, masked_fill_, masked_scatter,
-                       masked_scatter_, masked_select, nonzero, scatter, scatter_, scatter_add, scatter_add_,
-                       scatter_reduce, scatter_reduce_, take_along_dim)
+from .indexing import (count_nonzero, gather, index_add, index_copy, index_fill, index_select,  # noqa: E402
+                       masked_fill, masked_scatter, masked_select, nonzero, scatter, scatter_add, scatter_reduce,
+                       take_along_dim)
+from .indexing_inplace import (index_add_, index_copy_, index_fill_, masked_fill_, masked_scatter_,  # noqa: E402
+                               scatter_, scatter_add_, scatter_reduce_)
 from .scan import cumprod, cumsum, logcumsumexp, prod  # noqa: E402
 from .sorting import argsort, kthvalue, median, searchsorted, sort, topk, unique  # noqa: E402
 from .decompositions import inv, matrix_exp, solve  # noqa: E402  (the rules' linear algebra)

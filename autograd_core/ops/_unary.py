@@ -19,6 +19,12 @@ def floating(x):
     return x if x.dtype.kind in "fc" else x.astype(np.float32)
 
 
+def operand(x):
+    """A binary op's operand: as `floating`, but a Python number stays a Python float, so it takes the other
+    operand's dtype (numpy's weak scalars: float32 and 2.0 give float32)."""
+    return float(x) if isinstance(x, (int, float)) else floating(x)
+
+
 class _Unary(_Elementwise):
     """out = fn(x) elementwise (fn a numpy function, params passed on); VJP g · slope, JVP dx · slope."""
 

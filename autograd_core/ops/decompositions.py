@@ -33,6 +33,7 @@ def as_input(x):
 
 
 def square(op, a):
+    """Raise a ValueError naming `op` unless `a` is a stack of square matrices."""
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise ValueError(f"linalg.{op}: A must be batches of square matrices, got shape {a.shape}")
 
@@ -45,6 +46,7 @@ def cubic(factor):
 
 
 def mT(xp, a):
+    """The transpose of every matrix in a stack (..., m, n) -> (..., n, m)."""
     return xp.swapaxes(a, -1, -2)
 
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 
 from ._rules import tangent_sum, unbroadcast
-from ._unary import QUIET, _Unary, floating
+from ._unary import QUIET, _Unary, operand
 from .elementwise import _Elementwise, _positive
 
 _LN2, _LN10 = math.log(2), math.log(10)  # Python floats: a numpy float64 would promote float32 results
@@ -96,7 +96,7 @@ class LogAddExp(_Elementwise):
 
     @staticmethod
     def forward(ctx, x, y):
-        return np.logaddexp(floating(x), floating(y))
+        return np.logaddexp(operand(x), operand(y))
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, y):
@@ -114,7 +114,7 @@ class LogAddExp(_Elementwise):
 
 def xlogy_numpy(x, y):
     """x · ln y, and 0 where x == 0 unless y is NaN (PyTorch's xlogy)."""
-    x, y = floating(x), floating(y)
+    x, y = operand(x), operand(y)
     with np.errstate(**QUIET):
         return np.where((x == 0) & ~np.isnan(y), 0, x * np.log(y)).astype(np.result_type(x, y), copy=False)
 

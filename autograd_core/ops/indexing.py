@@ -3,22 +3,19 @@
 Each is composed from the GetItem, IndexAdd, SetItem and Where primitives: `gather` along `dim`
 is numpy advanced indexing with an index array per axis (`_along`), and its adjoint is IndexAdd,
 so VJP, JVP, double backward and batched tangents come from those primitives. The in-place `_`
-variants go through `inplace.assign` / `inplace.update` (version counter, rebasing, leaf rule).
+variants are in indexing_inplace.py.
 """
 import numpy as np
 
-from .. import inplace
-from ..grad_mode import STATE, no_grad
-from ..tensor import Tensor
-from . import add, astype, broadcast_to, mul, normalize_axes, reshape, value, where, _shape
+from ..tensor import Tensor, shared_tensor
+from . import add, astype, broadcast_to, normalize_axes, reshape, value, _shape
 from .assign import SetItem
 from .elementwise import Where
 from .shape import GetItem, IndexAdd
 
 METHODS = ("gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add", "index_copy",
            "index_fill", "masked_fill", "masked_select", "masked_scatter", "take_along_dim", "nonzero",
-           "count_nonzero", "masked_fill_", "scatter_", "scatter_add_", "scatter_reduce_", "index_add_",
-           "index_copy_", "index_fill_", "masked_scatter_")
+           "count_nonzero")
 
 
 def _dim(op, dim, shape):
@@ -138,7 +135,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None):
         if reduce not in ("add", "multiply"):
             raise RuntimeError(f"scatter(): reduce must be 'add' or 'multiply', got {reduce!r}")
         if not isinstance(src, (Tensor, np.ndarray)):
-            src = Tensor(np.full(np.shape(_index("scatter", index)), src, dtype=value_dtype(input)))
+            src = shared_tensor(np.full(np.shape(_index("scatter", index)), src, dtype=value_dtype(input)))
         return scatter_reduce(input, dim, index, src, "sum" if reduce == "add" else "prod")
     d, idx, src = _scatter_args("scatter", input, dim, index, src)
     out = SetItem.apply(_as_1d(input), src, index=_along(idx, d))
@@ -268,15 +265,15 @@ def nonzero(input, *, as_tuple=False):
     """Indices of the non-zero elements: an int64 tensor (count, ndim), or with as_tuple one 1-D tensor per dim."""
     a = np.asarray(value(input))
     if as_tuple:
-        return tuple(Tensor(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(a)))
-    return Tensor(np.argwhere(a).astype(np.int64).reshape(np.count_nonzero(a), a.ndim))
+        return tuple(shared_tensor(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(a)))
+    return shared_tensor(np.argwhere(a).astype(np.int64).reshape(np.count_nonzero(a), a.ndim))
 
 
 def count_nonzero(input, dim=None):
     """Number of non-zero elements over `dim` (int, tuple or None: all), an int64 tensor."""
     a = np.asarray(value(input))
     axes = normalize_axes("count_nonzero", dim, a.shape)
-    return Tensor(np.asarray(np.count_nonzero(a, axis=axes), dtype=np.int64))
+    return shared_tensor(np.asarray(np.count_nonzero(a, axis=axes), dtype=np.int64))
 
 
 _REDUCE_IDENTITY = {"sum": 0, "mean": 0, "prod": 1, "amax": -np.inf, "amin": np.inf}
@@ -314,7 +311,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
         np.add.at(counts, at, 1)
         counts += include_self or ~hit
         if not np.issubdtype(x.dtype, np.floating):
-            return Tensor(np.floor_divide(value(total), counts).astype(x.dtype))
+            return shared_tensor(np.floor_divide(value(total), counts).astype(x.dtype))
         return total * (1 / counts).astype(x.dtype)
     if reduce == "prod":
         return _scatter_prod(input, base, src, at, x.shape)
@@ -326,7 +323,7 @@ def _scatter_extremum(reduce, input, base, src, at, hit, include_self):
     g evenly among the tied elements (self included only when it takes part), as PyTorch."""
     out = np.array(value(base), copy=True)
     (np.maximum if reduce == "amax" else np.minimum).at(out, at, value(src))
-    result = Tensor(out)
+    result = shared_tensor(out)
     x, s = value(input), value(src)
     own = (x == out) & (hit == False) | (x == out) & include_self  # noqa: E712 (elementwise)
     picked = s == out[at]
@@ -348,126 +345,3 @@ def _scatter_prod(input, base, src, at, shape):
     flat_target = np.ravel_multi_index(np.broadcast_arrays(*at), shape).reshape(-1)
     prods = segment_prod(reshape(src, (-1,)), flat_target, int(np.prod(shape)))
     return base * reshape(prods, shape)
-
-
-# ---- in place: PyTorch's `_` variants, through inplace.assign / inplace.update --------------------------
-# NOTE: the value written never depends on the tensor itself (only on index, src, mask), so the change is one
-# SetItem or Add op recorded on the tensor's old value, as `t[i] = v` and `t += y` are (scatter_reduce_ excepted).
-def _check_leaf(op, t):
-    if not isinstance(t, Tensor):
-        raise TypeError(f"{op}(): expected a Tensor to change in place, got {type(t).__name__}")
-    if STATE.grad_enabled and t.requires_grad and t._node is None:
-        raise RuntimeError(f"{op}(): a leaf Variable that requires grad is being used in an in-place operation; "
-                           "change it under no_grad(), or change a copy")
-
-
-def masked_fill_(input, mask, value):
-    """In place: `value` wherever the boolean mask (broadcast to input's shape) is True; returns input."""
-    _check_leaf("masked_fill_", input)
-    m = _mask("masked_fill_", mask, input.shape)
-    if np.broadcast_shapes(m.shape, input.shape) != input.shape:
-        raise RuntimeError(f"masked_fill_(): the mask of shape {m.shape} does not broadcast to the input's shape "
-                           f"{input.shape}")
-    return inplace.assign(input, (np.broadcast_to(m, input.shape),), _fill_value("masked_fill_", value, input))
-
-
-def index_fill_(input, dim, index, value):
-    """In place: slices at positions `index` along `dim` set to `value`; returns input."""
-    _check_leaf("index_fill_", input)
-    return inplace.assign(input, _index_args("index_fill_", input, dim, index) if input.ndim else Ellipsis,
-                          _fill_value("index_fill_", value, input))
-
-
-def index_copy_(input, dim, index, source):
-    """In place: slices at positions `index` along `dim` copied from source; returns input."""
-    _check_leaf("index_copy_", input)
-    where_ = _index_args("index_copy_", input, dim, index, source)
-    return inplace.assign(input, where_ if input.ndim else Ellipsis, source)
-
-
-def index_add_(input, dim, index, source, *, alpha=1):
-    """In place: alpha * source added at positions `index` along `dim`; returns input."""
-    _check_leaf("index_add_", input)
-    where_ = _index_args("index_add_", input, dim, index, source)
-    src = source * alpha if alpha != 1 else source
-    if not input.ndim:
-        return inplace.update(input, add, reshape(src, ()))
-    return inplace.update(input, add, IndexAdd.apply(src, shape=input.shape, index=where_, unique=False))
-
-
-def scatter_(input, dim, index, src=None, value=None, *, reduce=None):
-    """In place `scatter` (reduce="add" as scatter_add_); returns input."""
-    _check_leaf("scatter_", input)
-    if src is None:
-        src = value
-    if reduce == "add" and isinstance(src, (Tensor, np.ndarray)):
-        return scatter_add_(input, dim, index, src)
-    if reduce is not None:
-        raise RuntimeError(f"scatter_(): reduce={reduce!r} is not supported in place here; use scatter(..., "
-                           "reduce=...) or scatter_reduce")
-    d, idx, src = _scatter_args("scatter_", input, dim, index, src)
-    return inplace.assign(input, _along(idx, d) if input.ndim else Ellipsis, reshape(src, ()) if not input.ndim
-                          and isinstance(src, Tensor) else src)
-
-
-def scatter_add_(input, dim, index, src):
-    """In place `scatter_add`; returns input."""
-    _check_leaf("scatter_add_", input)
-    d, idx, src = _scatter_args("scatter_add_", input, dim, index, src)
-    added = IndexAdd.apply(src, shape=input.shape or (1,), index=_along(idx, d), unique=False)
-    return inplace.update(input, add, added if input.ndim else reshape(added, ()))
-
-
-def scatter_reduce_(input, dim, index, src, reduce, *, include_self=True):
-    """In place `scatter_reduce`; returns input. "sum", "prod" and "mean" are recorded as additions and products
-    by values computed from src alone; "amax"/"amin" only where no gradient is recorded (their gradient would
-    read input's own old value)."""
-    _check_leaf("scatter_reduce_", input)
-    if reduce not in _REDUCE_IDENTITY:
-        raise RuntimeError(f"scatter_reduce_(): reduce must be one of {sorted(_REDUCE_IDENTITY)}, got {reduce!r}")
-    d, idx, src = _scatter_args("scatter_reduce_", input, dim, index, src)
-    if not input.ndim:
-        raise RuntimeError("scatter_reduce_(): a 0-d tensor is not supported in place; use scatter_reduce")
-    at = _along(idx, d)
-    hit = np.zeros(input.shape, dtype=bool)
-    hit[at] = True
-    recording = STATE.grad_enabled and (input.requires_grad or getattr(src, "requires_grad", False))
-    if reduce in ("amax", "amin"):
-        if recording or input._tangent is not None or getattr(src, "_tangent", None) is not None:
-            raise NotImplementedError(f"scatter_reduce_(reduce={reduce!r}) in place cannot be differentiated here; "
-                                      "use the out-of-place scatter_reduce")
-        return inplace.assign(input, Ellipsis, value(scatter_reduce(input.detach(), d, idx, src, reduce,
-                                                                     include_self=include_self)))
-    if not include_self:
-        inplace.assign(input, (hit,), _identity(reduce, input.dtype))
-    if reduce == "prod":
-        from .scan import segment_prod  # scan builds on this module's neighbours
-        target = np.ravel_multi_index(np.broadcast_arrays(*at), input.shape).reshape(-1)
-        return inplace.update(input, mul, reshape(segment_prod(reshape(src, (-1,)), target, input.size), input.shape))
-    inplace.update(input, add, IndexAdd.apply(src, shape=input.shape, index=at, unique=False))
-    if reduce == "mean":
-        counts = np.zeros(input.shape, dtype=input.dtype)
-        np.add.at(counts, at, 1)
-        counts += include_self or ~hit
-        if not np.issubdtype(input.dtype, np.floating):
-            with no_grad():
-                return inplace.assign(input, Ellipsis, np.floor_divide(input.data, counts).astype(input.dtype))
-        inplace.update(input, mul, (1 / counts).astype(input.dtype))
-    return input
-
-
-def masked_scatter_(input, mask, source):
-    """In place `masked_scatter` (the mask broadcasts to input's shape); returns input."""
-    _check_leaf("masked_scatter_", input)
-    m = _mask("masked_scatter_", mask, input.shape)
-    if np.broadcast_shapes(m.shape, input.shape) != input.shape:
-        raise RuntimeError(f"masked_scatter_(): the mask of shape {m.shape} does not broadcast to the input's "
-                           f"shape {input.shape}")
-    m = np.broadcast_to(m, input.shape)
-    k = int(m.sum())
-    if np.size(value(source)) < k:
-        raise RuntimeError(f"masked_scatter_(): the mask selects {k} elements but source of shape "
-                           f"{_shape(source)} has only {np.size(value(source))}")
-    flat = reshape(source, (-1,))
-    part = flat if _shape(flat)[0] == k else GetItem.apply(flat, index=(slice(0, k),), unique=True)
-    return inplace.assign(input, (m,), part)

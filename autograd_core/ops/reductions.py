@@ -10,7 +10,7 @@ from collections import namedtuple
 import numpy as np
 
 from ..grad_mode import STATE, report_untraced
-from ..tensor import Tensor
+from ..tensor import Tensor, shared_tensor
 from . import astype, exp, maximum, minimum, normalize_axes, value, _shape  # defined before this module loads
 from .reduce import LogSumExp, Max, Min, Sum
 from .shape import GetItem
@@ -106,12 +106,12 @@ def _ddof(ddof, unbiased, correction):
 
 def all(x, dim=None, keepdim=False):
     """True where every element over `dim` (int, tuple or None: all) is non-zero; a boolean tensor."""
-    return Tensor(np.all(value(x), axis=normalize_axes("all", dim, _shape(x)), keepdims=keepdim))
+    return shared_tensor(np.all(value(x), axis=normalize_axes("all", dim, _shape(x)), keepdims=keepdim))
 
 
 def any(x, dim=None, keepdim=False):
     """True where some element over `dim` (int, tuple or None: all) is non-zero; a boolean tensor."""
-    return Tensor(np.any(value(x), axis=normalize_axes("any", dim, _shape(x)), keepdims=keepdim))
+    return shared_tensor(np.any(value(x), axis=normalize_axes("any", dim, _shape(x)), keepdims=keepdim))
 
 
 def max(x, dim=None, keepdim=False, *, axis=None, keepdims=None):
@@ -215,7 +215,7 @@ def extremum_with_index(op, x, dim, keepdim):
     index[a] = idx
     if not keepdim:
         index = [np.squeeze(i, a) for i in index]
-    return _RETURN_TYPES[op](GetItem.apply(x, index=tuple(index), unique=True), Tensor(index[a].astype(np.int64)))
+    return _RETURN_TYPES[op](GetItem.apply(x, index=tuple(index), unique=True), shared_tensor(index[a].astype(np.int64)))
 
 
 def arg_extremum(op, x, dim, keepdim):
@@ -225,7 +225,7 @@ def arg_extremum(op, x, dim, keepdim):
     if axes is not None and len(axes) != 1:
         raise TypeError(f"{op}(): dim must be an int or None, got {dim!r}")
     fn = np.argmax if op == "argmax" else np.argmin
-    out = Tensor(fn(value(x), axis=None if axes is None else axes[0], keepdims=keepdim).astype(np.int64))
+    out = shared_tensor(fn(value(x), axis=None if axes is None else axes[0], keepdims=keepdim).astype(np.int64))
     if STATE.observers:
         report_untraced(op, (x,), {"axis": None if axes is None else axes[0], "keepdims": keepdim}, out)
     return out

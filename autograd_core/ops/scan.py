@@ -9,7 +9,7 @@ differentiable (double backward) and its forward tangent comes from the same pri
 import numpy as np
 
 from ..primitive import Primitive
-from ..tensor import Tensor
+from ..tensor import shared_tensor
 from . import abs, astype, cat, exp, log, maximum, normalize_axes, reshape, value, _shape
 from .elementwise import Where
 from .reduce import Sum
@@ -31,6 +31,7 @@ class Cumsum(Primitive):
         yield (rng.standard_normal((2, 3, 4)),), {"axis": 0}
         yield (rng.standard_normal((5,)),), {"axis": 0}
         yield (rng.standard_normal((0, 3)),), {"axis": 0}
+        yield (rng.standard_normal((2, 3)).astype(np.float32),), {"axis": 1}
 
     @staticmethod
     def forward(ctx, x, axis):
@@ -65,7 +66,7 @@ def cumsum(input, dim, *, dtype=None):
     x = _cast(input, dtype)
     d = _dim("cumsum", dim, _shape(x))
     if _integer(x):
-        return Tensor(np.cumsum(value(x), axis=d if np.ndim(value(x)) else None, dtype=np.int64).reshape(_shape(x)))
+        return shared_tensor(np.cumsum(value(x), axis=d if np.ndim(value(x)) else None, dtype=np.int64).reshape(_shape(x)))
     if not _shape(x):
         return x * 1
     return Cumsum.apply(x, axis=d)
@@ -89,7 +90,7 @@ def cumprod(input, dim, *, dtype=None):
     x = _cast(input, dtype)
     d = _dim("cumprod", dim, _shape(x))
     if _integer(x):
-        return Tensor(np.cumprod(value(x), axis=d if np.ndim(value(x)) else None, dtype=np.int64).reshape(_shape(x)))
+        return shared_tensor(np.cumprod(value(x), axis=d if np.ndim(value(x)) else None, dtype=np.int64).reshape(_shape(x)))
     if not _shape(x):
         return x * 1
     return _scan(x * 1, d, lambda a, b: a * b)
@@ -134,7 +135,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
     if _integer(x):
         d = None if dim is None else _dim("prod", dim, shape)
         out = np.prod(value(x), axis=d if shape else None, keepdims=keepdim, dtype=np.int64)
-        return Tensor(np.asarray(out).reshape((1,) * len(shape) if keepdim and d is None else np.shape(out)))
+        return shared_tensor(np.asarray(out).reshape((1,) * len(shape) if keepdim and d is None else np.shape(out)))
     if dim is None:
         out = _tree_prod(reshape(x, (-1,)), 0)
         return reshape(out, (1,) * len(shape) if keepdim else ())

@@ -10,7 +10,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, shared_tensor
 from . import normalize_axes, reshape, value, where, _shape
 from ._selection import quick_select, topk_positions
 from .reduce import Sum
@@ -55,18 +55,18 @@ def sort(input, dim=-1, descending=False, *, stable=False):
     stable), NaN sorts as the largest value."""
     if not _shape(input):
         _dim("sort", dim, ())
-        return _TYPES["sort"](input * 1, Tensor(np.zeros((), np.int64)))
+        return _TYPES["sort"](input * 1, shared_tensor(np.zeros((), np.int64)))
     d = _dim("sort", dim, _shape(input))
     idx = _stable_order(value(input), d, descending)
-    return _TYPES["sort"](_take(input, idx, d), Tensor(idx.astype(np.int64)))
+    return _TYPES["sort"](_take(input, idx, d), shared_tensor(idx.astype(np.int64)))
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
     """The indices of `sort` (int64, no gradient)."""
     if not _shape(input):
         _dim("argsort", dim, ())
-        return Tensor(np.zeros((), np.int64))
-    return Tensor(_stable_order(value(input), _dim("argsort", dim, _shape(input)), descending).astype(np.int64))
+        return shared_tensor(np.zeros((), np.int64))
+    return shared_tensor(_stable_order(value(input), _dim("argsort", dim, _shape(input)), descending).astype(np.int64))
 
 
 def _keys(row, best_first):
@@ -95,7 +95,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     for r in np.flatnonzero(_tied(a, order, k + 1)) if k else ():
         flat[r] = topk_positions(_keys(rows[r].tolist(), largest), k, sorted)
     idx = np.moveaxis(flat.reshape(order.shape[:-1] + (k,)), -1, d)
-    return _TYPES["topk"](_take(input, idx, d), Tensor(idx.astype(np.int64)))
+    return _TYPES["topk"](_take(input, idx, d), shared_tensor(idx.astype(np.int64)))
 
 
 def _tied(a, order, m):
@@ -113,7 +113,7 @@ def _select(op, input, dim, keepdim, pick):
     shape = _shape(input)
     if not shape:
         _dim(op, dim, ())
-        return _TYPES[op](input * 1, Tensor(np.zeros((), np.int64)))
+        return _TYPES[op](input * 1, shared_tensor(np.zeros((), np.int64)))
     d = _dim(op, dim, shape)
     if shape[d] == 0:
         raise IndexError(f"{op}(): expected a non-empty dimension {d}, got a tensor of shape {tuple(shape)}")
@@ -121,7 +121,7 @@ def _select(op, input, dim, keepdim, pick):
     values = _take(input, idx, d)
     if not keepdim:
         values, idx = reshape(values, shape[:d] + shape[d + 1:]), np.squeeze(idx, d)
-    return _TYPES[op](values, Tensor(idx))
+    return _TYPES[op](values, shared_tensor(idx))
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
@@ -153,7 +153,7 @@ def median(input, dim=None, keepdim=False):
             raise IndexError(f"median(): cannot take the median of an empty tensor of shape {a.shape}")
         m = np.nan if np.isnan(a).any() else np.sort(a, axis=None)[(a.size - 1) // 2]
         tied = np.isnan(a) if np.isnan(m) else a == m
-        out = Tensor(np.asarray(m, dtype=a.dtype))
+        out = shared_tensor(np.asarray(m, dtype=a.dtype))
         if isinstance(input, Tensor) and np.issubdtype(a.dtype, np.floating):  # (also for forward-mode tangents)
             share = np.asarray(1.0 / tied.sum(), dtype=a.dtype)
             # NOTE: zero in value (x - x), so the result is the median exactly; its gradient is `share` at ties
@@ -179,11 +179,11 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     out = np.unique(a, return_inverse=True, return_counts=True, axis=axis)
     values, inverse, counts = out
     inverse = inverse.reshape(a.shape if axis is None else (a.shape[axis],))
-    result = (Tensor(values),)
+    result = (shared_tensor(values),)
     if return_inverse:
-        result += (Tensor(inverse.astype(np.int64)),)
+        result += (shared_tensor(inverse.astype(np.int64)),)
     if return_counts:
-        result += (Tensor(counts.astype(np.int64)),)
+        result += (shared_tensor(counts.astype(np.int64)),)
     return result[0] if len(result) == 1 else result
 
 
@@ -208,4 +208,4 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                                f"{vals.shape} must have the same leading dimensions")
         rows, queries = seq.reshape(-1, seq.shape[-1]), vals.reshape(-1, vals.shape[-1])
         out = np.stack([np.searchsorted(r, q, side=how) for r, q in zip(rows, queries)]).reshape(vals.shape)
-    return Tensor(np.asarray(out, dtype=np.int32 if out_int32 else np.int64))
+    return shared_tensor(np.asarray(out, dtype=np.int32 if out_int32 else np.int64))

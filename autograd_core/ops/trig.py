@@ -2,7 +2,7 @@
 import numpy as np
 
 from ._rules import tangent_sum, unbroadcast
-from ._unary import QUIET, _Unary, floating
+from ._unary import QUIET, _Unary, operand
 from .elementwise import _Elementwise
 
 
@@ -125,13 +125,13 @@ class Atanh(_Unary):
 
 
 class Atan2(_Elementwise):
-    """out = atan2(y, x), the angle of the point (x, y); d/dy = x / r², d/dx = -y / r² (0 where r² is 0, as PyTorch)."""
+    """out = atan2(y, x), the angle of the point (x, y); d/dy = x / r², d/dx = -y / r² (VJP 0 where r² is 0, as PyTorch)."""
 
     arity, saves = 2, ("inputs",)
 
     @staticmethod
     def forward(ctx, y, x):
-        return np.arctan2(floating(y), floating(x))
+        return np.arctan2(operand(y), operand(x))
 
     @staticmethod
     def vjp(ctx, xp, g, out, y, x):
@@ -142,8 +142,9 @@ class Atan2(_Elementwise):
     @staticmethod
     def jvp(ctx, xp, ts, out, y, x):
         dy, dx = ts
-        r = _inverse_square_radius(xp, y, x)
-        return tangent_sum(None if dy is None else dy * x * r, None if dx is None else -dx * y * r)
+        # NOTE: unmasked, as PyTorch's forward mode: NaN at the origin (its backward gives 0 there)
+        with np.errstate(**QUIET):
+            return tangent_sum(None if dy is None else dy * x, None if dx is None else -dx * y) / (x * x + y * y)
 
 
 def _inverse_square_radius(xp, y, x):
@@ -160,7 +161,7 @@ class Hypot(_Elementwise):
 
     @staticmethod
     def forward(ctx, x, y):
-        return np.hypot(floating(x), floating(y))
+        return np.hypot(operand(x), operand(y))
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, y):

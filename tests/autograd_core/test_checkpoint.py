@@ -258,3 +258,14 @@ def test_dropout_gradient_is_the_reported_networks_as_torch_preserve_rng_state()
         results.append((t.grad.numpy() if run == "torch" else t.grad.data, expected))
     for got, expected in results:
         np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_an_autograd_core_generator_is_replayed_even_if_reseeded_before_backward():
+    g = ag.Generator().manual_seed(11)
+    x = ag.tensor(np.ones(6), requires_grad=True)
+    out = ag.checkpoint(lambda h: h * ag.randn(6, generator=g, dtype=np.float64), x)
+    g.manual_seed(99)
+    after = ag.randn(3, generator=ag.Generator().manual_seed(99)).data
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, out.data)
+    np.testing.assert_array_equal(ag.randn(3, generator=g).data, after)

@@ -206,3 +206,13 @@ def test_bad_arguments_are_named():
         ag.hardtanh(ag.tensor([1.0]), 2.0, 1.0)
     with pytest.raises(ValueError, match="Atan2.*shapes"):
         ag.atan2(ag.tensor([1.0, 2.0]), ag.tensor([1.0, 2.0, 3.0]))
+
+
+def test_a_python_number_takes_the_tensors_dtype_as_torch():
+    x = np.array([0.3, -0.7, 2.0], np.float32)
+    for ours, theirs in [(ag.atan2, torch.atan2), (ag.hypot, torch.hypot), (ag.fmod, torch.fmod),
+                         (ag.remainder, torch.remainder), (ag.logaddexp, torch.logaddexp), (ag.xlogy, torch.xlogy)]:
+        out = ours(x, 1.5)
+        expected = theirs(torch.tensor(x), torch.tensor(1.5, dtype=torch.float64))  # a 0-d tensor is weak in torch
+        assert out.dtype == np.float32 and expected.dtype == torch.float32
+        np.testing.assert_allclose(out.data, expected.numpy(), rtol=1e-6)

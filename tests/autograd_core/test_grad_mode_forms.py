@@ -66,9 +66,14 @@ def test_set_grad_enabled_wants_a_bool_as_torch(torch):
     assert ag.is_grad_enabled()
 
 
-@pytest.mark.parametrize("decorator, inside", [(ag.no_grad(), False), (ag.no_grad, False),
-                                               (ag.set_grad_enabled(False), False)])
-def test_decorated_generator_body_runs_in_the_mode(decorator, inside):
+@pytest.mark.parametrize("make, inside", [(lambda: ag.no_grad(), False), (lambda: ag.no_grad, False),
+                                          (lambda: ag.set_grad_enabled(False), False)],
+                         ids=["no_grad()", "no_grad", "set_grad_enabled(False)"])
+def test_decorated_generator_body_runs_in_the_mode(make, inside):
+    # NOTE: made here, not in the parameter list: set_grad_enabled(False) switches the mode when it is built
+    # (as in PyTorch), and at collection that would switch off recording for every later test of the worker
+    decorator = make()
+
     @decorator
     def gen(n):
         for _ in range(n):

@@ -87,6 +87,18 @@ def test_scatter_reduce(reduce, include_self):
         check_derivatives(fn, [x, src, index])
 
 
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+@pytest.mark.parametrize("scalar", [False, True])
+def test_scatter_with_legacy_reduce_matches_torch(reduce, scalar):
+    x, s, i = RNG.standard_normal((3, 4)), RNG.standard_normal((2, 4)), np.array([[0, 1, 2, 0], [2, 2, 1, 0]])
+    src, tsrc = (2.5, 2.5) if scalar else (Tensor(s), torch.tensor(s))
+    expected = torch.tensor(x).scatter(0, torch.tensor(i), tsrc, reduce=reduce).numpy()
+    np.testing.assert_allclose(ag.scatter(Tensor(x), 0, i, src, reduce=reduce).data, expected, rtol=1e-12)
+    t = Tensor(x.copy())
+    assert t.scatter_(0, i, src, reduce=reduce) is t
+    np.testing.assert_allclose(t.data, expected, rtol=1e-12)
+
+
 def test_scatter_reduce_mean_of_integers_floors_as_torch():
     x, s, i = np.array([5, 7, 1]), np.array([2, -3, 4, 8]), np.array([0, 0, 1, 2])
     ours = ag.scatter_reduce(Tensor(x), 0, i, Tensor(s), "mean")

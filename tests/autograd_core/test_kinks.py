@@ -61,6 +61,21 @@ case("where", lambda c, x, y: ag.where(c, x, y), torch.where,
      np.array([True, False, True, False]), np.array([1.0, INF, NAN, 0.0]), np.array([NAN, 2.0, 0.0, -INF]),
      nondiff=(0,))
 
+# ---- the elementwise breadth (more edge points per op in test_elementwise_oracle.py) -------------------
+for _name in ("sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log1p", "expm1",
+              "log2", "log10", "exp2", "erf", "erfc", "sign", "floor", "ceil", "round", "trunc", "frac", "reciprocal",
+              "rsqrt", "nan_to_num"):
+    case(_name, getattr(ag, _name), getattr(torch, _name), POINTS)
+_ACTIVATION_POINTS = np.append(POINTS, [3.0, -3.0, 6.0, 20.0])
+for _name in ("logsigmoid", "softplus", "gelu", "relu6", "hardtanh", "hardswish", "elu", "selu", "celu", "silu", "mish"):
+    case(_name, getattr(ag, _name), getattr(TF, _name), _ACTIVATION_POINTS)
+# PyTorch's hardsigmoid gradient is the float32 1/6 (0.16666667163) even in float64
+case("hardsigmoid", ag.hardsigmoid, TF.hardsigmoid, _ACTIVATION_POINTS, rtol=1e-7)
+case("gelu_tanh", lambda x: ag.gelu(x, approximate="tanh"), lambda x: TF.gelu(x, approximate="tanh"), POINTS)
+case("round_decimals", lambda x: ag.round(x, decimals=1), lambda x: torch.round(x, decimals=1), POINTS)
+for _name in ("atan2", "hypot", "fmod", "remainder", "logaddexp", "xlogy"):
+    case(_name, getattr(ag, _name), getattr(torch, _name), *PAIRS)
+
 # ---- reductions ---------------------------------------------------------------------------------
 _ROWS = np.array([[1.0, 1.0, 0.0], [-INF, -INF, -INF], [INF, 0.0, INF], [NAN, 1.0, 2.0], [1000.0, 1000.0, -1000.0]])
 case("sum", lambda x: x.sum(axis=1), lambda x: x.sum(1), _ROWS)
@@ -111,6 +126,11 @@ case("cumsum_empty", lambda x: ag.cumsum(x, 0), lambda x: torch.cumsum(x, 0), np
 case("concatenate_empty", lambda x, y: ag.cat([x, y]), lambda x, y: torch.cat([x, y]), np.zeros(0), np.array([NAN, 1.0]))
 case("stack", lambda x, y: ag.stack([x, y], 1), lambda x, y: torch.stack([x, y], 1), np.array([INF, 0.0]), np.array([0.0, NAN]))
 case("pad", lambda x: ag.pad(x, ((1, 2),)), lambda x: TF.pad(x, (1, 2)), np.array([INF, NAN]))
+_SPECIAL = np.array([[INF, 0.0, NAN], [-0.0, -INF, 1.0], [2.0, 1000.0, -1.0]])
+case("flip", lambda x: x.flip(0, 1), lambda x: x.flip(0, 1), _SPECIAL)
+case("tril_triu", lambda x: ag.stack([x.tril(), x.triu(1)]), lambda x: torch.stack([x.tril(), x.triu(1)]), _SPECIAL)
+case("diagonal_diag_embed", lambda x: x.diagonal(1).diag_embed(), lambda x: x.diagonal(1).diag_embed(), _SPECIAL)
+case("contiguous_roll", lambda x: x.T.contiguous().roll(1, 0), lambda x: x.T.contiguous().roll(1, 0), _SPECIAL)
 
 # ---- windows, convolution, pooling ----------------------------------------------------------------
 _IMAGE = np.array([[[[0.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, -INF], [-INF, -INF, NAN, 2.0], [-INF, -INF, 2.0, 2.0]]]])

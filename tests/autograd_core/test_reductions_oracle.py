@@ -131,3 +131,12 @@ def test_numpy_functions_run_as_engine_ops(fn):
     assert isinstance(out, Tensor) and out.requires_grad
     np.testing.assert_allclose(out.data, fn(A), rtol=1e-12)
     assert ag.gradcheck(fn, [A])
+
+
+def test_cumsum_exports_to_onnx(tmp_path):
+    ort = pytest.importorskip("onnxruntime")
+    from autograd_core import onnx as ag_onnx
+    x = RNG.standard_normal((2, 5)).astype(np.float32)
+    path = str(tmp_path / "cumsum.onnx")
+    ag_onnx.export(lambda t: t.cumsum(-1) * 2.0, (x,), path, input_names=["x"])
+    np.testing.assert_allclose(ort.InferenceSession(path).run(None, {"x": x})[0], np.cumsum(x, 1) * 2, rtol=1e-6)

@@ -65,7 +65,7 @@ def test_state_dict_round_trip_and_errors():
     broken = OrderedDict(state)
     del broken["head.bias"]
     broken["extra"] = np.zeros(1)
-    with pytest.raises(KeyError, match="head.bias.*extra"):
+    with pytest.raises(RuntimeError, match="head.bias.*extra"):
         b.load_state_dict(broken)
     bad_shape = OrderedDict(state)
     bad_shape["head.weight"] = np.zeros((5, 5))
@@ -171,3 +171,45 @@ def test_float64_input_into_float32_weights_raises_as_torch(make, make_torch, sh
     assert make()(x.astype(np.float32)) is not None
     model = make().to(np.float64)
     assert all(p.dtype == np.float64 for p in model.parameters()) and model(x) is not None
+
+
+def test_parameter_shares_a_tensors_data_and_copies_an_array():
+    t = ag.zeros(3)
+    p = nn.Parameter(t)
+    t.data[0] = 1.0
+    assert p.data[0] == 1.0 and p.requires_grad and not t.requires_grad
+    a = np.zeros(3, np.float32)
+    q = nn.Parameter(a)
+    a[0] = 1.0
+    assert q.data[0] == 0.0
+    assert nn.Parameter().shape == (0,)
+
+
+def test_state_dict_values_are_tensors_sharing_the_parameters():
+    net = nn.Linear(3, 2)
+    state = net.state_dict()
+    assert all(isinstance(v, ag.Tensor) and not v.requires_grad for v in state.values())
+    snapshot = state["weight"].clone()
+    with ag.no_grad():
+        net.weight.data[0, 0] = 5.0
+    assert state["weight"].data[0, 0] == 5.0 and snapshot.data[0, 0] != 5.0
+    assert net.state_dict(keep_vars=True)["weight"] is net.weight
+
+
+def test_load_state_dict_returns_the_key_lists_and_takes_any_array_like():
+    torch = pytest.importorskip("torch")
+    ours, theirs = nn.Linear(3, 2), torch.nn.Linear(3, 2)
+    result = ours.load_state_dict(theirs.state_dict())
+    assert result.missing_keys == [] and result.unexpected_keys == []
+    assert repr(result) == "<All keys matched successfully>"
+    np.testing.assert_array_equal(ours.weight.data, theirs.weight.detach().numpy())
+    assert repr(theirs.load_state_dict({k: torch.tensor(v.data) for k, v in ours.state_dict().items()})) == repr(result)
+    partial = {"weight": ag.ones(2, 3), "extra": np.zeros(1)}
+    missing, unexpected = ours.load_state_dict(partial, strict=False)
+    assert (missing, unexpected) == (["bias"], ["extra"]) and (ours.weight.data == 1).all()
+    assert theirs.load_state_dict({"weight": torch.ones(2, 3), "extra": torch.zeros(1)}, strict=False) == \
+        (["bias"], ["extra"])
+    with pytest.raises(RuntimeError, match=r"Linear.*\['bias'\].*\['extra'\]"):
+        ours.load_state_dict(partial)
+    with pytest.raises(RuntimeError, match="size mismatch for 'weight'"):
+        ours.load_state_dict({"weight": np.zeros((3, 3)), "bias": np.zeros(2)})

@@ -291,3 +291,94 @@ def test_batch_first_input_keeps_its_name_in_the_graph():
     out, _ = lstm(x)
     out.sum().backward()
     assert "x (5, 4, 3)" in ag.draw_graph(out.sum()).source  # the time-major view the layer reads
+
+
+# ---- stacked and bidirectional layers (v3) ------------------------------------------------------------
+STACKS = [dict(num_layers=2), dict(bidirectional=True), dict(num_layers=3, bidirectional=True),
+          dict(num_layers=2, bidirectional=True, batch_first=True), dict(num_layers=2, bias=False),
+          dict(num_layers=2, dropout=0.5)]  # dropout in training mode is checked below; eval here
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("options", STACKS, ids=str)
+def test_stacked_and_bidirectional_layers_match_torch(torch, kind, options):
+    ours, theirs = getattr(nn, kind)(3, 4, **options), getattr(torch.nn, kind)(3, 4, **options)
+    ours.eval()
+    theirs.eval()
+    shape = (2, 5, 3) if options.get("batch_first") else (5, 2, 3)
+    _run_sequence(torch, ours, theirs, RNG.standard_normal(shape))
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+@pytest.mark.parametrize("unbatched", [False, True])
+def test_stacked_bidirectional_initial_states_match_torch(torch, kind, unbatched):
+    ours = getattr(nn, kind)(3, 4, num_layers=2, bidirectional=True)
+    theirs = getattr(torch.nn, kind)(3, 4, num_layers=2, bidirectional=True)
+    shape = (4, 4) if unbatched else (4, 2, 4)
+    parts = [RNG.standard_normal(shape) for _ in range(2 if kind == "LSTM" else 1)]
+    state = tuple(ag.tensor(p, requires_grad=True) for p in parts)
+    tstate = tuple(torch.tensor(p, requires_grad=True) for p in parts)
+    x = RNG.standard_normal((6, 3) if unbatched else (6, 2, 3))
+    _run_sequence(torch, ours, theirs, x, state if kind == "LSTM" else state[0],
+                  tstate if kind == "LSTM" else tstate[0])
+    for a, b in zip(state, tstate):
+        np.testing.assert_allclose(a.grad.data, b.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", ["RNN", "LSTM", "GRU"])
+def test_stacked_parameter_names_shapes_and_output_shapes_are_torchs(torch, kind):
+    ours = getattr(nn, kind)(3, 5, num_layers=2, bidirectional=True)
+    theirs = getattr(torch.nn, kind)(3, 5, num_layers=2, bidirectional=True)
+    assert [(n, p.shape) for n, p in ours.named_parameters()] == [
+        (n, tuple(p.shape)) for n, p in theirs.named_parameters()]
+    out, state = ours(ag.randn(7, 2, 3, rng=0))
+    assert out.shape == (7, 2, 10)
+    for part in (state if kind == "LSTM" else (state,)):
+        assert part.shape == (4, 2, 5)
+
+
+def test_fused_and_op_by_op_stacks_agree():
+    for kind in ("LSTM", "GRU"):
+        fused = getattr(nn, kind)(3, 4, num_layers=2, bidirectional=True, rng=1)
+        slow = getattr(nn, kind)(3, 4, num_layers=2, bidirectional=True, rng=1, fused=False)
+        x = ag.randn(5, 2, 3, rng=2)
+        np.testing.assert_allclose(fused(x)[0].data, slow(x)[0].data, rtol=1e-6, atol=1e-7)
+
+
+def test_dropout_acts_between_layers_only_in_training():
+    ag.manual_seed(0)
+    lstm = nn.LSTM(3, 4, num_layers=2, dropout=1.0)  # p = 1 zeroes the second layer's input
+    x = ag.randn(5, 2, 3, rng=0)
+    out, (h, c) = lstm(x)
+    only_biases = nn.LSTM(4, 4)
+    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+        getattr(only_biases, f"{name}_l0").data[...] = getattr(lstm, f"{name}_l1").data
+    ref, (ref_h, _) = only_biases(ag.zeros(5, 2, 4))
+    np.testing.assert_allclose(out.data, ref.data, rtol=1e-6)
+    lstm.eval()
+    assert not np.allclose(lstm(x)[0].data, out.data)  # no dropout in eval
+    lstm.train()
+    first_layer = nn.LSTM(3, 4)
+    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+        getattr(first_layer, f"{name}_l0").data[...] = getattr(lstm, f"{name}_l0").data
+    np.testing.assert_allclose(h.data[0], first_layer(x)[1][0].data[0], rtol=1e-6)  # layer 0's state: no dropout
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    (dict(num_layers=0), "num_layers must be greater than zero"),
+    (dict(dropout=1.5), "dropout should be a number in range"),
+    (dict(dropout=-0.1), "dropout should be a number in range")])
+def test_stack_arguments_are_checked_as_torch(torch, kwargs, message):
+    for lib in (nn, torch.nn):
+        with pytest.raises(ValueError, match=message):
+            lib.GRU(3, 4, **kwargs)
+
+
+def test_dropout_with_one_layer_warns_as_torch():
+    with pytest.warns(UserWarning, match="non-zero dropout expects num_layers greater than 1"):
+        nn.GRU(3, 4, dropout=0.2)
+
+
+def test_stacked_state_shape_is_checked():
+    with pytest.raises(ValueError, match=r"initial state must have shape \(4, 2, 4\)"):
+        nn.GRU(3, 4, num_layers=2, bidirectional=True)(ag.randn(5, 2, 3, rng=0), ag.zeros(2, 2, 4))

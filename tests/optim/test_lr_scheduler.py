@@ -1,5 +1,6 @@
 """Schedulers: closed forms, the same lr sequences as torch.optim.lr_scheduler, resumption, misuse."""
 import math
+import re
 import warnings
 
 import pytest
@@ -20,6 +21,11 @@ SCHEDULES = [
     ("LambdaLR", dict(lr_lambda=lambda epoch: 0.95 ** epoch + 0.01 * (epoch % 3))),
     ("LambdaLR", dict(lr_lambda=[lambda epoch: 1.0 / (epoch + 1), lambda epoch: 0.9 ** epoch])),
 ]
+
+
+def _stable_id(value):
+    """str(value) without function addresses, so pytest-xdist workers collect the same test ids."""
+    return re.sub(r" at 0x[0-9a-f]+", "", str(value))
 
 
 def two_groups(lib, ps):
@@ -47,7 +53,7 @@ def ours_and_torchs(name, kwargs, steps=50):
 
 
 @pytest.mark.torch
-@pytest.mark.parametrize("name,kwargs", SCHEDULES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(SCHEDULES)])
+@pytest.mark.parametrize("name,kwargs", SCHEDULES, ids=_stable_id)
 def test_same_lr_sequence_as_torch_for_50_steps(name, kwargs):
     ours, theirs = ours_and_torchs(name, kwargs)
     assert ours == theirs  # the same float arithmetic in the same order: bit for bit
@@ -74,7 +80,7 @@ def test_chained_schedulers_match_torch():
 
 
 @pytest.mark.torch
-@pytest.mark.parametrize("name,kwargs", SCHEDULES, ids=[f"{n}-{i}" for i, (n, _) in enumerate(SCHEDULES)])
+@pytest.mark.parametrize("name,kwargs", SCHEDULES, ids=_stable_id)
 def test_constructing_with_last_epoch_matches_torch(name, kwargs):
     torch = import_torch()
     def resumed(lib, ps):
@@ -204,3 +210,126 @@ def test_lambda_lr_state_dict_skips_functions_and_keeps_callable_objects():
     warmup.steps = 10
     scheduler.load_state_dict(state)
     assert warmup.steps == 4 and scheduler.get_last_lr() == [0.1 * 0.25, 0.3]
+
+
+# ---- v3 schedules: LinearLR, PolynomialLR, CosineAnnealingWarmRestarts, OneCycleLR, SequentialLR ----
+NEW_SCHEDULES = [
+    ("LinearLR", dict()),
+    ("LinearLR", dict(start_factor=0.25, end_factor=0.9, total_iters=12)),
+    ("LinearLR", dict(start_factor=1.0, end_factor=0.0, total_iters=7)),
+    ("PolynomialLR", dict()),
+    ("PolynomialLR", dict(total_iters=20, power=2.5)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=7)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=2, eta_min=0.01)),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=50)),
+    ("OneCycleLR", dict(max_lr=[0.5, 2.0], epochs=5, steps_per_epoch=10, pct_start=0.25, anneal_strategy="linear",
+                        three_phase=True, div_factor=10.0, final_div_factor=100.0)),
+    ("OneCycleLR", dict(max_lr=0.8, total_steps=60, cycle_momentum=False)),
+]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name,kwargs", NEW_SCHEDULES, ids=str)
+def test_new_schedules_match_torch_for_50_steps(name, kwargs):
+    ours, theirs = ours_and_torchs(name, kwargs)
+    assert ours == theirs
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("kwargs", [dict(max_lr=1.0, total_steps=30), dict(max_lr=1.0, total_steps=30,
+                                                                           three_phase=True)], ids=str)
+def test_one_cycle_cycles_adams_beta1_as_torch(kwargs):
+    torch = import_torch()
+    runs = []
+    for lib, p in ((optim, params([0.0])), (torch.optim, [torch.zeros(1, requires_grad=True)])):
+        opt = lib.Adam(p, lr=0.1, betas=(0.9, 0.99))
+        scheduler = lib.lr_scheduler.OneCycleLR(opt, **kwargs)
+        seq = []
+        for _ in range(30):
+            opt.step()
+            scheduler.step()
+            seq.append((opt.param_groups[0]["lr"], opt.param_groups[0]["betas"]))
+        runs.append(seq)
+        with pytest.raises(ValueError, match="Tried to step 31 times"):
+            scheduler.step()
+    assert runs[0] == runs[1]
+
+
+@pytest.mark.torch
+def test_warm_restarts_with_fractional_epochs_match_torch():
+    torch = import_torch()
+    runs = []
+    for lib, ps in ((optim, params([0.0], [0.0])), (torch.optim, [torch.zeros(1), torch.zeros(1)])):
+        opt = two_groups(lib, ps)
+        scheduler = lib.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=4, T_mult=2, eta_min=0.001)
+        seq = []
+        for epoch in (0.5, 1.25, 3.9, 4.0, 7.5, 11.0, 12.0, 13.3, 30.0, 2.0):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                scheduler.step(epoch)
+            seq.append(scheduler.get_last_lr() + [scheduler.T_i, scheduler.T_cur, scheduler.last_epoch])
+        runs.append(seq)
+    assert runs[0] == runs[1]
+
+
+SEQUENCES = [
+    (lambda lib, o: [lib.lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=5),
+                     lib.lr_scheduler.CosineAnnealingLR(o, T_max=20, eta_min=0.001)], [5]),
+    (lambda lib, o: [lib.lr_scheduler.ExponentialLR(o, gamma=0.9), lib.lr_scheduler.StepLR(o, 3, 0.5),
+                     lib.lr_scheduler.PolynomialLR(o, total_iters=10, power=2.0)], [4, 15]),
+    (lambda lib, o: [lib.lr_scheduler.LambdaLR(o, lambda e: 1.0 / (e + 1)),
+                     lib.lr_scheduler.MultiStepLR(o, [3, 9], 0.3)], [6]),
+    (lambda lib, o: [lib.lr_scheduler.ExponentialLR(o, gamma=0.95),
+                     lib.lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=4)], [2]),
+]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("case", range(len(SEQUENCES)))
+def test_sequential_lr_matches_torch_for_40_steps(case):
+    torch = import_torch()
+    make, milestones = SEQUENCES[case]
+    runs = []
+    for lib, ps in ((optim, params([0.0], [0.0])), (torch.optim, [torch.zeros(1), torch.zeros(1)])):
+        opt = two_groups(lib, ps)
+        scheduler = lib.lr_scheduler.SequentialLR(opt, make(lib, opt), milestones)
+        runs.append(lr_sequence(opt, scheduler, 40))
+    assert runs[0] == runs[1]
+
+
+def test_sequential_lr_state_dict_round_trip():
+    def build():
+        opt = two_groups(optim, params([0.0], [0.0]))
+        parts = [optim.lr_scheduler.LinearLR(opt, total_iters=4), optim.lr_scheduler.ExponentialLR(opt, 0.9)]
+        return opt, optim.lr_scheduler.SequentialLR(opt, parts, [4])
+    opt, scheduler = build()
+    full = lr_sequence(opt, scheduler, 12)
+    opt, scheduler = build()
+    lr_sequence(opt, scheduler, 6)
+    saved_opt, saved = opt.state_dict(), scheduler.state_dict()
+    opt, scheduler = build()
+    opt.load_state_dict(saved_opt)
+    scheduler.load_state_dict(saved)
+    assert lr_sequence(opt, scheduler, 6) == full[6:]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name,kwargs", [
+    ("LinearLR", dict(start_factor=0.0)), ("LinearLR", dict(start_factor=1.5)), ("LinearLR", dict(end_factor=-0.1)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=0)), ("CosineAnnealingWarmRestarts", dict(T_0=2.0)),
+    ("CosineAnnealingWarmRestarts", dict(T_0=2, T_mult=0)), ("CosineAnnealingWarmRestarts", dict(T_0=2, eta_min="0")),
+    ("OneCycleLR", dict(max_lr=1.0)), ("OneCycleLR", dict(max_lr=1.0, total_steps=0)),
+    ("OneCycleLR", dict(max_lr=1.0, epochs=2, steps_per_epoch=0)),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=9, pct_start=1)),
+    ("OneCycleLR", dict(max_lr=1.0, total_steps=9, anneal_strategy="exp")),
+    ("OneCycleLR", dict(max_lr=[1.0], total_steps=9)),
+    ("SequentialLR", dict(schedulers=[], milestones=[])),
+], ids=str)
+def test_new_schedules_reject_what_torch_rejects(name, kwargs):
+    torch = import_torch()
+    errors = []
+    for lib, ps in ((optim, params([0.0], [0.0])), (torch.optim, [torch.zeros(1), torch.zeros(1)])):
+        with pytest.raises(ValueError) as error:
+            getattr(lib.lr_scheduler, name)(two_groups(lib, ps), **kwargs)
+        errors.append(str(error.value))
+    assert errors[0] == errors[1]
