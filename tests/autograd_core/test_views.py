@@ -205,6 +205,11 @@ VIEWS = {  # x has shape (4, 3)
     "unsqueeze": lambda x: x.unsqueeze(1),
     "squeeze": lambda x: x[1:2].squeeze(0),
     "view of view": lambda x: x.reshape(12)[2:8].reshape(2, 3).T,
+    "narrow": lambda x: x.narrow(0, 1, 2),
+    "movedim": lambda x: x.movedim(0, 1),
+    "mT": lambda x: x.mT,
+    "diagonal": lambda x: x.diagonal(),
+    "unflatten": lambda x: x.unflatten(1, (3, 1)),
 }
 
 
