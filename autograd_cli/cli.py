@@ -17,12 +17,13 @@ import autograd_core as ag
 import nn
 from autograd_core.cost import dense_test_function
 
-from . import examples
+from . import examples, text
 from .expression import evaluate, gradients, parse_values
 
 COST_MAX_BYTES = 256 * 2 ** 20  # the Jacobians `cost` holds (both modes) must fit in this
 COST_MAX_PASSES = 20_000  # one pass per input (forward mode) plus one per output (reverse mode)
 COST_MAX_FLOPS = 2e9  # about a second or two of numpy work
+TRAIN_DEFAULTS = {"epochs": 5, "lr": 1e-2, "batch_size": 64}  # the digit classifiers'; text.DEFAULTS for gpt
 COST_FUNCTION = "f(x) = tanh(W2 tanh(W1 x)), a two-layer tanh network R^n -> R^m with seeded random weights"
 
 
@@ -52,11 +53,18 @@ def _parser():
                            "print the forward- vs reverse-mode cost table")
     demo.add_argument("--out", default="out", help="folder for the checkpoint, graph and loss curve")
     demo.add_argument("--epochs", type=_positive_int, default=8, help="passes over the training images")
-    train = command("train", "train one model on the 8x8 digits with Adam; save its checkpoint and loss curve")
-    train.add_argument("--model", choices=examples.MODELS, default="mlp", help="which model")
-    train.add_argument("--epochs", type=_positive_int, default=5, help="passes over the training images")
-    train.add_argument("--lr", type=_positive_float, default=1e-2, help="Adam's learning rate (finite, > 0)")
-    train.add_argument("--batch-size", type=_positive_int, default=64, help="images per step")
+    train = command("train", "train one model with Adam and save its checkpoint and loss curve: a classifier of the "
+                             "8x8 digits, or (--model gpt) a small GPT on the Zen of Python that then writes a sample")
+    train.add_argument("--model", choices=examples.MODELS + ("gpt",), default="mlp", help="which model")
+    train.add_argument("--epochs", type=_positive_int, default=None,
+                       help=f"passes over the training data (default: {TRAIN_DEFAULTS['epochs']}; "
+                            f"gpt: {text.DEFAULTS['epochs']})")
+    train.add_argument("--lr", type=_positive_float, default=None,
+                       help=f"Adam's (gpt: AdamW's) learning rate, finite and > 0 (default: {TRAIN_DEFAULTS['lr']:g}; "
+                            f"gpt: {text.DEFAULTS['lr']:g})")
+    train.add_argument("--batch-size", type=_positive_int, default=None,
+                       help=f"images (gpt: text windows) per step (default: {TRAIN_DEFAULTS['batch_size']}; "
+                            f"gpt: {text.DEFAULTS['batch_size']})")
     train.add_argument("--out", default="out", help="folder for <model>.npz and <model>_loss.png")
     graph = command("graph", "print and draw the computational graph of a model's loss or of an expression "
                              "(with its value and gradients)")
@@ -195,7 +203,35 @@ def cmd_demo(args):
 
 
 def cmd_train(args):
-    _train_and_report(args.model, args.epochs, args.lr, args.batch_size, args.out)
+    defaults = text.DEFAULTS if args.model == "gpt" else TRAIN_DEFAULTS
+    epochs, lr, batch_size = (defaults[k] if getattr(args, k) is None else getattr(args, k)
+                              for k in ("epochs", "lr", "batch_size"))
+    if args.model == "gpt":
+        _train_gpt(epochs, lr, batch_size, args.out)
+    else:
+        _train_and_report(args.model, epochs, lr, batch_size, args.out)
+
+
+def _train_gpt(epochs, lr, batch_size, out):
+    _writable_folder(out)
+    zen = text.load_zen()
+    vocab = text.Vocabulary(zen)
+    model = text.build_gpt(len(vocab))
+    config = model.config
+    print(f"data: the Zen of Python ({len(zen)} characters, {len(vocab)} distinct), "
+          f"{len(zen) - config.block_size} windows of {config.block_size}")
+    print(f"model: gpt ({config.n_layer} blocks, {config.n_head} heads, width {config.n_embd}), "
+          f"{model.num_parameters():,} parameters")
+    print(f"training: {epochs} epoch(s), batch size {batch_size}, AdamW with lr {lr:g}")
+    losses = text.train_gpt(model, vocab.encode(zen), epochs=epochs, lr=lr, batch_size=batch_size)
+    print(f"final training loss: {losses[-1]:.3f}")
+    ckpt = os.path.join(out, "gpt.npz")
+    nn.save(model, ckpt)
+    print(f"checkpoint: {ckpt}")
+    curve = _save_curve(losses, out, "gpt")
+    if curve:
+        print(f"loss curve: {curve}")
+    print("sample:\n" + text.sample(model, vocab, "Beautiful is", 200))
 
 
 def cmd_graph(args):

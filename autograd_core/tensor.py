@@ -16,6 +16,8 @@ def _as_array(data, dtype=None, copy=False):
     """
     if isinstance(data, (Tensor, np.ndarray)):
         arr = data.data if isinstance(data, Tensor) else data
+        if arr.dtype.kind not in "biufc":
+            raise TypeError(f"Tensor: data must be numbers (bool, int, float or complex), got an array of {arr.dtype}")
         if dtype is not None and arr.dtype != np.dtype(dtype):
             return arr.astype(dtype)
         return arr.copy() if copy else arr
@@ -40,6 +42,13 @@ def _as_array(data, dtype=None, copy=False):
         except TypeError:
             raise TypeError(f"Tensor: dtype must be a numpy dtype, got {dtype!r}") from None
     return arr
+
+
+def _scaled(other, alpha):
+    """other · alpha for add/sub's `alpha` (a Python number times a number stays a Python number)."""
+    if alpha == 1:
+        return other
+    return _ops.mul(other, alpha) if isinstance(other, Tensor) else other * alpha
 
 
 def _check_float(arr, what):
@@ -249,6 +258,18 @@ class Tensor:
     def __matmul__(self, other): return _ops.matmul(self, other)
     def __rmatmul__(self, other): return _ops.matmul(other, self)
     def __neg__(self): return _ops.neg(self)
+    def pow(self, exponent): return _ops.pow(self, exponent)
+    def add(self, other, alpha=1): return _ops.add(self, _scaled(other, alpha))
+    def sub(self, other, alpha=1): return _ops.sub(self, _scaled(other, alpha))
+    def mul(self, other): return _ops.mul(self, other)
+    def div(self, other): return _ops.div(self, other)
+    def neg(self): return _ops.neg(self)
+
+    def t(self):
+        """The transpose of a tensor of at most 2 dims (PyTorch's t(); use mT or transpose(d0, d1) above that)."""
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+        return self if self.ndim < 2 else _ops.transpose(self, (1, 0))
     def __and__(self, other): return np.bitwise_and(self, other)  # boolean masks; no gradient (numpy_dispatch)
     def __rand__(self, other): return np.bitwise_and(other, self)
     def __or__(self, other): return np.bitwise_or(self, other)

@@ -5,8 +5,13 @@ sizes and the tests' small float64 ones; parameter names match the state dict's 
 """
 
 
+GPT_HEADS = 4  # the gpt workload's heads (not readable off the weight shapes)
+
+
 def build(nn, name, weights):
     """The network of workload `name` made of `nn`'s layers, with fresh (not yet loaded) parameters."""
+    if name == "gpt":
+        return _gpt(nn, weights)
     if name in ("lstm", "gru"):
         return _last_step(nn, name.upper(), weights)
     shapes = [w.shape for k, w in weights.items() if k.endswith("weight")]
@@ -34,3 +39,17 @@ def _last_step(nn, kind, weights):
         def forward(self, x):
             return self.head(self.rnn(x)[0][-1])
     return LastStep()
+
+
+def _gpt(nn, weights):
+    """autograd_cli/gpt.py's GPT, sized from the state dict; under torch.nn the same source with torch's imports."""
+    if nn.__name__ == "torch.nn":
+        from autograd_cli.porting import gpt_under_pytorch
+        module = gpt_under_pytorch()
+    else:
+        from autograd_cli import gpt as module
+    vocab, n_embd = weights["transformer.wte.weight"].shape
+    n_layer = sum(k.endswith(".ln_1.weight") for k in weights)
+    config = module.GPTConfig(vocab_size=vocab, block_size=weights["transformer.wpe.weight"].shape[0],
+                              n_layer=n_layer, n_head=GPT_HEADS, n_embd=n_embd, dropout=0.0, bias=True)
+    return module.GPT(config)

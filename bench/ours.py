@@ -38,6 +38,21 @@ def trainer(name):
     return make
 
 
+def gpt(weights, lr):
+    """The small GPT's training step: next-token cross-entropy, backward, AdamW (weight decay 0.1 on every parameter)."""
+    model = models.build(nn, "gpt", weights)
+    model.load_state_dict(weights)
+    opt = optim.AdamW(model.parameters(), lr=lr, weight_decay=0.1)
+
+    def step(x, y):
+        _, loss = model(ag.tensor(x), ag.tensor(y))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
 def value_mlp(weights, lr):
     """A ReLU MLP of scalar Values holding `weights`; a step is mean hinge loss, backward, SGD (as micrograd's demo)."""
     arrays = list(weights.values())
@@ -167,6 +182,9 @@ SIDES = {
     "cnn": (trainer("cnn"), _TRAINING + ("nn.Conv2d", "nn.MaxPool2d", "nn.Flatten")),
     "lstm": (trainer("lstm"), _TRAINING + ("nn.Module", "nn.LSTM")),
     "gru": (trainer("gru"), _TRAINING + ("nn.Module", "nn.GRU")),
+    "gpt": (gpt, ("nn.Module", "nn.Linear", "nn.Embedding", "nn.LayerNorm", "nn.GELU", "nn.ModuleDict", "nn.ModuleList",
+                   "F.softmax", "F.cross_entropy", "F.gelu", "optim.AdamW", "ag.tril", "ag.Tensor.split",
+                   "ag.Tensor.masked_fill", "ag.Tensor.contiguous")),
     "value_mlp": (value_mlp, ("ag.Value", "ag.Value.sum")),
     "jvp": (jvps, ("ag.tensor", "ag.jvp")),
     "jvp_mlp100": (mlp_jvps, ("ag.tensor", "ag.jvp")),

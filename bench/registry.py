@@ -63,6 +63,8 @@ workload("mlp", "MLP 784-256-128-10 ReLU, batch 128", workloads.mlp)  # no time 
 workload("cnn", "CNN conv3x3(8)-pool-conv3x3(16)-pool-linear, batch 64, 28x28", workloads.cnn, target=1.25)
 workload("lstm", "LSTM(28, 128) x 28 steps, batch 64, last h -> linear", workloads.lstm, target=1.25)
 workload("gru", "GRU(28, 128) x 28 steps, batch 64, last h -> linear", workloads.gru, target=1.25)
+workload("gpt", "GPT vocab 65, block 64, 128 wide, 4 heads, 2 blocks, batch 16, AdamW", workloads.gpt,
+         baselines=("torch",), lr=3e-4)  # no numpy reference: ours and torch only
 workload("value_mlp", "scalar MLP 2-16-16-1, 100 points, full batch", workloads.value_mlp, baselines=("micrograd",),
                   target=0.2, lr=0.05)
 workload("jvp", "forward mode: 1000 JVPs of sum(tanh(W v)), R^1000 -> R", workloads.jvp, baselines=("hips", "torch"),

@@ -37,6 +37,20 @@ def trainer(name):
     return make
 
 
+def gpt(weights, lr):
+    """The small GPT's training step in torch (the same class source), AdamW with weight decay 0.1."""
+    net = model("gpt", weights)
+    opt = torch.optim.AdamW(net.parameters(), lr=lr, weight_decay=0.1)
+
+    def step(x, y):
+        _, loss = net(torch.from_numpy(x), torch.from_numpy(y))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+    return step
+
+
 def jvps(weights, lr):
     """One torch.func.jvp per tangent (rows of y); lr is unused, nothing is trained."""
     w = torch.from_numpy(weights["weight"])
@@ -64,8 +78,8 @@ for _name in ("jvp_mlp100", "jvp_mlp1000"):
     else:
         registry.register(_name, "torch", mlp_jvps, traced=False)
 
-for _name in ("mlp", "cnn", "lstm", "gru", "jvp"):
+for _name in ("mlp", "cnn", "lstm", "gru", "jvp", "gpt"):
     if torch is None:
         registry.unavailable(_name, "torch", "torch not installed")
     else:
-        registry.register(_name, "torch", jvps if _name == "jvp" else trainer(_name), traced=False)
+        registry.register(_name, "torch", {"jvp": jvps, "gpt": gpt}.get(_name) or trainer(_name), traced=False)

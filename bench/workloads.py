@@ -102,3 +102,31 @@ def persample(seed=0, batch=256, sizes=(784, 128, 10), dtype=np.float32):
     _linear(rng, weights, "2.", sizes[1], sizes[2], dtype)
     x = rng.standard_normal((batch, sizes[0])).astype(dtype)
     return weights, x, rng.integers(0, sizes[-1], batch)
+
+
+def gpt(seed=0, batch=16, vocab=65, block=64, n_embd=128, n_layer=2, dtype=np.float32):
+    """The small GPT of autograd_cli/gpt.py (4 heads: models.GPT_HEADS) as a nanoGPT state dict, GPT-2's
+    initialisation (N(0, 0.02), residual projections scaled by 1/sqrt(2 n_layer), zero biases, LayerNorm 1 and 0),
+    plus the causal-mask buffers; x and y are (batch, block) token ids, y the next token of x.
+    """
+    rng = np.random.default_rng(seed)
+
+    def normal(shape, std=0.02):
+        return rng.normal(0.0, std, shape).astype(dtype)
+    proj_std = 0.02 / np.sqrt(2 * n_layer)
+    weights = {"transformer.wte.weight": normal((vocab, n_embd)), "transformer.wpe.weight": normal((block, n_embd))}
+    for i in range(n_layer):
+        p = f"transformer.h.{i}."
+        weights.update({
+            p + "ln_1.weight": np.ones(n_embd, dtype), p + "ln_1.bias": np.zeros(n_embd, dtype),
+            p + "attn.c_attn.weight": normal((3 * n_embd, n_embd)), p + "attn.c_attn.bias": np.zeros(3 * n_embd, dtype),
+            p + "attn.c_proj.weight": normal((n_embd, n_embd), proj_std), p + "attn.c_proj.bias": np.zeros(n_embd, dtype),
+            p + "attn.bias": np.tril(np.ones((block, block), dtype)).reshape(1, 1, block, block),
+            p + "ln_2.weight": np.ones(n_embd, dtype), p + "ln_2.bias": np.zeros(n_embd, dtype),
+            p + "mlp.c_fc.weight": normal((4 * n_embd, n_embd)), p + "mlp.c_fc.bias": np.zeros(4 * n_embd, dtype),
+            p + "mlp.c_proj.weight": normal((n_embd, 4 * n_embd), proj_std), p + "mlp.c_proj.bias": np.zeros(n_embd, dtype),
+        })
+    weights.update({"transformer.ln_f.weight": np.ones(n_embd, dtype), "transformer.ln_f.bias": np.zeros(n_embd, dtype),
+                    "lm_head.weight": normal((vocab, n_embd))})
+    tokens = rng.integers(0, vocab, (batch, block + 1))
+    return weights, np.ascontiguousarray(tokens[:, :-1]), np.ascontiguousarray(tokens[:, 1:])

@@ -123,8 +123,101 @@ class Maxout(Module):
         return f"out_features={self.out_features}, pieces={self.pieces}"
 
 
+# ---- modern activations: thin modules over nn.functional. `inplace` is accepted for ported code;
+# the result is always a new tensor (an in-place activation saves memory, not meaning)
+class _Elementwise(Module):
+    function = None  # the name of the nn.functional function applied
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, x):
+        return getattr(F, self.function)(x)
+
+
+class SiLU(_Elementwise):
+    function = "silu"
+
+
+class Mish(_Elementwise):
+    function = "mish"
+
+
+class Hardswish(_Elementwise):
+    function = "hardswish"
+
+
+class Hardsigmoid(_Elementwise):
+    function = "hardsigmoid"
+
+
+class ReLU6(_Elementwise):
+    function = "relu6"
+
+
+class SELU(_Elementwise):
+    function = "selu"
+
+
+class LogSigmoid(Module):
+    def forward(self, x):
+        return F.logsigmoid(x)
+
+
+class Softsign(Module):
+    def forward(self, x):
+        return F.softsign(x)
+
+
+class GELU(Module):
+    """x Φ(x); approximate="tanh" uses the tanh formula."""
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x):
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
+
+
+class CELU(Module):
+    """max(0, x) + min(0, alpha (e^(x/alpha) - 1))."""
+
+    def __init__(self, alpha=1.0, inplace=False):
+        super().__init__()
+        if alpha == 0:
+            raise ValueError("CELU: alpha cannot be 0")
+        self.alpha, self.inplace = alpha, inplace
+
+    def forward(self, x):
+        return F.celu(x, self.alpha)
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}"
+
+
+class Softplus(Module):
+    """log(1 + e^(βx)) / β, linear above threshold."""
+
+    def __init__(self, beta=1.0, threshold=20.0):
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, x):
+        return F.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self):
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
 _BY_NAME = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky_relu": LeakyReLU, "elu": ELU,
-            "prelu": PReLU, "rrelu": RReLU}
+            "prelu": PReLU, "rrelu": RReLU, "gelu": GELU, "silu": SiLU, "mish": Mish, "selu": SELU}
 
 
 def activation_by_name(name):

@@ -38,8 +38,12 @@ def _unbatched(forward, x, layer):
 
 def _as_tuple(v, n, what, minimum):
     """An int or n ints, each at least `minimum`, as an n-tuple (bad values raise naming `what`)."""
+    if isinstance(v, (str, float)) or not isinstance(v, (int, np.integer, tuple, list)):
+        raise TypeError(f"{what} must be an int or a tuple of {n} ints, got {v!r}")
     out = (v,) * n if isinstance(v, (int, np.integer)) else tuple(v)
-    if len(out) != n or any(int(p) != p for p in out):
+    if any(isinstance(p, bool) or not isinstance(p, (int, np.integer)) for p in out):
+        raise TypeError(f"{what} must be an int or a tuple of {n} ints, got {v!r}")
+    if len(out) != n:
         raise ValueError(f"{what} must be an int or a tuple of {n} ints, got {v!r}")
     if min(out) < minimum:
         raise ValueError(f"{what} must be at least {minimum}, got {v!r}")

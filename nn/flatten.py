@@ -1,4 +1,4 @@
-"""Flatten: merge axes start_dim..end_dim (by default everything but the batch axis)."""
+"""Flatten: merge axes start_dim..end_dim (by default everything but the batch axis); Unflatten splits one."""
 import autograd_core as ag
 from autograd_core.checks import check_int
 
@@ -18,3 +18,21 @@ class Flatten(Module):
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split axis `dim` into `unflattened_size` (one entry may be -1), as torch.nn.Unflatten."""
+
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        if not isinstance(unflattened_size, (tuple, list)) or not all(isinstance(n, int) for n in unflattened_size):
+            raise TypeError(f"Unflatten: unflattened_size must be a tuple of ints, got {unflattened_size!r}")
+        self.dim, self.unflattened_size = dim, tuple(unflattened_size)
+
+    def forward(self, x):
+        dim = self.dim % x.ndim if x.ndim else 0
+        shape = tuple(x.shape[:dim]) + self.unflattened_size + tuple(x.shape[dim + 1:])
+        return named_like(x.reshape(shape), x)
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -152,14 +152,29 @@ def dropout(x, p=0.5, training=True, rng=None):
     return x * mask
 
 
-def embedding(indices, weight):
-    """Rows of `weight` picked by integer `indices` (any shape) -> indices.shape + (dim,)."""
+def embedding(indices, weight, padding_idx=None):
+    """Rows of `weight` picked by integer `indices` (any shape) -> indices.shape + (dim,).
+
+    Positions holding `padding_idx` read its row but send it no gradient, as PyTorch.
+    """
     idx = _data(indices)
     if not np.issubdtype(idx.dtype, np.integer):
         raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
     if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
         raise IndexError(f"embedding: index out of range [0, {weight.shape[0]}): min {idx.min()}, max {idx.max()}")
-    return getitem(weight, idx)
+    rows = getitem(weight, idx)
+    if padding_idx is None:
+        return rows
+    padding_idx = _padding_index(padding_idx, weight.shape[0])
+    padded = (idx == padding_idx)[..., None]
+    return ag.where(padded, rows.detach(), rows) if padded.any() else rows
+
+
+def _padding_index(padding_idx, num_embeddings):
+    """padding_idx in [0, num_embeddings) (a negative one counts from the end), or a ValueError as PyTorch's."""
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise ValueError(f"embedding: padding_idx {padding_idx} must be within num_embeddings ({num_embeddings})")
+    return padding_idx % num_embeddings
 
 
 # ---- convolution and pooling --------------------------------------------------------------------
@@ -455,3 +470,15 @@ from .functional_losses import (cosine_embedding_loss, gaussian_nll_loss, huber_
 from .functional_conv import conv1d, conv2d, conv_transpose2d, pad  # noqa: E402,F811
 from .functional_pool import (adaptive_avg_pool2d, adaptive_max_pool2d, avg_pool1d, avg_pool2d,  # noqa: E402,F811
                               interpolate, max_pool1d, max_pool2d)
+
+
+# ---- layer, group, RMS and instance normalization (nn/functional_norm.py) -------------------------
+from .functional_norm import group_norm, instance_norm, layer_norm, normalize, rms_norm  # noqa: E402
+from .functional_attention import scaled_dot_product_attention  # noqa: E402
+
+
+# ---- softsign (the other activations are the engine's, above) --------------------------------------
+def softsign(x):
+    """x / (1 + |x|)."""
+    x = _as_tensor(x)
+    return x / (x.abs() + 1.0)

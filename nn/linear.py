@@ -12,7 +12,10 @@ from .module import Module, Parameter, Sequential, check_input_dtype
 
 
 class Identity(Module):
-    """Returns its input unchanged."""
+    """Returns its input unchanged; any constructor arguments are ignored, as PyTorch's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
 
     def forward(self, x):
         return x

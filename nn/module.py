@@ -8,6 +8,8 @@ from autograd_core.tensor import shared_tensor
 from autograd_core.grad_mode import STATE
 from autograd_core.size import check_device
 
+from .hooks import BackwardHookState, add_hook, new_hook_dicts
+
 
 class Parameter(Tensor):
     """A Tensor that a Module owns and trains: it always requires grad (float32 by default).
@@ -93,6 +95,8 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_scope", None)
+        for name, hooks in new_hook_dicts().items():
+            object.__setattr__(self, name, hooks)
 
     def __setattr__(self, name, value):
         if "_parameters" not in self.__dict__:
@@ -110,18 +114,41 @@ class Module:
         elif isinstance(value, Module):
             self._modules[name] = value
         elif name in self.__dict__.get("_buffer_names", ()):
-            self._buffers[name] = value if isinstance(value, Tensor) else Tensor(value)
+            self._buffers[name] = value if isinstance(value, Tensor) or value is None else Tensor(value)
             value = self._buffers[name]
         object.__setattr__(self, name, value)
 
-    def register_buffer(self, name, value):
-        """A non-trainable tensor that belongs to the state (e.g. BatchNorm running statistics)."""
+    def __delattr__(self, name):
+        for registry in (self._parameters, self._buffers, self._modules):
+            registry.pop(name, None)
+        object.__delattr__(self, name)
+
+    def register_buffer(self, name, value, persistent=True):
+        """A non-trainable tensor that belongs to the module (e.g. BatchNorm running statistics); it is in
+        `state_dict()` unless persistent=False. None reserves the name."""
         if not isinstance(name, str):
             raise TypeError(f"register_buffer: buffer name should be a string, got {type(name).__name__}")
         if not name or "." in name:
             raise KeyError(f"register_buffer: buffer name can't be empty or contain \".\", got {name!r}")
+        if hasattr(self, name) and name not in self._buffers and name not in self.__dict__.get("_buffer_names", ()):
+            raise KeyError(f"register_buffer: attribute '{name}' already exists")
         self.__dict__.setdefault("_buffer_names", set()).add(name)
+        non_persistent = self.__dict__.setdefault("_non_persistent_buffers_set", set())
+        (non_persistent.discard if persistent else non_persistent.add)(name)
+        if value is None:
+            self._buffers.pop(name, None)
+            self._buffers[name] = None
+            object.__setattr__(self, name, None)
+            return
         setattr(self, name, value)
+
+    def _state_buffers(self):
+        """(dotted name, buffer) of the persistent buffers: the ones `state_dict()` holds."""
+        for name, module in self.named_modules():
+            skip = module.__dict__.get("_non_persistent_buffers_set", ())
+            for key, b in module._buffers.items():
+                if b is not None and key not in skip:
+                    yield (f"{name}.{key}" if name else key), b
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
@@ -135,6 +162,11 @@ class Module:
         """
         if args and args[0].__class__ is not Tensor:
             args = (as_input(args[0]),) + args[1:]
+        if self._forward_pre_hooks or self._forward_hooks or self._backward_hooks:
+            return self._call_with_hooks(args, kwargs)
+        return self._forward_in_scope(args, kwargs)
+
+    def _forward_in_scope(self, args, kwargs):
         saved = STATE.scope
         scope = self._scope
         if scope is None or scope[1] is not saved:
@@ -145,6 +177,50 @@ class Module:
             return self.forward(*args, **kwargs) if kwargs else self.forward(*args)
         finally:
             STATE.scope = saved
+
+    # ---- hooks (PyTorch's) ----------------------------------------------------------------------
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """`hook(module, args)` (with_kwargs: `hook(module, args, kwargs)`) runs before forward; a returned value
+        replaces the args (a non-tuple is one arg; with_kwargs: an (args, kwargs) pair). Returns a handle."""
+        return add_hook(self._forward_pre_hooks, hook, prepend,
+                        self._forward_pre_hooks_with_kwargs if with_kwargs else None)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """`hook(module, args, output)` (with_kwargs: `hook(module, args, kwargs, output)`) runs after forward;
+        a returned value replaces the output. Returns a handle with `remove()`."""
+        return add_hook(self._forward_hooks, hook, prepend,
+                        self._forward_hooks_with_kwargs if with_kwargs else None)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """`hook(module, grad_input, grad_output)` runs once the gradients of the module's tensor inputs are known
+        (tuples, None for an input that needs none); a returned tuple replaces grad_input. Returns a handle."""
+        return add_hook(self._backward_hooks, hook, prepend)
+
+    def _call_with_hooks(self, args, kwargs):
+        for key, hook in list(self._forward_pre_hooks.items()):
+            if key in self._forward_pre_hooks_with_kwargs:
+                result = hook(self, args, kwargs)
+                if result is not None:
+                    if not (isinstance(result, tuple) and len(result) == 2):
+                        raise RuntimeError(f"forward pre-hook must return None or a tuple of (new_args, new_kwargs), "
+                                           f"but got {result!r}")
+                    args, kwargs = result
+            else:
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+        state = BackwardHookState(self, len(args)) if self._backward_hooks else None
+        if state is not None:
+            args = state.wrap_inputs(args)
+        output = self._forward_in_scope(args, kwargs)
+        for key, hook in list(self._forward_hooks.items()):
+            if key in self._forward_hooks_with_kwargs:
+                result = hook(self, args, kwargs, output)
+            else:
+                result = hook(self, args, output)
+            if result is not None:
+                output = result
+        return output if state is None else state.wrap_outputs(output)
 
     def __getstate__(self):
         """The state to copy or pickle, without the cached scope (it would drag the enclosing modules along)."""
@@ -188,7 +264,31 @@ class Module:
     def named_buffers(self):
         for name, module in self.named_modules():
             for key, b in module._buffers.items():
-                yield (f"{name}.{key}" if name else key), b
+                if b is not None:
+                    yield (f"{name}.{key}" if name else key), b
+
+    def buffers(self):
+        return (b for _, b in self.named_buffers())
+
+    def get_submodule(self, target):
+        """The descendant at dotted path `target` ("" is this module), as PyTorch's."""
+        module = self
+        if target == "":
+            return module
+        for item in target.split("."):
+            if not hasattr(module, item):
+                raise AttributeError(f"{type(module).__name__} has no attribute `{item}`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError(f"`{item}` is not an nn.Module")
+        return module
+
+    def apply(self, fn):
+        """Call fn(m) on every submodule (children first, as PyTorch) and then on this module; returns self."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
 
     def num_parameters(self, trainable_only=False):
         """Total number of scalar parameters."""
@@ -230,6 +330,18 @@ class Module:
                 t.data = t.data.astype(dtype)
         return self
 
+    def half(self):
+        """Parameters and floating buffers to float16."""
+        return self.to(np.float16)
+
+    def float(self):
+        """Parameters and floating buffers to float32."""
+        return self.to(np.float32)
+
+    def double(self):
+        """Parameters and floating buffers to float64."""
+        return self.to(np.float64)
+
     def requires_grad_(self, flag=True):
         for p in self.parameters():
             p.requires_grad_(flag)
@@ -240,7 +352,7 @@ class Module:
         """Ordered name -> Tensor of every parameter and buffer, sharing their data (detached from the graph
         unless `keep_vars`), as PyTorch: copy them (`.clone()`, `copy.deepcopy`) to keep a snapshot."""
         state = OrderedDict((name, p if keep_vars else shared_tensor(p.data)) for name, p in self.named_parameters())
-        state.update((name, b if keep_vars else shared_tensor(b.data)) for name, b in self.named_buffers())
+        state.update((name, b if keep_vars else shared_tensor(b.data)) for name, b in self._state_buffers())
         return state
 
     def load_state_dict(self, state, strict=True):
@@ -253,7 +365,7 @@ class Module:
         if not hasattr(state, "keys") or not hasattr(state, "__getitem__"):
             raise TypeError(f"load_state_dict: expected state_dict to be dict-like, got {type(state).__name__}")
         own = OrderedDict(self.named_parameters())
-        own.update(self.named_buffers())
+        own.update(self._state_buffers())
         missing = [k for k in own if k not in state]
         unexpected = [k for k in state if k not in own]
         if strict and (missing or unexpected):
@@ -333,8 +445,26 @@ class ModuleList(Module):
         setattr(self, str(len(self._modules)), _module("ModuleList", module))
         return self
 
+    def extend(self, modules):
+        for m in modules:
+            self.append(m)
+        return self
+
+    def insert(self, index, module):
+        """Put `module` before position `index` (negative counts from the end), renumbering the ones after it."""
+        mods = list(self._modules.values())
+        mods.insert(index, module)
+        for key in list(self._modules):
+            delattr(self, key)
+        self.extend(mods)
+
     def __getitem__(self, index):
-        return list(self._modules.values())[index]
+        mods = list(self._modules.values())
+        return ModuleList(mods[index]) if isinstance(index, slice) else mods[index]
+
+    def __setitem__(self, index, module):
+        key = str(range(len(self._modules))[index])
+        setattr(self, key, module)
 
     def __len__(self):
         return len(self._modules)
@@ -390,3 +520,94 @@ class ModuleDict(Module):
         """Add (name, module) pairs from a mapping or an iterable of pairs."""
         for key, module in (modules.items() if hasattr(modules, "items") else modules):
             self[key] = module
+
+
+class ParameterList(Module):
+    """A list of Parameters registered as "0", "1", ...; a Tensor or array given is made a Parameter."""
+
+    def __init__(self, values=None):
+        super().__init__()
+        for v in values or ():
+            self.append(v)
+
+    def append(self, value):
+        setattr(self, str(len(self._parameters)), _as_parameter(value))
+        return self
+
+    def extend(self, values):
+        for v in values:
+            self.append(v)
+        return self
+
+    def __getitem__(self, index):
+        params = list(self._parameters.values())
+        return ParameterList(params[index]) if isinstance(index, slice) else params[index]
+
+    def __setitem__(self, index, value):
+        setattr(self, str(range(len(self._parameters))[index]), _as_parameter(value))
+
+    def __len__(self):
+        return len(self._parameters)
+
+    def __iter__(self):
+        return iter(self._parameters.values())
+
+    def extra_repr(self):
+        return "\n".join(f"({i}): Parameter containing: [{p.dtype} of size {tuple(p.shape)}]"
+                         for i, p in enumerate(self))
+
+
+class ParameterDict(Module):
+    """Parameters by name, registered so `parameters()` and `state_dict()` find them, as PyTorch's ParameterDict."""
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key):
+        return self._parameters[key]
+
+    def __setitem__(self, key, value):
+        if not isinstance(key, str) or not key or "." in key:
+            raise KeyError(f"ParameterDict: a key must be a non-empty string without '.', got {key!r}")
+        setattr(self, key, _as_parameter(value))
+
+    def __delitem__(self, key):
+        delattr(self, key)
+
+    def __len__(self):
+        return len(self._parameters)
+
+    def __iter__(self):
+        return iter(self._parameters)
+
+    def __contains__(self, key):
+        return key in self._parameters
+
+    def keys(self):
+        return self._parameters.keys()
+
+    def items(self):
+        return self._parameters.items()
+
+    def values(self):
+        return self._parameters.values()
+
+    def get(self, key, default=None):
+        return self._parameters.get(key, default)
+
+    def pop(self, key):
+        value = self[key]
+        del self[key]
+        return value
+
+    def update(self, parameters):
+        """Add (name, parameter) pairs from a mapping or an iterable of pairs."""
+        for key, value in (parameters.items() if hasattr(parameters, "items") else parameters):
+            self[key] = value
+
+
+def _as_parameter(value):
+    """A Parameter as it is; a Tensor becomes a Parameter sharing its data, as PyTorch's containers do."""
+    return value if isinstance(value, Parameter) else Parameter(value)

@@ -1,4 +1,5 @@
-"""Gradient clipping with PyTorch's formulas (`nn.utils.clip_grad_norm_`, `clip_grad_value_`), for exploding gradients."""
+"""Gradient clipping with PyTorch's formulas (`nn.utils.clip_grad_norm_`, `clip_grad_value_`), for exploding gradients;
+parameters to and from one flat vector (`parameters_to_vector`, `vector_to_parameters`)."""
 import math
 
 import numpy as np
@@ -62,3 +63,27 @@ def clip_grad_value_(parameters, clip_value):
     clip_value = float(clip_value)
     for g in _grads(parameters):
         g.data = np.asarray(np.clip(g.data, -clip_value, clip_value), dtype=g.data.dtype)
+
+
+def parameters_to_vector(parameters):
+    """All parameters flattened and concatenated into one 1-D Tensor (recorded: gradients flow back to them)."""
+    import autograd_core as ag
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    return ag.cat([p.reshape(-1) for p in params], 0)
+
+
+def vector_to_parameters(vec, parameters):
+    """Copy consecutive slices of the 1-D `vec` into the parameters, in order (each becomes a view of vec's
+    data, as PyTorch's `param.data = ...`); the lengths must add up."""
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"vector_to_parameters: expected a Tensor, but got: {type(vec).__name__}")
+    params = [parameters] if isinstance(parameters, Tensor) else list(parameters)
+    total = sum(p.data.size for p in params)
+    if vec.data.ndim != 1 or vec.data.size != total:
+        raise ValueError(f"vector_to_parameters: vec of shape {tuple(vec.shape)} does not hold the {total} values of "
+                         f"the parameters")
+    start = 0
+    for p in params:
+        p.data = vec.data[start:start + p.data.size].reshape(p.data.shape)
+        p._version += 1
+        start += p.data.size

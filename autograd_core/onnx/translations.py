@@ -14,8 +14,9 @@ TRANSLATIONS = {}
 CANNOT_EXPORT = {
     "SetItem": "in-place assignment into a tensor has no ONNX form here; build the tensor with where/cat instead",
     "CopySlices": "an in-place change through a view has no ONNX form here; build the tensor with where/cat instead",
-    "IndexAdd": "it is the adjoint of indexing, used by backward only",
-    "Col2im": "it is the adjoint of im2col, used by backward only",
+    "IndexAdd": "adding into zeros at an index (indexing's adjoint, scatter_add, index_add) is not exported yet",
+    "Col2im": "folding columns back into an image (ConvTranspose2d's forward, im2col's adjoint) needs ONNX's Col2Im, "
+              "which opset 17 lacks",
     "WindowAdjoint": "it is the adjoint of a sliding window, used by backward only",
     "WindowScatter": "it is the adjoint of max pooling's gather, used by backward only",
     "WindowGather": "it is an internal op of max pooling's double backward",

@@ -25,11 +25,11 @@ def _gap_inverse(xp, values, numerator, op, tangent=False):
     basis of a degenerate subspace); a JVP, which cannot know whether its vector tangents
     will be used (svdvals only reads S), gives them NaN, as PyTorch and JAX do.
     """
-    v = xp.value(values)
+    v = np.asarray(xp.value(values))  # the gap test reads numbers (under vmap: the recorded example's)
     n = v.shape[-1]
     scale = np.abs(v).max(axis=-1, initial=0.0)[..., None, None] if v.size else 0.0
     tiny = np.abs(v[..., None, :] - v[..., :, None]) <= 64 * np.finfo(v.dtype).eps * scale
-    num = np.abs(xp.value(numerator))
+    num = np.abs(np.asarray(xp.value(numerator)))
     bad = tiny & ~np.eye(n, dtype=bool) & (num > np.sqrt(np.finfo(v.dtype).eps) * max(num.max(initial=0.0), 1.0))
     keep = (~tiny).astype(v.dtype)
     if bad.any() and not tangent:

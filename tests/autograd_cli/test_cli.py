@@ -242,3 +242,16 @@ def test_the_readme_examples_are_valid_commands(argv, capsys):
         assert exc.code == 0 and "default:" in capsys.readouterr().out
         return
     assert args.command in ("demo", "train", "graph", "cost")
+
+
+def test_train_gpt_saves_its_checkpoint_and_curve_and_writes_a_sample(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run_here(["train", "--model", "gpt", "--epochs", "1", "--batch-size", "64", "--out", "o"], capsys)
+    assert status == 0, err
+    assert "data: the Zen of Python (856 characters, 45 distinct), 824 windows of 32" in out
+    assert "training: 1 epoch(s), batch size 64, AdamW with lr 0.006" in out
+    sample = out.split("sample:\n", 1)[1]
+    assert sample.startswith("Beautiful is") and len(sample.strip()) >= 100
+    state = nn.load("o/gpt.npz")
+    assert state["lm_head.weight"].shape == (45, 64) and "transformer.h.1.attn.c_attn.weight" in state
+    assert "The Zen of Python" not in out  # the text is read without `import this` printing it

@@ -76,6 +76,26 @@ case("round_decimals", lambda x: ag.round(x, decimals=1), lambda x: torch.round(
 for _name in ("atan2", "hypot", "fmod", "remainder", "logaddexp", "xlogy"):
     case(_name, getattr(ag, _name), getattr(torch, _name), *PAIRS)
 
+# ---- linear algebra (more cases, batched and degenerate, in test_linalg_oracle.py) --------------------
+_L = ag.linalg
+_SQUARE = np.array([[1000.0, 1.0], [-1.0, -0.0]])
+_SPD = np.array([[4.0, 2.0], [2.0, 3.0]])
+case("einsum", lambda a, b: ag.einsum("ij,jk->ik", a, b), lambda a, b: torch.einsum("ij,jk->ik", a, b),
+     np.array([[0.0, -0.0, 1000.0], [1.0, -1.0, 0.5]]), np.array([[2.0, 0.0], [-1000.0, 1.0], [0.0, -0.0]]))
+case("det", _L.det, torch.linalg.det, _SQUARE)
+case("slogdet", lambda a: _L.slogdet(a).logabsdet, lambda a: torch.linalg.slogdet(a).logabsdet, _SQUARE)
+case("inv", _L.inv, torch.linalg.inv, _SQUARE)
+case("solve", _L.solve, torch.linalg.solve, _SQUARE, np.array([[0.0, 1.0], [-0.0, 1000.0]]))
+case("cholesky", _L.cholesky, torch.linalg.cholesky, _SPD)
+case("eigvalsh", _L.eigvalsh, torch.linalg.eigvalsh, _SPD)
+case("svdvals", _L.svdvals, torch.linalg.svdvals, np.array([[3.0, 0.0], [0.0, -1.0], [0.0, 0.0]]))
+case("qr_r", lambda a: _L.qr(a).R.abs(), lambda a: torch.linalg.qr(a).R.abs(), np.array([[1.0, 2.0], [3.0, 4.0]]))
+case("pinv", _L.pinv, torch.linalg.pinv, np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]))
+case("matrix_exp", _L.matrix_exp, torch.linalg.matrix_exp, np.array([[0.0, -0.0], [1.0, 0.0]]))
+case("vector_norm", lambda x: ag.stack([_L.vector_norm(x[:3]), _L.vector_norm(x[3:])]),
+     lambda x: torch.stack([torch.linalg.vector_norm(x[:3]), torch.linalg.vector_norm(x[3:])]),
+     np.array([0.0, -0.0, 0.0, 3.0, -4.0, 0.0]))
+
 # ---- reductions ---------------------------------------------------------------------------------
 _ROWS = np.array([[1.0, 1.0, 0.0], [-INF, -INF, -INF], [INF, 0.0, INF], [NAN, 1.0, 2.0], [1000.0, 1000.0, -1000.0]])
 case("sum", lambda x: x.sum(axis=1), lambda x: x.sum(1), _ROWS)

@@ -30,8 +30,9 @@ class _Recurrent(nn.Module):
         self.rnn = rnn
 
     def forward(self, x):
-        out, state = self.rnn(x.transpose((1, 0, 2)))
-        return out.sum(0) + (state[0] if isinstance(state, tuple) else state)[0]
+        out, state = self.rnn(x.transpose(0, 1))
+        h = state[0] if isinstance(state, tuple) else state
+        return out.sum(0) + h[-1].sum(-1, keepdim=True)
 
 
 def _models():
@@ -52,6 +53,19 @@ def _models():
         ("lstm", lambda: _Recurrent(nn.LSTM(3, 4)), [(2, 5, 3)]),
         ("gru", lambda: _Recurrent(nn.GRU(3, 4)), [(2, 5, 3)]),
         ("embedding", lambda: nn.Sequential(nn.Embedding(7, 3), nn.Flatten(), nn.Linear(6, 2)), [(4, 2, "int")]),
+        ("layernorm_gelu", lambda: nn.Sequential(nn.Linear(4, 6), nn.LayerNorm(6), nn.GELU(), nn.Linear(6, 2)),
+         [(5, 4)]),
+        ("groupnorm_silu", lambda: nn.Sequential(nn.Conv2d(2, 4, 3), nn.GroupNorm(2, 4), nn.SiLU(), nn.Flatten()),
+         [(2, 2, 5, 5)]),
+        ("conv1d", lambda: nn.Sequential(nn.Conv1d(2, 3, 3, padding=1), nn.ReLU(), nn.AvgPool1d(2), nn.Flatten(),
+                                         nn.Linear(9, 2)), [(3, 2, 6)]),
+        ("conv_dilated_grouped", lambda: nn.Sequential(nn.Conv2d(4, 4, 3, dilation=2, groups=2, padding="same"),
+                                                       nn.Flatten()), [(2, 4, 6, 6)]),
+        ("adaptive_pool", lambda: nn.Sequential(nn.Conv2d(1, 2, 3), nn.AdaptiveAvgPool2d((2, 2)), nn.Flatten()),
+         [(2, 1, 7, 7)]),
+        ("bidirectional_lstm", lambda: _Recurrent(nn.LSTM(3, 4, num_layers=2, bidirectional=True)), [(2, 5, 3)]),
+        ("transformer_encoder", lambda: nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0,
+                                                                   batch_first=True), [(3, 5, 8)]),
     ]
 
 
@@ -132,6 +146,14 @@ def test_an_op_without_translation_is_refused_naming_it_and_its_module(tmp_path,
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("layer,shape,op", [(lambda: nn.ConvTranspose2d(2, 3, 3, stride=2), (2, 2, 4, 4), "Col2im"),
+                                            (lambda: nn.MaxPool1d(2), (2, 3, 6), "GetItem")])
+def test_layers_without_a_translation_are_refused_by_name(tmp_path, layer, shape, op):
+    with pytest.raises(ag_onnx.ExportError, match=f"cannot export {op}"):
+        ag_onnx.export(layer(), np.ones(shape, np.float32), tmp_path / "r.onnx")
+    assert not list(tmp_path.iterdir())
+
+
 def test_every_primitive_has_a_translation_or_a_reason():
     assert ag_onnx.untranslated() == []
 
@@ -177,3 +199,19 @@ def test_every_translation_computes_the_primitive(tmp_path, prim, args, params):
         pytest.skip(f"refused by name: {exc}")  # a clear refusal is allowed; a wrong file is not
     got = ort.InferenceSession(str(tmp_path / "p.onnx")).run(None, dict(zip(names, xs)))[0]
     np.testing.assert_allclose(got, fn(*[ag.tensor(x) for x in xs]).data, rtol=2e-5, atol=2e-5)
+
+
+def test_the_small_gpt_exports_and_runs_at_two_batch_sizes(tmp_path):
+    from autograd_cli.gpt import GPT, GPTConfig
+    ag.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=11, block_size=8, n_layer=2, n_head=2, n_embd=16))
+    rng = np.random.default_rng(0)
+    logits = lambda idx: model(idx)[0]  # noqa: E731
+    ag_onnx.export(logits, (rng.integers(0, 11, (2, 8)),), tmp_path / "gpt.onnx", input_names=["idx"],
+                   dynamic_axes={"idx": {0: "batch"}})
+    session = ort.InferenceSession(str(tmp_path / "gpt.onnx"))
+    model.eval()
+    for batch in (2, 5):
+        idx = rng.integers(0, 11, (batch, 8))
+        np.testing.assert_allclose(session.run(None, {"idx": idx})[0], logits(ag.tensor(idx)).data, rtol=1e-5,
+                                   atol=1e-5)

@@ -46,3 +46,15 @@ def test_forward_mode_rows_agree_with_hips_and_torch(name, baseline):
 def test_batched_jacobian_rows_report_their_targets(name):
     row = registry.EXTRAS[name](1)
     assert row["ours"] > 0 and isinstance(row["met"], bool)
+
+
+def test_gpt_trains_like_torch_on_small_sizes():
+    workload = registry.WORKLOADS["gpt"]
+    for side in ("ours", "torch"):
+        if side not in workload.impls:
+            pytest.skip(f"gpt: {side} not available ({workload.missing.get(side, 'not registered')})")
+    from bench import workloads
+    weights, x, y = workloads.gpt(batch=4, block=16, n_embd=32)
+    ours, theirs = (workload.impls[side].make(weights, workload.lr) for side in ("ours", "torch"))
+    for _ in range(3):
+        assert ours(x, y) == pytest.approx(theirs(x, y), rel=1e-5)

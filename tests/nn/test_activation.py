@@ -70,3 +70,26 @@ def test_prelu_slope_gradient_is_zero_at_infinite_positive_input():
     w = ag.tensor(np.array([0.25, 0.25]), requires_grad=True)
     F.prelu(x, w).sum().backward()
     np.testing.assert_array_equal(w.grad.data, [0.0, -2.0])
+
+
+@pytest.mark.parametrize("ours,theirs", [
+    (lambda: nn.GELU(), "GELU()"), (lambda: nn.GELU("tanh"), "GELU('tanh')"), (lambda: nn.SiLU(), "SiLU()"),
+    (lambda: nn.Mish(), "Mish()"), (lambda: nn.Softplus(), "Softplus()"), (lambda: nn.Softplus(2.0, 3.0), "Softplus(2.0, 3.0)"),
+    (lambda: nn.Hardswish(), "Hardswish()"), (lambda: nn.Hardsigmoid(), "Hardsigmoid()"), (lambda: nn.ReLU6(), "ReLU6()"),
+    (lambda: nn.LogSigmoid(), "LogSigmoid()"), (lambda: nn.SELU(), "SELU()"), (lambda: nn.CELU(0.5), "CELU(0.5)"),
+    (lambda: nn.Softsign(), "Softsign()"), (lambda: nn.Identity(3, unused=True), "Identity(3, unused=True)"),
+])
+def test_modern_activations_match_torch(torch, ours, theirs):
+    from _oracle import compare_with_torch
+    x = X * 2
+    x[0, 0] = [0.0, 3.0]  # a kink of relu6/hardswish's neighbours and an exact zero
+    compare_with_torch(torch, ours(), eval("torch.nn." + theirs), x)
+
+
+def test_modern_activation_arguments():
+    with pytest.raises(ValueError, match="approximate"):
+        nn.GELU("erf")
+    with pytest.raises(ValueError, match="alpha cannot be 0"):
+        nn.CELU(0.0)
+    assert repr(nn.GELU("tanh")) == "GELU(approximate='tanh')"
+    assert ag.gradcheck(F.softsign, X)

@@ -26,3 +26,14 @@ def test_flattened_input_keeps_its_name_in_the_graph():
     loss.backward()
     assert 'label="x (3, 4)"' in ag.draw_graph(loss).source
     assert model[0](ag.tensor(np.ones((3, 2, 2)))).name is None  # an unnamed input stays unnamed
+
+
+def test_unflatten_matches_torch_and_inverts_flatten(torch):
+    x = ag.randn(2, 12, 3, rng=0)
+    for dim, sizes in ((1, (3, 4)), (-2, (2, -1)), (-1, (3, 1))):
+        out = nn.Unflatten(dim, sizes)(x)
+        ref = torch.nn.Unflatten(dim, sizes)(torch.tensor(x.data))
+        np.testing.assert_array_equal(out.data, ref.numpy())
+    np.testing.assert_array_equal(nn.Flatten(1, 2)(nn.Unflatten(1, (3, 4))(x)).data, x.data)
+    with pytest.raises(TypeError, match="tuple of ints"):
+        nn.Unflatten(1, 12)

@@ -111,6 +111,73 @@ def test_one_value_per_channel_in_training_is_refused_as_torch():
         nn.BatchNorm1d(3)(ag.ones(1, 3))
 
 
+# ---- LayerNorm, RMSNorm, GroupNorm, InstanceNorm2d ------------------------------------------------------
+@pytest.mark.parametrize("ours,theirs,shape", [
+    (lambda: nn.LayerNorm(4), "LayerNorm(4)", (3, 5, 4)),
+    (lambda: nn.LayerNorm((5, 4), eps=1e-3), "LayerNorm((5, 4), eps=1e-3)", (3, 5, 4)),
+    (lambda: nn.LayerNorm(4, bias=False), "LayerNorm(4, bias=False)", (2, 4)),
+    (lambda: nn.LayerNorm(4, elementwise_affine=False), "LayerNorm(4, elementwise_affine=False)", (2, 4)),
+    (lambda: nn.RMSNorm(4), "RMSNorm(4)", (3, 5, 4)),
+    (lambda: nn.RMSNorm((5, 4), eps=1e-6), "RMSNorm((5, 4), eps=1e-6)", (3, 5, 4)),
+    (lambda: nn.GroupNorm(2, 6), "GroupNorm(2, 6)", (3, 6, 4, 3)),
+    (lambda: nn.GroupNorm(3, 6, affine=False), "GroupNorm(3, 6, affine=False)", (2, 6)),
+    (lambda: nn.InstanceNorm2d(3), "InstanceNorm2d(3)", (2, 3, 4, 5)),
+    (lambda: nn.InstanceNorm2d(3, affine=True), "InstanceNorm2d(3, affine=True)", (2, 3, 4, 5)),
+    (lambda: nn.InstanceNorm2d(3, affine=True), "InstanceNorm2d(3, affine=True)", (3, 4, 5)),
+])
+def test_modern_norms_match_torch(torch, ours, theirs, shape):
+    ours, theirs = ours(), eval("torch.nn." + theirs).double()
+    with torch.no_grad():
+        for p in theirs.parameters():
+            p.uniform_(0.5, 1.5)
+    x = np.random.default_rng(3).standard_normal(shape) * 3 + 1
+    compare_with_torch(torch, ours, theirs, x)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+
+
+def test_instance_norm_running_stats_match_torch(torch):
+    ours, theirs = nn.InstanceNorm2d(2, track_running_stats=True), torch.nn.InstanceNorm2d(2, track_running_stats=True)
+    rng = np.random.default_rng(4)
+    for step in range(2):
+        compare_with_torch(torch, ours, theirs.double(), rng.standard_normal((3, 2, 4, 4)) + 2, seed=step)
+    np.testing.assert_allclose(ours.running_mean.data, theirs.running_mean.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(ours.running_var.data, theirs.running_var.numpy(), rtol=1e-6)
+    compare_with_torch(torch, ours, theirs, rng.standard_normal((3, 2, 4, 4)), train=False)
+
+
+@pytest.mark.parametrize("p,dim", [(2, 1), (1, -1), (3, 0), (float("inf"), 1), (2, (1, 2))])
+def test_normalize_matches_torch_with_a_zero_row(torch, p, dim):
+    x = np.random.default_rng(5).standard_normal((3, 4, 2))
+    x[1, :, :] = 0
+    xo, xt = ag.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, ref = F.normalize(xo, p, dim), torch.nn.functional.normalize(xt, p, dim)
+    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
+    u = np.random.default_rng(6).standard_normal(x.shape)
+    out.backward(u)
+    ref.backward(torch.tensor(u))
+    np.testing.assert_allclose(xo.grad.data, xt.grad.numpy(), rtol=1e-8, atol=1e-10)
+
+
+def test_functional_norms_gradcheck():
+    rng = np.random.default_rng(7)
+    x, w, b = rng.standard_normal((2, 4, 3)), rng.uniform(0.5, 1.5, 3), rng.standard_normal(3)
+    assert ag.gradcheck(lambda x, w, b: F.layer_norm(x, 3, w, b), [x, w, b])
+    assert ag.gradcheck(lambda x, w: F.rms_norm(x, (4, 3), None) * w, [x, w])
+    assert ag.gradcheck(lambda x: F.group_norm(x, 2), [x])
+    assert ag.gradcheck(lambda x: F.normalize(x, 2, 1), [x])
+
+
+def test_modern_norm_errors():
+    with pytest.raises(ValueError, match="divisible"):
+        nn.GroupNorm(4, 6)
+    with pytest.raises(RuntimeError, match=r"normalized_shape \[4\]"):
+        nn.LayerNorm(4)(ag.randn(2, 3))
+    with pytest.raises(ValueError, match="GroupNorm.*expected input"):
+        nn.GroupNorm(2, 6)(ag.randn(2, 4))
+    with pytest.raises(ValueError, match="more than 1 spatial element"):
+        nn.InstanceNorm2d(2)(ag.randn(2, 2, 1, 1))
+
+
 @pytest.mark.parametrize("ours,theirs,shape", [(nn.BatchNorm1d, "BatchNorm1d", (70000, 3)),
                                                (nn.BatchNorm2d, "BatchNorm2d", (40, 3, 40, 40))])
 def test_large_float16_batch_is_normalized_in_float32_as_torch(torch, ours, theirs, shape):
