@@ -197,8 +197,8 @@ class Tensor:
         extra = ""
         if self.data.dtype != np.float32:
             extra += f", dtype={self.data.dtype}"
-        if self._node is not None:
-            extra += f", grad_fn={self._node.prim.name}"
+        if self.grad_fn is not None:  # (a view's is brought up to date)
+            extra += f", grad_fn={self.grad_fn}"
         elif self.requires_grad:
             extra += ", requires_grad=True"
         return f"tensor({body}{extra})"

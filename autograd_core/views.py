@@ -1,6 +1,6 @@
 """Views: tensors that share another tensor's memory, and PyTorch's rules for changing them in place.
 
-A primitive declared `view = True` (Reshape, Transpose, BroadcastTo, GetItem) returns a
+A primitive declared `view = True` (Reshape, Transpose, BroadcastTo, GetItem, Diagonal) returns a
 numpy view of its input when numpy can. `apply` then gives the result a view record (`t._view`): its root
 base (a view of a view goes to the root) and the steps that re-derive it from that base,
 as (primitive, params) pairs. No closure and no array is kept: the steps are the ones

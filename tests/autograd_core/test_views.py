@@ -126,6 +126,16 @@ def test_an_aliasing_operand_uses_the_value_before_the_change():
     np.testing.assert_array_equal(a.grad.data, [3.0, 4.0, 2.0, 3.0])
 
 
+def test_an_output_of_split_changed_in_place_is_differentiated():
+    """PyTorch refuses in-place changes of a multi-view function's outputs; here they are views like any other."""
+    a = ag.ones(4, requires_grad=True)
+    x = a * 1
+    part = x.split(2)[1]
+    part *= 3
+    x.sum().backward()
+    np.testing.assert_array_equal(a.grad.data, [1.0, 1.0, 3.0, 3.0])
+
+
 def test_a_new_view_primitive_registers_with_one_line():
     class _Flip(Primitive):
         """out = x reversed along its first axis (a numpy view)"""
@@ -205,6 +215,11 @@ VIEWS = {  # x has shape (4, 3)
     "unsqueeze": lambda x: x.unsqueeze(1),
     "squeeze": lambda x: x[1:2].squeeze(0),
     "view of view": lambda x: x.reshape(12)[2:8].reshape(2, 3).T,
+    "narrow": lambda x: x.narrow(0, 1, 2),
+    "movedim": lambda x: x.movedim(0, 1),
+    "mT": lambda x: x.mT,
+    "diagonal": lambda x: x.diagonal(),
+    "unflatten": lambda x: x.unflatten(1, (3, 1)),
 }
 
 
