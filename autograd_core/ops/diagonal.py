@@ -16,7 +16,7 @@ def _diagonal_view(x, offset, dim1, dim2):
 class Diagonal(Primitive):
     """out[..., i] = x[.., i, .., i + offset, ..] over axes dim1, dim2 (a view; the diagonal axis goes last)"""
 
-    linear, batched = True, True
+    linear, batched, view = True, True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
