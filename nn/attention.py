@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 import autograd_core as ag
+from autograd_core.tensor import shared_tensor
 
 from . import functional as F
 from . import init
@@ -71,7 +72,7 @@ class MultiheadAttention(Module):
 
     def forward(self, query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
                 average_attn_weights=True, is_causal=False):
-        query, key, value = (x if isinstance(x, ag.Tensor) else ag.Tensor(x) for x in (query, key, value))
+        query, key, value = (x if isinstance(x, ag.Tensor) else shared_tensor(x) for x in (query, key, value))
         batched = query.ndim == 3
         if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
             raise AssertionError(f"MultiheadAttention: query, key and value must all be 2-D (unbatched) or 3-D, got "

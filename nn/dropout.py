@@ -1,5 +1,6 @@
 """Dropout (Srivastava et al., 2014), inverted: survivors are scaled by 1/(1-p) in training (`nn.functional.dropout`)."""
 import autograd_core as ag
+from autograd_core.tensor import shared_tensor
 from autograd_core.checks import check_number
 from autograd_core.seeding import as_generator
 
@@ -23,7 +24,7 @@ class Dropout(Module):
         self.rng = None if rng is None else as_generator(rng)  # None: draw from the manual_seed generator
 
     def forward(self, x):
-        return dropout(x if isinstance(x, ag.Tensor) else ag.Tensor(x), self.p, self.training, self.rng)
+        return dropout(x if isinstance(x, ag.Tensor) else shared_tensor(x), self.p, self.training, self.rng)
 
     def extra_repr(self):
         return f"p={self.p}"

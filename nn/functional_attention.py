@@ -8,11 +8,12 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.tensor import shared_tensor
 from autograd_core.seeding import as_generator
 
 
 def _as_tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(x)
+    return x if isinstance(x, Tensor) else shared_tensor(x)
 
 
 def _mask_data(mask):

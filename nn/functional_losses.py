@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 import autograd_core as ag
-from autograd_core import Tensor
+from autograd_core.tensor import shared_tensor
 
 from .functional import _as_tensor, _check_reduction, _data, _reduce, _same_shape
 
@@ -149,7 +149,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     if isinstance(var, float):
         if var < 0:
             raise ValueError("var has negative entry/entries")
-        var = Tensor(np.full(input.shape, var, dtype=input.dtype))
+        var = shared_tensor(np.full(input.shape, var, dtype=input.dtype))
     else:
         var = _as_tensor(var)
         if (var.data < 0).any():
@@ -163,7 +163,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
         raise ValueError(reduction + " is not valid")
     clamped = np.maximum(var.data, eps)
     if not np.array_equal(clamped, var.data):
-        var = var - Tensor(var.data) + Tensor(clamped)  # the clamped values, with the gradient of var itself
+        var = var - shared_tensor(var.data) + shared_tensor(clamped)  # the clamped values, with the gradient of var itself
     d = input - target
     loss = 0.5 * (ag.log(var) + d * d / var)
     if full:

@@ -8,10 +8,11 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.tensor import shared_tensor
 
 
 def _as_tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(x)
+    return x if isinstance(x, Tensor) else shared_tensor(x)
 
 
 def _trailing_shape(normalized_shape):
@@ -125,7 +126,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
     """x / max(||x||_p, eps) along `dim` (unit vectors, each norm at least eps)."""
     x = _as_tensor(input)
     if p == 0:  # the count of nonzero entries: no gradient
-        norm = Tensor((x.data != 0).sum(axis=dim, keepdims=True).astype(x.dtype))
+        norm = shared_tensor((x.data != 0).sum(axis=dim, keepdims=True).astype(x.dtype))
     else:
         norm = _norm_along(x, float(p), dim)
     # clamp_min(norm, eps): the gradient goes to the norm wherever norm >= eps, as PyTorch's

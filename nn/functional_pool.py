@@ -13,7 +13,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 import autograd_core as ag
-from autograd_core import Tensor
+from autograd_core.tensor import shared_tensor
 from autograd_core.ops import getitem, sliding_window
 
 from .functional import _as_tensor
@@ -106,7 +106,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                                                           "max_pool2d")
     index = _window_argmax(x.data, kernel, stride, padding, dilation, out_hw)
     out = _gather_maxima(x, index)
-    return (out, Tensor(index.astype(np.int64))) if return_indices else out
+    return (out, shared_tensor(index.astype(np.int64))) if return_indices else out
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -118,7 +118,7 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                         (0, _tuple(padding, 1, "padding")[0]), one(dilation, "max_pool1d dilation"), ceil_mode, True)
     out, index = result
     out = out.reshape(tuple(out.shape[:-2]) + (out.shape[-1],))
-    return (out, Tensor(index.data.reshape(out.shape))) if return_indices else out
+    return (out, shared_tensor(index.data.reshape(out.shape))) if return_indices else out
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
@@ -208,7 +208,7 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
             a, b = np.divmod(_first_maximum(window.reshape(window.shape[:-2] + (-1,))), c1[j] - c0[j])
             index[..., i, j] = (r0[i] + a) * w + c0[j] + b
     out = _gather_maxima(x, index)
-    return (out, Tensor(index)) if return_indices else out
+    return (out, shared_tensor(index)) if return_indices else out
 
 
 # ---- resizing -------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ Evaluation normalizes with the running statistics (`nn.functional.batch_norm`).
 import numpy as np
 
 import autograd_core as ag
+from autograd_core.tensor import shared_tensor
 from autograd_core.checks import check_int, check_number
 
 from . import functional as F
@@ -35,7 +36,7 @@ class _BatchNorm(Module):
             self.register_buffer("num_batches_tracked", np.zeros((), dtype=np.int64))
 
     def forward(self, x):
-        x = x if isinstance(x, ag.Tensor) else ag.Tensor(x)
+        x = x if isinstance(x, ag.Tensor) else shared_tensor(x)
         if x.ndim not in self.expected_ndim or x.shape[1] != self.num_features:
             raise ValueError(f"{type(self).__name__}({self.num_features}): expected input of rank "
                              f"{' or '.join(map(str, self.expected_ndim))} with {self.num_features} channels on axis 1, got shape {x.shape}")
@@ -120,7 +121,7 @@ class GroupNorm(Module):
         self.bias = Parameter(np.zeros(num_channels, dtype=dtype)) if affine else None
 
     def forward(self, x):
-        x = x if isinstance(x, ag.Tensor) else ag.Tensor(x)
+        x = x if isinstance(x, ag.Tensor) else shared_tensor(x)
         if x.ndim < 2 or x.shape[1] != self.num_channels:
             raise ValueError(f"GroupNorm({self.num_groups}, {self.num_channels}): expected input (N, "
                              f"{self.num_channels}, *), got shape {tuple(x.shape)}")
@@ -149,7 +150,7 @@ class InstanceNorm2d(Module):
             self.register_buffer("num_batches_tracked", np.zeros((), dtype=np.int64))
 
     def forward(self, x):
-        x = x if isinstance(x, ag.Tensor) else ag.Tensor(x)
+        x = x if isinstance(x, ag.Tensor) else shared_tensor(x)
         if x.ndim not in (3, 4):
             raise ValueError(f"InstanceNorm2d: expected 3-D (unbatched) or 4-D input, got shape {tuple(x.shape)}")
         if x.ndim == 3:

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import inplace
 from ..grad_mode import STATE, no_grad
-from ..tensor import Tensor
+from ..tensor import Tensor, shared_tensor
 from . import add, mul, reshape, value, _shape
 from .indexing import (_REDUCE_IDENTITY, _along, _fill_value, _identity, _index_args, _mask, _scatter_args,
                        scatter_reduce)
@@ -71,7 +71,7 @@ def scatter_(input, dim, index, src=None, value=None, *, reduce=None):
         if reduce not in ("add", "multiply"):
             raise RuntimeError(f"scatter_(): reduce must be 'add' or 'multiply', got {reduce!r}")
         if not isinstance(src, (Tensor, np.ndarray)):
-            src = Tensor(np.full(np.shape(getattr(index, "data", index)), src, dtype=input.dtype))
+            src = shared_tensor(np.full(np.shape(getattr(index, "data", index)), src, dtype=input.dtype))
         return scatter_reduce_(input, dim, index, src, "sum" if reduce == "add" else "prod")
     d, idx, src = _scatter_args("scatter_", input, dim, index, src)
     return inplace.assign(input, _along(idx, d) if input.ndim else Ellipsis, reshape(src, ()) if not input.ndim

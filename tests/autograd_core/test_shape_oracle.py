@@ -300,3 +300,20 @@ def test_tensor_of_a_torch_tensor_copies_and_keeps_its_dtype():
     ours, shared = ag.tensor(theirs), ag.as_tensor(theirs)
     theirs[0] = 7.0
     assert ours.dtype == np.float64 and ours.data[0] == 0.0 and shared.data[0] == 7.0
+
+
+@pytest.mark.parametrize("change", [
+    lambda lib, y: y.diagonal(1).__imul__(3),
+    lambda lib, y: y.diagonal(0, 1, 0).__setitem__(0, 5.0),
+    lambda lib, y: y.transpose(0, 1).diagonal().__iadd__(y[0, :3]),
+])
+def test_in_place_through_diagonal_reaches_the_base_as_torch(change):
+    a = np.random.default_rng(0).standard_normal((3, 4))
+    grads = []
+    for lib in (ag, torch):
+        x = lib.tensor(a, requires_grad=True)
+        y = x * 2
+        change(lib, y)
+        (y * y).sum().backward()
+        grads.append(np.asarray(x.grad.detach() if lib is torch else x.grad.data))
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
