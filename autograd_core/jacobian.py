@@ -127,9 +127,10 @@ def _batched_column(of_leaves, leaves, offsets, start, stop):
             level_mode.seed(t, basis)
     with no_grad(), level_mode:
         outs, structure = tensor_outputs(of_leaves(*leaves), "jacfwd")
+    tangents = [output_tangent(level_mode, o, False) for o in outs]  # before the seeds go: an output may be an input
     for t in leaves:
         t._tangent = None
-    return (outs, structure), [output_tangent(level_mode, o, False) for o in outs]
+    return (outs, structure), tangents
 
 
 def _nested_column(of_leaves, leaves, offsets, i):

@@ -10,6 +10,7 @@ import math
 import numpy as np
 
 from ..primitive import Primitive
+from ..tensor import Tensor
 from . import _shape, clone, expand, normalize_axes, reshape, value  # defined before this module loads
 from .diagonal import Diagonal, DiagonalAdjoint
 from .shape import GetItem, Reshape, Transpose
@@ -43,10 +44,14 @@ def _infer(op, old, shape):
 def view(x, *shape):
     """x with a new shape, sharing its memory (PyTorch's `view`); one entry may be -1.
 
-    Raises where PyTorch's view does: when no strides give the new shape over the same memory
-    (numpy's `reshape(copy=False)` answers that); `reshape` copies there instead.
+    Raises where PyTorch's view does: on a view of another tensor (a transpose, a slice) when no
+    strides give the new shape over the same memory (numpy's `reshape(copy=False)` answers that);
+    `reshape` copies there instead. Any other tensor is contiguous in PyTorch's terms, whatever layout
+    an op chose for its memory here (a convolution's is channel-major), so its view always succeeds.
     """
     shape = _infer("view", _shape(x), _sizes("view", shape))
+    if not isinstance(x, Tensor) or x._view is None:
+        return Reshape.apply(x, shape=shape)
     try:
         np.reshape(np.asarray(value(x)), shape, copy=False)
     except ValueError:

@@ -71,6 +71,7 @@ for _name in ("logsigmoid", "softplus", "gelu", "relu6", "hardtanh", "hardswish"
     case(_name, getattr(ag, _name), getattr(TF, _name), _ACTIVATION_POINTS)
 # PyTorch's hardsigmoid gradient is the float32 1/6 (0.16666667163) even in float64
 case("hardsigmoid", ag.hardsigmoid, TF.hardsigmoid, _ACTIVATION_POINTS, rtol=1e-7)
+case("softsign", F.softsign, TF.softsign, _ACTIVATION_POINTS)
 case("gelu_tanh", lambda x: ag.gelu(x, approximate="tanh"), lambda x: TF.gelu(x, approximate="tanh"), POINTS)
 case("round_decimals", lambda x: ag.round(x, decimals=1), lambda x: torch.round(x, decimals=1), POINTS)
 for _name in ("atan2", "hypot", "fmod", "remainder", "logaddexp", "xlogy"):

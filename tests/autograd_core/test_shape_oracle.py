@@ -317,3 +317,14 @@ def test_in_place_through_diagonal_reaches_the_base_as_torch(change):
         (y * y).sum().backward()
         grads.append(np.asarray(x.grad.detach() if lib is torch else x.grad.data))
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+
+
+def test_view_of_an_op_output_succeeds_whatever_layout_the_op_chose():
+    """A convolution's output is channel-major memory here, contiguous in PyTorch: conv(x).view(N, -1) works in both."""
+    import nn
+    x = np.random.default_rng(0).standard_normal((2, 1, 5, 5)).astype(np.float32)
+    conv = nn.Conv2d(1, 3, 3)
+    theirs = torch.nn.Conv2d(1, 3, 3)
+    theirs.load_state_dict({k: torch.from_numpy(v.data.copy()) for k, v in conv.state_dict().items()})
+    np.testing.assert_allclose(conv(ag.tensor(x)).view(2, -1).data,
+                               theirs(torch.from_numpy(x)).view(2, -1).detach().numpy(), rtol=1e-5, atol=1e-6)

@@ -266,3 +266,10 @@ def test_nested_vjp_of_a_cotangent_computed_from_the_output():
         return vjp_fn(out)[0].sum()        # J^T out = 2y · y² = 2y³
     assert ag.value_and_grad(h)(x)[0] == pytest.approx(np.sum(2 * x ** 3))
     np.testing.assert_allclose(ag.grad(h)(x), 6 * x ** 2, rtol=1e-12)
+
+
+@pytest.mark.parametrize("jacobian", ["jacfwd", "jacrev"])
+def test_the_jacobian_of_a_function_returning_its_input_is_the_identity(jacobian):
+    """jacfwd cleared the seeded tangents before reading the output's, so an output that is an input got zeros."""
+    x = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(getattr(ag, jacobian)(lambda t: t)(x), np.eye(3))
