@@ -21,11 +21,12 @@ def test_pytorch_tutorial_fitting_sin_with_a_cubic_as_in_the_readme():
     program = next(block for block in re.findall(r"```python\n(.*?)```", readme, flags=re.S)
                    if "torch.sin(x)" in block)
     namespace = {}
-    exec(program.replace("range(2000)", "range(300)"), namespace)
+    autograd_core.manual_seed(0)
+    exec(program, namespace)
     a, b, c, d = (namespace[k].item() for k in "abcd")
     x = np.linspace(-math.pi, math.pi, 2000)
     fit = a + b * x + c * x ** 2 + d * x ** 3
-    assert np.abs(fit - np.sin(x)).max() < 0.5  # a cubic that follows sin, after 300 steps
+    assert np.abs(fit - np.sin(x)).max() < 0.3  # the tutorial prints y = -0.01 + 0.83 x + 0.002 x^2 - 0.09 x^3
 
 
 def test_makemore_bigram_counts_and_neural_net():
