@@ -241,7 +241,7 @@ def test_the_readme_examples_are_valid_commands(argv, capsys):
     except SystemExit as exc:  # --help prints and exits 0
         assert exc.code == 0 and "default:" in capsys.readouterr().out
         return
-    assert args.command in ("demo", "train", "graph", "cost")
+    assert args.command in ("demo", "train", "graph", "cost", "export")
 
 
 def test_train_gpt_saves_its_checkpoint_and_curve_and_writes_a_sample(tmp_path, monkeypatch, capsys):
