@@ -80,8 +80,9 @@ def vmap(f, in_dims=0, out_dims=0, randomness="error", chunk_size=None):
         with TransformLevel() as level:
             try:
                 first, outputs = _record(f, structure, physical, dims, 0)
-                others = [_record(f, structure, physical, dims, 1 if size > 1 else 0)[0],
-                          _mirror_record(f, structure, physical, dims)]
+                probes = sorted({1, size - 1} - {0}) if size > 1 else []
+                others = [_record(f, structure, physical, dims, k)[0] for k in probes]
+                others.append(_mirror_record(f, structure, physical, dims))
                 for other in others:
                     _check_same_ops(first, other)
                 step = chunk_size or size
@@ -172,10 +173,10 @@ def _batch_first(x, d):
 def _record(f, structure, physical, dims, k, mirror=False):
     """Run f on example k alone, noting every op; (the calls, (example inputs, f's output)).
 
-    With `mirror`, example k's values are rolled by one position (each keeps its domain, positivity or
-    [0, 1], but masks, signs and comparisons move), so a value the function computes from an example
-    outside the engine's ops (numpy on `.data`) differs from the first recording's even where two real
-    examples happen to agree.
+    With `mirror`, example k's values are rearranged (`_mirrored`), so a value the function computes from
+    an example outside the engine's ops (numpy on `.data`) differs from the first recording's even where
+    two real examples happen to agree. A function that fails on such values (a domain check, a matrix no
+    longer positive-definite) is run as a loop.
     """
     examples = [shared_tensor(_mirrored(p.data[k]) if mirror else np.array(p.data[k])) if d is not None else p
                 for p, d in zip(physical, dims)]
@@ -212,8 +213,14 @@ def _mirror_record(f, structure, physical, dims):
 
 
 def _mirrored(a):
+    """Example values rearranged (rolled), rescaled and sign-flipped at random (floats), or rolled (integers):
+    sums, norms, counts, orders and masks computed from them all change, so a value computed from an example
+    outside the engine's ops shows as a difference from the first recording."""
     a = np.asarray(a)
-    return np.roll(a, 1) if a.size > 1 else -a if a.dtype.kind in "fc" else np.array(a)
+    if a.dtype.kind not in "fc":
+        return np.roll(a, 1) if a.size > 1 else np.array(a)
+    factors = np.random.default_rng(7).choice(np.array([-1.5, -0.75, 0.75, 1.5]), a.shape)
+    return (np.roll(a, 1) * factors).astype(a.dtype)
 
 
 def _rule_that_raised(exc):

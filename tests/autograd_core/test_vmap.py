@@ -162,12 +162,26 @@ def test_nested_vmap_and_compositions_with_the_other_transforms():
     np.testing.assert_allclose(tangent, np.stack([ag.jvp(f, (r,), (np.ones(2),))[1] for r in x[0]]), rtol=1e-12)
 
 
-def test_a_value_computed_in_numpy_from_an_example_makes_vmap_loop_exactly_with_a_warning():
-    x = RNG.standard_normal((6, 3))
-    f = lambda a: a * float(np.sum(a.data > 0))  # noqa: E731  (numpy on .data: not an engine op)
+@pytest.mark.parametrize("seed", range(5))
+def test_a_value_computed_in_numpy_from_an_example_makes_vmap_loop_exactly_with_a_warning(seed):
+    x = np.random.default_rng(seed).standard_normal((6, 3))
+    x[1] = x[0][::-1]
+    x[5] = x[0][[1, 2, 0]]  # the real probes agree on the statistic: the rearranged recording must catch it
+    f = lambda a: a * float(np.abs(a.data).sum())  # noqa: E731  (numpy on .data: not an engine op)
     with pytest.warns(UserWarning, match="differs between examples.*once per example"):
         got = vmap(f)(x)
-    np.testing.assert_allclose(got, x * (x > 0).sum(1, keepdims=True))
+    np.testing.assert_allclose(got, x * np.abs(x).sum(1, keepdims=True))
+
+
+@pytest.mark.parametrize("statistic", [lambda d: float(d.sum()), lambda d: float(np.linalg.norm(d)),
+                                       lambda d: float(d.max())], ids=["sum", "norm", "max"])
+def test_a_statistic_read_from_data_is_never_replayed_from_one_example(statistic):
+    x = np.abs(np.random.default_rng(3).standard_normal((5, 4)))
+    x[1] = x[0]  # two equal real examples
+    f = lambda a: a * statistic(a.data)  # noqa: E731
+    with pytest.warns(UserWarning, match="once per example"):
+        got = vmap(f)(x)
+    np.testing.assert_allclose(got, np.stack([row * statistic(row) for row in x]))
 
 
 def test_two_examples_with_the_same_signs_do_not_hide_a_mask_computed_in_numpy():
