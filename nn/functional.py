@@ -9,7 +9,7 @@ from autograd_core import Tensor
 from autograd_core import inplace as _inplace
 from autograd_core.tensor import shared_tensor
 from autograd_core.ops import getitem, sliding_window
-from autograd_core.checks import check_number
+from autograd_core.checks import check_int, check_number
 from autograd_core.seeding import as_generator
 
 
@@ -183,6 +183,9 @@ def _window_geometry(x, kernel, stride, padding, what):
     if x.ndim != 4:
         raise ValueError(f"{what}: expected a 4-D input (N, C, H, W), got shape {x.shape}")
     kernel, stride, padding = _pair(kernel, "kernel_size"), _pair(stride, "stride"), _pair(padding, "padding")
+    if min(kernel) < 1 or min(stride) < 1 or min(padding) < 0:
+        raise ValueError(f"{what}: kernel_size and stride must be at least 1 and padding at least 0, got "
+                         f"kernel_size={kernel}, stride={stride}, padding={padding}")
     padded = tuple(s + 2 * p for s, p in zip(x.shape[2:], padding))
     if any(k > s for k, s in zip(kernel, padded)):
         raise ValueError(f"{what}: kernel {kernel} is larger than the padded input {padded} "
@@ -385,6 +388,7 @@ def _fused_cross_entropy(input, t, weight, ignore_index, reduction):
 
 def nll_loss(input, target, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of integer class targets, given log-probabilities (N, C, ...)."""
+    check_int("nll_loss", "ignore_index", ignore_index)
     if input.ndim < 2:
         raise ValueError(f"nll_loss: expected input (N, C) or (N, C, d1, ...), got shape {input.shape}")
     t = _data(target)
@@ -417,6 +421,7 @@ def cross_entropy(input, target, weight=None, ignore_index=-100, reduction="mean
 
     Unbatched (C,) logits take a 0-d class index or (C,) probabilities, as in PyTorch.
     """
+    check_int("cross_entropy", "ignore_index", ignore_index)
     t = _data(target)
     if weight is not None:
         _check_class_weights(input, t, weight)

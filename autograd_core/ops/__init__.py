@@ -184,7 +184,12 @@ def normalize_axes(op, axis, shape):
     if axis is None:
         return None
     ndim = len(shape)
+    if isinstance(axis, (bool, float, str)) or not isinstance(axis, (int, np.integer)) and not hasattr(axis, "__iter__"):
+        raise TypeError(f"{op}: dim must be an int or a tuple of ints, got {type(axis).__name__} {axis!r}")
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    for a in axes:
+        if isinstance(a, bool) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{op}: dim must be an int or a tuple of ints, got {axis!r}")
     result = []
     for a in axes:
         if not isinstance(a, (int, np.integer)) or not -ndim <= a < builtins.max(ndim, 1):
@@ -203,7 +208,10 @@ from .reductions import all, any, std  # noqa: E402
 # ---- shapes ---------------------------------------------------------------------------------
 def reshape(x, shape):
     """x with a new shape; one entry may be -1."""
-    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    given = shape
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape) if isinstance(shape, (tuple, list)) else None
+    if shape is None or builtins.any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) for n in shape):
+        raise TypeError(f"reshape: shape must be ints, got {given!r}")
     old = _shape(x)
     if old == shape:
         return x
