@@ -1,11 +1,11 @@
 """A hostile user's table: each bad constructor argument is a TypeError/ValueError naming the argument, raised
 at the call that got it; where torch has the same call, the exception type is compared with torch's."""
 import numpy as np
-import pytest
 
 import autograd_core as ag
 import nn
 from nn.data import DataLoader
+from tests.argument_tables import table_tests
 
 # (id, our call, torch's same call or None, expected type, words the message must contain)
 # No torch call: torch has no such call, accepts the value, or fails later or inside tensor creation with a
@@ -109,18 +109,4 @@ def _torch_with_grad(T):
     return [p]
 
 
-@pytest.mark.parametrize("ours, expected, words", [(c[1], c[3], c[4]) for c in CASES], ids=[c[0] for c in CASES])
-def test_bad_argument_is_named_at_the_call(ours, expected, words):
-    with pytest.raises(expected) as error:
-        ours()
-    assert type(error.value) in (TypeError, ValueError, KeyError)  # KeyError: a bad name, as torch
-    assert words in str(error.value)
-
-
-@pytest.mark.torch
-@pytest.mark.parametrize("theirs, expected", [(c[2], c[3]) for c in CASES if c[2] is not None],
-                         ids=[c[0] for c in CASES if c[2] is not None])
-def test_torch_raises_the_same_type(theirs, expected):
-    torch = pytest.importorskip("torch")
-    with pytest.raises(expected):
-        theirs(torch)
+test_bad_argument_is_named_at_the_call, test_torch_raises_the_same_type = table_tests(CASES, kinds=(TypeError, ValueError, KeyError))  # KeyError: a bad name, as torch

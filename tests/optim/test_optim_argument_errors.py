@@ -1,10 +1,10 @@
 """A hostile user's table for optimizers and schedulers: each bad argument is a TypeError/ValueError naming it, at
 the constructor; the exception type is compared with torch's where torch raises for the same call."""
 import numpy as np
-import pytest
 
 import autograd_core as ag
 import optim
+from tests.argument_tables import table_tests
 
 S = optim.lr_scheduler
 
@@ -88,18 +88,4 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("ours, expected, words", [(c[1], c[3], c[4]) for c in CASES], ids=[c[0] for c in CASES])
-def test_bad_argument_is_named_at_the_call(ours, expected, words):
-    with pytest.raises(expected) as error:
-        ours()
-    assert type(error.value) in (TypeError, ValueError)
-    assert words in str(error.value)
-
-
-@pytest.mark.torch
-@pytest.mark.parametrize("theirs, expected", [(c[2], c[3]) for c in CASES if c[2] is not None],
-                         ids=[c[0] for c in CASES if c[2] is not None])
-def test_torch_raises_the_same_type(theirs, expected):
-    torch = pytest.importorskip("torch")
-    with pytest.raises(expected):
-        theirs(torch)
+test_bad_argument_is_named_at_the_call, test_torch_raises_the_same_type = table_tests(CASES)
