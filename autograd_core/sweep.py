@@ -18,8 +18,10 @@ class SweepReport:
 
     def __init__(self, rows, label):
         self.rows, self.label = rows, label
+        # a tie counts for neither mode: the crossover is the first size where the other mode needs strictly fewer
         winners = [_fewer_passes(r) for r in rows]
-        self.crossover = next((r["size"] for r, w in zip(rows, winners) if w != winners[0]), None)
+        first = next((w for w in winners if w is not None), None)
+        self.crossover = next((r["size"] for r, w in zip(rows, winners) if w not in (None, first)), None)
 
     def as_dict(self):
         return {"label": self.label, "crossover": self.crossover, "rows": self.rows}
@@ -34,12 +36,12 @@ class SweepReport:
                          f"{f['flops']:>12,}/{b['flops']:<12,} "
                          f"{f['seconds'] * 1e3:>6.2f} [{fb['seconds'] * 1e3:.2f}]/{b['seconds'] * 1e3:.2f} "
                          f"[{bb['seconds'] * 1e3:.2f}] {r['tape_bytes']:>11,}")
+        winners = [w for w in map(_fewer_passes, self.rows) if w is not None]
         if self.crossover is None:
-            lines.append(f"  no crossover: {_fewer_passes(self.rows[0]) if self.rows else 'neither'} mode "
-                         "needs no more passes at every size")
+            lines.append(f"  no crossover: {winners[0] if winners else 'neither'} mode needs no more passes at "
+                         "every size")
         else:
-            lines.append(f"  crossover at size {self.crossover}: from there {_fewer_passes(self.rows[-1])} mode "
-                         "needs fewer passes")
+            lines.append(f"  crossover at size {self.crossover}: from there {winners[-1]} mode needs fewer passes")
         return "\n".join(lines)
 
     __repr__ = __str__
@@ -90,7 +92,9 @@ def legend_below(fig, ax):
 
 
 def _fewer_passes(row):
-    return "reverse" if row["reverse"]["passes"] < row["forward"]["passes"] else "forward"
+    """The mode that needs strictly fewer passes at this size, or None for a tie."""
+    forward, reverse = row["forward"]["passes"], row["reverse"]["passes"]
+    return None if forward == reverse else "reverse" if reverse < forward else "forward"
 
 
 def sweep_modes(make_f, sizes, label="sweep"):

@@ -86,6 +86,16 @@ def test_sweep_modes_finds_the_crossover():
     assert tapes == sorted(tapes) and tapes[0] < tapes[-1]
 
 
+def test_a_tie_in_passes_counts_for_neither_mode():
+    """n = 4 inputs and m outputs: at m = 4 both modes need 4 passes; forward needs strictly fewer only from m = 8."""
+    def make_f(m):
+        return dense_test_function(4, m, width=8), np.random.default_rng(0).standard_normal(4)
+    report = ag.sweep_modes(make_f, [1, 2, 4, 8])
+    assert report.crossover == 8
+    assert "crossover at size 8: from there forward mode needs fewer passes" in str(report)
+    assert ag.sweep_modes(make_f, [4, 8]).crossover is None  # a tie, then forward: no mode changed
+
+
 def test_report_plots_draw_every_measure(tmp_path):
     pytest.importorskip("matplotlib")
     report = ag.sweep_modes(lambda n: (dense_test_function(n, 2, width=4), np.ones(n)), [1, 2, 4])
