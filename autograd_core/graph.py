@@ -164,7 +164,12 @@ def scope_path(scope):
 
 
 def _child_name(parent, child):
+    """child's name in parent: an attribute, or a dotted path through containers that are never called
+    themselves (`transformer.h.0` through a ModuleDict and a ModuleList), so that two blocks stay two."""
     for name, module in parent.named_children():
         if module is child:
+            return name
+    for name, module in getattr(parent, "named_modules", lambda: ())():
+        if module is child and name:
             return name
     return type(child).__name__.lower()

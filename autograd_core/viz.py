@@ -212,7 +212,7 @@ def _collapse(layout, max_nodes):
         return boxes
     sizes = {}
     for n in layout.visible:
-        top = layout.scope[id(n)].split(".")[0]
+        top = _outermost_call(layout, layout.scope[id(n)])
         if top:
             sizes[top] = sizes.get(top, 0) + layout.cost(n)
     chosen = set()
@@ -223,12 +223,23 @@ def _collapse(layout, max_nodes):
             chosen.add(top)
             total -= sizes[top] - 1
     for n in layout.visible:
-        top = layout.scope[id(n)].split(".")[0]
+        top = _outermost_call(layout, layout.scope[id(n)])
         if top in chosen:
             boxes[id(n)] = top
     if total > max_nodes:
         _fold_oldest(layout, boxes, chosen, max_nodes)
     return boxes
+
+
+def _outermost_call(layout, path):
+    """The shortest prefix of a module path that is a module call of its own: a ModuleList or ModuleDict is never
+    called, so `transformer.h.0.attn` collapses into `transformer.h.0` (one box per block), not `transformer`."""
+    parts = path.split(".")
+    for k in range(1, len(parts) + 1):
+        prefix = ".".join(parts[:k])
+        if prefix in layout.titles:
+            return prefix
+    return parts[0]
 
 
 def _fold_oldest(layout, boxes, chosen, max_nodes):

@@ -247,3 +247,18 @@ def test_data_summary_of_complex_values_keeps_the_imaginary_part():
     from autograd_core.viz import data_summary
     assert data_summary(np.array(2 + 1j)) == "2+1j"
     assert data_summary(np.array([1 + 2j, 3j, 1])) == "mean 0.6667+1.667j, |max| 3"
+
+
+def test_a_gpt_step_collapses_into_one_box_per_block():
+    """Blocks sit in a ModuleList inside a ModuleDict, which are never called: each block is still its own box,
+    named by its path, and the two embeddings stay two clusters."""
+    from autograd_cli.gpt import GPT, GPTConfig
+    ag.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=20, block_size=8, n_layer=2, n_head=2, n_embd=16))
+    rng = np.random.default_rng(0)
+    _, loss = model(ag.tensor(rng.integers(0, 20, (2, 8))), ag.tensor(rng.integers(0, 20, (2, 8))))
+    loss.backward()
+    src = ag.draw_graph(loss, max_nodes=40).source
+    assert "transformer.h.0: Block" in src and "transformer.h.1: Block" in src
+    assert "transformer.wte: Embedding" in src and "transformer.wpe: Embedding" in src
+    assert len(_drawn_nodes(src)) <= 40
