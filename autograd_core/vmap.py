@@ -11,6 +11,7 @@ constants. So the two recordings must agree: a different op sequence, or a const
 value computed from an example outside the ops), raises, and so does reading a batched value in Python
 (`if x.sum() > 0`, `x.item()`), as in torch.func.
 """
+import contextlib
 import functools
 import warnings
 
@@ -20,7 +21,7 @@ from . import ops
 from .forward_mode import TransformLevel
 from .grad_mode import STATE, is_grad_enabled
 from .pytree import tree_flatten, tree_unflatten
-from .seeding import recording_generators
+from .seeding import recording_generators, replaying_generators
 from .tensor import Tensor, shared_tensor
 from .tracing import Recorder, memory_key, same_value
 from .vmap_rules import Arg, BatchedIndex, batched_call, untraced_call
@@ -65,9 +66,8 @@ def vmap(f, in_dims=0, out_dims=0, randomness="error", chunk_size=None):
     """f -> f over a batch: in_dims says, per argument (or pytree leaf), which axis is the batch (None: not batched);
     out_dims where the batch axis goes in each output. Returns numpy arrays, or Tensors when the result depends
     on a Tensor that requires grad, or when called inside another transform."""
-    if randomness != "error":
-        raise ValueError(f"vmap: randomness={randomness!r} is not supported yet; only 'error' (random draws inside "
-                         "the function raise)")
+    if randomness not in ("error", "different", "same"):
+        raise ValueError(f"vmap: randomness must be 'error', 'different' or 'same', got {randomness!r}")
     if chunk_size is not None and (not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1):
         raise ValueError(f"vmap: chunk_size must be a positive int or None, got {chunk_size!r}")
 
@@ -77,12 +77,13 @@ def vmap(f, in_dims=0, out_dims=0, randomness="error", chunk_size=None):
         dims = _leaf_dims(in_dims, args)
         size = _batch_size(leaves, dims)
         physical = [_batch_first(x, d) for x, d in zip(leaves, dims)]
+        draws = _Draws(randomness)
         with TransformLevel() as level:
             try:
-                first, outputs = _record(f, structure, physical, dims, 0)
+                first, outputs = _record(f, structure, physical, dims, 0, draws)
                 probes = sorted({1, size - 1} - {0}) if size > 1 else []
-                others = [_record(f, structure, physical, dims, k)[0] for k in probes]
-                others.append(_mirror_record(f, structure, physical, dims))
+                others = [_record(f, structure, physical, dims, k, draws)[0] for k in probes]
+                others.append(_mirror_record(f, structure, physical, dims, draws))
                 for other in others:
                     _check_same_ops(first, other)
                 step = chunk_size or size
@@ -96,7 +97,7 @@ def vmap(f, in_dims=0, out_dims=0, randomness="error", chunk_size=None):
                 warnings.warn(f"vmap: {reason} ({exc}); the function runs once per example instead (a Python loop "
                               f"over {size})" if rule else f"{reason}; the function runs once per example instead "
                               f"(a Python loop over {size})", stacklevel=2)
-                outputs, pieces = _loop(f, structure, physical, dims, size)
+                outputs, pieces = _loop(f, structure, physical, dims, size, draws)
         out_structure = tree_flatten(outputs[1])[1]
         out = outputs[1]
         parts = list(out) if isinstance(out, (tuple, list)) and isinstance(out_dims, (tuple, list)) else [out]
@@ -170,7 +171,7 @@ def _batch_first(x, d):
     return move_axis(t, d, 0)
 
 
-def _record(f, structure, physical, dims, k, mirror=False):
+def _record(f, structure, physical, dims, k, draws, mirror=False):
     """Run f on example k alone, noting every op; (the calls, (example inputs, f's output)).
 
     With `mirror`, example k's values are rearranged (`_mirrored`), so a value the function computes from
@@ -184,13 +185,10 @@ def _record(f, structure, physical, dims, k, mirror=False):
     saved = STATE.observers, STATE.tracing_values
     STATE.observers, STATE.tracing_values = (recorder,), True  # outer levels see the replay, not this recording
     try:
-        with recording_generators() as draws:
+        with draws.recording():
             out = f(*tree_unflatten(structure, examples))
     finally:
         STATE.observers, STATE.tracing_values = saved
-    if draws:
-        raise RuntimeError("vmap: the function draws random numbers (dropout, randn, ...) and randomness='error'; "
-                           "draw them outside vmap and pass them in")
     changed = recorder.changed_in_place()
     if changed is not None:
         raise RuntimeError(f"vmap: the output of {changed.prim.name} is changed in place inside the function; "
@@ -202,14 +200,42 @@ def _record(f, structure, physical, dims, k, mirror=False):
     return recorder.calls, (examples, out)
 
 
-def _mirror_record(f, structure, physical, dims):
+def _mirror_record(f, structure, physical, dims, draws):
     """The mirrored recording; one that fails (the rolled values leave the function's domain, a matrix no longer
     positive-definite) cannot vouch for the replay, so vmap loops."""
     try:
-        return _record(f, structure, physical, dims, 0, mirror=True)[0]
+        return _record(f, structure, physical, dims, 0, draws, mirror=True)[0]
     except Exception as exc:  # noqa: BLE001
         raise _NotBatchable(f"vmap: the function fails on a rearranged example ({type(exc).__name__}: {exc}), so "
                             "vmap cannot check that its ops do not depend on the values") from exc
+
+
+class _Draws:
+    """What the recordings do with random draws (torch.func's `randomness`): "error" refuses them; "same" makes
+    every later recording draw what the first drew (one draw for the whole batch); "different" sends the
+    function to the loop, where each example draws its own."""
+
+    def __init__(self, mode):
+        self.mode, self.book = mode, None
+
+    @contextlib.contextmanager
+    def recording(self):
+        if self.book is not None:
+            with replaying_generators(self.book):
+                yield
+            return
+        with recording_generators() as book:
+            yield
+        if book and self.mode == "error":
+            raise RuntimeError("vmap: the function draws random numbers (dropout, randn, ...) and randomness='error'; "
+                               "draw them outside vmap and pass them in, or pass randomness='same' or 'different'")
+        if book and self.mode == "different":
+            raise _NotBatchable("vmap: the function draws random numbers and randomness='different' gives each "
+                                "example its own draws")
+        self.book = book or None
+
+    def replaying(self):
+        return replaying_generators(self.book) if self.book and self.mode == "same" else contextlib.nullcontext()
 
 
 def _mirrored(a):
@@ -237,13 +263,15 @@ def _rule_that_raised(exc):
     return None
 
 
-def _loop(f, structure, physical, dims, size):
+def _loop(f, structure, physical, dims, size, draws):
     """f once per example (each example an engine-op slice of the batch, so gradients flow), outputs stacked:
-    ((examples of the last call, its output), one chunk of `Arg`s)."""
+    ((examples of the last call, its output), one chunk of `Arg`s). With randomness="same", every example
+    draws what the first recording drew."""
     outs = []
     for k in range(size):
         examples = [ops.getitem(p, k) if d is not None else p for p, d in zip(physical, dims)]
-        out = f(*tree_unflatten(structure, examples))
+        with draws.replaying():
+            out = f(*tree_unflatten(structure, examples))
         outs.append(tree_flatten(out)[0])
     stacked = [Arg(ops.stack([o[j] for o in outs], 0), True) for j in range(len(outs[0]))]
     return (None, out), [stacked]

@@ -192,6 +192,26 @@ def test_two_examples_with_the_same_signs_do_not_hide_a_mask_computed_in_numpy()
     np.testing.assert_allclose(got, x * (x > 0))
 
 
+def test_randomness_same_draws_once_for_the_whole_batch():
+    import nn.functional as F
+    x = np.ones((5, 8))
+    ag.manual_seed(3)
+    got = vmap(lambda a: F.dropout(a, 0.5, training=True), randomness="same")(x)
+    assert (got == got[0]).all() and set(np.unique(got)) <= {0.0, 2.0}
+    after = ag.randn(3).data
+    ag.manual_seed(3)
+    F.dropout(ag.tensor(np.ones(8)), 0.5, training=True)  # one draw, as vmap made
+    np.testing.assert_array_equal(ag.randn(3).data, after)
+
+
+def test_randomness_different_gives_each_example_its_own_draws():
+    import nn.functional as F
+    x = np.ones((6, 8))
+    with pytest.warns(UserWarning, match="randomness='different'"):
+        got = vmap(lambda a: F.dropout(a, 0.5, training=True), randomness="different")(x)
+    assert len({row.tobytes() for row in got}) > 1 and set(np.unique(got)) <= {0.0, 2.0}
+
+
 def test_the_result_is_connected_to_an_outer_graph():
     w = ag.tensor(W, requires_grad=True)
     x = RNG.standard_normal((5, 3))
@@ -217,7 +237,7 @@ ERRORS = [
      "randomness='error'"),
     ("in_place", lambda: vmap(lambda a: (a * 1).__iadd__(1.0))(np.ones((3, 2))), RuntimeError, "in place"),
     ("not_a_tensor", lambda: vmap(lambda a: 3.0)(np.ones(3)), TypeError, "must return Tensors"),
-    ("randomness_other", lambda: vmap(lambda a: a, randomness="same"), ValueError, "randomness='same'"),
+    ("randomness_unknown", lambda: vmap(lambda a: a, randomness="shared"), ValueError, "'shared'"),
 ]
 
 
