@@ -13,9 +13,10 @@ import numpy as np
 from . import engine
 from .checks import check_argnums, check_callable, check_int
 from .forward_mode import ForwardMode, TransformLevel
-from .functional import (argnums_tuple, aux_output, call_with_inputs, fresh_input, grad, jvp, output, output_tangent,
-                         per_argnum, regroup, reverse_gradients, split_aux, stack_outputs, tensor_outputs)
-from .grad_mode import enable_grad, no_grad
+from .functional import (argnums_tuple, aux_output, call_with_inputs, connected, fresh_input, grad, jvp, output,
+                         output_tangent, per_argnum, reaches_outer_leaf, regroup, reverse_gradients, split_aux,
+                         stack_outputs, tensor_outputs)
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor, shared_tensor
 
@@ -150,11 +151,13 @@ def jacrev(f, argnums=0, chunk_size=None, has_aux=False):
     f, box = capture_aux(f, has_aux, "jacrev")
 
     def wrapped(*args):
+        outer = is_grad_enabled()
         with TransformLevel() as level, enable_grad():
-            nested = level.nested
+            nested = connected(level, args)
             out, inputs = call_with_inputs(f, args, argnums, "jacrev", nested)
             outs, out_structure = tensor_outputs(out, "jacrev")
             leaves = [t for ls, _ in inputs for t in ls]
+            nested = nested or (outer and reaches_outer_leaf(outs, leaves))  # the outer-graph rule, as grad
             if nested:
                 rows = [_rows_nested(o, leaves) for o in outs]
             elif chunk_size == 1:

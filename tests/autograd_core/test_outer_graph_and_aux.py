@@ -84,3 +84,16 @@ def test_jacobians_take_has_aux(jacobian):
     jac, aux = getattr(ag, jacobian)(lambda v: (v.tanh(), (v * v).sum()), has_aux=True)(x)
     np.testing.assert_allclose(jac, np.diag(1 - np.tanh(x) ** 2), rtol=1e-12)
     np.testing.assert_allclose(aux, (x * x).sum())
+
+
+def test_jacrev_of_a_function_closing_over_a_parameter_is_connected_as_torch_func():
+    torch = pytest.importorskip("torch")
+    w0, x = RNG.standard_normal((2, 3)), RNG.standard_normal(3)
+    w = ag.tensor(w0, requires_grad=True)
+    jac = ag.jacrev(lambda v: (w @ v).tanh())(x)
+    assert isinstance(jac, ag.Tensor) and jac.requires_grad
+    (jac ** 2).sum().backward()
+    wt = torch.tensor(w0, requires_grad=True)
+    (torch.func.jacrev(lambda v: torch.tanh(wt @ v))(torch.tensor(x)) ** 2).sum().backward()
+    np.testing.assert_allclose(w.grad.data, wt.grad.numpy(), rtol=1e-12)
+    assert isinstance(ag.jacrev(lambda v: (v * 2).tanh())(x), np.ndarray)
