@@ -95,12 +95,18 @@ def train(model, x, y, epochs=5, lr=1e-2, batch_size=64, seed=0, progress=True):
     """
     loader = nn.data.DataLoader((x, y), batch_size=batch_size, shuffle=True, seed=seed)
     opt = optim.Adam(model.parameters(), lr=lr)
+    return fit(model, loader, opt, epochs, lambda xb, yb: nn.functional.cross_entropy(model(xb), yb), progress=progress)
+
+
+def fit(model, loader, opt, epochs, loss_of, clip=None, progress=True):
+    """The training loop: `loss_of(xb, yb)` on each batch, backward, gradient clipping to `clip` (None: none),
+    `opt.step()`; returns the per-iteration losses, and raises `Diverged` at the first NaN or infinite one."""
     losses = []
     bar = _Progress(epochs * len(loader), progress)
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         for xb, yb in loader:
-            loss = nn.functional.cross_entropy(model(xb), yb)  # the loader yields Tensors
+            loss = loss_of(xb, yb)  # the loader yields Tensors
             losses.append(loss.item())
             if not math.isfinite(losses[-1]):
                 bar.close(time.perf_counter() - start)
@@ -108,6 +114,8 @@ def train(model, x, y, epochs=5, lr=1e-2, batch_size=64, seed=0, progress=True):
                                "stopped without saving: try a smaller learning rate (--lr)")
             opt.zero_grad()
             loss.backward()
+            if clip is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), clip)
             opt.step()
             bar.update(losses[-1])
     bar.close(time.perf_counter() - start)

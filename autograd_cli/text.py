@@ -7,8 +7,6 @@ without the import printing it. One epoch is one pass over every window of
 import codecs
 import contextlib
 import io
-import math
-import time
 
 import numpy as np
 
@@ -16,7 +14,7 @@ import autograd_core as ag
 import nn
 import optim
 
-from .examples import Diverged, _Progress
+from .examples import fit
 from .gpt import GPT, GPTConfig
 
 # sized so that the default run (`autograd-core train --model gpt`) ends within a minute on 2 cores
@@ -64,27 +62,12 @@ def build_gpt(vocab_size, seed=0, **config):
 def train_gpt(model, ids, epochs, lr, batch_size, seed=0, progress=True):
     """AdamW (weight decay 0.1) with gradient clipping at 1 on next-character cross-entropy; the per-step losses.
 
-    Raises `Diverged` as soon as a loss is NaN or infinite.
+    Raises `examples.Diverged` as soon as a loss is NaN or infinite.
     """
     x, y = windows(ids, model.config.block_size)
     loader = nn.data.DataLoader((x, y), batch_size=batch_size, shuffle=True, seed=seed)
     opt = optim.AdamW(model.parameters(), lr=lr, weight_decay=0.1)
-    losses, bar, start = [], _Progress(epochs * len(loader), progress), time.perf_counter()
-    for epoch in range(1, epochs + 1):
-        for xb, yb in loader:
-            _, loss = model(xb, yb)
-            losses.append(loss.item())
-            if not math.isfinite(losses[-1]):
-                bar.close(time.perf_counter() - start)
-                raise Diverged(f"the loss became {losses[-1]} at iteration {len(losses)} (epoch {epoch}); "
-                               "stopped without saving: try a smaller learning rate (--lr)")
-            opt.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            bar.update(losses[-1])
-    bar.close(time.perf_counter() - start)
-    return losses
+    return fit(model, loader, opt, epochs, lambda xb, yb: model(xb, yb)[1], clip=1.0, progress=progress)
 
 
 def sample(model, vocab, prompt, length, temperature=0.8, seed=0):
