@@ -61,12 +61,18 @@ def _integer(x):
     return not np.issubdtype(np.asarray(value(x)).dtype, np.floating)
 
 
+def _integer_scan(fn, x, d):
+    """np.cumsum / np.cumprod of integers or booleans along `d`, in int64 as PyTorch (no gradient)."""
+    data = value(x)
+    return shared_tensor(fn(data, axis=d if np.ndim(data) else None, dtype=np.int64).reshape(_shape(x)))
+
+
 def cumsum(input, dim, *, dtype=None):
     """Cumulative sum along `dim` (same shape); integers and booleans give int64, as PyTorch."""
     x = _cast(input, dtype)
     d = _dim("cumsum", dim, _shape(x))
     if _integer(x):
-        return shared_tensor(np.cumsum(value(x), axis=d if np.ndim(value(x)) else None, dtype=np.int64).reshape(_shape(x)))
+        return _integer_scan(np.cumsum, x, d)
     if not _shape(x):
         return x * 1
     return Cumsum.apply(x, axis=d)
@@ -90,7 +96,7 @@ def cumprod(input, dim, *, dtype=None):
     x = _cast(input, dtype)
     d = _dim("cumprod", dim, _shape(x))
     if _integer(x):
-        return shared_tensor(np.cumprod(value(x), axis=d if np.ndim(value(x)) else None, dtype=np.int64).reshape(_shape(x)))
+        return _integer_scan(np.cumprod, x, d)
     if not _shape(x):
         return x * 1
     return _scan(x * 1, d, lambda a, b: a * b)
