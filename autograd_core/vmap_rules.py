@@ -106,6 +106,10 @@ def _broadcast(prim, args, params, size, logical_out):
     return apply(prim, [aligned(a, np.ndim(logical_out)) for a in args], params)
 
 
+# elementwise (BCE) or acting on stacks of matrices (..., n, n), so the batch axis is one more leading axis
+rule("BinaryCrossEntropy", "Det", "LogAbsDet", "MatrixExp")(_broadcast)
+
+
 def _lifted(prim, args, params, size, logical_out):
     """Linear ops that declare `batch_params`: every input gets the batch axis, the params say where it is."""
     examples = [np.asarray(_data(a.value))[0] if a.batched else _data(a.value) for a in args]
@@ -119,12 +123,7 @@ def _is_array(v):
     return isinstance(v, (Tensor, np.ndarray))
 
 
-@rule("BinaryCrossEntropy")
-def _elementwise(prim, args, params, size, logical_out):
-    return _broadcast(prim, args, params, size, logical_out)
-
-
-@rule("Sum", "Max", "Min", "LogSumExp")
+@rule("Sum", "Max", "Min", "LogSumExp", "VectorNorm")
 def _reduction(prim, args, params, size, logical_out):
     (x,) = args
     ndim = np.ndim(_data(x.value)) - 1
@@ -287,13 +286,7 @@ def untraced_call(name, args, params, size, logical_out):
     return shared_tensor(getattr(np, name)(*values))
 
 
-# ---- linear algebra (ops/einsum.py, ops/decompositions.py, ops/norms.py) ---------------------
-@rule("Det", "LogAbsDet", "MatrixExp")
-def _stacked_matrices(prim, args, params, size, logical_out):
-    """Ops on stacks of matrices (..., n, n): the batch axis is one more leading axis."""
-    return _broadcast(prim, args, params, size, logical_out)
-
-
+# ---- einsum (ops/einsum.py) ------------------------------------------------------------------
 @rule("Einsum")
 def _einsum(prim, args, params, size, logical_out):
     """A fresh index for the batch axis, on the batched operands and in front of the output."""
@@ -302,9 +295,3 @@ def _einsum(prim, args, params, size, logical_out):
     subs = [letter + t if a.batched else t for t, a in zip(terms.split(","), args)]
     return apply(prim, [a.value for a in args], {"equation": ",".join(subs) + "->" + letter + rhs})
 
-
-@rule("VectorNorm")
-def _vector_norm(prim, args, params, size, logical_out):
-    (x,) = args
-    ndim = np.ndim(_data(x.value)) - 1
-    return apply(prim, [x.value], {**params, "axis": lead_axes(params["axis"], ndim, 1)})
