@@ -39,7 +39,7 @@ def _direct(onnx_op):
     return translate
 
 
-for _name, _onnx in {"Add": "Add", "Sub": "Sub", "Mul": "Mul", "Div": "Div", "Neg": "Neg", "Exp": "Exp",
+for _name, _onnx in {"Add": "Add", "Sub": "Sub", "Div": "Div", "Neg": "Neg", "Exp": "Exp",
                      "Log": "Log", "Tanh": "Tanh", "Sigmoid": "Sigmoid", "Relu": "Relu", "Abs": "Abs",
                      "Maximum": "Max", "Minimum": "Min", "MatMul": "MatMul", "Pow": "Pow"}.items():
     TRANSLATIONS[_name] = _direct(_onnx)
