@@ -44,7 +44,8 @@ COMPUTED = {
                                "4 of 4 on the right side"],
     "09_layers_untangle_curves": ["training accuracy 100.0%"],
 }
-FIGURE_CALLS = ("plt.show()", "draw_graph(", "Digraph(")  # Digraph: a graph drawn with graphviz directly
+# Digraph: a graph drawn with graphviz directly; explore: its static picture shows beside the interactive page
+FIGURE_CALLS = ("plt.show()", "draw_graph(", "Digraph(", "explore(")
 IMAGE_TYPES = ("image/png", "image/svg+xml")
 
 
