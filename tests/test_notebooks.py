@@ -25,6 +25,7 @@ COMPUTED = {
         "net_o1   = 0.514", "out_o1   = 0.6258", "net_o2   = 0.389", "out_o2   = 0.596",
         "0.2774039", "0.02931", "-0.00972", "0.2653703", "6.3612e-05", "0.99198",
         "29 Value ops", "15 Tensor ops", "equal: True",
+        "equals the bracket: True",
     ],
     "02_forward_vs_reverse": ["de/db = 5.0", "reverse-mode FLOPs 900 -> 5,860", "4,096"],
     "03_activations": ["95.227 %", "4.741 %", "0.032 %"],
