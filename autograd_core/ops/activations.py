@@ -7,7 +7,7 @@ import numpy as np
 from ._rules import masked
 from ._unary import QUIET, _Unary, floating
 from .elementwise import _Elementwise
-from .special import erf_numpy
+from .special import _erf_float32, erf_numpy
 
 _SQRT_HALF, _INV_SQRT_2PI, _SQRT_2_OVER_PI, _KAPPA = math.sqrt(0.5), 1 / math.sqrt(2 * math.pi), math.sqrt(2 / math.pi), 0.044715
 
@@ -190,8 +190,8 @@ class Gelu(_Unary):
 
 
 def _normal_cdf(x):
-    """Φ(x) = (1 + erf(x / √2)) / 2 of a numpy array, in place on erf's result."""
-    cdf = erf_numpy(x * _SQRT_HALF)
+    """Φ(x) = (1 + erf(x / √2)) / 2 of a numpy array, in place on erf's result (float32: no scaled copy of x)."""
+    cdf = _erf_float32(x, _SQRT_HALF).reshape(x.shape) if x.dtype == np.float32 else erf_numpy(x * _SQRT_HALF)
     cdf += 1
     cdf *= 0.5
     return cdf
