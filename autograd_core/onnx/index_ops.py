@@ -19,11 +19,11 @@ def _arange_axis(part):
     return axes[0] if np.array_equal(part.reshape(-1), np.arange(part.size)) else None
 
 
-def _index_value(b, op, part, part2):
+def index_value(b, op, part, part2):
     """The ONNX name of one index array (int64): an arange made in the graph when its length changes."""
     axis, axis2 = _arange_axis(part), _arange_axis(part2)
     if axis is not None and axis == axis2 and part.ndim == part2.ndim and part.size != part2.size:
-        size = op._size_source(part.size, part2.size)
+        size = op.size_source(part.size, part2.size)
         if size is None:
             raise op.fail(f"an arange({part.size}) index whose length follows no input's size")
         count = b.node("Squeeze", [size, b.ints([0])])
@@ -48,7 +48,7 @@ def _layout(op, index, ndim):
 
 def _stacked_indices(b, op, index, index2, first, count):
     """The index arrays broadcast together and stacked on a last axis: GatherND's / ScatterND's indices."""
-    parts = [_index_value(b, op, index[k], index2[k]) for k in range(first, first + count)]
+    parts = [index_value(b, op, index[k], index2[k]) for k in range(first, first + count)]
     zero = None
     for name in parts:  # a zero of the broadcast shape, so each array is broadcast by Add
         term = b.node("Mul", [name, b.const(np.int64(0))])
@@ -101,7 +101,7 @@ def _zeros(b, op, shape, shape2):
     """Zeros of `shape`, each size that differs between the traces read from a traced input's shape."""
     sizes = []
     for n, n2 in zip(shape, shape2):
-        source = n if n == n2 else op._size_source(n, n2)
+        source = n if n == n2 else op.size_source(n, n2)
         if source is None:
             raise op.fail(f"its output shape {tuple(shape)} follows no input's size")
         sizes.append(b.ints([source]) if isinstance(source, int) else source)
