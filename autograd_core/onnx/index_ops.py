@@ -1,5 +1,6 @@
-"""Indexing with several index arrays (GatherND), adding at an index (ScatterND with reduction "add"), and
-folding columns into an image (Col2im as a ConvTranspose with a one-hot kernel), in opset 17.
+"""Indexing with several index arrays (GatherND), adding at an index (ScatterND with reduction "add"),
+assigning at an index out of place (ScatterND), and folding columns into an image (Col2im as a
+ConvTranspose with a one-hot kernel), in opset 17.
 
 An index array is a traced tensor's values, a constant, or `arange(n)` along one axis (the rows of a
 gather, a loss's x[arange(N), target]); an arange whose length follows a dynamic axis is made in the
@@ -94,6 +95,37 @@ def _index_add(b, op):
         g = b.node("Transpose", [g], perm=[first + a for a in range(batch_rank)] + list(range(first)) + [
             first + batch_rank + a for a in range(ndim - first - count)])
     out = b.node("ScatterND", [zeros, _stacked_indices(b, op, index, index2, first, count), g], reduction="add")
+    return b.node("Transpose", [out], perm=list(np.argsort(perm))) if first else out
+
+
+@translates("SetItem")
+def _set_item(b, op):
+    """x with x[index] = v (index arrays, adjacent, the rest ':'): ScatterND of v broadcast to x[index]'s shape.
+
+    Out-of-place assignment: scatter, index_copy, index_fill. Where an index repeats, numpy keeps the last
+    value written; ONNX leaves that order open, so a repeat in the traced index is refused.
+    """
+    index, index2 = op.params["index"], op.params2["index"]
+    ndim = op.value(0).ndim
+    if not any(isinstance(part, np.ndarray) for part in index):
+        raise op.fail("assignment at basic slices (x[1:3] = v, in place or not) is not exported; build the tensor "
+                      "with where/cat instead")
+    first, count = _layout(op, index, ndim)
+    arrays = [np.broadcast_arrays(*(idx[k] for k in range(first, first + count))) for idx in (index, index2)]
+    for parts, source in zip(arrays, (op.value(0), op.value(0, second=True))):
+        flat = np.ravel_multi_index([p.ravel() for p in parts], source.shape[first:first + count], mode="wrap")
+        if len(np.unique(flat)) != flat.size:
+            raise op.fail("its index assigns one element twice (the value kept would be ONNX Runtime's choice)")
+    x = op.input(0)
+    target = gather_nd(b, op, x, index, index2, ndim)  # x[index], only for its shape
+    values = b.node("Expand", [op.input(1), b.node("Shape", [target])])
+    batch_rank = arrays[0][0].ndim
+    perm = _front(first, count, ndim)
+    if first:
+        x = b.node("Transpose", [x], perm=perm)
+        values = b.node("Transpose", [values], perm=[first + a for a in range(batch_rank)] + list(range(first)) + [
+            first + batch_rank + a for a in range(ndim - first - count)])
+    out = b.node("ScatterND", [x, _stacked_indices(b, op, index, index2, first, count), values])
     return b.node("Transpose", [out], perm=list(np.argsort(perm))) if first else out
 
 

@@ -12,7 +12,6 @@ from .builder import INT64_MAX
 TRANSLATIONS = {}
 
 CANNOT_EXPORT = {
-    "SetItem": "in-place assignment into a tensor has no ONNX form here; build the tensor with where/cat instead",
     "CopySlices": "an in-place change through a view has no ONNX form here; build the tensor with where/cat instead",
     "WindowAdjoint": "it is the adjoint of a sliding window, used by backward only",
     "WindowScatter": "it is the adjoint of max pooling's gather, used by backward only",

@@ -46,9 +46,15 @@ OPS = {
     "take_along_dim": (lambda x, i: ag.take_along_dim(x, i, 1), [(4,), "i4 2"]),
     "index_select": (lambda x: ag.index_select(x, 1, IDX), [(4, 3)]),
     "scatter_add": (lambda x, i: ag.scatter_add(ag.zeros_like(x), 1, i, x), [(4,), "i4 4"]),
+    "setitem_arrays": (lambda x: ag.ops.setitem(x, (slice(None), IDX[:2], IDX[1:3]), x[:, 0, :2] * 2), [(4, 3)]),
+    "index_copy_fill": (lambda x: ag.index_fill(ag.index_copy(x, 1, IDX[:2], x[:, 2:] * 2), 2, IDX[3:], -1.0),
+                        [(4, 3)]),
+    "scatter": (lambda x, i: ag.scatter(x, 1, i, x * 3), [(4,), "i4 1"]),
     "index_add": (lambda x: ag.index_add(x, 1, IDX[:3], x[:, :3] * 2), [(4, 3)]),
     "loss_pick": (lambda x, t: -x[np.arange(x.shape[0]), t].mean(), [(4,), "i4"]),
     "where_masked_fill": (lambda x: ag.where(x > 0, x, -x) + ag.masked_fill(x, x < -0.5, 2.0), [(4, 3)]),
+    "sort": (lambda x: ag.sort(x, 1) + ag.sort(x, 2, descending=True), [(4, 3)]),
+    "topk": (lambda x: ag.topk(x, 2, 1) + ag.topk(x, 1, -1, largest=False), [(4, 3)]),
     "clamp": (lambda x: ag.clamp(x, -0.5, 0.5), [(4, 3)]),
     "einsum_matmul": (lambda x: ag.einsum("bij,bkj->bik", x, x) + x @ x.transpose(1, 2), [(4, 3)]),
     "outer_tensordot": (lambda x: ag.tensordot(x, x[0], 2).reshape(-1, 1) + x.sum((1, 2)).reshape(-1, 1), [(4, 3)]),
@@ -68,9 +74,9 @@ OPS = {
 REFUSED = {
     # name: (function, input shapes, the op the error names)
     "median": (lambda x: ag.median(x, 1)[0], [(4, 3)], "take_along_axis|GetItem"),
-    "sort": (lambda x: ag.sort(x, 1)[0], [(4, 3)], "GetItem"),
     "masked_select": (lambda x: ag.masked_select(x, x > 0), [(4, 3)], "GetItem"),
-    "inplace_setitem": (lambda x: ag.index_copy(x, 1, IDX[:2], x[:, :2]), [(4, 3)], "SetItem"),
+    "assign_twice": (lambda x: ag.index_copy(x, 1, IDX, x[:, :4] * 2), [(4, 3)], "SetItem"),
+    "assign_slice": (lambda x: ag.ops.setitem(x, (slice(None), slice(1, 2)), x[:, :1] * 2), [(4, 3)], "SetItem"),
 }
 
 
