@@ -9,6 +9,7 @@ graph with Range, so the file works at any batch size.
 import numpy as np
 from onnx import helper
 
+from ..tracing import memory_key
 from .translations import translates
 
 
@@ -23,7 +24,8 @@ def _arange_axis(part):
 def index_value(b, op, part, part2):
     """The ONNX name of one index array (int64): an arange made in the graph when its length changes."""
     axis, axis2 = _arange_axis(part), _arange_axis(part2)
-    if axis is not None and axis == axis2 and part.ndim == part2.ndim and part.size != part2.size:
+    traced = b.data_names.get(memory_key(part))
+    if traced is None and axis is not None and axis == axis2 and part.ndim == part2.ndim and part.size != part2.size:
         size = op.size_source(part.size, part2.size)
         if size is None:
             raise op.fail(f"an arange({part.size}) index whose length follows no input's size")
@@ -145,8 +147,8 @@ def _zeros(b, op, shape, shape2):
 def _col2im(b, op):
     """cols (C·kh·kw, N·oh·ow) added back at their windows: a ConvTranspose of (N, C·kh·kw, oh, ow) with groups C
     and a one-hot kernel putting input channel (c, a, b) at tap (a, b) of output channel c."""
-    (n, c, h, w), (kh, kw), stride, (ph, pw) = op.params["shape"], op.params["kernel"], op.params["stride"], \
-        op.params["padding"]
+    (c, h, w), (kh, kw) = op.params["shape"][1:], op.params["kernel"]
+    stride, (ph, pw) = op.params["stride"], op.params["padding"]
     if tuple(op.params2["shape"][1:]) != (c, h, w):
         raise op.fail("its image size changes with the inputs; only the batch size may")
     oh, ow = ((size + 2 * p - k) // s + 1 for size, p, k, s in zip((h, w), (ph, pw), (kh, kw), stride))

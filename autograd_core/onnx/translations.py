@@ -42,7 +42,8 @@ for _name, _onnx in {"Add": "Add", "Sub": "Sub", "Neg": "Neg", "Exp": "Exp",
 
 @translates("Mul", "Div")
 def _scaled(b, op):
-    """x * c or x / c; a c that depends on the sizes (a mean's 1 / count, a batch mean's / N) is computed in the graph."""
+    """x * c or x / c; a c that depends on the sizes (a mean's 1 / count, a batch mean's / N) is computed in
+    the graph."""
     changing = [i for i in range(2) if not op.is_traced(i) and op.constant_changes(i)
                 and np.size(op.value(i)) == np.size(op.value(i, second=True)) == 1]
     if not changing:  # other constants that change (a zero state) are Op.input's to fill or refuse
