@@ -62,6 +62,8 @@ def extra(name, measure):
 workload("mlp", "MLP 784-256-128-10 ReLU, batch 128", workloads.mlp)  # no time target: ahead of torch, and the last percent is not worth less readable code
 workload("cnn", "CNN conv3x3(8)-pool-conv3x3(16)-pool-linear, batch 64, 28x28", workloads.cnn, target=1.25)
 workload("lstm", "LSTM(28, 128) x 28 steps, batch 64, last h -> linear", workloads.lstm, target=1.25)
+workload("lstm2", "LSTM(28, 128, num_layers=2) x 28 steps, batch 64, last h -> linear", workloads.lstm2)
+workload("bilstm", "LSTM(28, 128, bidirectional=True) x 28 steps, batch 64, last h -> linear", workloads.bilstm)
 workload("gru", "GRU(28, 128) x 28 steps, batch 64, last h -> linear", workloads.gru, target=1.25)
 workload("gpt", "GPT vocab 65, block 64, 128 wide, 4 heads, 2 blocks, batch 16, AdamW", workloads.gpt,
          baselines=("torch",), lr=3e-4)  # no numpy reference: ours and torch only

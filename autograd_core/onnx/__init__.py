@@ -22,7 +22,7 @@ except ImportError:
 from ..primitive import PRIMITIVES
 from ..tensor import Tensor
 from . import trace as tracing
-from . import layout_ops, math_ops, recurrent  # noqa: F401  (they register their translations)
+from . import index_ops, layout_ops, math_ops, pool_ops, recurrent  # noqa: F401  (they register their translations)
 from .builder import Builder, Op
 from .trace import ExportError
 from .translations import CANNOT_EXPORT, TRANSLATIONS

@@ -16,7 +16,7 @@ class Builder:
         self.nodes, self.initializers = [], []
         self.names = {}  # id(Tensor) -> ONNX value name, for both traces
         self.data_names = {}  # memory key of an ndarray -> name: an index array passed as a param is a traced Tensor's data
-        self.summed = {}  # output of a ReduceSum -> (its input, axes, element count in each trace): for a mean
+        self.summed = {}  # output of a ReduceSum -> (its input, axes, its shape in each trace): a mean's count
         self.windows = {}  # name standing for sliding windows -> (input, kernel, stride): only a Sum consumes it
         self._used = set()
 
