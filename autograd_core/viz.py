@@ -360,7 +360,10 @@ def draw_graph(root, format="svg", rankdir="LR", show_data=True, show_grad=True,
                 magnitudes[id(n)] = summary[1]
     colors, scale = _grad_colors(magnitudes)
     common = _common_dtype(layout)
-    dot = _digraph_class(graphviz)(format=format, graph_attr={"rankdir": rankdir, "nodesep": "0.15", "ranksep": "0.25"},
+    # NOTE: newrank ranks all nodes at once, across clusters; without it dot (2.43 at least) fails on module
+    # clusters such as a GPT's ("flat edge between adjacent nodes one of which has a record shape ... lost edge")
+    dot = _digraph_class(graphviz)(format=format, graph_attr={"rankdir": rankdir, "nodesep": "0.15", "ranksep": "0.25",
+                                                              "newrank": "true"},
                                    node_attr={"fontsize": "10", "height": "0.3"})
     bodies = {}  # scope path -> list of DOT statements, nested into clusters below
     for n in layout.visible:

@@ -215,6 +215,17 @@ def test_renders_svg_with_dot(tmp_path):
     assert open(path).read().lstrip().startswith("<?xml")
 
 
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' program not installed")
+def test_the_whole_graph_of_a_small_gpt_renders_with_dot():
+    """Module clusters with records once made dot fail ("flat edge between adjacent nodes ... lost edge")."""
+    from autograd_cli.gpt import GPT, GPTConfig
+    ag.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=5, block_size=4, n_layer=1, n_head=2, n_embd=4))
+    _, loss = model(ag.tensor(np.array([[1, 2]])), ag.tensor(np.array([[2, 3]])))
+    svg = ag.draw_graph(loss).pipe(format="svg").decode()
+    assert svg.lstrip().startswith("<?xml") and "transformer.h.0: Block" in svg
+
+
 def test_missing_dot_program_gives_a_clear_error(monkeypatch, tmp_path):
     import autograd_core.viz as viz
     monkeypatch.setattr(viz.shutil, "which", lambda name: None)
