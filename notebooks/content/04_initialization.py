@@ -87,7 +87,7 @@ the last (the gradient panels of one figure share their y-axis). Orders of magni
 below 1 mean the gradient vanishes on its way to the input, orders of magnitude above
 1 that it explodes; within a small factor of 1 over ten layers it does neither.
 
-- **σ = 0.01**: activations shrink to a spike at 0 (tanh) or 0.5 (sigmoid) and the
+- **σ = 0.01**: activations shrink to a narrow peak at 0 (tanh) or 0.5 (sigmoid) and the
   gradient falls by orders of magnitude towards the first layer: it vanishes.
 - **σ = 0.1**, the notes' balanced case for tanh: with 256 inputs per unit the
   pre-activations have standard deviation about 0.1·√256 = 1.6, so tanh's outputs spread
