@@ -89,6 +89,7 @@ def _build(fn, first, second, input_names, output_names, dynamic, opset_version)
     for name, t1, t2 in zip(input_names, first.inputs, second.inputs):
         b.fresh(name)
         b.bind((t1, t2), name)
+        b.graph_inputs.append((name, t1, t2, dynamic.get(name, {})))
         dims = [dynamic.get(name, {}).get(a, size) for a, size in enumerate(t1.shape)]
         graph_inputs.append(helper.make_tensor_value_info(name, helper.np_dtype_to_tensor_dtype(t1.data.dtype), dims))
     module_names = {}

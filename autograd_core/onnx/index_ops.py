@@ -1,5 +1,6 @@
-"""Indexing with several index arrays (GatherND), adding at an index (ScatterND with reduction "add"), and
-folding columns into an image (Col2im as a ConvTranspose with a one-hot kernel), in opset 17.
+"""Indexing with several index arrays (GatherND), adding at an index (ScatterND with reduction "add"),
+assigning at an index out of place (ScatterND), and folding columns into an image (Col2im as a
+ConvTranspose with a one-hot kernel), in opset 17.
 
 An index array is a traced tensor's values, a constant, or `arange(n)` along one axis (the rows of a
 gather, a loss's x[arange(N), target]); an arange whose length follows a dynamic axis is made in the
@@ -8,6 +9,7 @@ graph with Range, so the file works at any batch size.
 import numpy as np
 from onnx import helper
 
+from ..tracing import memory_key
 from .translations import translates
 
 
@@ -19,11 +21,12 @@ def _arange_axis(part):
     return axes[0] if np.array_equal(part.reshape(-1), np.arange(part.size)) else None
 
 
-def _index_value(b, op, part, part2):
+def index_value(b, op, part, part2):
     """The ONNX name of one index array (int64): an arange made in the graph when its length changes."""
     axis, axis2 = _arange_axis(part), _arange_axis(part2)
-    if axis is not None and axis == axis2 and part.ndim == part2.ndim and part.size != part2.size:
-        size = op._size_source(part.size, part2.size)
+    traced = b.data_names.get(memory_key(part))
+    if traced is None and axis is not None and axis == axis2 and part.ndim == part2.ndim and part.size != part2.size:
+        size = op.size_source(part.size, part2.size)
         if size is None:
             raise op.fail(f"an arange({part.size}) index whose length follows no input's size")
         count = b.node("Squeeze", [size, b.ints([0])])
@@ -48,7 +51,7 @@ def _layout(op, index, ndim):
 
 def _stacked_indices(b, op, index, index2, first, count):
     """The index arrays broadcast together and stacked on a last axis: GatherND's / ScatterND's indices."""
-    parts = [_index_value(b, op, index[k], index2[k]) for k in range(first, first + count)]
+    parts = [index_value(b, op, index[k], index2[k]) for k in range(first, first + count)]
     zero = None
     for name in parts:  # a zero of the broadcast shape, so each array is broadcast by Add
         term = b.node("Mul", [name, b.const(np.int64(0))])
@@ -97,11 +100,42 @@ def _index_add(b, op):
     return b.node("Transpose", [out], perm=list(np.argsort(perm))) if first else out
 
 
+@translates("SetItem")
+def _set_item(b, op):
+    """x with x[index] = v (index arrays, adjacent, the rest ':'): ScatterND of v broadcast to x[index]'s shape.
+
+    Out-of-place assignment: scatter, index_copy, index_fill. Where an index repeats, numpy keeps the last
+    value written; ONNX leaves that order open, so a repeat in the traced index is refused.
+    """
+    index, index2 = op.params["index"], op.params2["index"]
+    ndim = op.value(0).ndim
+    if not any(isinstance(part, np.ndarray) for part in index):
+        raise op.fail("assignment at basic slices (x[1:3] = v, in place or not) is not exported; build the tensor "
+                      "with where/cat instead")
+    first, count = _layout(op, index, ndim)
+    arrays = [np.broadcast_arrays(*(idx[k] for k in range(first, first + count))) for idx in (index, index2)]
+    for parts, source in zip(arrays, (op.value(0), op.value(0, second=True))):
+        flat = np.ravel_multi_index([p.ravel() for p in parts], source.shape[first:first + count], mode="wrap")
+        if len(np.unique(flat)) != flat.size:
+            raise op.fail("its index assigns one element twice (the value kept would be ONNX Runtime's choice)")
+    x = op.input(0)
+    target = gather_nd(b, op, x, index, index2, ndim)  # x[index], only for its shape
+    values = b.node("Expand", [op.input(1), b.node("Shape", [target])])
+    batch_rank = arrays[0][0].ndim
+    perm = _front(first, count, ndim)
+    if first:
+        x = b.node("Transpose", [x], perm=perm)
+        values = b.node("Transpose", [values], perm=[first + a for a in range(batch_rank)] + list(range(first)) + [
+            first + batch_rank + a for a in range(ndim - first - count)])
+    out = b.node("ScatterND", [x, _stacked_indices(b, op, index, index2, first, count), values])
+    return b.node("Transpose", [out], perm=list(np.argsort(perm))) if first else out
+
+
 def _zeros(b, op, shape, shape2):
     """Zeros of `shape`, each size that differs between the traces read from a traced input's shape."""
     sizes = []
     for n, n2 in zip(shape, shape2):
-        source = n if n == n2 else op._size_source(n, n2)
+        source = n if n == n2 else op.size_source(n, n2)
         if source is None:
             raise op.fail(f"its output shape {tuple(shape)} follows no input's size")
         sizes.append(b.ints([source]) if isinstance(source, int) else source)
@@ -113,8 +147,8 @@ def _zeros(b, op, shape, shape2):
 def _col2im(b, op):
     """cols (C·kh·kw, N·oh·ow) added back at their windows: a ConvTranspose of (N, C·kh·kw, oh, ow) with groups C
     and a one-hot kernel putting input channel (c, a, b) at tap (a, b) of output channel c."""
-    (n, c, h, w), (kh, kw), stride, (ph, pw) = op.params["shape"], op.params["kernel"], op.params["stride"], \
-        op.params["padding"]
+    (c, h, w), (kh, kw) = op.params["shape"][1:], op.params["kernel"]
+    stride, (ph, pw) = op.params["stride"], op.params["padding"]
     if tuple(op.params2["shape"][1:]) != (c, h, w):
         raise op.fail("its image size changes with the inputs; only the batch size may")
     oh, ow = ((size + 2 * p - k) // s + 1 for size, p, k, s in zip((h, w), (ph, pw), (kh, kw), stride))

@@ -1,5 +1,6 @@
-"""The positions of pooling's maxima (flat h * W + w in each image), which the composed max pooling of
-nn/functional_pool.py gathers from; it reports them as the ops `window_argmax` and `adaptive_argmax`.
+"""Positions computed in numpy that the ops gather values at, reported so the file computes them: pooling's
+maxima (flat h * W + w in each image; nn/functional_pool.py reports `window_argmax`, `adaptive_argmax`)
+and a sort's or topk's order (ops/sorting.py reports `sort_indices`, `topk_indices`: ONNX's TopK).
 
 Windows of one size: MaxPool's Indices output (flat over N, C, H, W) modulo H * W. Adaptive windows:
 one ArgMax per output cell (first maximum), moved to the image's flat positions.
@@ -50,3 +51,15 @@ def _adaptive_argmax(b, op):
         rows.append(b.node("Concat", cells, axis=-1))
     out = b.node("Concat", rows, axis=-2)
     return b.node("Squeeze", [out, b.ints([0])]) if added else out
+
+
+@translates("sort_indices", "topk_indices")
+def _sorted_indices(b, op):
+    """TopK's indices: equal values in the order of their positions (a stable sort's; topk's ties may differ)."""
+    axis, n = op.params["axis"], op.value(0).shape[op.params["axis"]]
+    if n != op.value(0, second=True).shape[axis]:
+        raise op.fail("sorting along a dynamic axis is not exported")
+    largest = op.params["descending"] if op.name == "sort_indices" else op.params["largest"]
+    k = n if op.name == "sort_indices" else op.params["k"]
+    _, indices = b.node("TopK", [op.input(0), b.ints([k])], outputs=2, axis=int(axis), largest=int(largest), sorted=1)
+    return indices

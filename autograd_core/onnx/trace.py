@@ -47,13 +47,14 @@ def run(fn, arrays):
 
 
 def _flatten(result):
-    """The outputs in order, from a Tensor or (nested) tuples and lists of them (an LSTM's (out, (h, c)))."""
+    """The outputs in order, from a Tensor or (nested) tuples and lists of them (an LSTM's (out, (h, c))); a None
+    (the GPT's loss without targets) is left out, as torch.onnx does."""
     outputs, pending = [], [result]
     while pending:
         item = pending.pop()
         if isinstance(item, (tuple, list)):
             pending.extend(reversed(item))
-        else:
+        elif item is not None:
             outputs.append(item)
     return outputs
 

@@ -12,7 +12,6 @@ from .builder import INT64_MAX
 TRANSLATIONS = {}
 
 CANNOT_EXPORT = {
-    "SetItem": "in-place assignment into a tensor has no ONNX form here; build the tensor with where/cat instead",
     "CopySlices": "an in-place change through a view has no ONNX form here; build the tensor with where/cat instead",
     "WindowAdjoint": "it is the adjoint of a sliding window, used by backward only",
     "WindowScatter": "it is the adjoint of max pooling's gather, used by backward only",
@@ -43,7 +42,8 @@ for _name, _onnx in {"Add": "Add", "Sub": "Sub", "Neg": "Neg", "Exp": "Exp",
 
 @translates("Mul", "Div")
 def _scaled(b, op):
-    """x * c or x / c; a c that depends on the sizes (a mean's 1 / count, a batch mean's / N) is computed in the graph."""
+    """x * c or x / c; a c that depends on the sizes (a mean's 1 / count, a batch mean's / N) is computed in
+    the graph."""
     changing = [i for i in range(2) if not op.is_traced(i) and op.constant_changes(i)
                 and np.size(op.value(i)) == np.size(op.value(i, second=True)) == 1]
     if not changing:  # other constants that change (a zero state) are Op.input's to fill or refuse
@@ -253,6 +253,11 @@ TRANSLATIONS.update(Max=_reduce_with_attribute("ReduceMax"), Min=_reduce_with_at
                     LogSumExp=_reduce_with_attribute("ReduceLogSumExp"))
 
 
+@translates("Softmax")
+def _softmax(b, op):
+    return b.node("Softmax", [op.input(0)], axis=op.params["axis"])  # opset >= 13: along that one axis
+
+
 @translates("Concatenate", "Stack")
 def _concatenate(b, op):
     axis = op.params["axis"]
@@ -272,13 +277,14 @@ def _pad(b, op):
 
 @translates("GetItem")
 def _getitem(b, op):
-    """Basic indexing as Slice (+ Squeeze for ints, Unsqueeze for None); one integer array as Gather."""
+    """Basic indexing as Slice (+ Squeeze for ints, Unsqueeze for None); one integer array as Gather, several as
+    GatherND (index_ops.py)."""
+    from .index_ops import gather_nd, index_value  # imported here: index_ops registers through this module
     index, index2 = op.params["index"], op.params2["index"]
     x, shape, shape2 = op.input(0), op.value(0).shape, op.value(0, second=True).shape
     index, index2 = expand_ellipsis(index, len(shape)), expand_ellipsis(index2, len(shape))
     arrays = [k for k, part in enumerate(index) if isinstance(part, np.ndarray)]
     if len(arrays) > 1:
-        from .index_ops import gather_nd  # imported here: index_ops registers its translations through this module
         return gather_nd(b, op, x, index, index2, len(shape))
     if arrays and index[arrays[0]].dtype == np.bool_:
         raise op.fail("a boolean mask index is not exported")
@@ -289,11 +295,11 @@ def _getitem(b, op):
             unsqueeze.append(k - len(squeeze))
             continue
         if isinstance(part, np.ndarray):
-            gather = (axis, op.index_array(part, part2))
+            gather = (axis, index_value(b, op, part, part2))
         elif isinstance(part, slice):
             start, stop, step = part.indices(shape[axis])
             if part != slice(None):
-                starts.append(start)
+                starts.append(part.start if part.start is not None and part.start < 0 else start)
                 ends.append(_slice_end(op, part, part2, shape, shape2, axis, stop, step))
                 axes.append(axis)
                 steps.append(step)
@@ -308,7 +314,11 @@ def _getitem(b, op):
         axis += 1
     out = x
     if axes:
-        out = b.node("Slice", [out, b.ints(starts), b.ints(ends), b.ints(axes), b.ints(steps)])
+        if all(isinstance(end, int) for end in ends):
+            ends = b.ints(ends)
+        else:  # an end that follows a dynamic size is read from a Shape
+            ends = b.node("Concat", [end if isinstance(end, str) else b.ints([end]) for end in ends], axis=0)
+        out = b.node("Slice", [out, b.ints(starts), ends, b.ints(axes), b.ints(steps)])
     if gather is not None:
         out = b.node("Gather", [out, gather[1]], axis=gather[0])
         shift = np.ndim(index[arrays[0]]) - 1
@@ -330,13 +340,17 @@ def expand_ellipsis(index, ndim):
 
 
 def _slice_end(op, part, part2, shape, shape2, axis, stop, step):
-    """A slice's end; a slice that runs to the end of a dynamic axis runs to the end at any size."""
-    runs_to_end = part.stop is None or (part.stop >= shape[axis] and (part2.stop or 0) >= shape2[axis])
-    if runs_to_end:
+    """A slice's end; a slice that runs to the end of a dynamic axis runs to the end at any size, and one that
+    stops at a dynamic size (x[:, :T] with T an input's length) stops there at any size (the name of a Shape)."""
+    if part.stop is None or part == part2 and part.stop >= max(shape[axis], shape2[axis]):
         return INT64_MAX if step > 0 else -INT64_MAX
-    if part != part2:
-        raise op.fail(f"a slice {part} that depends on the input")
-    return stop
+    if part == part2:
+        return part.stop if part.stop < 0 else stop  # a negative end counts from the end at any size
+    if (part.start, part.step) == (part2.start, part2.step) and step > 0 and min(part.stop, part2.stop) >= 0:
+        size = op.size_source(part.stop, part2.stop)
+        if size is not None:
+            return size
+    raise op.fail(f"a slice {part} that depends on the input")
 
 
 @translates("SoftmaxCrossEntropy")
