@@ -87,7 +87,7 @@ the last (the gradient panels of one figure share their y-axis). Orders of magni
 below 1 mean the gradient vanishes on its way to the input, orders of magnitude above
 1 that it explodes; within a small factor of 1 over ten layers it does neither.
 
-- **σ = 0.01**: activations shrink to a spike at 0 (tanh) or 0.5 (sigmoid) and the
+- **σ = 0.01**: activations shrink to a narrow peak at 0 (tanh) or 0.5 (sigmoid) and the
   gradient falls by orders of magnitude towards the first layer: it vanishes.
 - **σ = 0.1**, the notes' balanced case for tanh: with 256 inputs per unit the
   pre-activations have standard deviation about 0.1·√256 = 1.6, so tanh's outputs spread
@@ -135,17 +135,18 @@ print(f"BatchNorm stack: gradient growth per layer {per_layer:.3f}; rms/std of t
 ("md", """
 - **He**: with the linear loss the ratio is 1.0, so the initialization itself keeps
   the gradient's size; the 6.2 comes from the test loss. The gradient of mean(out²) is
-  2·out/N, a function of the network's own output, so it is not independent of the
-  weights the backward pass multiplies by, as the variance argument (next section)
-  assumes.
+  2·out/N, a function of the network's own output, so it is correlated with the
+  weights the backward pass multiplies it by; the variance argument (next section),
+  run backwards, assumes they are independent.
 - **BatchNorm**: the ratio stays above 1 with the linear loss too: BatchNorm itself
   grows the gradient, a known property of deep BatchNorm networks at initialization
   (Yang et al., *A Mean Field Theory of Batch Normalization*, ICLR 2019). Each
   BatchNorm divides the gradient by the batch standard deviation of its input
-  z = W a. The ReLU outputs a are never negative, so their standard deviation is
-  smaller than their root mean square, which sets the size of the gradient that
-  reaches them: the gradient grows by about rms(a)/std(a) per layer. For ReLU of a
-  unit Gaussian that is √(π/(π − 1)); the last line shows the three numbers agree.
+  z = W a, which is proportional to std(a); the weights and the ReLU mask scale the
+  gradient as they scale rms(a) (the variance argument of the next section, run
+  backwards). ReLU outputs are never negative, so std(a) < rms(a), and the gradient
+  grows by about rms(a)/std(a) per layer. For ReLU of a unit Gaussian that is
+  √(π/(π − 1)); the last line shows the three numbers agree.
 
 ## The variance argument behind Xavier and He
 
