@@ -164,10 +164,11 @@ def lstm_cost(variant, what):
         from . import torch_ref
         calls = {}
         for name in ("lstm", variant):
-            weights, x, y = registry.WORKLOADS[name].data()
-            calls[name] = lambda step=trainer(name)(weights, 0.01), x=x, y=y: step(x, y)
+            workload = registry.WORKLOADS[name]
+            weights, x, y = workload.data()
+            calls[name] = lambda step=trainer(name)(weights, workload.lr), x=x, y=y: step(x, y)
             if torch_ref.torch is not None:
-                calls["torch_" + name] = lambda step=torch_ref.trainer(name)(weights, 0.01), x=x, y=y: step(x, y)
+                calls["torch_" + name] = lambda step=torch_ref.trainer(name)(weights, workload.lr), x=x, y=y: step(x, y)
         times = timing.interleaved(calls, rounds)
         ours = timing.ratio(times, variant, "lstm")
         return {"measure": f"cost({what} LSTM step) / cost(1-layer)", "ours": ours,

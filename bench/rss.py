@@ -64,7 +64,8 @@ def peak_growth(workload, impl, timeout=300):
     result = subprocess.run([sys.executable, "-m", "bench.rss", workload, impl], cwd=_ROOT, capture_output=True,
                             text=True, timeout=timeout)
     if result.returncode != 0:
-        raise RuntimeError(f"rss: {workload}/{impl} failed: {result.stderr.strip().splitlines()[-1:]}")
+        last_line = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        raise RuntimeError(f"rss: {workload}/{impl} failed: {last_line}")
     return json.loads(result.stdout)["bytes"]
 
 

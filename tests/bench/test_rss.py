@@ -48,7 +48,7 @@ def test_torch_is_measured_in_its_own_process():
 
 @linux
 def test_a_failing_child_raises_with_its_message():
-    with pytest.raises(RuntimeError, match="rss: mlp/nope failed"):
+    with pytest.raises(RuntimeError, match="rss: mlp/nope failed: KeyError: 'nope'"):
         rss.peak_growth("mlp", "nope")
 
 
