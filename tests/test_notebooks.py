@@ -41,6 +41,8 @@ COMPUTED = {
     "10_small_gpt": ["856 characters, 45 distinct", "28,864 parameters", "ln(45) = 3.807",
                      "each row sums to 1: True", "rebuilt output equals the layer's own: True",
                      "f: R^128 -> R^1", "Jacobians agree: True", "by hand: 28,864"],
+    "11_per_sample_gradients": ["per-sample gradients (64, 32, 64)", "equal to float32 rounding: True",
+                                "at most C: True"],
 }
 FIGURE_CALLS = ("plt.show()", "draw_graph(")
 IMAGE_TYPES = ("image/png", "image/svg+xml")
