@@ -106,7 +106,7 @@ def prelu(x, weight):
         if x.ndim < 2 or x.shape[1] != weight.size:
             raise ValueError(f"prelu: {weight.size} slopes do not match input of shape {x.shape} (channels on axis 1)")
         weight = weight.reshape((weight.size,) + (1,) * (x.ndim - 2))
-    positive = _data(x) > 0
+    positive = x > 0  # a Tensor comparison: the ONNX tracer records it
     return ag.where(positive, x, _negative_part(x, positive) * weight)
 
 
@@ -117,7 +117,7 @@ def rrelu(x, lower=1.0 / 8, upper=1.0 / 3, training=False, rng=None):
         slope = rng.uniform(lower, upper, x.shape).astype(x.dtype)
     else:
         slope = (lower + upper) / 2
-    return ag.where(_data(x) > 0, x, x * slope)
+    return ag.where(x > 0, x, x * slope)
 
 
 def softmax(x, dim=-1):

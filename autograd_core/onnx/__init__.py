@@ -22,7 +22,7 @@ except ImportError:
 from ..primitive import PRIMITIVES
 from ..tensor import Tensor
 from . import trace as tracing
-from . import layout_ops, math_ops, recurrent  # noqa: F401  (they register their translations)
+from . import index_ops, layout_ops, math_ops, pool_ops, recurrent  # noqa: F401  (they register their translations)
 from .builder import Builder, Op
 from .trace import ExportError
 from .translations import CANNOT_EXPORT, TRANSLATIONS
@@ -89,6 +89,7 @@ def _build(fn, first, second, input_names, output_names, dynamic, opset_version)
     for name, t1, t2 in zip(input_names, first.inputs, second.inputs):
         b.fresh(name)
         b.bind((t1, t2), name)
+        b.graph_inputs.append((name, t1, t2, dynamic.get(name, {})))
         dims = [dynamic.get(name, {}).get(a, size) for a, size in enumerate(t1.shape)]
         graph_inputs.append(helper.make_tensor_value_info(name, helper.np_dtype_to_tensor_dtype(t1.data.dtype), dims))
     module_names = {}

@@ -28,7 +28,7 @@ class Trace:
 
 
 def run(fn, arrays):
-    """Trace `fn` on Tensors made from `arrays`; its outputs are flattened from a Tensor, tuple or list."""
+    """Trace `fn` on Tensors made from `arrays`; its outputs are flattened from a Tensor or nested tuples or lists."""
     inputs = [shared_tensor(np.array(a, copy=True)) for a in arrays]
     trace = Trace(inputs)
     versions = [version(t.data) for t in inputs]
@@ -37,13 +37,26 @@ def run(fn, arrays):
         result = fn(*inputs)
     trace.calls = recorder.calls
     _refuse_inplace_changes(trace, versions, recorder)
-    outputs = list(result) if isinstance(result, (tuple, list)) else [result]
+    outputs = _flatten(result)
     for i, out in enumerate(outputs):
         if not isinstance(out, Tensor):
             raise TypeError(f"onnx.export: output {i} of the traced function is a {type(out).__name__}, "
                             "not a Tensor")
     trace.outputs = outputs
     return trace
+
+
+def _flatten(result):
+    """The outputs in order, from a Tensor or (nested) tuples and lists of them (an LSTM's (out, (h, c))); a None
+    (the GPT's loss without targets) is left out, as torch.onnx does."""
+    outputs, pending = [], [result]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, (tuple, list)):
+            pending.extend(reversed(item))
+        elif item is not None:
+            outputs.append(item)
+    return outputs
 
 
 def _refuse_inplace_changes(trace, versions, recorder):

@@ -10,6 +10,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..grad_mode import STATE, report_untraced
 from ..tensor import Tensor, shared_tensor
 from . import normalize_axes, reshape, value, where, _shape
 from ._selection import quick_select, topk_positions
@@ -43,6 +44,13 @@ def _take(x, idx, axis):
     return GetItem.apply(x, index=tuple(parts), unique=True)
 
 
+def _reported(name, input, idx, **params):
+    """The indices as an int64 Tensor; while ONNX export traces, reported as an op of `input` (`name`, `params`),
+    so the file computes them from its input (ONNX's TopK) instead of holding these."""
+    out = shared_tensor(idx.astype(np.int64, copy=False))
+    return report_untraced(name, (input,), params, out) if STATE.observers else out
+
+
 def _with_0d(op, fn, input, dim, *args):
     """Run `fn` on a 0-d input as on one element, as PyTorch does (dim 0 or -1)."""
     _dim(op, dim, ())
@@ -57,8 +65,8 @@ def sort(input, dim=-1, descending=False, *, stable=False):
         _dim("sort", dim, ())
         return _TYPES["sort"](input * 1, shared_tensor(np.zeros((), np.int64)))
     d = _dim("sort", dim, _shape(input))
-    idx = _stable_order(value(input), d, descending)
-    return _TYPES["sort"](_take(input, idx, d), shared_tensor(idx.astype(np.int64)))
+    idx = _reported("sort_indices", input, _stable_order(value(input), d, descending), axis=d, descending=descending)
+    return _TYPES["sort"](_take(input, idx.data, d), idx)
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
@@ -94,8 +102,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     flat = order[..., :k].reshape(rows.shape[0], k)
     for r in np.flatnonzero(_tied(a, order, k + 1)) if k else ():
         flat[r] = topk_positions(_keys(rows[r].tolist(), largest), k, sorted)
-    idx = np.moveaxis(flat.reshape(order.shape[:-1] + (k,)), -1, d)
-    return _TYPES["topk"](_take(input, idx, d), shared_tensor(idx.astype(np.int64)))
+    idx = _reported("topk_indices", input, np.moveaxis(flat.reshape(order.shape[:-1] + (k,)), -1, d), axis=d, k=k,
+                    largest=largest)
+    return _TYPES["topk"](_take(input, idx.data, d), idx)
 
 
 def _tied(a, order, m):
