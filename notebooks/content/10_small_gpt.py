@@ -195,8 +195,8 @@ key with the largest weight; which keys a head picks is what training decided (t
 
 `ag.draw_graph` draws the recorded computation, one cluster per module call. The whole
 model's graph is long; `max_nodes` collapses module clusters (outermost and largest first)
-until the drawing fits. At 20 nodes each block is one box (52 values each), between the
-embeddings and the head:
+until the drawing fits. At 20 nodes each block is one box (its label counts the values
+inside), between the embeddings and the head:
 """),
 ("code", """
 model.train()
@@ -222,8 +222,8 @@ show(graph)
 ("md", """
 The attention box, opened: drawn on its own (its input, the LayerNorm's output, computed
 without recording, so the drawing starts at the attention), the causal mask is the `Where`
-op (`masked_fill`) between the score `MatMul` (q·kᵀ, then `Mul` by 1/√d) and the softmax
-(`LogSumExp`, `Sub`, `Exp`); the second `MatMul` is weights @ v, and `c_proj` joins the heads.
+op (`masked_fill`) between the score `MatMul` (q·kᵀ, then `Mul` by 1/√d) and the `Softmax`;
+the second `MatMul` is weights @ v, and `c_proj` joins the heads.
 """),
 ("code", """
 with ag.no_grad():
