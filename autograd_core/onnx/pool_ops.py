@@ -1,6 +1,7 @@
 """Positions computed in numpy that the ops gather values at, reported so the file computes them: pooling's
 maxima (flat h * W + w in each image; nn/functional_pool.py reports `window_argmax`, `adaptive_argmax`)
-and a sort's or topk's order (ops/sorting.py reports `sort_indices`, `topk_indices`: ONNX's TopK).
+and a sort's, topk's, median's or kthvalue's choice (ops/sorting.py reports `sort_indices`, `topk_indices`,
+`kth_indices`: ONNX's TopK).
 
 Windows of one size: MaxPool's Indices output (flat over N, C, H, W) modulo H * W. Adaptive windows:
 one ArgMax per output cell (first maximum), moved to the image's flat positions.
@@ -63,3 +64,13 @@ def _sorted_indices(b, op):
     k = n if op.name == "sort_indices" else op.params["k"]
     _, indices = b.node("TopK", [op.input(0), b.ints([k])], outputs=2, axis=int(axis), largest=int(largest), sorted=1)
     return indices
+
+
+@translates("kth_indices")
+def _kth_indices(b, op):
+    """The k-th smallest's index along the axis (kept), as median and kthvalue pick it: TopK's last of k."""
+    axis, k = int(op.params["axis"]), op.params["k"]
+    if op.value(0).shape[axis] != op.value(0, second=True).shape[axis]:
+        raise op.fail("selecting along a dynamic axis is not exported")
+    _, indices = b.node("TopK", [op.input(0), b.ints([k])], outputs=2, axis=axis, largest=0, sorted=1)
+    return b.node("Slice", [indices, b.ints([k - 1]), b.ints([k]), b.ints([axis])])
