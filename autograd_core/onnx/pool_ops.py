@@ -27,7 +27,11 @@ def _window_argmax(b, op):
     (ph, pw) = p["padding"]
     _, indices = b.node("MaxPool", [x], outputs=2, kernel_shape=list(p["kernel"]), strides=list(p["stride"]),
                         pads=[ph, pw, ph, pw], dilations=list(p["dilation"]), ceil_mode=int(p["ceil_mode"]))
-    out = b.node("Mod", [indices, b.const(np.int64(h * w))])
+    image = b.const(np.int64(h * w))
+    if (h, w) != op.value(0, second=True).shape[-2:]:  # a dynamic spatial axis: the image's size from Shape
+        sizes = b.node("Gather", [b.node("Shape", [op.input(0)]), b.ints([-2, -1])])
+        image = b.node("ReduceProd", [sizes], axes=[0], keepdims=0)
+    out = b.node("Mod", [indices, image])
     return b.node("Squeeze", [out, b.ints([0])]) if added else out
 
 
@@ -35,6 +39,8 @@ def _window_argmax(b, op):
 def _adaptive_argmax(b, op):
     """PyTorch's windows [floor(i·H/oh), ceil((i+1)·H/oh)); in each, the first maximum's flat position."""
     (h, w), (oh, ow) = op.value(0).shape[-2:], op.params["output_size"]
+    if (h, w) != op.value(0, second=True).shape[-2:]:
+        raise op.fail("adaptive windows over a dynamic spatial axis are not exported (their bounds follow its size)")
     x, added = _batched(b, op, op.input(0))
     bounds = [[(i * size // out, -(-(i + 1) * size // out)) for i in range(out)] for size, out in ((h, oh), (w, ow))]
     rows = []
