@@ -52,6 +52,7 @@ OPS = {
     "scatter": (lambda x, i: ag.scatter(x, 1, i, x * 3), [(4,), "i4 1"]),
     "index_add": (lambda x: ag.index_add(x, 1, IDX[:3], x[:, :3] * 2), [(4, 3)]),
     "loss_pick": (lambda x, t: -x[np.arange(x.shape[0]), t].mean(), [(4,), "i4"]),
+    "embedding_padding": (nn.Embedding(5, 3, padding_idx=0), ["i5 4"]),
     "where_masked_fill": (lambda x: ag.where(x > 0, x, -x) + ag.masked_fill(x, x < -0.5, 2.0), [(4, 3)]),
     "sort": (lambda x: ag.sort(x, 1) + ag.sort(x, 2, descending=True), [(4, 3)]),
     "topk": (lambda x: ag.topk(x, 2, 1) + ag.topk(x, 1, -1, largest=False), [(4, 3)]),
@@ -74,8 +75,8 @@ OPS = {
 
 REFUSED = {
     # name: (function, input shapes, the op the error names)
-    # the value is picked in numpy, then given x's gradient by x - x.detach(): the detached copy is the refusal
-    "median_all": (lambda x: ag.median(x), [(4, 3)], "Sub"),
+    # the value is picked in numpy, then given x's gradient at the ties: the ties' mask (numpy) is the refusal
+    "median_all": (lambda x: ag.median(x), [(4, 3)], "Where"),
     "masked_select": (lambda x: ag.masked_select(x, x > 0), [(4, 3)], "GetItem"),
     "assign_twice": (lambda x: ag.index_copy(x, 1, IDX, x[:, :4] * 2), [(4, 3)], "SetItem"),
     "assign_slice": (lambda x: ag.ops.setitem(x, (slice(None), slice(1, 2)), x[:, :1] * 2), [(4, 3)], "SetItem"),
