@@ -27,6 +27,9 @@ def additive_mask(mask, dtype, what, true_means_keep):
         return None
     data = _mask_data(mask)
     if data.dtype == np.bool_:
+        if isinstance(mask, Tensor):  # a Tensor's where is traced: an exported model computes it from its input
+            kept, dropped = np.zeros((), dtype), np.asarray(-np.inf, dtype)
+            return ag.where(mask, kept, dropped) if true_means_keep else ag.where(mask, dropped, kept)
         dropped = ~data if true_means_keep else data
         return np.where(dropped, -np.inf, 0.0).astype(dtype)
     if not np.issubdtype(data.dtype, np.floating):

@@ -262,3 +262,32 @@ def test_an_rnn_unrolled_in_python_refuses_a_dynamic_length(tmp_path):
     with pytest.raises(ag_onnx.ExportError, match="ran different ops"):
         ag_onnx.export(nn.RNN(3, 4), np.ones((5, 2, 3), np.float32), tmp_path / "r.onnx",
                        dynamic_axes={"input_0": {0: "time"}})
+
+
+def _padding_mask(batch, length):
+    mask = np.zeros((batch, length), bool)
+    mask[:, -1] = True
+    mask[0, -2] = True
+    return mask
+
+
+@pytest.mark.parametrize("name", ["attention", "encoder"])
+def test_a_key_padding_mask_given_as_an_input_is_computed_in_the_file(tmp_path, name):
+    ag.manual_seed(0)
+    if name == "attention":
+        layer = nn.MultiheadAttention(8, 2, batch_first=True)
+        fn = lambda x, m: layer(x, x, x, key_padding_mask=m)  # noqa: E731  (output and weights)
+    else:
+        layer = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), 2)
+        fn = lambda x, m: layer(x, src_key_padding_mask=m)  # noqa: E731
+    rng = np.random.default_rng(0)
+    ag_onnx.export(fn, (_f32(rng, 3, 5, 8), _padding_mask(3, 5)), tmp_path / "m.onnx", input_names=["x", "m"],
+                   dynamic_axes={"x": {0: "batch"}, "m": {0: "batch"}})
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"))
+    for batch in (3, 4):
+        x, m = _f32(rng, batch, 5, 8), _padding_mask(batch, 5)
+        m[-1, 1] = True  # a mask the traces never saw
+        want = fn(ag.tensor(x), ag.tensor(m))
+        want = [want] if isinstance(want, ag.Tensor) else list(want)
+        for got, w in zip(session.run(None, {"x": x, "m": m}), want):
+            np.testing.assert_allclose(got, w.data, rtol=1e-5, atol=1e-5)
