@@ -78,6 +78,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         scores = scores + mask
         dead = np.isneginf(scores.data).all(-1, keepdims=True)
     if dead is not None and dead.any():
+        with ag.no_grad():  # the same rows from traced ops, so an exported model finds them in its own masks
+            dead = ag.amax(scores, -1, keepdim=True) == -np.inf
         # NOTE: as PyTorch's safe softmax, a query that may attend to nothing gets zero weights, not NaN
         weights = ag.where(dead, 0.0, ag.softmax(ag.where(dead, 0.0, scores), -1))
     else:
