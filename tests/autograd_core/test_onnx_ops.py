@@ -38,6 +38,9 @@ OPS = {
     "repeat_tile": (lambda x: x.repeat(1, 2, 1) + ag.tile(x, (1, 2, 1)), [(4, 3)]),
     "tril_triu": (lambda x: ag.tril(x) - ag.triu(x, 1), [(3, 3)]),
     "expand": (lambda x: x[:, :1].expand(-1, 4, 3) + ag.broadcast_to(x[:, :, :1], (x.shape[0], 4, 3)), [(4, 3)]),
+    "diagonal_trace": (lambda x: ag.diagonal(x, 1, 1, 2) + ag.diagonal(x, -1, 2, 1)
+                       + ag.trace(x[0]) * ag.ones(2), [(4, 3)]),
+    "diag_embed": (lambda x: ag.diag_embed(x, -1) + ag.diag_embed(x, 1, 0, 2).transpose(0, 1), [(3,)]),
     "pad": (lambda x: F.pad(x, (1, 2)), [(4, 3)]),
     "slices": (lambda x: x[:, 1:3, ::2] + x[:, None, -1, :2].squeeze(1)[:, None], [(4, 3)]),
     "index_one_array": (lambda x: x[:, IDX], [(4, 3)]),
