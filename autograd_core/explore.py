@@ -12,7 +12,8 @@ each node's gradient summary, so the page replays the recorded order and summari
 individual shares were freed, and so were the values of the intermediate tensors).
 
 `mode="forward", wrt=x` replays forward mode: tangents flowing from `x` to the output,
-one JVP per op in the order the ops ran. The graph is drawn top to bottom, inputs
+one JVP per op, each after the ops it reads (a topological order of the graph, which
+need not be the order the code ran). The graph is drawn top to bottom, inputs
 first, with arrows the way data flows; each tensor's box shows its values. The page
 needs no network: inline SVG, inline script, and a Content-Security-Policy that forbids
 every fetch. Beside it goes a static SVG of its last step (explore_static.py), for

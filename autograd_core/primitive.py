@@ -125,10 +125,11 @@ class Primitive:
                   backward raises instead of reading the new values. Every value by
                   default (never silently wrong); an op whose VJP reads none (addition,
                   reshapes) declares `saves = ()`, so changing its inputs is allowed.
-      batched  -- how the JVP takes a leading batch of tangents (jacfwd): False, one call
-                  per direction; "broadcast", tangents aligned to the output's rank
-                  broadcast through the rules; True, the jvp rule (for a linear op,
-                  `batch_params`) handles the leading axis. See forward_mode.batched_tangent.
+      batched  -- "broadcast": the op and its rules take a leading batch axis on arguments
+                  aligned to the output's rank (numpy broadcasting does the rest). Else
+                  a linear op may declare `batch_params(batch, *xs, **params)`, and any
+                  other op has a rule in vmap_rules.py. This serves vmap and the batched
+                  tangents of jacfwd/jacrev alike (forward_mode.batched_tangent).
       view     -- the op returns a numpy view of its one Tensor input when it can (reshape,
                   slicing): its `apply` then makes the result a view of the input's base, so an
                   in-place change through it reaches the base's graph (autograd_core/views.py).

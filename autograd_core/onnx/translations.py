@@ -281,6 +281,11 @@ TRANSLATIONS.update(Max=_reduce_with_attribute("ReduceMax"), Min=_reduce_with_at
                     LogSumExp=_reduce_with_attribute("ReduceLogSumExp"))
 
 
+@translates("Softmax")
+def _softmax(b, op):
+    return b.node("Softmax", [op.input(0)], axis=op.params["axis"])  # opset >= 13: along that one axis
+
+
 @translates("Concatenate", "Stack")
 def _concatenate(b, op):
     axis = op.params["axis"]

@@ -61,18 +61,23 @@ def _horner(t, coefs):
     return out
 
 
-def _erf_float32(x):
-    """erf of a float32 array, in float32: within 8 float32 ulps of the exact value (4.5e-7 absolute).
+def _erf_float32(x, scale=1.0):
+    """erf(scale · x) of a float32 array, in float32: within 8 float32 ulps of the exact value (4.5e-7 absolute).
 
-    Past |x| = 4 erf is ±1 in float32, hence the clamp (inf too; NaN stays NaN). The quotient is
-    taken before the product with x, so a tiny x gives 1.128 x, not a product that underflows first.
+    erf is ±1 in float32 past |x| = 4: x² is clamped at 16 and the result at ±1 (so ±inf gives ±1;
+    NaN stays NaN). The quotient is taken before the product with x, so a tiny x gives 1.128 x, not a
+    product that underflows first. NOTE: three fresh arrays, no more (each costs page faults at this size).
     """
-    x = np.clip(x.reshape(-1), -4.0, 4.0)
-    x2 = x * x
+    x = x.reshape(-1)
+    with np.errstate(over="ignore"):  # x² of |x| > 1.8e19 is inf, then clamped
+        x2 = np.square(x)
+        x2 *= scale * scale
+    np.minimum(x2, 16.0, out=x2)
     out = _horner(x2, _ALPHA)
     out /= _horner(x2, _BETA)
     out *= x
-    return out
+    out *= scale
+    return np.clip(out, -1.0, 1.0, out=out)
 
 
 def _small(y):

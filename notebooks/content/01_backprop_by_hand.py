@@ -70,8 +70,7 @@ print(f"dC/dw53 from rounded factors: {(common * y3_r).data:.5f}")
 print(f"dC/dw54 from rounded factors: {(common * y4_r).data:.5f}")
 """),
 ("md", """
-Every box below is a value with its gradient, every ellipse an operation. The backward
-pass visited each edge once.
+Every box below is a value with its gradient, every ellipse an operation.
 """),
 ("code", "show(ag.draw_graph(C, rankdir=\"TB\"))"),
 ("md", """
@@ -90,7 +89,7 @@ The exact hidden-weight gradients are small (∂C/∂w31 ≈ 0.0009), so w31 mov
 only to 0.0991. Of the notes' four values only w32 = 0.798 agrees (with 0.7976); 0.096,
 0.396 and 0.589 do not follow from the gradients the notes define. The new cost
 0.016565 is below the old 0.0181039, as a descent step should be; the notes' "0.165"
-would be ten times larger than the starting cost, a misplaced digit.
+would be about nine times the starting cost: a misplaced digit of 0.0165.
 
 ### The notes' 100 iterations
 
@@ -351,7 +350,7 @@ my_dC_dw31 = delta5 * 0.3 * h3_ * (1 - h3_) * 0.35
 """),
 ("code", """
 assert abs(my_dC_dw31 - weights["w31"].grad) < 1e-12, (my_dC_dw31, weights["w31"].grad)
-print("matches the engine:", my_dC_dw31)
+print(f"matches the engine: {my_dC_dw31:.10f}")
 """),
 ("md", """
 **Exercise 2.** Check a gradient without the chain rule: estimate ∂E_total/∂w5 of
@@ -385,6 +384,6 @@ my_dL_dV12 = signal_h2 * h2 * (1 - h2) * x3[2]
 """),
 ("code", """
 assert np.isclose(my_dL_dV12, V.grad.data[1, 2], rtol=1e-12, atol=0), (my_dL_dV12, V.grad.data[1, 2])
-print("matches the engine:", my_dL_dV12)
+print(f"matches the engine: {my_dL_dV12:.8f}")
 """),
 ]

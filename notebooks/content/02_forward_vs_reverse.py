@@ -32,6 +32,8 @@ show(ag.draw_graph(e))
 `ag.explore(e)` replays that backward sweep on an interactive page, one VJP per step
 (next / back, the slider or the arrow keys): each node runs once all of its consumers'
 shares have arrived, so b waits for the shares from both of its paths and adds them.
+Above the page, a static picture shows the sweep after its last step, for viewers that
+strip scripts (GitHub, nbviewer).
 """),
 ("code", "ag.explore(e)"),
 ("md", """

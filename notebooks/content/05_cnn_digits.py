@@ -113,6 +113,11 @@ for t in (x, w, b):
     t.grad = None
 composed = conv2d_composed(ag.ops, x, w, b, padding=(1, 1))
 (composed * ag.tensor(G)).sum().backward()
+from autograd_core.graph import op_name, parents, topological_order
+def count_ops(root):
+    '''Op nodes (non-leaves) in the graph that produced `root`, counted by walking it.'''
+    return sum(1 for node in topological_order(root, parents) if op_name(node))
+print("op nodes recorded, fused:", count_ops(fused), "  composed:", count_ops(composed))
 print("forward, fused vs composed:  ", np.allclose(fused.data, composed.data))
 print("gradients, fused vs composed:", all(np.allclose(g, t.grad.data) for g, t in zip(grads_fused, (x, w, b))))
 

@@ -118,6 +118,19 @@ def test_report_plots_draw_every_measure(tmp_path):
     assert [len(ax.patches) for ax in fig.axes] == [4, 4, 4]
 
 
+def test_sweep_legend_in_given_axes_lists_only_lines_its_panel_draws():
+    plt = pytest.importorskip("matplotlib.pyplot")
+    report = ag.sweep_modes(lambda n: (dense_test_function(n, 2, width=4), np.ones(n)), [1, 2, 4])
+    fig, axes = plt.subplots(1, 5)
+    report.plot(axes=axes)
+    legends = [ax.get_legend() for ax in axes]
+    drawn = {line.get_label() for line in axes[1].lines}
+    assert [legend is not None for legend in legends] == [False, True, False, False, False]
+    assert {text.get_text() for text in legends[1].get_texts()} == drawn
+    assert any("batched" in label for label in drawn)
+    plt.close(fig)
+
+
 def test_sweep_figure_for_the_cli_and_no_backend_switch(tmp_path):
     matplotlib = pytest.importorskip("matplotlib")
     from autograd_core.sweep import write_sweep_figure
