@@ -25,6 +25,7 @@ from .tensor import CLOCK, Tensor, wrap
 from . import views as _views
 
 PRIMITIVES = {}
+_NUMPY_SCALARS = (np.number, np.bool_)
 NO_PARAMS = {}  # shared by every call without params; never mutated
 
 
@@ -171,7 +172,7 @@ class Primitive:
 
 def apply(prim, args, params):
     """Compute `prim` on the arrays behind `args`; link the result into the graph if needed."""
-    arrays, needs, recording = [], [], False
+    arrays, needs, recording, numpy_scalar = [], [], False, False
     for a in args:
         if isinstance(a, Tensor):
             if a._view is not None:
@@ -182,6 +183,10 @@ def apply(prim, args, params):
         else:
             arrays.append(a)
             needs.append(False)
+            numpy_scalar = numpy_scalar or isinstance(a, _NUMPY_SCALARS)
+    if numpy_scalar and any(isinstance(a, Tensor) for a in args):
+        # PyTorch treats a numpy scalar beside a Tensor as a Python number: float32 * np.float64(2) stays float32
+        arrays = [a.item() if isinstance(a, _NUMPY_SCALARS) else a for a in arrays]
     ctx = Node()
     try:
         out = prim.forward(ctx, *arrays, **params) if params else prim.forward(ctx, *arrays)
