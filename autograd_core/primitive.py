@@ -193,7 +193,7 @@ def apply(prim, args, params):
     except (ValueError, IndexError, TypeError) as exc:
         raise _op_error(prim, exc, arrays, params) from exc
     out = out if type(out) is np.ndarray else np.asarray(out)
-    if out.dtype == np.float64 and "dtype" not in params:
+    if out.dtype == np.float64 and "dtype" not in params and any(isinstance(a, Tensor) for a in args):
         out = _as_torch_promotes(out, args)
     result = wrap(out)
     if recording and STATE.grad_enabled:
@@ -220,7 +220,7 @@ def _as_torch_promotes(out, args):
     integers, give the default float32; int64 with float32 gives float32; float32 with a
     0-d float64 gives float32. numpy gives float64 in all three.
     """
-    floats = [a for a in args if isinstance(a, (Tensor, np.ndarray)) and a.dtype.kind == "f"]
+    floats = [a for a in args if isinstance(a, (Tensor, np.ndarray, np.generic)) and a.dtype.kind == "f"]
     if any(a.dtype == np.float64 and a.ndim for a in floats):
         return out
     sized = [a.dtype for a in floats if a.ndim]
