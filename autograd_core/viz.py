@@ -351,7 +351,7 @@ def draw_graph(root, format="svg", rankdir="LR", show_data=True, show_grad=True,
     graphviz = _graphviz()
     layout = _Layout(root, show_all)
     boxes = _collapse(layout, max_nodes) if max_nodes is not None else {}
-    stale = _stale_leaves(root, layout)
+    stale = _stale_leaves(root, layout) if show_grad or color_by == "grad" else set()  # no gradient drawn, none stale
     magnitudes = {}
     if color_by == "grad":
         for n in layout.visible:

@@ -166,8 +166,10 @@ def embedding(indices, weight, padding_idx=None):
     if padding_idx is None:
         return rows
     padding_idx = _padding_index(padding_idx, weight.shape[0])
-    padded = (idx == padding_idx)[..., None]
-    return ag.where(padded, rows.detach(), rows) if padded.any() else rows
+    if not (idx == padding_idx).any():
+        return rows
+    padded = (indices == padding_idx)[..., None]  # a Tensor's comparison and indexing are traced (ONNX export)
+    return ag.where(padded, rows.detach(), rows)
 
 
 def _padding_index(padding_idx, num_embeddings):

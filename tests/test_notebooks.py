@@ -49,6 +49,11 @@ COMPUTED = {
                                "4 of 4 on the right side", "0 of 4 on the right side",
                                "XOR = 1 region on the grid: 2 connected piece(s)"],
     "09_layers_untangle_curves": ["training accuracy 100.0%"],
+    "10_small_gpt": ["856 characters, 45 distinct", "28,864 parameters", "ln(45) = 3.807",
+                     "each row sums to 1: True", "rebuilt output equals the layer's own: True",
+                     "f: R^128 -> R^1", "Jacobians agree: True", "by hand: 28,864"],
+    "11_per_sample_gradients": ["per-sample gradients (64, 32, 64)", "equal to float32 rounding: True",
+                                "at most C: True"],
 }
 # Digraph: a graph drawn with graphviz directly; explore: its static picture shows beside the interactive page
 FIGURE_CALLS = ("plt.show()", "draw_graph(", "Digraph(", "explore(")

@@ -75,10 +75,13 @@ class Op:
         return self._traced_name(self.first.args[i]) is not None
 
     def _traced_name(self, arg):
-        """The ONNX name of a traced Tensor, or of a traced Tensor's array passed as it is (where's condition)."""
+        """The ONNX name of a traced Tensor, or of a traced Tensor's array or detached copy passed as it is."""
         if isinstance(arg, np.ndarray):
             return self.b.data_names.get(memory_key(arg))
-        return self.b.names.get(id(arg))
+        name = self.b.names.get(id(arg))
+        if name is None and isinstance(arg, Tensor):  # x.detach() shares x's memory: it is x's values
+            name = self.b.data_names.get(memory_key(arg.data))
+        return name
 
     def constant_changes(self, i):
         """True when input i is a constant whose value differs between the traces (it depends on the inputs)."""

@@ -90,7 +90,7 @@ def _index_add(b, op):
     ndim = len(shape)
     first, count = _layout(op, index, ndim)
     perm = _front(first, count, ndim)
-    zeros = _zeros(b, op, [shape[a] for a in perm], [shape2[a] for a in perm])
+    zeros = zeros_of(b, op, [shape[a] for a in perm], [shape2[a] for a in perm])
     g = op.input(0)
     batch_rank = np.broadcast(*[index[k] for k in range(first, first + count)]).ndim
     if first:  # g is (the first axes, broadcast..., the rest): the broadcast axes go to the front
@@ -131,7 +131,7 @@ def _set_item(b, op):
     return b.node("Transpose", [out], perm=list(np.argsort(perm))) if first else out
 
 
-def _zeros(b, op, shape, shape2):
+def zeros_of(b, op, shape, shape2):
     """Zeros of `shape`, each size that differs between the traces read from a traced input's shape."""
     sizes = []
     for n, n2 in zip(shape, shape2):

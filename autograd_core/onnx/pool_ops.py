@@ -1,6 +1,7 @@
 """Positions computed in numpy that the ops gather values at, reported so the file computes them: pooling's
 maxima (flat h * W + w in each image; nn/functional_pool.py reports `window_argmax`, `adaptive_argmax`)
-and a sort's or topk's order (ops/sorting.py reports `sort_indices`, `topk_indices`: ONNX's TopK).
+and a sort's, topk's, median's or kthvalue's choice (ops/sorting.py reports `sort_indices`, `topk_indices`,
+`kth_indices`: ONNX's TopK).
 
 Windows of one size: MaxPool's Indices output (flat over N, C, H, W) modulo H * W. Adaptive windows:
 one ArgMax per output cell (first maximum), moved to the image's flat positions.
@@ -26,7 +27,11 @@ def _window_argmax(b, op):
     (ph, pw) = p["padding"]
     _, indices = b.node("MaxPool", [x], outputs=2, kernel_shape=list(p["kernel"]), strides=list(p["stride"]),
                         pads=[ph, pw, ph, pw], dilations=list(p["dilation"]), ceil_mode=int(p["ceil_mode"]))
-    out = b.node("Mod", [indices, b.const(np.int64(h * w))])
+    image = b.const(np.int64(h * w))
+    if (h, w) != op.value(0, second=True).shape[-2:]:  # a dynamic spatial axis: the image's size from Shape
+        sizes = b.node("Gather", [b.node("Shape", [op.input(0)]), b.ints([-2, -1])])
+        image = b.node("ReduceProd", [sizes], axes=[0], keepdims=0)
+    out = b.node("Mod", [indices, image])
     return b.node("Squeeze", [out, b.ints([0])]) if added else out
 
 
@@ -34,6 +39,8 @@ def _window_argmax(b, op):
 def _adaptive_argmax(b, op):
     """PyTorch's windows [floor(i·H/oh), ceil((i+1)·H/oh)); in each, the first maximum's flat position."""
     (h, w), (oh, ow) = op.value(0).shape[-2:], op.params["output_size"]
+    if (h, w) != op.value(0, second=True).shape[-2:]:
+        raise op.fail("adaptive windows over a dynamic spatial axis are not exported (their bounds follow its size)")
     x, added = _batched(b, op, op.input(0))
     bounds = [[(i * size // out, -(-(i + 1) * size // out)) for i in range(out)] for size, out in ((h, oh), (w, ow))]
     rows = []
@@ -63,3 +70,13 @@ def _sorted_indices(b, op):
     k = n if op.name == "sort_indices" else op.params["k"]
     _, indices = b.node("TopK", [op.input(0), b.ints([k])], outputs=2, axis=int(axis), largest=int(largest), sorted=1)
     return indices
+
+
+@translates("kth_indices")
+def _kth_indices(b, op):
+    """The k-th smallest's index along the axis (kept), as median and kthvalue pick it: TopK's last of k."""
+    axis, k = int(op.params["axis"]), op.params["k"]
+    if op.value(0).shape[axis] != op.value(0, second=True).shape[axis]:
+        raise op.fail("selecting along a dynamic axis is not exported")
+    _, indices = b.node("TopK", [op.input(0), b.ints([k])], outputs=2, axis=axis, largest=0, sorted=1)
+    return b.node("Slice", [indices, b.ints([k - 1]), b.ints([k]), b.ints([axis])])

@@ -4,6 +4,8 @@
 its output. `CANNOT_EXPORT[name]` says why a primitive has no translation; every registered primitive
 is in one of the two (a test checks), so an op is either written exactly or refused by name.
 """
+import math
+
 import numpy as np
 from onnx import helper
 
@@ -182,26 +184,52 @@ def _transpose(b, op):
 
 @translates("Reshape")
 def _reshape(b, op):
-    return b.node("Reshape", [op.input(0), b.ints(_target_shape(op, op.params["shape"], op.params2["shape"]))])
+    shape = _target_shape(op, op.params["shape"], op.params2["shape"])
+    if all(isinstance(size, int) for size in shape):
+        return b.node("Reshape", [op.input(0), b.ints(shape)])
+    pieces = [size if isinstance(size, str) else b.ints([size]) for size in shape]
+    return b.node("Reshape", [op.input(0), b.node("Concat", pieces, axis=0)])
 
 
 def _target_shape(op, target, target2):
-    """A Reshape target that holds for other sizes of the dynamic axes: 0 copies an input dim, -1 is inferred."""
+    """A Reshape target that holds at other sizes: a dim that merges input dims (the same ones in both traces)
+    is read from the input's Shape (0 when it is the input dim at its own place), so a size that only looked
+    fixed in the traces (a pooled length) follows too; a dim split off an input dim is a number, or -1 or a
+    graph input's size when it changes."""
     source, source2 = op.value(0).shape, op.value(0, second=True).shape
-    shape = list(target)
-    moving = [i for i, (t, u) in enumerate(zip(target, target2)) if t != u]
-    for i in list(moving):
-        if i < len(source) and target[i] == source[i] and target2[i] == source2[i]:
-            shape[i] = 0
-            moving.remove(i)
-    if len(moving) > 1:
-        raise op.fail(f"its target shape {tuple(target)} depends on more than one dynamic size in a way "
-                      "0/-1 cannot express")
-    for i in moving:
-        shape[i] = -1
     if 0 in target:
         raise op.fail("a reshape to an empty shape")
+    shape, unresolved = [], []
+    for i, (t, t2) in enumerate(zip(target, target2)):
+        span = None if t == t2 == 1 else _aligned_span(source, source2, target, target2, i)
+        if span == (i, i + 1):
+            shape.append(0)
+        elif span is not None:
+            sizes = op.b.node("Gather", [op.b.node("Shape", [op.input(0)]), op.b.ints(range(*span))])
+            shape.append(op.b.node("ReduceProd", [sizes], axes=[0], keepdims=1))
+        elif t == t2:
+            shape.append(t)
+        else:
+            shape.append(-1)
+            unresolved.append(i)
+    for i in unresolved if len(unresolved) > 1 else ():
+        shape[i] = op.size_source(target[i], target2[i])  # a split-off dynamic size: a graph input's
+        if shape[i] is None:
+            raise op.fail(f"its target shape {tuple(target)} has a dynamic size {target[i]} that is no product of "
+                          f"input dims {tuple(source)} nor a graph input's size")
     return shape
+
+
+def _aligned_span(source, source2, target, target2, i):
+    """(start, stop): the input dims that target dim i merges, at the same place in both traces; or None."""
+    before, before2 = math.prod(target[:i]), math.prod(target2[:i])
+    for start in range(len(source)):
+        if (math.prod(source[:start]), math.prod(source2[:start])) != (before, before2):
+            continue
+        for stop in range(start + 1, len(source) + 1):
+            if (math.prod(source[start:stop]), math.prod(source2[start:stop])) == (target[i], target2[i]):
+                return start, stop
+    return None
 
 
 @translates("BroadcastTo")
@@ -299,6 +327,8 @@ def _getitem(b, op):
         elif isinstance(part, slice):
             start, stop, step = part.indices(shape[axis])
             if part != slice(None):
+                if part.start is None:  # the first element in the slice's direction, at any size
+                    start = 0 if step > 0 else -1
                 starts.append(part.start if part.start is not None and part.start < 0 else start)
                 ends.append(_slice_end(op, part, part2, shape, shape2, axis, stop, step))
                 axes.append(axis)

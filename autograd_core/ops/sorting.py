@@ -116,9 +116,9 @@ def _tied(a, order, m):
     return same.any(axis=1)
 
 
-def _select(op, input, dim, keepdim, pick):
+def _select(op, input, dim, keepdim, pick, rank):
     """(values, indices) at one index per row along `dim`: `pick(a)` gives, for `a` with that dim moved last,
-    the index per row (shape a.shape[:-1])."""
+    the index per row (shape a.shape[:-1]), that of the `rank(n)`-th smallest (from 0) of the n elements."""
     shape = _shape(input)
     if not shape:
         _dim(op, dim, ())
@@ -127,10 +127,11 @@ def _select(op, input, dim, keepdim, pick):
     if shape[d] == 0:
         raise IndexError(f"{op}(): expected a non-empty dimension {d}, got a tensor of shape {tuple(shape)}")
     idx = np.expand_dims(np.asarray(pick(np.moveaxis(value(input), d, -1)), dtype=np.int64), d)
-    values = _take(input, idx, d)
+    idx = _reported("kth_indices", input, idx, axis=d, k=rank(shape[d]) + 1)
+    values = _take(input, idx.data, d)
     if not keepdim:
-        values, idx = reshape(values, shape[:d] + shape[d + 1:]), np.squeeze(idx, d)
-    return _TYPES[op](values, shared_tensor(idx))
+        values, idx = reshape(values, shape[:d] + shape[d + 1:]), reshape(idx, shape[:d] + shape[d + 1:])
+    return _TYPES[op](values, idx)
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
@@ -149,7 +150,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
         for r in np.flatnonzero(same.reshape(rows.shape).sum(axis=1) > 1):
             idx[r] = quick_select([(1, 0.0) if v != v else (0, float(v)) for v in rows[r].tolist()], k - 1)
         return idx.reshape(a.shape[:-1])
-    return _select("kthvalue", input, dim, keepdim, pick)
+    return _select("kthvalue", input, dim, keepdim, pick, lambda n: k - 1)
 
 
 def median(input, dim=None, keepdim=False):
@@ -177,7 +178,7 @@ def median(input, dim=None, keepdim=False):
             return middle
         nan = np.isnan(a)
         return np.where(nan.any(axis=-1), np.argmax(nan, axis=-1), middle)
-    return _select("median", input, dim, keepdim, pick)
+    return _select("median", input, dim, keepdim, pick, lambda n: (n - 1) // 2)
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):

@@ -44,8 +44,8 @@ print(f"C from y5 rounded to 3 digits, as the notes do: {0.5 * (round(v['y5'], 3
 """),
 ("md", """
 The intermediates agree with the notes at three digits, except y4: f(0.68) = 0.66374
-rounds to 0.664, and the notes cut it to 0.663. The cost differs in the fourth digit
-only because the notes square the rounded y5 = 0.690 (the last line computes that);
+rounds to 0.664, and the notes cut it to 0.663. The cost differs in the fourth decimal
+place (0.01810 against 0.01805) only because the notes square the rounded y5 = 0.690 (the last line computes that);
 notebook 1 goes through every such difference.
 
 ## 1. A derivative is what a nudge does
@@ -66,8 +66,9 @@ small, but not too small.
 
 Nudging both ways, (C(w + h) − C(w − h)) / 2h, cancels the error that is proportional
 to h (a Taylor expansion shows the error is then of order h²), so a moderate h gives
-many digits: with h = 1e-3 the one-sided ratio is off in its fourth digit, the central
-one agrees with the small-h values above to eight decimal places (first line below). Here is
+many digits: with h = 1e-3 the one-sided ratio is off in its fourth significant digit,
+while the central one differs from the h = 1e-8 line above only in the ninth decimal
+place (first line below). Here is
 every weight's derivative that way, with h = 1e-5:
 """),
 ("code", """
@@ -380,7 +381,8 @@ print("tanh: gradients match the engine and finite differences")
 **Exercise 2.** Find the bug in this backward pass, and fix it. It runs `_backward`
 from the output down, without a topological sort. Compare its gradients for example 1
 with the ones above to see that it is wrong; then explain which node makes it wrong
-(hint: the one used twice).
+(hint: x1 and x2 are used twice too, but they are leaves; which node used twice
+has inputs of its own?).
 """),
 ("code", """
 def backward_buggy(root):

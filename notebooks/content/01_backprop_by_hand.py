@@ -56,7 +56,7 @@ for name, w in weights.items():
 |---|---|---|---|
 | y5 | 0.690 | 0.690283 | agree (the notes round to 3 digits) |
 | C | 0.01805 | 0.0181039 | the notes square the rounded y5 = 0.690; exact C rounds to 0.01810 |
-| ∂C/∂w53 | 0.02763 | 0.0276740 | the notes multiply rounded factors (0.19 · 0.69 · 0.31 · 0.68 = 0.027636) and truncate |
+| ∂C/∂w53 | 0.02763 | 0.0276740 | the notes multiply rounded factors (0.19 · 0.69 · 0.31 · 0.68 = 0.027636, next cell) and truncate |
 | ∂C/∂w54 | 0.02711 | 0.0270016 | a slip: the notes' own rounded factors give 0.02694 (next cell) |
 
 The next cell redoes the notes' chain rule with their rounded intermediates, so each
@@ -66,7 +66,7 @@ mismatch is explained by a computation, not by a claim.
 y5_r, y3_r, y4_r = Value(0.69), Value(0.68), Value(0.663)
 common = (y5_r - 0.5) * y5_r * (1 - y5_r)
 print(f"C from the rounded y5:        {(0.5 * (y5_r - 0.5) ** 2).data:.5f}")
-print(f"dC/dw53 from rounded factors: {(common * y3_r).data:.5f}")
+print(f"dC/dw53 from rounded factors: {(common * y3_r).data:.6f}")
 print(f"dC/dw54 from rounded factors: {(common * y4_r).data:.5f}")
 """),
 ("md", """
@@ -208,11 +208,14 @@ print("dE/dW1 =\\n", W1.grad.data.round(6))
 print("same gradients as the Value graph:",
       np.allclose([w[k].grad for k in range(1, 9)], np.r_[W0.grad.data.ravel(), W1.grad.data.ravel()]))
 print(f"op nodes per forward pass: {count_ops(v['E_total'])} Value ops, {count_ops(E)} Tensor ops")
+wide = [ag.tensor(np.full(shape, 0.1), requires_grad=True) for shape in ((64, 2), (2, 64))]
+print(f"the same network with 64 hidden units instead of 2: {count_ops(error(forward(*wide)[1]))} Tensor ops")
 """),
 ("md", """
 The two engines compute the same gradients; the scalar graph needs one node per
-multiplication and addition, the tensor graph one per matrix product, so it stays
-small however wide the layers are (counts measured by walking each graph).
+multiplication and addition, the tensor graph one per matrix product, so its size
+does not depend on the width of the layers (counts measured by walking each graph;
+the last line widens the hidden layer from 2 units to 64).
 
 The tensor graph below is coloured by the size of each gradient and numbered in the
 order the backward sweep ran. It is drawn after a plain `backward()`, which frees the

@@ -106,7 +106,12 @@ for act in ["sigmoid", "tanh", "relu", "leaky_relu", "prelu", "elu", "rrelu", "m
     accuracy[act] = (model(ag.tensor(X)).data.argmax(1) == Y).mean()
     if act == "relu":
         hidden = model[1](model[0](ag.tensor(X))).data
-        dead[act] = int((hidden.max(axis=0) == 0).sum())
+        never_fires = hidden.max(axis=0) == 0
+        dead[act] = int(never_fires.sum())
+        model.zero_grad()
+        F.cross_entropy(model(ag.tensor(X)), Y).backward()
+        dead_grad = np.abs(model[0].weight.grad.data[never_fires]).max(initial=0.0)
+        live_grad = np.abs(model[0].weight.grad.data[~never_fires]).max(axis=1).min()
 
 plt.figure(figsize=(7, 4))
 for act, losses in curves.items():
@@ -115,13 +120,16 @@ plt.yscale("log"); plt.xlabel("iteration"); plt.ylabel("training loss"); plt.leg
 plt.title("same network, different activations")
 plt.show()
 print("ReLU units in the first hidden layer that never fire on the data (dead):", dead["relu"], "of 16")
+print("largest |gradient| of the loss with respect to their incoming weights:", dead_grad,
+      f"(every other unit has one of at least {live_grad:.0e})")
 """),
 ("md", """
 Sigmoid learns slowest: its derivative is at most 1/4, so every layer shrinks the
 gradient. tanh (derivative up to 1, zero-centred) does better; the ReLU family keeps
 gradients of size 1 on the active side. A ReLU unit whose input is negative for every
-example receives no gradient at all and can never recover — a dead unit; Leaky ReLU,
-PReLU, ELU and RReLU keep a small slope there.
+example receives no gradient at all (the last line: exactly 0), so the data can no
+longer push it back into firing — a dead unit; Leaky ReLU, PReLU, ELU and RReLU keep a
+small slope there.
 
 ## Why the activation must be nonlinear
 

@@ -222,3 +222,77 @@ def test_two_dynamic_axes_of_one_size_are_refused_as_ambiguous(tmp_path):
     with pytest.raises(ag_onnx.ExportError, match="fits two dynamic axes"):
         ag_onnx.export(lambda x: x[:, :x.shape[0]], np.ones((4, 4), np.float32), tmp_path / "a.onnx",
                        dynamic_axes={"input_0": {0: "batch", 1: "time"}})
+
+
+@pytest.mark.parametrize("name,make,shape,time_axis", [
+    ("lstm", lambda: nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True), (2, 5, 3), 1),
+    ("gru", lambda: nn.GRU(3, 4), (5, 2, 3), 0),
+    ("encoder", lambda: nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), (2, 5, 8), 1),
+    ("conv1d_pools", lambda: nn.Sequential(nn.Conv1d(2, 3, 3, padding=1), nn.MaxPool1d(2), nn.AvgPool1d(2)),
+     (2, 2, 9), 2)])
+def test_a_dynamic_sequence_axis_runs_at_other_lengths(tmp_path, name, make, shape, time_axis):
+    ag.manual_seed(0)
+    model = make()
+    rng = np.random.default_rng(0)
+    batch_axis = 1 if time_axis == 0 else 0
+    ag_onnx.export(model, _f32(rng, *shape), tmp_path / "s.onnx", input_names=["x"],
+                   dynamic_axes={"x": {batch_axis: "batch", time_axis: "time"}})
+    session = ort.InferenceSession(str(tmp_path / "s.onnx"))
+    model.eval()
+    for batch, time in ((3, 12), (1, 4)):
+        sizes = list(shape)
+        sizes[batch_axis], sizes[time_axis] = batch, time
+        x = _f32(rng, *sizes)
+        got, want = session.run(None, {"x": x}), model(ag.tensor(x))
+        want = [want] if isinstance(want, ag.Tensor) else [want[0]] + list(want[1:][0] if isinstance(
+            want[1], tuple) else want[1:])
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w.data, rtol=1e-5, atol=1e-5)
+
+
+def test_a_size_the_traces_show_fixed_but_that_follows_a_dynamic_axis_is_refused(tmp_path):
+    """Pooling by 2 over a length 6, then 7: the output length 3 looks fixed; the third trace (8) shows it is not."""
+    with pytest.raises(ag_onnx.ExportError, match="did not change between the first two traces"):
+        ag_onnx.export(nn.MaxPool1d(2), np.ones((2, 2, 6), np.float32), tmp_path / "p.onnx",
+                       dynamic_axes={"input_0": {2: "time"}})
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_rnn_unrolled_in_python_refuses_a_dynamic_length(tmp_path):
+    with pytest.raises(ag_onnx.ExportError, match="ran different ops"):
+        ag_onnx.export(nn.RNN(3, 4), np.ones((5, 2, 3), np.float32), tmp_path / "r.onnx",
+                       dynamic_axes={"input_0": {0: "time"}})
+
+
+def _padding_mask(batch, length):
+    """The last key of every sequence masked, one more in the first; the second sequence masked whole (its
+    queries attend to nothing: zero weights)."""
+    mask = np.zeros((batch, length), bool)
+    mask[:, -1] = True
+    mask[0, -2] = True
+    mask[1] = True
+    return mask
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy on the fully masked rows' -inf scores
+@pytest.mark.parametrize("name", ["attention", "encoder"])
+def test_a_key_padding_mask_given_as_an_input_is_computed_in_the_file(tmp_path, name):
+    ag.manual_seed(0)
+    if name == "attention":
+        layer = nn.MultiheadAttention(8, 2, batch_first=True)
+        fn = lambda x, m: layer(x, x, x, key_padding_mask=m)  # noqa: E731  (output and weights)
+    else:
+        layer = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), 2)
+        fn = lambda x, m: layer(x, src_key_padding_mask=m)  # noqa: E731
+    rng = np.random.default_rng(0)
+    ag_onnx.export(fn, (_f32(rng, 3, 5, 8), _padding_mask(3, 5)), tmp_path / "m.onnx", input_names=["x", "m"],
+                   dynamic_axes={"x": {0: "batch"}, "m": {0: "batch"}})
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"))
+    for batch in (3, 4):
+        x, m = _f32(rng, batch, 5, 8), _padding_mask(batch, 5)
+        m[-1, 1] = True  # a mask the traces never saw
+        m[1, 0] = False
+        want = fn(ag.tensor(x), ag.tensor(m))
+        want = [want] if isinstance(want, ag.Tensor) else list(want)
+        for got, w in zip(session.run(None, {"x": x, "m": m}), want):
+            np.testing.assert_allclose(got, w.data, rtol=1e-5, atol=1e-5)

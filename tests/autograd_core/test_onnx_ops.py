@@ -38,6 +38,9 @@ OPS = {
     "repeat_tile": (lambda x: x.repeat(1, 2, 1) + ag.tile(x, (1, 2, 1)), [(4, 3)]),
     "tril_triu": (lambda x: ag.tril(x) - ag.triu(x, 1), [(3, 3)]),
     "expand": (lambda x: x[:, :1].expand(-1, 4, 3) + ag.broadcast_to(x[:, :, :1], (x.shape[0], 4, 3)), [(4, 3)]),
+    "diagonal_trace": (lambda x: ag.diagonal(x, 1, 1, 2) + ag.diagonal(x, -1, 2, 1)
+                       + ag.trace(x[0]) * ag.ones(2), [(4, 3)]),
+    "diag_embed": (lambda x: ag.diag_embed(x, -1) + ag.diag_embed(x, 1, 0, 2).transpose(0, 1), [(3,)]),
     "pad": (lambda x: F.pad(x, (1, 2)), [(4, 3)]),
     "slices": (lambda x: x[:, 1:3, ::2] + x[:, None, -1, :2].squeeze(1)[:, None], [(4, 3)]),
     "index_one_array": (lambda x: x[:, IDX], [(4, 3)]),
@@ -52,9 +55,11 @@ OPS = {
     "scatter": (lambda x, i: ag.scatter(x, 1, i, x * 3), [(4,), "i4 1"]),
     "index_add": (lambda x: ag.index_add(x, 1, IDX[:3], x[:, :3] * 2), [(4, 3)]),
     "loss_pick": (lambda x, t: -x[np.arange(x.shape[0]), t].mean(), [(4,), "i4"]),
+    "embedding_padding": (nn.Embedding(5, 3, padding_idx=0), ["i5 4"]),
     "where_masked_fill": (lambda x: ag.where(x > 0, x, -x) + ag.masked_fill(x, x < -0.5, 2.0), [(4, 3)]),
     "sort": (lambda x: ag.sort(x, 1) + ag.sort(x, 2, descending=True), [(4, 3)]),
     "topk": (lambda x: ag.topk(x, 2, 1) + ag.topk(x, 1, -1, largest=False), [(4, 3)]),
+    "median_kthvalue": (lambda x: ag.median(x, 1) + ag.kthvalue(x, 2, -1, keepdim=True), [(4, 3)]),
     "clamp": (lambda x: ag.clamp(x, -0.5, 0.5), [(4, 3)]),
     "einsum_matmul": (lambda x: ag.einsum("bij,bkj->bik", x, x) + x @ x.transpose(1, 2), [(4, 3)]),
     "outer_tensordot": (lambda x: ag.tensordot(x, x[0], 2).reshape(-1, 1) + x.sum((1, 2)).reshape(-1, 1), [(4, 3)]),
@@ -73,7 +78,8 @@ OPS = {
 
 REFUSED = {
     # name: (function, input shapes, the op the error names)
-    "median": (lambda x: ag.median(x, 1)[0], [(4, 3)], "take_along_axis|GetItem"),
+    # the value is picked in numpy, then given x's gradient at the ties: the ties' mask (numpy) is the refusal
+    "median_all": (lambda x: ag.median(x), [(4, 3)], "Where"),
     "masked_select": (lambda x: ag.masked_select(x, x > 0), [(4, 3)], "GetItem"),
     "assign_twice": (lambda x: ag.index_copy(x, 1, IDX, x[:, :4] * 2), [(4, 3)], "SetItem"),
     "assign_slice": (lambda x: ag.ops.setitem(x, (slice(None), slice(1, 2)), x[:, :1] * 2), [(4, 3)], "SetItem"),

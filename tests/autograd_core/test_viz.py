@@ -194,6 +194,8 @@ def test_stale_gradients_are_marked():
     assert src.count("stale grad ") == 4 and "style=dashed" in src
     assert "dashed: a gradient left by an earlier backward()" in src
     assert "stale" not in ag.draw_graph(loss, color_by="grad").source
+    hidden = ag.draw_graph(loss2, show_grad=False).source  # no gradients drawn: nothing to mark as stale
+    assert "dashed" not in hidden and "stale" not in hidden
 
 
 def test_draw_graph_names_what_it_expected():
