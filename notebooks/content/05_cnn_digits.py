@@ -48,7 +48,8 @@ model.eval()
 with ag.no_grad():
     test_acc = (model(ag.tensor(x_test[:, None])).data.argmax(1) == y_test).mean()
 print(f"test accuracy after 8 epochs: {test_acc:.3f}")
-plt.figure(figsize=(5, 3)); plt.plot(losses); plt.xlabel("iteration"); plt.ylabel("loss"); plt.show()
+plt.figure(figsize=(5, 3)); plt.plot(losses); plt.xlabel("iteration (batch of 64)"); plt.ylabel("training loss")
+plt.title("small CNN on 8x8 digits, Adam"); plt.show()
 """),
 ("md", """
 ## What the first layer sees: kernels and feature maps of one digit
@@ -193,8 +194,9 @@ plt.xlabel("column"); plt.ylabel("row")
 plt.show()
 """),
 ("md", """
-The nominal field of a final unit, 10×10, is larger than the whole 8×8 digit, but most
-of it lies in the zero padding. On the digit itself the same probe, fed an 8×8 image,
+The nominal field of a final unit, 10×10 = 100 pixels, is larger than the whole 8×8
+digit, but only 49 of those 100 pixels lie on the digit (printed below); the other 51 lie
+in the zero padding. On the digit itself the same probe, fed an 8×8 image,
 gives a 2×2 grid of final units (the classifier's 16·2·2 inputs are 16 channels at
 these four positions); backprop shows which pixels each one depends on:
 """),

@@ -5,8 +5,10 @@ Seed 001: a recurrent network applies h_t = Φ(U x_t + W h_{t−1}) at every ste
 backpropagation through time (BPTT) is ordinary backpropagation through the unrolled
 loop. Our RNN layer is exactly that: a Python loop over time, and the engine's reverse
 sweep does BPTT. nn.LSTM and nn.GRU run the same loop inside one fused primitive each
-(`LSTMSequence`, `GRUSequence`, whose backward is BPTT written out), which is faster and
-lighter; `fused=False` records them step by step and gives the same numbers.
+(`LSTMSequence`, `GRUSequence`, whose backward is BPTT written out), so the recurrence
+over the whole sequence is one node of the graph (the LSTM adds a bias sum before it and
+a slice after it: 3 nodes); `fused=False` records them step by step, about 15 nodes per
+step, and gives the same numbers (both counted below).
 
 **Convention note.** PyTorch (and this engine) write the GRU update as
 h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}: z is the share of the old state that is kept. The
@@ -23,18 +25,24 @@ import optim
 from autograd_cli import examples
 ag.tune_allocator();  # keep each training step's freed memory for the next (README: Speed tips); ';' hides its True
 
+from autograd_core.graph import op_name, parents, topological_order
+def count_ops(root):
+    '''Op nodes (non-leaves) in the graph that produced `root`, counted by walking it.'''
+    return sum(1 for node in topological_order(root, parents) if op_name(node))
+
 check_x = np.random.default_rng(9).standard_normal((6, 2, 3))
 for kind in ("LSTM", "GRU"):
-    results = []
+    results, nodes = [], []
     for fused in (True, False):
         nn.init.manual_seed(0)
         layer = getattr(nn, kind)(3, 4, fused=fused).to(np.float64)
         x = ag.tensor(check_x, requires_grad=True)
         out, _ = layer(x)
+        nodes.append(count_ops(out))
         out.sum().backward()
         results.append((out.data, x.grad.data, layer.weight_hh_l0.grad.data))
-    print(f"nn.{kind}: fused and step-by-step give the same outputs and gradients:",
-          all(np.allclose(a, b) for a, b in zip(*results)))
+    print(f"nn.{kind}, 6 steps: op nodes recorded, fused {nodes[0]}, step by step {nodes[1]};  "
+          f"same outputs and gradients: {all(np.allclose(a, b) for a, b in zip(*results))}")
 """),
 ("md", """
 ## Vanishing gradients over time
@@ -181,7 +189,7 @@ for label, max_norm in (("no clipping", None), ("clipped to norm 1", 1.0)):
     finite = [l for l in losses if np.isfinite(l)]
     axes[0].semilogy(range(1, len(finite) + 1), finite, "o-", markersize=3, label=label)
     axes[1].semilogy(range(1, len(norms) + 1), norms, "o-", markersize=3, label=label)
-    print(f"{label:18}: {len(finite)} finite steps; loss at steps 1, 2: {losses[0]:.3g}, {losses[1]:.3g}; "
+    print(f"{label:18}: {len(finite)} finite steps; loss at steps 1, 2, 3: {losses[0]:.3g}, {losses[1]:.3g}, {losses[2]:.3g}; "
           f"gradient norm at steps 1, 2: {norms[0]:.3g}, {norms[1]:.3g}; last finite loss {finite[-1]:.3g}")
 axes[0].set(xlabel="SGD step", ylabel="training loss (log scale)", title="loss")
 axes[1].set(xlabel="SGD step", ylabel="gradient norm before clipping (log scale)", title="gradient norm")
@@ -190,7 +198,8 @@ for ax in axes:
 plt.show()
 """),
 ("md", """
-Without clipping the run stops at step 3, when the loss overflows to infinity; with
+Without clipping the run stops at step 3, when the loss overflows to infinity (the
+printed inf); with
 clipping the same network trains, because no single step can be larger
 than `lr · max_norm`.
 
@@ -257,8 +266,12 @@ print("gradcheck nn.GRUCell (x, h):    ", ag.gradcheck(lambda x, h: gru_cell(x, 
 
 The notes (seed 001) write
 z = σ(W_z x + U_z h + b_z), r = σ(W_r x + U_r h + b_r),
-h' = (1 − z) ⊙ h + z ⊙ tanh(W_h x + U_h (r ⊙ h) + b_h).
-Below these equations are coded as written and fed weights cut from `gru_cell`. Taking
+h' = (1 − z) ⊙ h + z ⊙ tanh(W_h x + U_r (r ⊙ h) + b_h).
+The U_r inside the tanh, the reset gate's own matrix next to the candidate's W_h and
+b_h, is a slip for the candidate's own matrix U_h: every GRU (Cho et al., 2014, and
+PyTorch's, whose candidate uses W_hn, as the cell above checks) gives the candidate
+its own recurrent weights. Below these equations are coded with U_h and fed weights
+cut from `gru_cell`. Taking
 their z to be PyTorch's 1 − z means W_z = −W_iz, U_z = −W_hz, b_z = −(b_iz + b_hz),
 since σ(−a) = 1 − σ(a). Their reset gate multiplies h before U_h; PyTorch's multiplies
 W_hn h + b_hn after the product. The two placements agree when U_h is diagonal and
@@ -296,14 +309,19 @@ r = (x @ W_r.T + h @ U_r.T + b_r).sigmoid()
 candidate = (x @ W_h.T + (r * h) @ U_h.T + b_h).tanh()
 print("notes' formula with z -> 1:  h' equals the old h:", np.allclose(z_one.data, h.data),
       "  h' equals the candidate:", np.allclose(z_one.data, candidate.data))
+kept_cell = nn.GRUCell(IN, HID).to(np.float64)
+kept_cell.load_state_dict(gru_cell.state_dict())
+kept_cell.bias_ih.data[HID:2 * HID] += 50.0   # drives PyTorch's z to 1
+print("nn.GRUCell with z -> 1:      h' equals the old h:", np.allclose(kept_cell(x, h).data, h.data))
 """),
 ("md", """
 With z → 1 − z (and a reset placement that cannot differ) the notes' equations give
 nn.GRUCell's output to rounding; with their z taken as PyTorch's z they do not, and on
 the full cell the reset placement alone makes a difference of the size printed on the
-third line. The last line checks a sentence of the notes: "the larger the update gate,
+third line. The last two lines check a sentence of the notes: "the larger the update gate,
 the more of the previous state is kept" (更新门的值越大，说明前一时刻的状态信息保留越多). That
-is true of PyTorch's z and false of the notes' own formula, where z → 1 discards h.
+is true of PyTorch's z (z → 1 keeps h) and false of the notes' own formula, where
+z → 1 discards h.
 """),
 ("md", """
 ## Shapes: many-to-one, many-to-many, and the summed sequence loss
@@ -312,8 +330,11 @@ is true of PyTorch's z and false of the notes' own formula, where z → 1 discar
 state at every step, (T, N, H), and `h_n`, the last state, (layers, N, H). A
 **many-to-one** model (one label per sequence, like the digit reader below) puts its
 head on the last state; a **many-to-many** model (one label per step, like tagging each
-word) puts the same head on every step. Its loss is the sum of the per-step losses,
-L = Σ_t L_t, and since the gradient is linear, ∂L/∂W = Σ_t ∂L_t/∂W: the engine's one
+word) puts the same head on every step. (The notes' many-to-many picture is the other
+kind, encoder–decoder: the last state of one RNN starts a second RNN that writes the
+outputs; their part-of-speech example, one output O_t per word, is the kind used here.)
+Its loss is the sum of the per-step losses, L = Σ_t L_t (the notes write
+E = ½ Σ_t E_t; the ½ halves every gradient and changes nothing else), and since the gradient is linear, ∂L/∂W = Σ_t ∂L_t/∂W: the engine's one
 backward pass through L must equal the sum of T separate backward passes.
 """),
 ("code", """
@@ -374,17 +395,20 @@ for kind in ("RNN", "LSTM", "GRU"):
     with ag.no_grad():
         acc = (model(ag.tensor(x_test)).data.argmax(1) == y_test).mean()
     results[kind] = (losses, acc)
+    print(f"{kind:4}: recurrent layer {model.rnn.num_parameters():5,} parameters,  test accuracy {acc:.2f}")
 plt.figure(figsize=(6, 3.5))
 for kind, (losses, acc) in results.items():
     plt.plot(np.convolve(losses, np.ones(10) / 10, "valid"), label=f"{kind}: test accuracy {acc:.2f}")
-plt.xlabel("iteration"); plt.ylabel("loss (moving average)"); plt.legend(); plt.show()
+plt.xlabel("iteration (batch of 64)"); plt.ylabel("training loss (moving average of 10)")
+plt.title("reading 8x8 digits row by row"); plt.legend(); plt.show()
 """),
 ("md", """
 All three reach about the same accuracy here, and the plain RNN even learns
 fastest: with only 8 steps there is no long-range dependency for the gates to help
 with, and the gated cells have four (LSTM) or three (GRU) times as many weights to
-fit. Gates pay off on long sequences, where the plain RNN's gradient has vanished
-(the plot above).
+fit (the printed counts). Gates are meant for long sequences, where the plain RNN's
+gradient vanishes first (the first plot of this notebook); this 8-step task does not
+test that.
 """),
 ]
 CELLS += [

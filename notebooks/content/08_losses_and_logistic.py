@@ -146,7 +146,8 @@ force.
 
 Seed 000: logistic regression, a = σ(wᵀx + b), is a network without hidden layers.
 Seed 003 derives its gradient for m examples: dw = (1/m) X (a − y), db = mean(a − y),
-the δ = a − y above again. The engine's gradient of the mean cross-entropy must equal
+the δ = a − y above again (the notes' X has one column per example; the code's X has
+one row per example, hence the Xᵀ printed below). The engine's gradient of the mean cross-entropy must equal
 that formula; then gradient descent learns a straight decision boundary.
 """),
 ("code", """
@@ -174,16 +175,17 @@ plt.figure(figsize=(4.5, 4))
 plt.scatter(*X[Y == 0].T, s=10, label="class 0"); plt.scatter(*X[Y == 1].T, s=10, label="class 1")
 xs = np.linspace(-3, 3, 2)
 plt.plot(xs, -(w.data[0] * xs + b.data[0]) / w.data[1], "k-", label="decision boundary a = 0.5")
-plt.xlabel("x1"); plt.ylabel("x2"); plt.ylim(-3, 3); plt.legend(fontsize=8); plt.title("logistic regression")
+plt.xlabel("x1"); plt.ylabel("x2"); plt.ylim(-3, 3); plt.legend(fontsize=8, loc="upper left"); plt.title("logistic regression")
 plt.show()
 """),
 ("md", """
 ## The perceptron and XOR
 
-Rosenblatt's perceptron (seed 001) thresholds wᵀx + b at 0 and, for every misclassified
-example, moves the weights by w ← w + η (y − ŷ) x. It needs no derivative, and it
-converges whenever a straight line separates the classes: AND and OR. XOR is not
-linearly separable, and the rule never stops making mistakes:
+Rosenblatt's perceptron (seed 001) thresholds wᵀx + b at 0; its learning rule, which the
+notes describe but do not write out, moves the weights for every misclassified example
+by w ← w + η (y − ŷ) x. It needs no derivative, and it converges whenever a straight
+line separates the classes: AND and OR. XOR is not linearly separable (the next section
+says why), and the rule is still making mistakes after 25 epochs:
 """),
 ("code", """
 INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -208,7 +210,9 @@ for gate, targets in GATES.items():
 ("md", """
 ## One layer cannot compute XOR, two can
 
-Any single line leaves at least one of the four XOR points on the wrong side. A line
+Any single line leaves at least one of the four XOR points on the wrong side: a
+half-plane holding (0, 1) and (1, 0) holds their midpoint (0.5, 0.5), which is also the
+midpoint of (0, 0) and (1, 1), so the other half-plane cannot hold both of those. A line
 could still classify 3 of 4 correctly, but that is not what minimizing cross-entropy
 finds: its optimum is w = 0, b = 0 (the gradient there is zero and the loss is
 convex), P = 0.5 at every point, a
@@ -244,7 +248,7 @@ for ax, (name, model) in zip(axes, models.items()):
                           levels=np.linspace(0, 1, 11), cmap="RdBu_r", vmin=0, vmax=1)
     for t, marker in ((0, "o"), (1, "s")):
         ax.scatter(*INPUTS[GATES["XOR"] == t].T, marker=marker, c="k", s=60, label=f"XOR = {t}")
-    ax.set(title=name, xlabel="x1", ylabel="x2"); ax.legend(fontsize=8, loc="center")
+    ax.set(title=name, xlabel="x1", ylabel="x2"); ax.legend(fontsize=8, loc="upper center")
 fig.colorbar(regions, ax=axes.tolist(), label="predicted P(XOR = 1)")
 plt.show()
 logistic = models["one layer (logistic regression)"]
