@@ -35,15 +35,19 @@ print(text[:120])
 ("md", """
 ## The model
 
-Two blocks of four heads on 32-dimensional embeddings, reading windows of 16 characters:
-small enough to train inside this notebook. `build_gpt` seeds the initialisation.
+Two blocks of four heads on 32-dimensional embeddings, reading windows of 16 characters. The
+CLI's configuration (`CONFIG` in `autograd_cli/text.py`, printed first) has as many blocks and
+heads, with twice the embedding size and window; half of each trains inside this notebook.
+`build_gpt` seeds the initialisation.
 
-The MLP's activation is GELU. The CLI's configuration (`autograd_cli/text.py`) chooses GPT-2's
-tanh approximation, `nn.GELU(approximate="tanh")`, and so does this notebook (`gelu="tanh"`
-below); `GPTConfig`'s default, `gelu="none"`, is the exact GELU with erf. The cell prints how far
-apart the two are on [-4, 4]:
+The MLP's activation is GELU. The CLI's configuration chooses GPT-2's tanh approximation,
+`nn.GELU(approximate="tanh")`, and so does this notebook (`gelu="tanh"` below); `GPTConfig`'s
+default, `gelu="none"`, is the exact GELU with erf. The cell prints how far apart the two are
+on [-4, 4]:
 """),
 ("code", """
+from autograd_cli.text import CONFIG
+print("the CLI's configuration:", CONFIG)
 config = dict(block_size=16, n_layer=2, n_head=4, n_embd=32, gelu="tanh")
 model = build_gpt(len(vocab), seed=0, **config)
 print(model.config)
