@@ -297,9 +297,9 @@ for name, V in (("ours", Value), ("engine", ag.Value)):
 ("md", """
 ## 5. The graph, each edge labelled with its local derivative
 
-The drawing below uses the `graphviz` package directly. Every box is a Value (its
-data and its grad), every ellipse an operation, and the number on the edge from an
-input to its operation is that input's local derivative: 1 for `+`, the other factor
+The drawing below uses the `graphviz` package directly, top to bottom from the inputs to C.
+Every box is a Value (its data and its grad), every ellipse an operation, and the number on
+the edge from an input to its operation is that input's local derivative: 1 for `+`, the other factor
 for `*`, f(z)(1 − f(z)) for `sigmoid`. A box's grad is its consumer's grad times the
 number on the edge, summed over its edges.
 """),
@@ -317,7 +317,7 @@ def local_derivatives(out):
 
 def draw(root):
     '''A graphviz Digraph of the graph below `root`: boxes for Values, ellipses for ops.'''
-    dot = graphviz.Digraph(graph_attr={"rankdir": "LR"}, node_attr={"fontsize": "10"}, edge_attr={"fontsize": "9"})
+    dot = graphviz.Digraph(graph_attr={"rankdir": "TB"}, node_attr={"fontsize": "10"}, edge_attr={"fontsize": "9"})
     order, seen, stack = [], set(), [root]
     while stack:
         v = stack.pop()
@@ -327,7 +327,7 @@ def draw(root):
             stack.extend(v._prev)
     for v in order:
         name = str(id(v))
-        dot.node(name, f"{v.label or '·'} | data {v.data:.4f} | grad {v.grad:.4f}", shape="record")
+        dot.node(name, f"{{{v.label or '·'} | data {v.data:.4f} | grad {v.grad:.4f}}}", shape="record")  # {}: fields stacked
         if v._prev:
             dot.node(name + "op", v._op, shape="ellipse")
             dot.edge(name + "op", name)

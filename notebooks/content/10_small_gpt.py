@@ -35,18 +35,23 @@ print(text[:120])
 ("md", """
 ## The model
 
-Two blocks of four heads on 32-dimensional embeddings, reading windows of 16 characters:
-small enough to train inside this notebook. `build_gpt` seeds the initialisation.
+Two blocks of four heads on 32-dimensional embeddings, reading windows of 16 characters. The
+CLI's configuration (`CONFIG` in `autograd_cli/text.py`, printed first) has as many blocks and
+heads, with twice the embedding size and window; half of each trains inside this notebook.
+`build_gpt` seeds the initialisation.
 
-The MLP's activation is GELU. The CLI's configuration (`autograd_cli/text.py`) chooses GPT-2's
-tanh approximation, `nn.GELU(approximate="tanh")`, and so does this notebook (`gelu="tanh"`
-below); `GPTConfig`'s default, `gelu="none"`, is the exact GELU with erf. The cell prints how far
-apart the two are on [-4, 4]:
+The MLP's activation is GELU. The CLI's configuration chooses GPT-2's tanh approximation,
+`nn.GELU(approximate="tanh")`, and so does this notebook (`gelu="tanh"` below); `GPTConfig`'s
+default, `gelu="none"`, is the exact GELU with erf. The cell prints how far apart the two are
+on [-4, 4]:
 """),
 ("code", """
+from autograd_cli.text import CONFIG
+print("the CLI's configuration:", CONFIG)
 config = dict(block_size=16, n_layer=2, n_head=4, n_embd=32, gelu="tanh")
 model = build_gpt(len(vocab), seed=0, **config)
 print(model.config)
+print("GPTConfig's default gelu:", repr(type(model.config)().gelu))
 print(f"{sum(p.numel() for p in model.parameters()):,} parameters")
 z = ag.tensor(np.linspace(-4, 4, 801))
 gap = np.abs(nn.GELU(approximate="tanh")(z).data - nn.GELU()(z).data).max()
@@ -125,7 +130,8 @@ def full_loss(model):
 print(f"{len(x_all)} windows of {config['block_size']} characters; ln({len(vocab)}) = {np.log(len(vocab)):.3f}")
 print(f"loss before training: {full_loss(model):.3f}")
 losses = train_gpt(model, ids, epochs=5, lr=1e-2, batch_size=32, seed=0, progress=False)
-print(f"{len(losses)} steps ({len(losses) // 5} batches of 32 windows per epoch, 5 epochs)")
+print(f"{len(losses)} steps: 5 epochs of {len(losses) // 5} batches of at most 32 windows "
+      f"(the last one {len(x_all) - 32 * (len(losses) // 5 - 1)})")
 print(f"loss after training:  {full_loss(model):.2f}")
 """),
 ("code", """
@@ -140,8 +146,9 @@ The loss falls from about ln 45 towards the printed final value; the one early j
 that overshot, and the next steps recover.
 
 A sample, drawn character by character from the model's softmax (temperature 0.8, a fixed seed),
-continuing a prompt. After these few epochs, words of the text and its short lines appear among
-invented words:
+continuing a prompt. After these few epochs it has the text's form, not yet its sentences: short
+lines ending in a full stop, the word "is" between two words, and invented words made of the
+text's pieces:
 """),
 ("code", """
 print(sample(model, vocab, "Beautiful is", 200, temperature=0.8, seed=0))
@@ -174,6 +181,7 @@ with ag.no_grad():
     weights, rebuilt, own = head_weights(model, ag.tensor(vocab.encode(line)[None]), layer=1, head=0)
 print("rebuilt output equals the layer's own:", np.allclose(rebuilt.data, own.data, atol=1e-6))
 print("largest weight above the diagonal:", weights[np.triu_indices(len(line), 1)].max())
+print("each row sums to 1:", np.allclose(weights.sum(axis=1), 1.0))
 print("key each query weighs most:", " ".join(f"{line[t]!r}->{line[s]!r}" for t, s in enumerate(weights.argmax(axis=1))))
 
 fig, ax = plt.subplots(figsize=(5.5, 5))
@@ -187,7 +195,7 @@ plt.show()
 """),
 ("md", """
 The upper triangle is dark (weight 0, printed above as the largest weight there), and row t
-spreads a total weight of 1 over columns 0..t. The printed list names, for every query, the
+spreads a total weight of 1 (printed) over columns 0..t. The printed list names, for every query, the
 key with the largest weight; which keys a head picks is what training decided (try
 `head=1, 2, 3` or `layer=0` to see the other heads).
 
@@ -196,26 +204,30 @@ key with the largest weight; which keys a head picks is what training decided (t
 `ag.draw_graph` draws the recorded computation, one cluster per module call. The whole
 model's graph is long; `max_nodes` collapses module clusters (outermost and largest first)
 until the drawing fits. At 20 nodes each block is one box (its label counts the values
-inside), between the embeddings and the head:
+inside), between the embeddings and the head. The gradients in the boxes are those of this
+one backward pass (`zero_grad` first clears the last training step's). `rankdir="TB"` draws
+top to bottom, so the picture stays narrow enough to read:
 """),
 ("code", """
 model.train()
+model.zero_grad()
 idx = ag.tensor(ids[None, :8])
 _, loss = model(idx, ag.tensor(ids[None, 1:9]))
 loss.backward()
-show(ag.draw_graph(loss, max_nodes=20, show_data=False))
+show(ag.draw_graph(loss, max_nodes=20, show_data=False, rankdir="TB"))
 """),
 ("md", """
 Inside one block: its input here is the embedding sum, computed from the embedding weights, so
 every op of the block is recorded. At `max_nodes=45` the largest clusters are collapsed into 3-D
 boxes (the cell prints which): the attention and both LayerNorms, while the MLP stays open
-(Linear, GELU, Linear). The residual connections are the two `Add`s: the first adds the block's input to the
-attention's output, the second adds that sum to the MLP's output.
+(Linear, GELU, Linear). The top `Add` is the embedding sum; the residual connections are the two
+`Add`s below it: the first adds the block's input to the attention's output, the second adds that
+sum to the MLP's output.
 """),
 ("code", """
 x = model.transformer.wte(idx) + model.transformer.wpe(ag.arange(8))
 out = model.transformer.h[0](x)
-graph = ag.draw_graph(out, max_nodes=45, show_data=False, show_grad=False)
+graph = ag.draw_graph(out, max_nodes=45, show_data=False, show_grad=False, rankdir="TB")
 print("collapsed:", [line.split('label="')[1].split('"')[0] for line in graph.source.splitlines() if "box3d" in line])
 show(graph)
 """),
@@ -228,7 +240,7 @@ the second `MatMul` is weights @ v, and `c_proj` joins the heads.
 ("code", """
 with ag.no_grad():
     normed = model.transformer.h[0].ln_1(x)
-show(ag.draw_graph(model.transformer.h[0].attn(normed), show_data=False, show_grad=False))
+show(ag.draw_graph(model.transformer.h[0].attn(normed), show_data=False, show_grad=False, rankdir="TB"))
 """),
 ("md", """
 ## Forward or reverse mode for one layer?
@@ -262,7 +274,9 @@ For the block map, both modes need 128 passes and the recommendation falls back 
 measured time; the FLOP counts differ because a JVP and a VJP of the same op do different
 work. The batched rows push all 128 directions through one pass: far fewer primitive ops and
 fewer FLOPs than 128 separate passes. For the loss, reverse mode needs one pass against forward
-mode's 128, and its FLOPs are a small fraction of forward mode's. By FLOPs the gradient
+mode's 128, and its FLOPs are a small fraction of forward mode's; with a single output there is
+nothing for reverse mode to batch, and its batched row (one pass through the batching rules)
+counts more ops and FLOPs than its plain single pass. By FLOPs the gradient
 costs under 4 times the function (the cost(gradient)/cost(function) line), within the bound of
 about 5. That is why training uses reverse mode. The wall times (and the ratio by time) vary
 from run to run and machine to machine; the pass, op and FLOP counts do not.
@@ -294,7 +308,8 @@ print("position 2 depends on positions 0, 1, 2 only")
 ("md", """
 **2.** Remove the mask: give the first block's attention a mask of all ones (`attn.bias`
 is a buffer you can replace with `ag.ones(...)` of the same shape) and show that the loss on a
-window changes, since every position now also reads the character it must predict. Put the mask back.
+window changes, since every position but the last now also reads the character it must predict
+(the next one in the window). Put the mask back.
 """),
 ("code", """
 # Solution (try it yourself before reading on)

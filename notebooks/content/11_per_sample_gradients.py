@@ -142,7 +142,7 @@ print(f"norm of the mean gradient: plain {np.linalg.norm(mean_grad):.3f}, clippe
 print(f"cosine with the plain mean gradient: clipped {cos(mean_grad, flat(clipped_only)):.3f}, "
       f"clipped + noise {cos(mean_grad, flat(noisy)):.3f}")
 n_params = len(mean_grad)
-print(f"expected norm of the noise alone: sigma C / batch * sqrt({n_params} parameters) = {C / batch * np.sqrt(n_params):.3f}")
+print(f"norm of the noise alone (sigma 1): about sigma C / batch * sqrt({n_params} parameters) = {C / batch * np.sqrt(n_params):.3f}")
 """),
 ("md", """
 Clipping shrinks the average and turns it a little (the cosine above, below 1). The noise is
@@ -229,17 +229,23 @@ assert np.isclose(norm_5, norms[5], rtol=1e-5)
 print("the same norm both ways")
 """),
 ("md", """
-**3.** After clipping to C, no example's contribution to the averaged gradient can exceed
-C / batch in norm. Check it for the batch above: the clipped per-example gradients, divided
-by the batch size, all have norm at most C / 64.
+**3.** Clip by hand: scale each example's gradient in `per_sample` (all parameters as one vector)
+by min(1, C/‖g_i‖) and divide it by the batch size: that is the example's contribution to the
+averaged gradient. Check that no contribution exceeds C / 64 in norm, however large the
+example's gradient was, and that the contributions add up to `clipped_only`, the average
+`dp_gradient` returned with σ = 0.
 """),
 ("code", """
 # Solution (try it yourself before reading on)
-contributions = clipped_norms / batch
-print(f"largest contribution {contributions.max():.5f}, C / batch = {C / batch:.5f}")
+g_flat = np.concatenate([per_sample[name].reshape(batch, -1) for name in params], axis=1)  # (64, parameters)
+g_norms = np.linalg.norm(g_flat, axis=1)
+contributions = g_flat * np.minimum(1.0, C / g_norms)[:, None] / batch
+shares = np.linalg.norm(contributions, axis=1)
+print(f"largest contribution {shares.max():.5f}, C / batch = {C / batch:.5f}; unclipped it would be {g_norms.max() / batch:.5f}")
 """),
 ("code", """
-assert (contributions <= C / batch + 1e-7).all()
-print("every example's share is bounded by C / batch")
+assert (shares <= C / batch * (1 + 1e-6)).all()
+assert np.allclose(contributions.sum(axis=0), flat(clipped_only), rtol=1e-5, atol=1e-8)
+print("every example's share is bounded by C / batch, and the shares add up to the clipped average")
 """),
 ]
