@@ -26,6 +26,7 @@ from . import views as _views
 
 PRIMITIVES = {}
 _NUMPY_SCALARS = (np.number, np.bool_)
+_FLOAT64 = np.dtype(np.float64)  # numpy's builtin dtypes are singletons: `is` is the cheap test
 NO_PARAMS = {}  # shared by every call without params; never mutated
 
 
@@ -193,7 +194,7 @@ def apply(prim, args, params):
     except (ValueError, IndexError, TypeError) as exc:
         raise _op_error(prim, exc, arrays, params) from exc
     out = out if type(out) is np.ndarray else np.asarray(out)
-    if out.dtype == np.float64 and "dtype" not in params and any(isinstance(a, Tensor) for a in args):
+    if out.dtype is _FLOAT64 and "dtype" not in params and any(isinstance(a, Tensor) for a in args):
         out = _as_torch_promotes(out, args)
     result = wrap(out)
     if recording and STATE.grad_enabled:
