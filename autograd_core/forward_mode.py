@@ -49,6 +49,10 @@ class TransformLevel:
 NUMPY_ONLY_JVP = frozenset({"MaxPool2d", "LSTMSequence", "GRUSequence"})
 
 
+class NumpyOnlyJVP(NotImplementedError):
+    """A primitive of NUMPY_ONLY_JVP met by a nested forward level."""
+
+
 def tangent_of(prim, ctx, ts, out, xs, params, xp=jvp_numpy_ops):
     """The output tangent of one op call: its jvp rule, or for a linear op without one the op itself."""
     rule = getattr(prim, "jvp", None)
@@ -166,7 +170,7 @@ class ForwardMode(Observer):
     def _nested_tangent(self, prim, ctx, ts, out, args, params):
         """The tangent as engine ops on Tensors, seen by the outer levels only (not by this one or inner ones)."""
         if prim.name in NUMPY_ONLY_JVP:
-            raise NotImplementedError(f"{prim.name}: its JVP rule runs on numpy only, so it cannot be "
+            raise NumpyOnlyJVP(f"{prim.name}: its JVP rule runs on numpy only, so it cannot be "
                                       "differentiated inside another transform (nested jvp/jacfwd/hessian)")
         inner = STATE.observers
         STATE.observers = self.outer
