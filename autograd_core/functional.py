@@ -156,7 +156,7 @@ def reaches_outer_leaf(outs, own):
         if id(node) in seen or node.parents is None:
             continue
         seen.add(id(node))
-        parents = node.parents if isinstance(node.parents, tuple) else (node.parents,)
+        parents = node.parents if isinstance(node.parents, (tuple, list)) else (node.parents,)  # apply's args
         stack.extend(p for p in parents if isinstance(p, Tensor) and p.requires_grad)
     return False
 

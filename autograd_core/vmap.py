@@ -19,6 +19,7 @@ import numpy as np
 
 from . import ops
 from .forward_mode import TransformLevel, tangent_of
+from .functional import reaches_outer_leaf
 from .grad_mode import STATE, is_grad_enabled
 from .pytree import tree_flatten, tree_unflatten
 from .seeding import recording_generators, replaying_generators
@@ -103,7 +104,8 @@ def vmap(f, in_dims=0, out_dims=0, randomness="error", chunk_size=None):
         parts = list(out) if isinstance(out, (tuple, list)) and isinstance(out_dims, (tuple, list)) else [out]
         placed = [_place([p[k] for p in pieces], d, size, k)
                   for k, d in enumerate(_leaf_dims(out_dims, parts, "out_dims"))]
-        keep = level.nested or (is_grad_enabled() and any(o.requires_grad for o in placed))
+        # the outer-graph rule: a Tensor requiring grad from outside (not a leaf a transform inside f made) reached
+        keep = level.nested or (is_grad_enabled() and reaches_outer_leaf(placed, ()))
         return tree_unflatten(out_structure, [o if keep else _own_array(o.data, leaves) for o in placed])
     return wrapped
 
