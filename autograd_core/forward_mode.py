@@ -7,7 +7,7 @@ never see each other's perturbations.
 
 Two ways to run the rules:
   outermost level -- numpy arrays; a tangent may carry a leading batch axis of `batch`
-                     directions at once (jacfwd), for primitives that declare `batched`;
+                     directions at once (jacfwd, jacrev), batched by vmap's rules;
   nested level    -- engine ops on Tensors, observed by the outer levels only, so an
                      outer transform differentiates the tangent computation itself.
 """
@@ -171,7 +171,7 @@ class ForwardMode(Observer):
         """The tangent as engine ops on Tensors, seen by the outer levels only (not by this one or inner ones)."""
         if prim.name in NUMPY_ONLY_JVP:
             raise NumpyOnlyJVP(f"{prim.name}: its JVP rule runs on numpy only, so it cannot be "
-                                      "differentiated inside another transform (nested jvp/jacfwd/hessian)")
+                               "differentiated inside another transform (nested jvp/jacfwd/hessian)")
         inner = STATE.observers
         STATE.observers = self.outer
         try:

@@ -243,12 +243,21 @@ def jvp(f, primals, tangents):
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    pairs = []
+    for p, dp in zip(primals, tangents):
+        leaves, structure = tree_flatten(p)
+        dleaves, dstructure = tree_flatten(dp)
+        if dstructure != structure:
+            raise ValueError("jvp: each tangent must have the structure of its primal")
+        pairs.append((leaves, dleaves, structure))
     outer = is_grad_enabled()
     with TransformLevel() as level:
-        nested = connected(level, primals)
-        outs, structure, tangent_out = _jvp_pass(f, primals, tangents, nested)
-        if not nested and outer and reaches_outer_leaf(outs, ()):
-            again = connect_again(lambda: _jvp_pass(f, primals, tangents, True), "jvp")
+        # NOTE: `connected` and `reaches_outer_leaf` inlined to their cheap tests first: jvp is called once per direction
+        nested = level.nested or (outer and any(isinstance(x, Tensor) and x.requires_grad for ls, _, _ in pairs
+                                                for x in ls))
+        outs, structure, tangent_out = _jvp_pass(f, pairs, nested)
+        if not nested and outer and any(o.requires_grad for o in outs) and reaches_outer_leaf(outs, ()):
+            again = connect_again(lambda: _jvp_pass(f, pairs, True), "jvp")
             if again is not None:
                 nested, (outs, structure, tangent_out) = True, again
     return (tree_unflatten(structure, [output(o, nested) for o in outs]),
@@ -266,18 +275,14 @@ def connect_again(run, where):
         return None
 
 
-def _jvp_pass(f, primals, tangents, nested):
-    """One forward pass of jvp: (f's output Tensors, their structure, their tangents); with `nested`, the tangents
-    are engine ops (recorded, Tensors), else numpy arrays. Grad mode stays as it is: an op reading a Tensor that
-    requires grad from outside records, which tells the outer-graph rule."""
+def _jvp_pass(f, pairs, nested):
+    """One forward pass of jvp on `pairs` (per argument: primal leaves, tangent leaves, structure): (f's output
+    Tensors, their structure, their tangents); with `nested`, the tangents are engine ops (recorded, Tensors),
+    else numpy arrays. Grad mode stays as it is: an op reading a Tensor that requires grad from outside
+    records, which tells the outer-graph rule."""
     level_mode = ForwardMode(nested=nested)
-    args = []
-    for p, dp in zip(primals, tangents):
-        leaves, structure = tree_flatten(p)
-        dleaves, dstructure = tree_flatten(dp)
-        if dstructure != structure:
-            raise ValueError("jvp: each tangent must have the structure of its primal")
-        args.append(tree_unflatten(structure, [_seeded(level_mode, x, dx, nested) for x, dx in zip(leaves, dleaves)]))
+    args = [tree_unflatten(structure, [_seeded(level_mode, x, dx, nested) for x, dx in zip(leaves, dleaves)])
+            for leaves, dleaves, structure in pairs]
     with level_mode:
         out = f(*args)
     outs, structure = tensor_outputs(out, "jvp")

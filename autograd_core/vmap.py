@@ -334,8 +334,9 @@ class _Replay:
         return {**rest, "index": tuple(index)}
 
 
-def _replay(first, others, outputs, physical, dims, start, stop):
-    """Run the recorded ops on examples start..stop at once; the outputs (batch axis first), flattened."""
+def _replay(first, others, outputs, physical, dims, start, stop, warn=True):
+    """Run the recorded ops on examples start..stop at once; the outputs (batch axis first), flattened.
+    `warn`: say so when an op without a batching rule loops."""
     size = stop - start
     replay = _Replay()
     examples = outputs[0]
@@ -350,7 +351,7 @@ def _replay(first, others, outputs, physical, dims, start, stop):
         batched = any(a.batched for a in args) or any(isinstance(p, BatchedIndex) for p in params.get("index", ())
                                                        if isinstance(params.get("index"), tuple))
         if hasattr(c1.prim, "forward"):
-            out = batched_call(c1.prim, args, params, size, c1.out.data)
+            out = batched_call(c1.prim, args, params, size, c1.out.data, warn)
         elif batched:
             out = untraced_call(c1.prim.name, args, params, size, c1.out.data)
         else:
@@ -410,9 +411,7 @@ def vmapped_jvp(prim, ctx, ts, out, xs, params, size):
     dims = [0] * len(spots)
     structure = tree_flatten(physical)[1]
     first, outputs = _record(rule, structure, physical, dims, 0, _Draws("error"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        (result,) = _replay(first, [], outputs, physical, dims, 0, size)
+    (result,) = _replay(first, [], outputs, physical, dims, 0, size, warn=False)
     value = np.asarray(result.value.data if isinstance(result.value, Tensor) else result.value)
     if not result.batched:
         return np.broadcast_to(value, (size,) + value.shape)
