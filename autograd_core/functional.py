@@ -252,7 +252,7 @@ def jvp(f, primals, tangents):
         pairs.append((leaves, dleaves, structure))
     outer = is_grad_enabled()
     with TransformLevel() as level:
-        # NOTE: `connected` and `reaches_outer_leaf` inlined to their cheap tests first: jvp is called once per direction
+        # NOTE: `connected` and `reaches_outer_leaf` with their cheap tests first: jvp runs once per direction
         nested = level.nested or (outer and any(isinstance(x, Tensor) and x.requires_grad for ls, _, _ in pairs
                                                 for x in ls))
         outs, structure, tangent_out = _jvp_pass(f, pairs, nested)

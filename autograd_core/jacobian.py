@@ -6,8 +6,10 @@ input directions) or on every cotangent (jacrev: one reverse sweep, run under a
 batched forward level that carries `chunk_size` output directions through its
 cotangents, which are linear in the output seed). `chunk_size=1` is one pass per
 direction. How each op carries the batch of directions is vmap's batching (vmap_rules.py, through
-forward_mode.batched_tangent): jacfwd is vmap of jvp, jacrev vmap of the VJP, with one rule table. Inside another transform each direction is its own (recorded) pass, so
-the result stays differentiable by the outer transform.
+forward_mode.batched_tangent): jacfwd is vmap of jvp, jacrev vmap of the VJP, with one rule table.
+Inside another transform each direction is its own (recorded) pass, so the result stays
+differentiable by the outer transform; so too at the top level when the result depends on a Tensor
+that requires grad from outside (the outer-graph rule).
 """
 import numpy as np
 
@@ -106,6 +108,7 @@ def jacfwd(f, argnums=0, chunk_size=None, has_aux=False):
                 for a, group in zip(nums, regroup(inputs, flat)):
                     call[a] = group
                 return f(*call)
+
             def per_direction():  # one recorded jvp per direction, so the Jacobian is on the outer graph
                 return [_nested_column(of_leaves, leaves, offsets, i) for i in range(offsets[-1])]
             if nested:
