@@ -25,7 +25,7 @@ from .pytree import tree_flatten, tree_unflatten
 from .seeding import recording_generators, replaying_generators
 from .tensor import Tensor, shared_tensor
 from .tracing import Recorder, memory_key, same_value
-from .vmap_rules import Arg, BatchedIndex, batched_call, untraced_call
+from .vmap_rules import Arg, BatchedIndex, batched_call, has_untraced_rule, untraced_call
 
 
 class _ExampleRecorder(Recorder):
@@ -353,6 +353,8 @@ def _replay(first, others, outputs, physical, dims, start, stop, warn=True):
         if hasattr(c1.prim, "forward"):
             out = batched_call(c1.prim, args, params, size, c1.out.data, warn)
         elif batched:
+            if not has_untraced_rule(c1.prim.name):
+                raise _NotBatchable(f"vmap: {c1.prim.name} (reported by a composed op) has no batched rule")
             out = untraced_call(c1.prim.name, args, params, size, c1.out.data)
         else:
             out = c1.out

@@ -287,6 +287,11 @@ def _array(p):
     return p.array if isinstance(p, BatchedIndex) else p
 
 
+def has_untraced_rule(name):
+    """Whether `untraced_call` batches this reported op (others, as pooling's argmax positions, make vmap loop)."""
+    return name in ("argmax", "argmin", "astype") or isinstance(getattr(np, name, None), np.ufunc)
+
+
 def untraced_call(name, args, params, size, logical_out):
     """Comparisons, integer casts and argmax/argmin on a batch (numpy, no gradient)."""
     rank = np.ndim(logical_out) if name not in ("argmax", "argmin") else None

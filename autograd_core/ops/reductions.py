@@ -11,9 +11,10 @@ import numpy as np
 
 from ..grad_mode import STATE, report_untraced
 from ..tensor import Tensor, shared_tensor
-from . import astype, exp, maximum, minimum, normalize_axes, value, _shape  # defined before this module loads
+from . import astype, maximum, minimum, normalize_axes, value, _shape  # defined before this module loads
 from .reduce import LogSumExp, Max, Min, Sum
 from .shape import GetItem
+from .softmax import Softmax
 
 # torch.return_types.max / .min: unpackable, with .values and .indices
 _RETURN_TYPES = {"max": namedtuple("max", ("values", "indices")), "min": namedtuple("min", ("values", "indices"))}
@@ -172,8 +173,12 @@ def log_softmax(x, dim=None, *, axis=None):
 
 
 def softmax(x, dim=None, *, axis=None):
-    """exp(x) / Σ exp(x) along `dim` (None: the last axis), computed as exp(log_softmax(x)); same shape as x."""
-    return exp(log_softmax(x, dim, axis=axis))
+    """exp(x) / Σ exp(x) along `dim` (None: the last axis), one Softmax primitive; same shape as x."""
+    if axis is not None:
+        dim, _ = numpy_aliases("softmax", dim, False, axis, None)
+    shape = _shape(x)
+    (a,) = normalize_axes("softmax", -1 if dim is None else dim, shape)
+    return Softmax.apply(x, axis=a - builtins.max(len(shape), 1))  # counted from the end (see Softmax)
 
 
 def argmax(x, dim=None, keepdim=False, *, axis=None, keepdims=None):

@@ -4,6 +4,7 @@ W. J. Cody's rational Chebyshev approximations ("Rational Chebyshev approximatio
 error function", Math. Comp. 23, 1969; the SPECFUN routine CALERF): three intervals of |x|,
 each a ratio of two polynomials, accurate to about 1e-16 relative in float64. erfc for
 |x| > 0.5 is computed directly (not as 1 - erf), so its tail keeps full relative accuracy.
+erf of float32 takes a float32 formula instead (`_erf_float32`): about 15 times cheaper.
 """
 import math
 
@@ -26,6 +27,11 @@ _P = (3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1, 1.
       6.58749161529837803e-4, 1.63153871373020978e-2)
 _Q = (2.56852019228982242e00, 1.87295284992346725e00, 5.27905102951428412e-1, 6.05183413124413191e-2,
       2.33520497626869185e-3)
+# float32 erf: x P(x²) / Q(x²) on x clamped to [-4, 4] (Eigen's fast float erf, as PyTorch's vectorized one)
+_ALPHA = (-2.72614225801306e-10, 2.77068142495902e-08, -2.10102402082508e-06, -5.69250639462346e-05,
+          -7.34990630326855e-04, -2.95459980854025e-03, -1.60960333262415e-02)
+_BETA = (-1.45660718464996e-05, -2.13374055278905e-04, -1.68282697438203e-03, -7.37332916720468e-03,
+         -1.42647390514189e-02)
 _SQRT_PI_INV = 5.6418958354775628695e-1
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
@@ -43,6 +49,35 @@ def _ratio(t, lead, nums, dens, num_last, den_last):
     den += den_last
     num /= den
     return num
+
+
+def _horner(t, coefs):
+    """coefs[0] t^n + ... + coefs[n] by Horner's rule, in place, in t's dtype (a Python float adopts it)."""
+    out = t * coefs[0]
+    for c in coefs[1:-1]:
+        out += c
+        out *= t
+    out += coefs[-1]
+    return out
+
+
+def _erf_float32(x, scale=1.0):
+    """erf(scale · x) of a float32 array, in float32: within 8 float32 ulps of the exact value (4.5e-7 absolute).
+
+    erf is ±1 in float32 past |x| = 4: x² is clamped at 16 and the result at ±1 (so ±inf gives ±1;
+    NaN stays NaN). The quotient is taken before the product with x, so a tiny x gives 1.128 x, not a
+    product that underflows first. NOTE: three fresh arrays, no more (each costs page faults at this size).
+    """
+    x = x.reshape(-1)
+    with np.errstate(over="ignore"):  # x² of |x| > 1.8e19 is inf, then clamped
+        x2 = np.square(x)
+        x2 *= scale * scale
+    np.minimum(x2, 16.0, out=x2)
+    out = _horner(x2, _ALPHA)
+    out /= _horner(x2, _BETA)
+    out *= x
+    out *= scale
+    return np.clip(out, -1.0, 1.0, out=out)
 
 
 def _small(y):
@@ -97,6 +132,8 @@ def _erf_parts(x):
 def erf_numpy(x):
     """The error function 2/√π ∫₀ˣ e^(-t²) dt of a numpy array, in its float dtype (float32 stays float32)."""
     x = floating(x)
+    if x.dtype == np.float32:
+        return _erf_float32(x).reshape(x.shape)
     x64, small, tail = _erf_parts(x)
     out = np.copysign(1 - tail, x64)
     np.copyto(out, _small(np.where(small, x64, 0.0)), where=small)
