@@ -16,7 +16,7 @@ from . import engine
 from . import ops as tensor_ops
 from .checks import check_argnums, check_callable
 from .forward_mode import ForwardMode, NumpyOnlyJVP, TransformLevel, as_tangent
-from .grad_mode import enable_grad, is_grad_enabled
+from .grad_mode import STATE, enable_grad, is_grad_enabled
 from .ops.shape import Reshape
 from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor, _as_array, shared_tensor
@@ -250,18 +250,30 @@ def jvp(f, primals, tangents):
         if dstructure != structure:
             raise ValueError("jvp: each tangent must have the structure of its primal")
         pairs.append((leaves, dleaves, structure))
-    outer = is_grad_enabled()
+    outer = STATE.grad_enabled
     with TransformLevel() as level:
-        # NOTE: `connected` and `reaches_outer_leaf` with their cheap tests first: jvp runs once per direction
-        nested = level.nested or (outer and any(isinstance(x, Tensor) and x.requires_grad for ls, _, _ in pairs
-                                                for x in ls))
+        # NOTE: `connected` and `reaches_outer_leaf` as plain loops with their cheap tests first: jvp runs once per
+        # direction, and generator expressions here cost a few percent of a small jvp
+        nested = level.nested
+        if outer and not nested:
+            for leaves, _, _ in pairs:
+                for x in leaves:
+                    if isinstance(x, Tensor) and x.requires_grad:
+                        nested = True
         outs, structure, tangent_out = _jvp_pass(f, pairs, nested)
-        if not nested and outer and any(o.requires_grad for o in outs) and reaches_outer_leaf(outs, ()):
+        if not nested and outer and _any_requires_grad(outs) and reaches_outer_leaf(outs, ()):
             again = connect_again(lambda: _jvp_pass(f, pairs, True), "jvp")
             if again is not None:
                 nested, (outs, structure, tangent_out) = True, again
     return (tree_unflatten(structure, [output(o, nested) for o in outs]),
             tree_unflatten(structure, tangent_out))
+
+
+def _any_requires_grad(outs):
+    for o in outs:
+        if o.requires_grad:
+            return True
+    return False
 
 
 def connect_again(run, where):
