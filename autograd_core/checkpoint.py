@@ -85,10 +85,13 @@ def checkpoint(fn, *args):
         What fn returns, with gradients identical to those of `fn(*args)`: the recomputation
         draws the same random numbers (dropout masks, RReLU slopes) as the first run, from the
         default generator or an explicit one, as PyTorch's `preserve_rng_state=True`. Under forward
-        mode (jvp, jacfwd) there is no tape to save, and fn simply runs.
+        mode (jvp, jacfwd) there is no tape to save, and fn simply runs; so too inside vmap, whose
+        batched replay keeps its values anyway.
     """
     check_callable("checkpoint", "fn", fn)
-    if not STATE.grad_enabled or any(isinstance(o, ForwardMode) for o in STATE.observers):
+    # NOTE: while vmap records (tracing_values), fn's ops are recorded and replayed on the batch like any others;
+    # the replay keeps every value it computes, so a checkpoint there would save nothing and could not be batched
+    if not STATE.grad_enabled or STATE.tracing_values or any(isinstance(o, ForwardMode) for o in STATE.observers):
         return fn(*args)
     finder = _OutsideInputs()
     with no_grad(), observe(finder), recording_generators() as draws:

@@ -7,7 +7,7 @@ never see each other's perturbations.
 
 Two ways to run the rules:
   outermost level -- numpy arrays; a tangent may carry a leading batch axis of `batch`
-                     directions at once (jacfwd), for primitives that declare `batched`;
+                     directions at once (jacfwd, jacrev), batched by vmap's rules;
   nested level    -- engine ops on Tensors, observed by the outer levels only, so an
                      outer transform differentiates the tangent computation itself.
 """
@@ -47,6 +47,10 @@ class TransformLevel:
 # Primitives whose JVP rules run on numpy only (ops/pool.py, sequence.py): a nested
 # forward level refuses them with this error rather than hand their rules Tensors.
 NUMPY_ONLY_JVP = frozenset({"MaxPool2d", "LSTMSequence", "GRUSequence"})
+
+
+class NumpyOnlyJVP(NotImplementedError):
+    """A primitive of NUMPY_ONLY_JVP met by a nested forward level."""
 
 
 def tangent_of(prim, ctx, ts, out, xs, params, xp=jvp_numpy_ops):
@@ -166,8 +170,8 @@ class ForwardMode(Observer):
     def _nested_tangent(self, prim, ctx, ts, out, args, params):
         """The tangent as engine ops on Tensors, seen by the outer levels only (not by this one or inner ones)."""
         if prim.name in NUMPY_ONLY_JVP:
-            raise NotImplementedError(f"{prim.name}: its JVP rule runs on numpy only, so it cannot be "
-                                      "differentiated inside another transform (nested jvp/jacfwd/hessian)")
+            raise NumpyOnlyJVP(f"{prim.name}: its JVP rule runs on numpy only, so it cannot be "
+                               "differentiated inside another transform (nested jvp/jacfwd/hessian)")
         inner = STATE.observers
         STATE.observers = self.outer
         try:

@@ -7,18 +7,24 @@ stay connected to the outer computation: the inner reverse pass is recorded
 each level differentiates with respect to its own fresh inputs, so perturbations of
 different levels never mix.
 """
-import contextlib
+import warnings
+import weakref
 
 import numpy as np
 
 from . import engine
 from . import ops as tensor_ops
 from .checks import check_argnums, check_callable
-from .forward_mode import ForwardMode, TransformLevel, as_tangent
-from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .forward_mode import ForwardMode, NumpyOnlyJVP, TransformLevel, as_tangent
+from .grad_mode import STATE, enable_grad, is_grad_enabled
 from .ops.shape import Reshape
 from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor, _as_array, shared_tensor
+
+
+# Leaves a nested transform made of inputs that did not require grad (by id; weak, so they die with their
+# graphs): `reaches_outer_leaf` does not count them as tensors from outside (jvp(grad(f)) at the top level).
+_TRANSFORM_LEAVES = weakref.WeakValueDictionary()
 
 
 def fresh_input(x, where, nested, requires_grad=True):
@@ -29,6 +35,7 @@ def fresh_input(x, where, nested, requires_grad=True):
         alias = Reshape.apply(x, shape=x.shape)
         if requires_grad and not alias.requires_grad:
             alias.requires_grad = True
+            _TRANSFORM_LEAVES[id(alias)] = alias
         return alias
     arr = _as_array(x)
     _check_float(arr, where)
@@ -143,13 +150,13 @@ def reaches_outer_leaf(outs, own):
         t = stack.pop()
         node = t._node
         if node is None:
-            if id(t) not in own_ids:
+            if id(t) not in own_ids and _TRANSFORM_LEAVES.get(id(t)) is not t:
                 return True
             continue
         if id(node) in seen or node.parents is None:
             continue
         seen.add(id(node))
-        parents = node.parents if isinstance(node.parents, tuple) else (node.parents,)
+        parents = node.parents if isinstance(node.parents, (tuple, list)) else (node.parents,)  # apply's args
         stack.extend(p for p in parents if isinstance(p, Tensor) and p.requires_grad)
     return False
 
@@ -223,7 +230,10 @@ def vjp(f, *primals, has_aux=False):
 def jvp(f, primals, tangents):
     """Forward mode: (f(*primals), J · tangents) in one pass, tangents carried beside values.
 
-    primals and tangents are sequences of matching pytrees; the output may be a pytree.
+    primals and tangents are sequences of matching pytrees; the output may be a pytree. The
+    outer-graph rule: with recording on, a result that depends on a Tensor requiring grad from
+    outside (a primal, or a closed-over parameter: then f runs a second time, its tangents as
+    engine ops) comes back as Tensors on that graph, as torch.func.jvp.
     """
     check_callable("jvp", "f", f)
     for name, given in (("primals", primals), ("tangents", tangents)):
@@ -233,22 +243,62 @@ def jvp(f, primals, tangents):
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):
         raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents")
+    pairs = []
+    for p, dp in zip(primals, tangents):
+        leaves, structure = tree_flatten(p)
+        dleaves, dstructure = tree_flatten(dp)
+        if dstructure != structure:
+            raise ValueError("jvp: each tangent must have the structure of its primal")
+        pairs.append((leaves, dleaves, structure))
+    outer = STATE.grad_enabled
     with TransformLevel() as level:
-        level_mode = ForwardMode(nested=level.nested)
-        args = []
-        for p, dp in zip(primals, tangents):
-            leaves, structure = tree_flatten(p)
-            dleaves, dstructure = tree_flatten(dp)
-            if dstructure != structure:
-                raise ValueError("jvp: each tangent must have the structure of its primal")
-            args.append(tree_unflatten(structure, [_seeded(level_mode, x, dx, level.nested)
-                                                   for x, dx in zip(leaves, dleaves)]))
-        with level_mode, (contextlib.nullcontext() if level.nested else no_grad()):
-            out = f(*args)
-        outs, structure = tensor_outputs(out, "jvp")
-        tangent_out = [output_tangent(level_mode, o, level.nested) for o in outs]
-    return (tree_unflatten(structure, [output(o, level.nested) for o in outs]),
+        # NOTE: `connected` and `reaches_outer_leaf` as plain loops with their cheap tests first: jvp runs once per
+        # direction, and generator expressions here cost a few percent of a small jvp
+        nested = level.nested
+        if outer and not nested:
+            for leaves, _, _ in pairs:
+                for x in leaves:
+                    if isinstance(x, Tensor) and x.requires_grad:
+                        nested = True
+        outs, structure, tangent_out = _jvp_pass(f, pairs, nested)
+        if not nested and outer and _any_requires_grad(outs) and reaches_outer_leaf(outs, ()):
+            again = connect_again(lambda: _jvp_pass(f, pairs, True), "jvp")
+            if again is not None:
+                nested, (outs, structure, tangent_out) = True, again
+    return (tree_unflatten(structure, [output(o, nested) for o in outs]),
             tree_unflatten(structure, tangent_out))
+
+
+def _any_requires_grad(outs):
+    for o in outs:
+        if o.requires_grad:
+            return True
+    return False
+
+
+def connect_again(run, where):
+    """`run()`, the pass that connects a result to closed-over Tensors requiring grad; None, with a warning, when
+    a primitive's JVP rule runs on numpy only (MaxPool2d, LSTM, GRU): the result then stays numpy arrays."""
+    try:
+        return run()
+    except NumpyOnlyJVP as exc:
+        warnings.warn(f"{where}: the result depends on a closed-over Tensor that requires grad, but {exc}; it is "
+                      "returned as numpy arrays, not connected to that graph", stacklevel=3)
+        return None
+
+
+def _jvp_pass(f, pairs, nested):
+    """One forward pass of jvp on `pairs` (per argument: primal leaves, tangent leaves, structure): (f's output
+    Tensors, their structure, their tangents); with `nested`, the tangents are engine ops (recorded, Tensors),
+    else numpy arrays. Grad mode stays as it is: an op reading a Tensor that requires grad from outside
+    records, which tells the outer-graph rule."""
+    level_mode = ForwardMode(nested=nested)
+    args = [tree_unflatten(structure, [_seeded(level_mode, x, dx, nested) for x, dx in zip(leaves, dleaves)])
+            for leaves, dleaves, structure in pairs]
+    with level_mode:
+        out = f(*args)
+    outs, structure = tensor_outputs(out, "jvp")
+    return outs, structure, [output_tangent(level_mode, o, nested) for o in outs]
 
 
 def _seeded(level_mode, x, dx, nested):

@@ -6,18 +6,20 @@ input directions) or on every cotangent (jacrev: one reverse sweep, run under a
 batched forward level that carries `chunk_size` output directions through its
 cotangents, which are linear in the output seed). `chunk_size=1` is one pass per
 direction. How each op carries the batch of directions is vmap's batching (vmap_rules.py, through
-forward_mode.batched_tangent): jacfwd is vmap of jvp, jacrev vmap of the VJP, with one rule table. Inside another transform each direction is its own (recorded) pass, so
-the result stays differentiable by the outer transform.
+forward_mode.batched_tangent): jacfwd is vmap of jvp, jacrev vmap of the VJP, with one rule table.
+Inside another transform each direction is its own (recorded) pass, so the result stays
+differentiable by the outer transform; so too at the top level when the result depends on a Tensor
+that requires grad from outside (the outer-graph rule).
 """
 import numpy as np
 
 from . import engine
 from .checks import check_argnums, check_callable, check_int
 from .forward_mode import ForwardMode, TransformLevel
-from .functional import (argnums_tuple, aux_output, call_with_inputs, connected, fresh_input, grad, jvp, output,
-                         output_tangent, per_argnum, reaches_outer_leaf, regroup, reverse_gradients, split_aux,
-                         stack_outputs, tensor_outputs)
-from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .functional import (argnums_tuple, aux_output, call_with_inputs, connect_again, connected, fresh_input, grad,
+                         jvp, output, output_tangent, per_argnum, reaches_outer_leaf, regroup, reverse_gradients,
+                         split_aux, stack_outputs, tensor_outputs)
+from .grad_mode import enable_grad, is_grad_enabled
 from .pytree import tree_flatten, tree_unflatten
 from .tensor import Tensor, shared_tensor
 
@@ -93,10 +95,12 @@ def jacfwd(f, argnums=0, chunk_size=None, has_aux=False):
     f, box = capture_aux(f, has_aux, "jacfwd")
 
     def wrapped(*args):
+        outer = is_grad_enabled()
         with TransformLevel() as level:
+            nested = connected(level, args)
             nums = argnums_tuple(argnums, len(args), "jacfwd")
             inputs = [tree_flatten(args[a]) for a in nums]
-            leaves = [fresh_input(x, "jacfwd", level.nested, requires_grad=False) for ls, _ in inputs for x in ls]
+            leaves = [fresh_input(x, "jacfwd", nested, requires_grad=False) for ls, _ in inputs for x in ls]
             offsets = _offsets([t.data for t in leaves])
 
             def of_leaves(*flat):
@@ -104,19 +108,26 @@ def jacfwd(f, argnums=0, chunk_size=None, has_aux=False):
                 for a, group in zip(nums, regroup(inputs, flat)):
                     call[a] = group
                 return f(*call)
-            if level.nested:
-                columns = [_nested_column(of_leaves, leaves, offsets, i) for i in range(offsets[-1])]
+
+            def per_direction():  # one recorded jvp per direction, so the Jacobian is on the outer graph
+                return [_nested_column(of_leaves, leaves, offsets, i) for i in range(offsets[-1])]
+            if nested:
+                columns = per_direction()
             else:
                 columns = [_batched_column(of_leaves, leaves, offsets, start, stop)
                            for start, stop in _chunks(offsets[-1], chunk_size) or [(0, 0)]]
+                # the outer-graph rule, as jacrev: a closed-over Tensor requiring grad, seen in the batched pass
+                if outer and reaches_outer_leaf(columns[0][0][0], leaves):
+                    again = connect_again(per_direction, "jacfwd")
+                    nested, columns = (True, again) if again is not None else (False, columns)
             outs, out_structure = columns[0][0] if columns else tensor_outputs(of_leaves(*leaves), "jacfwd")
             stacked = [[c[1][k] for c in columns] for k in range(len(outs))]
-            stacked = [stack_outputs(s, True) if level.nested else np.concatenate(s) for s in stacked] if columns \
+            stacked = [stack_outputs(s, True) if nested else np.concatenate(s) for s in stacked] if columns \
                 else [np.zeros((0,) + o.shape, o.dtype) for o in outs]
             rows = [[s[offsets[j]:offsets[j + 1]] for j in range(len(leaves))] for s in stacked]
-            result = _assemble(rows, outs, leaves, inputs, argnums, level.nested, transpose=True)
+            result = _assemble(rows, outs, leaves, inputs, argnums, nested, transpose=True)
         jac = tree_unflatten(out_structure, result)
-        return (jac, aux_output(box["aux"], level.nested)) if has_aux else jac
+        return (jac, aux_output(box["aux"], nested)) if has_aux else jac
     return wrapped
 
 
@@ -127,7 +138,7 @@ def _batched_column(of_leaves, leaves, offsets, start, stop):
         basis, hit = _basis(start, stop, offsets[j], t.shape, t.dtype)
         if hit:
             level_mode.seed(t, basis)
-    with no_grad(), level_mode:
+    with level_mode:  # grad mode as it is: an op reading a Tensor that requires grad from outside records
         outs, structure = tensor_outputs(of_leaves(*leaves), "jacfwd")
     tangents = [output_tangent(level_mode, o, False) for o in outs]  # before the seeds go: an output may be an input
     for t in leaves:

@@ -19,6 +19,7 @@ import numpy as np
 
 from . import ops
 from .forward_mode import TransformLevel, tangent_of
+from .functional import reaches_outer_leaf
 from .grad_mode import STATE, is_grad_enabled
 from .pytree import tree_flatten, tree_unflatten
 from .seeding import recording_generators, replaying_generators
@@ -103,7 +104,8 @@ def vmap(f, in_dims=0, out_dims=0, randomness="error", chunk_size=None):
         parts = list(out) if isinstance(out, (tuple, list)) and isinstance(out_dims, (tuple, list)) else [out]
         placed = [_place([p[k] for p in pieces], d, size, k)
                   for k, d in enumerate(_leaf_dims(out_dims, parts, "out_dims"))]
-        keep = level.nested or (is_grad_enabled() and any(o.requires_grad for o in placed))
+        # the outer-graph rule: a Tensor requiring grad from outside (not a leaf a transform inside f made) reached
+        keep = level.nested or (is_grad_enabled() and reaches_outer_leaf(placed, ()))
         return tree_unflatten(out_structure, [o if keep else _own_array(o.data, leaves) for o in placed])
     return wrapped
 
@@ -332,8 +334,9 @@ class _Replay:
         return {**rest, "index": tuple(index)}
 
 
-def _replay(first, others, outputs, physical, dims, start, stop):
-    """Run the recorded ops on examples start..stop at once; the outputs (batch axis first), flattened."""
+def _replay(first, others, outputs, physical, dims, start, stop, warn=True):
+    """Run the recorded ops on examples start..stop at once; the outputs (batch axis first), flattened.
+    `warn`: say so when an op without a batching rule loops."""
     size = stop - start
     replay = _Replay()
     examples = outputs[0]
@@ -348,7 +351,7 @@ def _replay(first, others, outputs, physical, dims, start, stop):
         batched = any(a.batched for a in args) or any(isinstance(p, BatchedIndex) for p in params.get("index", ())
                                                        if isinstance(params.get("index"), tuple))
         if hasattr(c1.prim, "forward"):
-            out = batched_call(c1.prim, args, params, size, c1.out.data)
+            out = batched_call(c1.prim, args, params, size, c1.out.data, warn)
         elif batched:
             if not has_untraced_rule(c1.prim.name):
                 raise _NotBatchable(f"vmap: {c1.prim.name} (reported by a composed op) has no batched rule")
@@ -410,9 +413,7 @@ def vmapped_jvp(prim, ctx, ts, out, xs, params, size):
     dims = [0] * len(spots)
     structure = tree_flatten(physical)[1]
     first, outputs = _record(rule, structure, physical, dims, 0, _Draws("error"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        (result,) = _replay(first, [], outputs, physical, dims, 0, size)
+    (result,) = _replay(first, [], outputs, physical, dims, 0, size, warn=False)
     value = np.asarray(result.value.data if isinstance(result.value, Tensor) else result.value)
     if not result.batched:
         return np.broadcast_to(value, (size,) + value.shape)

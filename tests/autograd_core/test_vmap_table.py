@@ -49,7 +49,8 @@ def _batch(prim, examples, params):
 
 
 def _example(batched, dims, k):
-    return [b[k] if d is not None else b for b, d in zip(batched, dims)]
+    # NOTE: b[k, ...], a 0-d array, not b[k], a numpy scalar: apply takes a numpy scalar for a Python number (float32)
+    return [b[k, ...] if d is not None else b for b, d in zip(batched, dims)]
 
 
 def _check(fn, batched, dims, expected, name):
