@@ -14,7 +14,7 @@ from ..tensor import Tensor, shared_tensor
 from . import astype, maximum, minimum, normalize_axes, value, _shape  # defined before this module loads
 from .reduce import LogSumExp, Max, Min, Sum
 from .shape import GetItem
-from .softmax import Softmax
+from .softmax_op import Softmax
 
 # torch.return_types.max / .min: unpackable, with .values and .indices
 _RETURN_TYPES = {"max": namedtuple("max", ("values", "indices")), "min": namedtuple("min", ("values", "indices"))}
