@@ -244,6 +244,12 @@ def _softmax(b, op):
     return b.node("Softmax", [op.input(0)], axis=op.params["axis"])  # opset >= 13: along that one axis
 
 
+@translates("LayerNorm")
+def _layer_norm(b, op):  # opset >= 17: normalizes over the axes from `axis` on
+    return b.node("LayerNormalization", [op.input(0), op.input(1), op.input(2)], axis=-op.params["dims"],
+                  epsilon=op.params["eps"])
+
+
 @translates("Concatenate", "Stack")
 def _concatenate(b, op):
     axis = op.params["axis"]
