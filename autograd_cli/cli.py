@@ -87,7 +87,7 @@ def _parser():
                            "image (needs matplotlib; default: none)")
     export = command("export", "write a trained model as ONNX (its checkpoint, or a brief training run when there "
                                "is none) and check the file with ONNX Runtime when it is installed")
-    export.add_argument("--model", choices=examples.MODELS, default="mlp", help="which model")
+    export.add_argument("--model", choices=examples.MODELS + ("gpt",), default="mlp", help="which model")
     export.add_argument("--checkpoint", default=None,
                         help="weights to export (default: out/<model>.npz; trained for one epoch if missing)")
     export.add_argument("--out", default="model.onnx", help="the ONNX file to write")
@@ -213,6 +213,7 @@ def cmd_train(args):
 
 
 def _train_gpt(epochs, lr, batch_size, out):
+    """Train the small GPT on the Zen of Python, save out/gpt.npz, print a sample; (the model, its vocabulary)."""
     _writable_folder(out)
     zen = text.load_zen()
     vocab = text.Vocabulary(zen)
@@ -232,6 +233,7 @@ def _train_gpt(epochs, lr, batch_size, out):
     if curve:
         print(f"loss curve: {curve}")
     print("sample:\n" + text.sample(model, vocab, "Beautiful is", 200))
+    return model, vocab
 
 
 def cmd_graph(args):
@@ -268,6 +270,9 @@ def cmd_export(args):
         raise ImportError(f"{exc} (export needs the optional packages onnx and onnxruntime)") from None
     _writable_folder(os.path.dirname(os.path.abspath(args.out)))
     checkpoint = args.checkpoint or os.path.join("out", f"{args.model}.npz")
+    if args.model == "gpt":
+        _export_gpt(ag_onnx, checkpoint, args.out)
+        return
     x_train, y_train, x_test, y_test, _ = examples.load_digits()
     if os.path.exists(checkpoint):
         model = examples.build_model(args.model)
@@ -291,6 +296,38 @@ def cmd_export(args):
     theirs = onnxruntime.InferenceSession(args.out).run(None, {"images": x_test})[0]
     print(f"checked with ONNX Runtime on {len(x_test)} test images: largest difference from our forward "
           f"{np.abs(theirs - ours).max():.2e}, same predictions: {(theirs.argmax(1) == ours.argmax(1)).mean():.0%}")
+
+
+def _export_gpt(ag_onnx, checkpoint, path):
+    """The GPT's logits for token ids (batch, time), both axes dynamic; checked on other sizes with ONNX Runtime."""
+    zen = text.load_zen()
+    vocab = text.Vocabulary(zen)
+    if os.path.exists(checkpoint):
+        model = text.build_gpt(len(vocab))
+        model.load_state_dict(nn.load(checkpoint))
+        print(f"weights: {checkpoint}")
+    else:
+        print(f"no checkpoint at {checkpoint}: training gpt for one epoch first")
+        model, _ = _train_gpt(1, text.DEFAULTS["lr"], text.DEFAULTS["batch_size"], os.path.dirname(checkpoint) or ".")
+    ids, _ = text.windows(vocab.encode(zen), model.config.block_size)
+    ag_onnx.export(model, (ids[:4, :-2],), path, input_names=["idx"], output_names=["logits"],
+                   dynamic_axes={"idx": {0: "batch", 1: "time"}, "logits": {0: "batch", 1: "time"}})
+    print(f"ONNX model: {path} (input 'idx' (batch, time <= {model.config.block_size}) int64, output 'logits' "
+          f"(batch, time, {len(vocab)}))")
+    try:
+        import onnxruntime
+    except ImportError:
+        print("  (onnxruntime is not installed, so the file was not run: pip install onnxruntime)")
+        return
+    model.eval()
+    session = onnxruntime.InferenceSession(path)
+    for batch in (ids[::7], ids[::5, :model.config.block_size // 2]):
+        with ag.no_grad():
+            ours = model(ag.tensor(batch))[0].data
+        theirs = session.run(None, {"idx": batch})[0]
+        print(f"checked with ONNX Runtime on {batch.shape[0]} windows of {batch.shape[1]} characters: largest "
+              f"difference from our forward {np.abs(theirs - ours).max():.2e}, same next characters: "
+              f"{(theirs.argmax(-1) == ours.argmax(-1)).mean():.0%}")
 
 
 def cmd_cost(args):

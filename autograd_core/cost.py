@@ -159,10 +159,14 @@ def _forward_mode(f, arrays):
 
 
 def _batched_mode(f, arrays, jacobian):
-    """The full Jacobian in one batched pass (`jacfwd` or `jacrev`, chunk_size=None), as rows (m, n)."""
+    """The full Jacobian in one batched pass (`jacfwd` or `jacrev`, chunk_size=None), as rows (m, n).
+
+    Outer recording is off: a parameter f closes over that requires grad (a model's weights) would
+    otherwise put jacrev on its outer-graph path, one recorded sweep per output, not one batched pass.
+    """
     ledger = _Ledger()
     start = time.perf_counter()
-    with observe(ledger):
+    with observe(ledger), no_grad():
         blocks = jacobian(f, argnums=tuple(range(len(arrays))))(*arrays)
     seconds = time.perf_counter() - start
     jac = np.concatenate([b.reshape(int(np.prod(b.shape[:b.ndim - x.ndim])), x.size) for b, x in zip(blocks, arrays)],

@@ -12,18 +12,22 @@ each node's gradient summary, so the page replays the recorded order and summari
 individual shares were freed, and so were the values of the intermediate tensors).
 
 `mode="forward", wrt=x` replays forward mode: tangents flowing from `x` to the output,
-one JVP per op in the order the ops ran. The graph is drawn top to bottom, inputs
+one JVP per op, each after the ops it reads (a topological order of the graph, which
+need not be the order the code ran). The graph is drawn top to bottom, inputs
 first, with arrows the way data flows; each tensor's box shows its values. The page
 needs no network: inline SVG, inline script, and a Content-Security-Policy that forbids
-every fetch.
+every fetch. Beside it goes a static SVG of its last step (explore_static.py), for
+viewers that run no scripts.
 """
 import html
 import json
+import os
 from importlib import resources
 
 import numpy as np
 
 from .engine import grad_of
+from .explore_static import static_svg
 from .forward_mode import ForwardMode
 from .graph import is_freed, node_of, op_name, parents, topological_order, trace_of
 from .grad_mode import Observer, no_grad, observe
@@ -37,21 +41,42 @@ MAX_VERTICES = 2000  # a page per VJP step of a bigger graph is unreadable; draw
 
 
 class Exploration:
-    """The page: `.html` (a complete document), `.save(path)`, and inline display in Jupyter."""
+    """The page: `.html` (a complete document), `.svg` (a static picture of its last step),
+    `.save(path)`, and inline display in Jupyter (the picture, then the page)."""
 
-    def __init__(self, page):
+    def __init__(self, page, svg):
         self.html = page
+        self.svg = svg
 
     def save(self, path):
-        """Write the page to `path` (open it in any browser; it makes no network request)."""
+        """Write the page to `path` and its static picture beside it (`.svg` for the suffix); returns `path`.
+
+        Open the page in any browser (it makes no network request); the picture is for
+        places that show files but run no scripts.
+        """
+        path = os.fspath(path)
+        picture = os.path.splitext(path)[0] + ".svg"
+        if os.path.abspath(picture) == os.path.abspath(path):
+            raise ValueError(f"explore: save(path) names the HTML page, and its picture goes beside it as "
+                             f"{os.path.basename(picture)}; give the page another suffix (.html), got {path!r}")
         with open(path, "w", encoding="utf-8") as f:
             f.write(self.html)
+        with open(picture, "w", encoding="utf-8") as f:
+            f.write(self.svg)
         return path
 
     def _repr_html_(self):
         # NOTE: an iframe keeps the page's ids, styles and key bindings apart from the notebook's
         return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" '
                 'style="width:100%;height:640px;border:1px solid #ccc"></iframe>')
+
+    def _ipython_display_(self):
+        """Two outputs: the static picture, which viewers that strip scripts and iframes (GitHub,
+        nbviewer) still show, then the interactive page for Jupyter."""
+        from IPython.display import display
+        display({"image/svg+xml": self.svg, "text/plain": "explore: the sweep after its last step"}, raw=True)
+        display({"text/html": self._repr_html_(), "text/plain": "explore: interactive page (needs scripts)"},
+                raw=True)
 
 
 def explore(root, mode="reverse", wrt=None):
@@ -62,7 +87,8 @@ def explore(root, mode="reverse", wrt=None):
         mode: "reverse" (the backward sweep) or "forward" (forward mode from `wrt`).
         wrt: for mode="forward", the input (a leaf Value or Tensor) whose tangent is seeded with ones.
     Returns:
-        Exploration with `.html`, `.save(path)` and `_repr_html_`.
+        Exploration with `.html`, `.svg` (the last step as a static picture), `.save(path)`
+        (writes both), and Jupyter display (the picture, then the interactive page).
     """
     check_root(root, "explore")
     if mode not in ("reverse", "forward"):
@@ -81,7 +107,8 @@ def explore(root, mode="reverse", wrt=None):
         if wrt is not None:
             raise ValueError("explore: wrt= is only for mode='forward'")
         runs, initial, note = _reverse(root, vertices, index)
-    return Exploration(_page(vertices, index, edges, runs, initial, mode, note))
+    data = _page_data(vertices, index, edges, runs, initial, mode, note)
+    return Exploration(_page(data), static_svg(data))
 
 
 def summary(x):
@@ -338,8 +365,8 @@ def _slots(layer, consumers):
     return slot
 
 
-def _page(vertices, index, edges, runs, initial, mode, note):
-    """Fill the page template with the graph, its layout and the steps."""
+def _page_data(vertices, index, edges, runs, initial, mode, note):
+    """The graph, its layout and the steps, as the page's script (and the static picture) reads them."""
     positions, waypoints = _layout(vertices, edges)
     ranks, edge_ids, edge_ranks = {}, {}, []
     for k, (src, dst) in enumerate(edges):
@@ -357,6 +384,11 @@ def _page(vertices, index, edges, runs, initial, mode, note):
     }
     if mode == "reverse":
         _add_partial_sums(data["steps"], runs, initial)
+    return data
+
+
+def _page(data):
+    """Fill the page template with the data."""
     template = resources.files("autograd_core").joinpath("explore_page.html").read_text(encoding="utf-8")
     payload = json.dumps(data).replace("</", "<\\/")  # a "</script>" inside a label must not end the script
     return template.replace("/*DATA*/null", payload)

@@ -22,6 +22,7 @@ from .backend import numpy_ops
 from .grad_mode import STATE, Observer
 from .ops.conv import Conv2d
 from .tensor import Tensor, shared_tensor
+from .vmap_rules import linear_tangent
 
 # The rules' numpy namespace, with what JVP rules need beyond the VJP rules' one.
 jvp_numpy_ops = SimpleNamespace(**vars(numpy_ops), pad=np.pad,
@@ -63,31 +64,25 @@ def tangent_of(prim, ctx, ts, out, xs, params, xp=jvp_numpy_ops):
 
 
 def batched_tangent(prim, ctx, ts, out, xs, params, batch):
-    """Output tangents (batch,) + out.shape for tangents (batch,) + x.shape, on numpy arrays.
+    """Output tangents (batch,) + out.shape for tangents (batch,) + x.shape, on numpy arrays: vmap of the JVP.
 
-    `prim.batched` declares how its rules take the batch axis: "broadcast" (elementwise
-    ops, matmul: each tangent is aligned to the output's rank and numpy broadcasting
-    does the rest) or True (the rule or, for a linear op, `batch_params` handles a
-    leading axis). Without the declaration the rule runs once per direction.
+    One mechanism batches every op: vmap's (vmap_rules.py), as torch.func builds jacfwd on vmap. A linear
+    op's tangent is the op on the tangents, batched by its batching rule; any other op's tangent is its jvp
+    rule vmapped (recorded once on engine ops, replayed through the batching rules of the ops it calls).
+    `batched = "broadcast"` (elementwise ops, matmul: the hot path of jacfwd and jacrev) is that batching
+    rule said once: the rule runs on numpy directly, each tangent aligned to the output's rank.
     """
-    kind = getattr(prim, "batched", False)
-    lifted = params
-    if kind is True and prim.linear:
-        lifted = prim.batch_params(batch, *xs, **params)  # None: this call's params do not lift
-    if not kind or lifted is None:
+    if prim.batched == "broadcast":
+        ts = [t if t is None else t.reshape((batch,) + (1,) * (out.ndim - np.ndim(x)) + np.shape(x))
+              for t, x in zip(ts, xs)]
+        return tangent_of(prim, ctx, ts, out, xs, params)
+    if prim.name in NUMPY_ONLY_JVP:  # its rule cannot be recorded on engine ops: once per direction
         return np.stack([np.broadcast_to(tangent_of(prim, ctx, [None if t is None else t[k] for t in ts],
                                                     out, xs, params), out.shape) for k in range(batch)])
     if prim.linear:
-        ts = [t if t is not None or i in prim.nondiff else np.zeros((batch,) + np.shape(x), np.result_type(x))
-              for i, (t, x) in enumerate(zip(ts, xs))]
-    if kind == "broadcast":
-        ts = [t if t is None else t.reshape((batch,) + (1,) * (out.ndim - np.ndim(x)) + np.shape(x))
-              for t, x in zip(ts, xs)]
-    tangent = tangent_of(prim, ctx, ts, out, xs, lifted)
-    if kind is True and np.shape(tangent) != (batch,) + out.shape:
-        raise RuntimeError(f"{prim.name}: its batched JVP gave a tangent of shape {np.shape(tangent)}, "
-                           f"expected {(batch,) + out.shape}")
-    return tangent
+        return linear_tangent(prim, ts, xs, params, batch, out)
+    from .vmap import vmapped_jvp  # vmap builds on this module
+    return vmapped_jvp(prim, ctx, ts, out, xs, params, batch)
 
 
 class ForwardMode(Observer):

@@ -5,7 +5,8 @@ leading batch axis on every tangent (jacfwd: one forward pass carries `chunk_siz
 input directions) or on every cotangent (jacrev: one reverse sweep, run under a
 batched forward level that carries `chunk_size` output directions through its
 cotangents, which are linear in the output seed). `chunk_size=1` is one pass per
-direction. Inside another transform each direction is its own (recorded) pass, so
+direction. How each op carries the batch of directions is vmap's batching (vmap_rules.py, through
+forward_mode.batched_tangent): jacfwd is vmap of jvp, jacrev vmap of the VJP, with one rule table. Inside another transform each direction is its own (recorded) pass, so
 the result stays differentiable by the outer transform.
 """
 import numpy as np

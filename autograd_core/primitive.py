@@ -25,6 +25,7 @@ from .tensor import CLOCK, Tensor, wrap
 from . import views as _views
 
 PRIMITIVES = {}
+_NUMPY_SCALARS = (np.number, np.bool_)
 NO_PARAMS = {}  # shared by every call without params; never mutated
 
 
@@ -125,10 +126,11 @@ class Primitive:
                   backward raises instead of reading the new values. Every value by
                   default (never silently wrong); an op whose VJP reads none (addition,
                   reshapes) declares `saves = ()`, so changing its inputs is allowed.
-      batched  -- how the JVP takes a leading batch of tangents (jacfwd): False, one call
-                  per direction; "broadcast", tangents aligned to the output's rank
-                  broadcast through the rules; True, the jvp rule (for a linear op,
-                  `batch_params`) handles the leading axis. See forward_mode.batched_tangent.
+      batched  -- "broadcast": the op and its rules take a leading batch axis on arguments
+                  aligned to the output's rank (numpy broadcasting does the rest). Else
+                  a linear op may declare `batch_params(batch, *xs, **params)`, and any
+                  other op has a rule in vmap_rules.py. This serves vmap and the batched
+                  tangents of jacfwd/jacrev alike (forward_mode.batched_tangent).
       view     -- the op returns a numpy view of its one Tensor input when it can (reshape,
                   slicing): its `apply` then makes the result a view of the input's base, so an
                   in-place change through it reaches the base's graph (autograd_core/views.py).
@@ -170,7 +172,7 @@ class Primitive:
 
 def apply(prim, args, params):
     """Compute `prim` on the arrays behind `args`; link the result into the graph if needed."""
-    arrays, needs, recording = [], [], False
+    arrays, needs, recording, numpy_scalar = [], [], False, False
     for a in args:
         if isinstance(a, Tensor):
             if a._view is not None:
@@ -181,12 +183,19 @@ def apply(prim, args, params):
         else:
             arrays.append(a)
             needs.append(False)
+            numpy_scalar = numpy_scalar or isinstance(a, _NUMPY_SCALARS)
+    if numpy_scalar and any(isinstance(a, Tensor) for a in args):
+        # PyTorch treats a numpy scalar beside a Tensor as a Python number: float32 * np.float64(2) stays float32
+        arrays = [a.item() if isinstance(a, _NUMPY_SCALARS) else a for a in arrays]
     ctx = Node()
     try:
         out = prim.forward(ctx, *arrays, **params) if params else prim.forward(ctx, *arrays)
     except (ValueError, IndexError, TypeError) as exc:
         raise _op_error(prim, exc, arrays, params) from exc
-    result = wrap(out if type(out) is np.ndarray else np.asarray(out))
+    out = out if type(out) is np.ndarray else np.asarray(out)
+    if out.dtype == np.float64 and "dtype" not in params and any(isinstance(a, Tensor) for a in args):
+        out = _as_torch_promotes(out, args)
+    result = wrap(out)
     if recording and STATE.grad_enabled:
         ctx.prim = prim
         ctx.parents = args
@@ -201,6 +210,25 @@ def apply(prim, args, params):
         for observer in STATE.observers:
             observer.on_forward(prim, ctx, result, args, arrays, params)
     return result
+
+
+def _as_torch_promotes(out, args):
+    """A float64 result that numpy promoted from integers or Python floats, in PyTorch's dtype instead.
+
+    PyTorch ranks operands: tensors with dimensions, then 0-d tensors, then Python numbers
+    (which never set a float width). Integer tensors with a float number, or a float op on
+    integers, give the default float32; int64 with float32 gives float32; float32 with a
+    0-d float64 gives float32. numpy gives float64 in all three.
+    """
+    floats = [a for a in args if isinstance(a, (Tensor, np.ndarray, np.generic)) and a.dtype.kind == "f"]
+    if any(a.dtype == np.float64 and a.ndim for a in floats):
+        return out
+    sized = [a.dtype for a in floats if a.ndim]
+    if sized:
+        return out.astype(np.result_type(*sized))
+    if floats:  # only 0-d float tensors: theirs is the highest rank with a float
+        return out
+    return out.astype(np.float32)
 
 
 def _op_error(prim, exc, arrays, params):

@@ -52,7 +52,8 @@ class SweepReport:
         Draws into `axes` (five matplotlib Axes) when given, else a new figure, which is
         returned (and saved to `path` if given). Solid lines with circles are one direction
         per pass, dashed lines with squares all directions batched in one pass; the legend
-        says so (below a new figure, in the first of `axes` when given, none with legend=False).
+        says so (below a new figure, in the ops panel of `axes` when given, the panel that draws
+        every line; none with legend=False).
         """
         plt = pyplot("SweepReport.plot")
         fig = None
@@ -75,7 +76,7 @@ class SweepReport:
             if path is not None:
                 fig.savefig(path, dpi=100)
         if fig is None and legend:
-            axes[0].legend(*axes[1].get_legend_handles_labels(), fontsize=7)
+            axes[1].legend(fontsize=7)
         return fig if fig is not None else axes[0].figure
 
     def _finish(self, ax, title):

@@ -351,7 +351,7 @@ def draw_graph(root, format="svg", rankdir="LR", show_data=True, show_grad=True,
     graphviz = _graphviz()
     layout = _Layout(root, show_all)
     boxes = _collapse(layout, max_nodes) if max_nodes is not None else {}
-    stale = _stale_leaves(root, layout)
+    stale = _stale_leaves(root, layout) if show_grad or color_by == "grad" else set()  # no gradient drawn, none stale
     magnitudes = {}
     if color_by == "grad":
         for n in layout.visible:
@@ -360,7 +360,10 @@ def draw_graph(root, format="svg", rankdir="LR", show_data=True, show_grad=True,
                 magnitudes[id(n)] = summary[1]
     colors, scale = _grad_colors(magnitudes)
     common = _common_dtype(layout)
-    dot = _digraph_class(graphviz)(format=format, graph_attr={"rankdir": rankdir, "nodesep": "0.15", "ranksep": "0.25"},
+    # NOTE: newrank ranks all nodes at once, across clusters; without it dot (2.43 at least) fails on module
+    # clusters such as a GPT's ("flat edge between adjacent nodes one of which has a record shape ... lost edge")
+    dot = _digraph_class(graphviz)(format=format, graph_attr={"rankdir": rankdir, "nodesep": "0.15", "ranksep": "0.25",
+                                                              "newrank": "true"},
                                    node_attr={"fontsize": "10", "height": "0.3"})
     bodies = {}  # scope path -> list of DOT statements, nested into clusters below
     for n in layout.visible:

@@ -18,13 +18,13 @@ import warnings
 import numpy as np
 
 from . import ops
-from .forward_mode import TransformLevel
+from .forward_mode import TransformLevel, tangent_of
 from .grad_mode import STATE, is_grad_enabled
 from .pytree import tree_flatten, tree_unflatten
 from .seeding import recording_generators, replaying_generators
 from .tensor import Tensor, shared_tensor
 from .tracing import Recorder, memory_key, same_value
-from .vmap_rules import Arg, BatchedIndex, batched_call, untraced_call
+from .vmap_rules import Arg, BatchedIndex, batched_call, has_untraced_rule, untraced_call
 
 
 class _ExampleRecorder(Recorder):
@@ -350,6 +350,8 @@ def _replay(first, others, outputs, physical, dims, start, stop):
         if hasattr(c1.prim, "forward"):
             out = batched_call(c1.prim, args, params, size, c1.out.data)
         elif batched:
+            if not has_untraced_rule(c1.prim.name):
+                raise _NotBatchable(f"vmap: {c1.prim.name} (reported by a composed op) has no batched rule")
             out = untraced_call(c1.prim.name, args, params, size, c1.out.data)
         else:
             out = c1.out
@@ -383,3 +385,36 @@ def move_axis(t, source, destination):
     order = list(range(t.ndim))
     order.insert(destination % t.ndim, order.pop(source % t.ndim))
     return t if order == sorted(order) else ops.transpose(t, tuple(order))
+
+
+def vmapped_jvp(prim, ctx, ts, out, xs, params, size):
+    """Forward mode's batched tangent of a non-linear op (jacfwd, jacrev): its jvp rule vmapped over the tangents.
+
+    The rule runs once on engine ops (one direction), recorded, and the recording is replayed on the whole
+    batch through the batching rules of the ops the rule calls, as torch.func batches a JVP. One recording is
+    enough: the rule is linear in the tangents, and only engine ops reach them. Ops without a batching rule
+    loop silently, as a direction-by-direction JVP would.
+    """
+    from . import backend  # the rules' namespaces build on the engine's ops
+    primals = [shared_tensor(x) if isinstance(x, np.ndarray) and i not in prim.nondiff else x
+               for i, x in enumerate(xs)]
+    spots = [i for i, t in enumerate(ts) if t is not None]
+
+    def rule(*tangents):
+        full = [None] * len(ts)
+        for i, t in zip(spots, tangents):
+            full[i] = t
+        tangent = tangent_of(prim, ctx, full, shared_tensor(out), primals, params, backend.recorded_ops())
+        return tangent if isinstance(tangent, Tensor) else shared_tensor(np.asarray(tangent))
+    physical = [shared_tensor(ts[i]) for i in spots]
+    dims = [0] * len(spots)
+    structure = tree_flatten(physical)[1]
+    first, outputs = _record(rule, structure, physical, dims, 0, _Draws("error"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        (result,) = _replay(first, [], outputs, physical, dims, 0, size)
+    value = np.asarray(result.value.data if isinstance(result.value, Tensor) else result.value)
+    if not result.batched:
+        return np.broadcast_to(value, (size,) + value.shape)
+    # a rule may return a tangent that broadcasts to the output (a bias's (C, 1, 1)): align it to the output's rank
+    return value.reshape(value.shape[:1] + (1,) * (np.ndim(out) + 1 - value.ndim) + value.shape[1:])

@@ -1,11 +1,12 @@
-"""Batching rules: how each recorded op runs on a batch with the batch axis in front (used by vmap's replay).
+"""Batching rules: how each op runs on a batch with the batch axis in front: the one table, read by vmap's
+replay and by forward mode's batched tangents (jacfwd, jacrev; see forward_mode.batched_tangent).
 
 A rule gets the op's primitive, its arguments as `Arg`s (the replayed value and whether it carries the
 batch axis), its params, the batch size and the logical (one-example) output; it returns the batched
 output, computed with engine ops so that it is differentiable like anything else. Most primitives need
 no rule of their own: elementwise ones (`batched = "broadcast"`) align their arguments' ranks and let
-numpy broadcast, and linear ones lift their params with the `batch_params` they already declare for
-forward mode. A primitive with no rule runs once per example (a loop), with a warning naming it.
+numpy broadcast, and linear ones lift their params with the `batch_params` they declare.
+A primitive with no rule runs once per example (a loop), with a warning naming it.
 """
 import warnings
 from dataclasses import dataclass
@@ -36,8 +37,9 @@ def rule(*names):
     return register
 
 
-def batched_call(prim, args, params, size, logical_out):
-    """The op on a batch: its own rule, the rule its declarations imply, or a loop over the examples."""
+def batched_call(prim, args, params, size, logical_out, warn=True):
+    """The op on a batch: its own rule, the rule its declarations imply, or a loop over the examples
+    (with a warning naming it, unless `warn` is False)."""
     if not any(a.batched for a in args) and not _batched_index(params):
         return apply(prim, [a.value for a in args], params)
     fn = RULES.get(prim.name)
@@ -47,13 +49,23 @@ def batched_call(prim, args, params, size, logical_out):
         elif getattr(prim, "batch_params", None) is not None:
             fn = _lifted
     out = fn(prim, args, params, size, logical_out) if fn is not None else None
-    return out if out is not None else loop(prim, args, params, size)
+    return out if out is not None else loop(prim, args, params, size, warn)
 
 
-def loop(prim, args, params, size):
+def linear_tangent(prim, ts, xs, params, size, logical_out):
+    """Forward mode's batched tangent of a linear op (jacfwd, jacrev): the op on the tangents (axis 0 the
+    batch of directions), through its batching rule; an input without a tangent counts as zero."""
+    args = [Arg(t, True) if t is not None else
+            Arg(x if i in prim.nondiff or x is None else np.zeros_like(x), False)
+            for i, (t, x) in enumerate(zip(ts, xs))]
+    return batched_call(prim, args, params, size, logical_out, warn=False).data
+
+
+def loop(prim, args, params, size, warn=True):
     """The fallback: the op once per example, stacked (correct for any op, and slow)."""
-    warnings.warn(f"vmap: {prim.name} has no batching rule for these arguments; it runs once per example "
-                  f"(a Python loop over {size})", stacklevel=4)
+    if warn:
+        warnings.warn(f"vmap: {prim.name} has no batching rule for these arguments; it runs once per example "
+                      f"(a Python loop over {size})", stacklevel=4)
     outs = []
     for k in range(size):
         example = [ops.getitem(a.value, k) if a.batched else a.value for a in args]
@@ -123,7 +135,7 @@ def _is_array(v):
     return isinstance(v, (Tensor, np.ndarray))
 
 
-@rule("Sum", "Max", "Min", "LogSumExp", "VectorNorm")
+@rule("Max", "Min", "LogSumExp", "VectorNorm")
 def _reduction(prim, args, params, size, logical_out):
     (x,) = args
     ndim = np.ndim(_data(x.value)) - 1
@@ -250,8 +262,8 @@ def _physical_index(index, size):
     """`index` of one example as an index of the batch (axis 0 in front), or None where numpy would place the
     axes differently (index arrays after a slice, None or ... among arrays, boolean masks)."""
     arrays = [k for k, p in enumerate(index) if _is_index(p)]
-    if not arrays:
-        return (slice(None),) + index
+    if not any(isinstance(p, BatchedIndex) for p in index):
+        return None if _advanced_apart(index) else (slice(None),) + index
     if arrays != list(range(len(arrays))) or any(p is Ellipsis or p is None for p in index) or \
             any(_array(p).dtype == np.bool_ for p in index if _is_index(p)):
         return None
@@ -260,12 +272,24 @@ def _physical_index(index, size):
     return (batch,) + tuple(p.array if isinstance(p, BatchedIndex) else p for p in index)
 
 
+def _advanced_apart(index):
+    """True when index arrays are separated by a slice: numpy then moves their axes to the front,
+    so a leading batch slice would not stay in front."""
+    spots = [k for k, i in enumerate(index) if isinstance(i, (np.ndarray, list))]
+    return bool(spots) and spots[-1] - spots[0] + 1 != len(spots)
+
+
 def _is_index(p):
     return isinstance(p, (np.ndarray, BatchedIndex))
 
 
 def _array(p):
     return p.array if isinstance(p, BatchedIndex) else p
+
+
+def has_untraced_rule(name):
+    """Whether `untraced_call` batches this reported op (others, as pooling's argmax positions, make vmap loop)."""
+    return name in ("argmax", "argmin", "astype") or isinstance(getattr(np, name, None), np.ufunc)
 
 
 def untraced_call(name, args, params, size, logical_out):

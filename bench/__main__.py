@@ -31,7 +31,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--rounds", type=int, default=15, help="timed rounds per workload (default 15)")
     parser.add_argument("--only", default="", help="comma-separated names: " + ",".join(harness.names()))
-    parser.add_argument("--quick", action="store_true", help="3 rounds after 1 warm-up: a smoke run")
+    parser.add_argument("--quick", action="store_true",
+                        help="3 rounds after 1 warm-up, no resident-memory processes: a smoke run")
     parser.add_argument("--markdown", metavar="PATH", help="also write the report to this file")
     args = parser.parse_args(argv)
     only = tuple(filter(None, args.only.split(",")))
@@ -45,7 +46,7 @@ def main(argv=None):
     # NOTE: imported libraries' objects (torch has many) leave the collector's reach, so the
     # full collections that scalar-engine graphs trigger do not rescan them on the clock
     gc.freeze()
-    rows, notes = harness.run(only, rounds, warmup)
+    rows, notes = harness.run(only, rounds, warmup, rss_processes=not args.quick)
     report = _header(rounds, pinned) + harness.markdown(rows, notes)
     print(report)
     if args.markdown:

@@ -6,14 +6,15 @@ sizes and the tests' small float64 ones; parameter names match the state dict's 
 
 
 GPT_HEADS = 4  # the gpt workload's heads (not readable off the weight shapes)
+RECURRENT = {"lstm": "LSTM", "gru": "GRU", "lstm2": "LSTM", "bilstm": "LSTM"}  # workload -> layer class
 
 
 def build(nn, name, weights):
     """The network of workload `name` made of `nn`'s layers, with fresh (not yet loaded) parameters."""
     if name == "gpt":
         return _gpt(nn, weights)
-    if name in ("lstm", "gru"):
-        return _last_step(nn, name.upper(), weights)
+    if name in RECURRENT:
+        return _last_step(nn, RECURRENT[name], weights)
     shapes = [w.shape for k, w in weights.items() if k.endswith("weight")]
     if name == "mlp":
         first, second, third = (nn.Linear(s[1], s[0]) for s in shapes)
@@ -25,16 +26,21 @@ def build(nn, name, weights):
 
 
 def _last_step(nn, kind, weights):
-    """nn.LSTM or nn.GRU over a (steps, batch, features) sequence, then a Linear head on the last output."""
+    """nn.LSTM or nn.GRU over a (steps, batch, features) sequence, then a Linear head on the last output.
+
+    Layers and directions are read off the keys (rnn.weight_ih_l1, rnn.weight_ih_l0_reverse, ...).
+    """
     n_in = weights["rnn.weight_ih_l0"].shape[1]
     hidden = weights["rnn.weight_hh_l0"].shape[1]
-    classes = weights["head.weight"].shape[0]
+    classes, head_in = weights["head.weight"].shape
+    layers = sum(k.startswith("rnn.weight_ih_l") and not k.endswith("_reverse") for k in weights)
+    bidirectional = "rnn.weight_ih_l0_reverse" in weights
 
     class LastStep(nn.Module):
         def __init__(self):
             super().__init__()
-            self.rnn = getattr(nn, kind)(n_in, hidden)
-            self.head = nn.Linear(hidden, classes)
+            self.rnn = getattr(nn, kind)(n_in, hidden, num_layers=layers, bidirectional=bidirectional)
+            self.head = nn.Linear(head_in, classes)
 
         def forward(self, x):
             return self.head(self.rnn(x)[0][-1])

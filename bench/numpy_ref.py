@@ -143,50 +143,97 @@ class CNN(Reference):
         return loss, [dk1, dc1, dk2, dc2, dz.T @ flat, dz.sum(0)]
 
 
+def lstm_layer(x, w_ih, w_hh, b):
+    """One LSTM layer over x (T, N, in) from zero state (PyTorch's gate order i, f, g, o).
+
+    Returns hs (T + 1, N, H) with hs[0] = 0, and the saved arrays for `lstm_layer_grads`; the gate
+    activations overwrite their pre-activations in one buffer.
+    """
+    steps, n, _ = x.shape
+    hid = w_hh.shape[1]
+    gates = (x.reshape(steps * n, -1) @ w_ih.T + b).reshape(steps, n, 4 * hid)
+    hs, cs = np.zeros((2, steps + 1, n, hid), x.dtype)
+    tanh_c = np.empty((steps, n, hid), x.dtype)
+    for t in range(steps):
+        g = gates[t]
+        g += hs[t] @ w_hh.T
+        sigmoid(g[:, :2 * hid], out=g[:, :2 * hid])
+        np.tanh(g[:, 2 * hid:3 * hid], out=g[:, 2 * hid:3 * hid])
+        sigmoid(g[:, 3 * hid:], out=g[:, 3 * hid:])
+        i, f, gg, o = g[:, :hid], g[:, hid:2 * hid], g[:, 2 * hid:3 * hid], g[:, 3 * hid:]
+        np.multiply(f, cs[t], out=cs[t + 1])
+        cs[t + 1] += i * gg
+        np.tanh(cs[t + 1], out=tanh_c[t])
+        np.multiply(o, tanh_c[t], out=hs[t + 1])
+    return hs, (x, w_ih, w_hh, gates, cs, tanh_c)
+
+
+def lstm_layer_grads(saved, hs, dh_out, need_dx=False):
+    """(dx or None, [dW_ih, dW_hh, db_ih, db_hh]) of `lstm_layer`, given {step: cotangent of hs[step + 1]}
+    for the steps whose output is used (the last one only, under a head on the last step)."""
+    x, w_ih, w_hh, gates, cs, tanh_c = saved
+    steps, n, hid = tanh_c.shape
+    dh, dc = np.zeros((2, n, hid), x.dtype)
+    dgates = np.empty_like(gates)
+    for t in reversed(range(steps)):
+        if t in dh_out:
+            dh += dh_out[t]
+        i, f, gg, o = (gates[t, :, k * hid:(k + 1) * hid] for k in range(4))
+        tc = tanh_c[t]
+        d = dgates[t]
+        np.multiply(dh, tc, out=d[:, 3 * hid:])
+        d[:, 3 * hid:] *= o * (1 - o)
+        dc += dh * o * (1 - tc * tc)
+        np.multiply(dc, gg, out=d[:, :hid])
+        d[:, :hid] *= i * (1 - i)
+        np.multiply(dc, cs[t], out=d[:, hid:2 * hid])
+        d[:, hid:2 * hid] *= f * (1 - f)
+        np.multiply(dc, i, out=d[:, 2 * hid:3 * hid])
+        d[:, 2 * hid:3 * hid] *= 1 - gg * gg
+        if t:
+            dh = d @ w_hh
+            dc *= f
+    flat = dgates.reshape(steps * n, -1)
+    db = flat.sum(0)
+    dx = (flat @ w_ih).reshape(x.shape) if need_dx else None
+    return dx, [flat.T @ x.reshape(steps * n, -1), flat.T @ hs[:steps].reshape(steps * n, -1), db, db.copy()]
+
+
 class LSTM(Reference):
-    """LSTM over the sequence (PyTorch's gate order i, f, g, o), last hidden state -> Linear, cross-entropy."""
+    """An LSTM (stacked, optionally bidirectional, read off the weights), its last step's output -> Linear,
+    cross-entropy. Layer k > 0 reads layer k - 1's outputs; the reverse direction reads the flipped sequence."""
 
     def grads(self, x, y):
-        w_ih, w_hh, b_ih, b_hh, w, b = self.params
-        steps, n, _ = x.shape
-        hid = w_hh.shape[1]
-        gates = (x.reshape(steps * n, -1) @ w_ih.T + (b_ih + b_hh)).reshape(steps, n, 4 * hid)
-        hs, cs = np.zeros((2, steps + 1, n, hid), x.dtype)
-        tanh_c = np.empty((steps, n, hid), x.dtype)
-        for t in range(steps):
-            g = gates[t]
-            g += hs[t] @ w_hh.T
-            sigmoid(g[:, :2 * hid], out=g[:, :2 * hid])
-            np.tanh(g[:, 2 * hid:3 * hid], out=g[:, 2 * hid:3 * hid])
-            sigmoid(g[:, 3 * hid:], out=g[:, 3 * hid:])
-            i, f, gg, o = g[:, :hid], g[:, hid:2 * hid], g[:, 2 * hid:3 * hid], g[:, 3 * hid:]
-            np.multiply(f, cs[t], out=cs[t + 1])
-            cs[t + 1] += i * gg
-            np.tanh(cs[t + 1], out=tanh_c[t])
-            np.multiply(o, tanh_c[t], out=hs[t + 1])
-        loss, dz = softmax_xent(hs[steps] @ w.T + b, y)
-        dh, dc = dz @ w, np.zeros((n, hid), x.dtype)
-        dgates = np.empty_like(gates)
-        for t in reversed(range(steps)):
-            i, f, gg, o = (gates[t, :, k * hid:(k + 1) * hid] for k in range(4))
-            tc = tanh_c[t]
-            d = dgates[t]
-            np.multiply(dh, tc, out=d[:, 3 * hid:])
-            d[:, 3 * hid:] *= o * (1 - o)
-            dc += dh * o * (1 - tc * tc)
-            np.multiply(dc, gg, out=d[:, :hid])
-            d[:, :hid] *= i * (1 - i)
-            np.multiply(dc, cs[t], out=d[:, hid:2 * hid])
-            d[:, hid:2 * hid] *= f * (1 - f)
-            np.multiply(dc, i, out=d[:, 2 * hid:3 * hid])
-            d[:, 2 * hid:3 * hid] *= 1 - gg * gg
-            if t:
-                dh = d @ w_hh
-                dc *= f
-        flat = dgates.reshape(steps * n, -1)
-        db = flat.sum(0)
-        return loss, [flat.T @ x.reshape(steps * n, -1), flat.T @ hs[:steps].reshape(steps * n, -1), db, db.copy(),
-                      dz.T @ hs[steps], dz.sum(0)]
+        *rnn, w, b = self.params
+        hid = rnn[1].shape[1]
+        directions = w.shape[1] // hid
+        groups = [rnn[i:i + 4] for i in range(0, len(rnn), 4)]  # (w_ih, w_hh, b_ih, b_hh) per layer and direction
+        layers = [groups[i:i + directions] for i in range(0, len(groups), directions)]
+        inputs, runs = x, []
+        for layer in layers:
+            outs = []
+            for d, (w_ih, w_hh, b_ih, b_hh) in enumerate(layer):
+                seq = inputs if d == 0 else np.ascontiguousarray(inputs[::-1])
+                hs, saved = lstm_layer(seq, w_ih, w_hh, b_ih + b_hh)
+                outs.append(hs[1:] if d == 0 else hs[:0:-1])  # each in time order
+                runs.append((hs, saved))
+            inputs = outs[0] if directions == 1 else np.concatenate(outs, axis=2)
+        last = inputs[-1]
+        loss, dz = softmax_xent(last @ w.T + b, y)
+        steps, grads = len(x), []
+        dout = {steps - 1: dz @ w}  # {step: cotangent of the top layer's output there}
+        for k in reversed(range(len(layers))):
+            dx, layer_grads = 0, []  # dx: the cotangent of this layer's input, the layer below's output
+            for d in range(directions):
+                hs, saved = runs[k * directions + d]
+                dh_out = {t if d == 0 else steps - 1 - t: g[:, d * hid:(d + 1) * hid] for t, g in dout.items()}
+                dxd, g = lstm_layer_grads(saved, hs, dh_out, need_dx=k > 0)
+                if k > 0:
+                    dx = dx + (dxd if d == 0 else dxd[::-1])
+                layer_grads += g
+            grads = layer_grads + grads
+            dout = dict(enumerate(dx)) if k > 0 else None
+        return loss, grads + [dz.T @ last, dz.sum(0)]
 
 
 class GRU(Reference):
@@ -240,5 +287,5 @@ class GRU(Reference):
         db_ih = np.concatenate([dhf[:, :2 * hid].sum(0), dcf.sum(0)])
         return loss, [dw_ih, dhf.T @ hs[:steps].reshape(steps * n, -1), db_ih, dhf.sum(0), dz.T @ hs[steps], dz.sum(0)]
 
-for _name, _cls in {"mlp": MLP, "cnn": CNN, "lstm": LSTM, "gru": GRU}.items():
+for _name, _cls in {"mlp": MLP, "cnn": CNN, "lstm": LSTM, "gru": GRU, "lstm2": LSTM, "bilstm": LSTM}.items():
     registry.register(_name, "numpy", lambda weights, lr, cls=_cls: cls(weights, lr).step)

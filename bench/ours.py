@@ -157,6 +157,26 @@ def gradient_cost(rounds):
             "target": "<= 2.3", "met": ours <= 2.3}
 
 
+def lstm_cost(variant, what):
+    """Extra `measure(rounds)`: time of the `variant` LSTM workload's step / the one-layer lstm step, ours and
+    torch's (issue 26: at most 2.1 for two layers and for two directions)."""
+    def measure(rounds):
+        from . import torch_ref
+        calls = {}
+        for name in ("lstm", variant):
+            workload = registry.WORKLOADS[name]
+            weights, x, y = workload.data()
+            calls[name] = lambda step=trainer(name)(weights, workload.lr), x=x, y=y: step(x, y)
+            if torch_ref.torch is not None:
+                calls["torch_" + name] = lambda step=torch_ref.trainer(name)(weights, workload.lr), x=x, y=y: step(x, y)
+        times = timing.interleaved(calls, rounds)
+        ours = timing.ratio(times, variant, "lstm")
+        return {"measure": f"cost({what} LSTM step) / cost(1-layer)", "ours": ours,
+                "torch": timing.ratio(times, "torch_" + variant, "torch_lstm") if "torch_lstm" in times else None,
+                "target": "<= 2.1", "met": ours <= 2.1}
+    return measure
+
+
 def op_overhead(rounds, repeat=20_000):
     """Microseconds a recorded 10x10 elementwise multiply costs on top of the bare numpy multiply."""
     a = np.random.default_rng(0).standard_normal((10, 10)).astype(np.float32)
@@ -181,6 +201,8 @@ SIDES = {
     "mlp": (trainer("mlp"), _TRAINING),
     "cnn": (trainer("cnn"), _TRAINING + ("nn.Conv2d", "nn.MaxPool2d", "nn.Flatten")),
     "lstm": (trainer("lstm"), _TRAINING + ("nn.Module", "nn.LSTM")),
+    "lstm2": (trainer("lstm2"), _TRAINING + ("nn.Module", "nn.LSTM")),
+    "bilstm": (trainer("bilstm"), _TRAINING + ("nn.Module", "nn.LSTM")),
     "gru": (trainer("gru"), _TRAINING + ("nn.Module", "nn.GRU")),
     "gpt": (gpt, ("nn.Module", "nn.Linear", "nn.Embedding", "nn.LayerNorm", "nn.GELU", "nn.ModuleDict", "nn.ModuleList",
                    "F.softmax", "F.cross_entropy", "F.gelu", "optim.AdamW", "ag.tril", "ag.Tensor.split",
@@ -217,6 +239,9 @@ for _name, (_make, _parts) in SIDES.items():
 if ag is not None and not _lacking(_TRAINING + ("ag.no_grad",)):
     registry.extra("grad_cost", gradient_cost)
     registry.extra("op_overhead", op_overhead)
+if ag is not None and not _lacking(_TRAINING + ("nn.Module", "nn.LSTM")):
+    registry.extra("lstm2_cost", lstm_cost("lstm2", "2-layer"))
+    registry.extra("bilstm_cost", lstm_cost("bilstm", "bidirectional"))
 if ag is not None and not _lacking(("ag.jvp", "ag.jacfwd", "ag.jacrev")):
     registry.extra("jacfwd_batched", batched_jacfwd)
     registry.extra("jacfwd_square", square_jacobians)

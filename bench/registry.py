@@ -22,7 +22,8 @@ class Implementation:
 class Workload:
     """One training step to time: the maker of its (weights, x, y), its baselines and implementations.
 
-    Ratios are taken against every baseline present; `target` bounds ours / baselines[0].
+    Ratios are taken against every baseline present; `target` bounds ours / baselines[0]. With `rss`,
+    each implementation's peak resident memory is also measured in a fresh process (bench.rss).
     """
     name: str
     title: str
@@ -30,6 +31,7 @@ class Workload:
     baselines: tuple = ("numpy", "torch")
     target: float = None
     lr: float = 0.01
+    rss: bool = False
     impls: dict = field(default_factory=dict)
     missing: dict = field(default_factory=dict)
 
@@ -59,12 +61,14 @@ def extra(name, measure):
     EXTRAS[name] = measure
 
 
-workload("mlp", "MLP 784-256-128-10 ReLU, batch 128", workloads.mlp)  # no time target: ahead of torch, and the last percent is not worth less readable code
-workload("cnn", "CNN conv3x3(8)-pool-conv3x3(16)-pool-linear, batch 64, 28x28", workloads.cnn, target=1.25)
-workload("lstm", "LSTM(28, 128) x 28 steps, batch 64, last h -> linear", workloads.lstm, target=1.25)
-workload("gru", "GRU(28, 128) x 28 steps, batch 64, last h -> linear", workloads.gru, target=1.25)
+workload("mlp", "MLP 784-256-128-10 ReLU, batch 128", workloads.mlp, rss=True)  # no time target: ahead of torch, and the last percent is not worth less readable code
+workload("cnn", "CNN conv3x3(8)-pool-conv3x3(16)-pool-linear, batch 64, 28x28", workloads.cnn, target=1.25, rss=True)
+workload("lstm", "LSTM(28, 128) x 28 steps, batch 64, last h -> linear", workloads.lstm, target=1.25, rss=True)
+workload("lstm2", "LSTM(28, 128, num_layers=2) x 28 steps, batch 64, last h -> linear", workloads.lstm2, rss=True)
+workload("bilstm", "LSTM(28, 128, bidirectional=True) x 28 steps, batch 64, last h -> linear", workloads.bilstm, rss=True)
+workload("gru", "GRU(28, 128) x 28 steps, batch 64, last h -> linear", workloads.gru, target=1.25, rss=True)
 workload("gpt", "GPT vocab 65, block 64, 128 wide, 4 heads, 2 blocks, batch 16, AdamW", workloads.gpt,
-         baselines=("torch",), lr=3e-4)  # no numpy reference: ours and torch only
+         baselines=("torch",), lr=3e-4, rss=True)  # no numpy reference: ours and torch only
 workload("value_mlp", "scalar MLP 2-16-16-1, 100 points, full batch", workloads.value_mlp, baselines=("micrograd",),
                   target=0.2, lr=0.05)
 workload("jvp", "forward mode: 1000 JVPs of sum(tanh(W v)), R^1000 -> R", workloads.jvp, baselines=("hips", "torch"),

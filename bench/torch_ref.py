@@ -78,7 +78,7 @@ for _name in ("jvp_mlp100", "jvp_mlp1000"):
     else:
         registry.register(_name, "torch", mlp_jvps, traced=False)
 
-for _name in ("mlp", "cnn", "lstm", "gru", "jvp", "gpt"):
+for _name in ("mlp", "cnn", "lstm", "lstm2", "bilstm", "gru", "jvp", "gpt"):
     if torch is None:
         registry.unavailable(_name, "torch", "torch not installed")
     else:

@@ -39,17 +39,26 @@ def cnn(seed=0, batch=64, side=28, channels=(1, 8, 16), classes=10, dtype=np.flo
     return weights, x, rng.integers(0, classes, batch)
 
 
-def recurrent(gates, seed=0, batch=64, steps=28, n_in=28, hidden=128, classes=10, dtype=np.float32):
-    """A one-layer LSTM (gates=4) or GRU (gates=3) keyed rnn.*_l0, then head.* on the last hidden state.
+def recurrent(gates, seed=0, batch=64, steps=28, n_in=28, hidden=128, classes=10, dtype=np.float32, num_layers=1,
+              bidirectional=False):
+    """An LSTM (gates=4) or GRU (gates=3) keyed rnn.*_l0 (rnn.*_l1, rnn.*_l0_reverse, ... as PyTorch names a stack),
+    then head.* on the last step's output.
 
-    x is (steps, batch, n_in), sequence first as PyTorch's default.
+    x is (steps, batch, n_in), sequence first as PyTorch's default. Layers are drawn in state-dict order before
+    the head, so the one-layer data do not depend on the options.
     """
     rng = np.random.default_rng(seed)
-    weights = {"rnn.weight_ih_l0": _uniform(rng, (gates * hidden, n_in), hidden, dtype),
-               "rnn.weight_hh_l0": _uniform(rng, (gates * hidden, hidden), hidden, dtype),
-               "rnn.bias_ih_l0": _uniform(rng, (gates * hidden,), hidden, dtype),
-               "rnn.bias_hh_l0": _uniform(rng, (gates * hidden,), hidden, dtype)}
-    _linear(rng, weights, "head.", hidden, classes, dtype)
+    weights = {}
+    directions = 2 if bidirectional else 1
+    for layer in range(num_layers):
+        for suffix in ("", "_reverse")[:directions]:
+            size_in = n_in if layer == 0 else directions * hidden
+            key = f"_l{layer}{suffix}"
+            weights.update({"rnn.weight_ih" + key: _uniform(rng, (gates * hidden, size_in), hidden, dtype),
+                            "rnn.weight_hh" + key: _uniform(rng, (gates * hidden, hidden), hidden, dtype),
+                            "rnn.bias_ih" + key: _uniform(rng, (gates * hidden,), hidden, dtype),
+                            "rnn.bias_hh" + key: _uniform(rng, (gates * hidden,), hidden, dtype)})
+    _linear(rng, weights, "head.", directions * hidden, classes, dtype)
     x = rng.standard_normal((steps, batch, n_in)).astype(dtype)
     return weights, x, rng.integers(0, classes, batch)
 
@@ -57,6 +66,16 @@ def recurrent(gates, seed=0, batch=64, steps=28, n_in=28, hidden=128, classes=10
 def lstm(seed=0, **sizes):
     """LSTM(28, 128) over 28 steps, batch 64, unless sizes say otherwise."""
     return recurrent(4, seed, **sizes)
+
+
+def lstm2(seed=0, **sizes):
+    """The lstm workload with num_layers=2 (the second layer reads 128 wide)."""
+    return recurrent(4, seed, num_layers=2, **sizes)
+
+
+def bilstm(seed=0, **sizes):
+    """The lstm workload with bidirectional=True (the head reads both directions, 256 wide)."""
+    return recurrent(4, seed, bidirectional=True, **sizes)
 
 
 def gru(seed=0, **sizes):

@@ -106,7 +106,7 @@ def prelu(x, weight):
         if x.ndim < 2 or x.shape[1] != weight.size:
             raise ValueError(f"prelu: {weight.size} slopes do not match input of shape {x.shape} (channels on axis 1)")
         weight = weight.reshape((weight.size,) + (1,) * (x.ndim - 2))
-    positive = _data(x) > 0
+    positive = x > 0  # a Tensor comparison: the ONNX tracer records it
     return ag.where(positive, x, _negative_part(x, positive) * weight)
 
 
@@ -117,7 +117,7 @@ def rrelu(x, lower=1.0 / 8, upper=1.0 / 3, training=False, rng=None):
         slope = rng.uniform(lower, upper, x.shape).astype(x.dtype)
     else:
         slope = (lower + upper) / 2
-    return ag.where(_data(x) > 0, x, x * slope)
+    return ag.where(x > 0, x, x * slope)
 
 
 def softmax(x, dim=-1):
@@ -166,8 +166,10 @@ def embedding(indices, weight, padding_idx=None):
     if padding_idx is None:
         return rows
     padding_idx = _padding_index(padding_idx, weight.shape[0])
-    padded = (idx == padding_idx)[..., None]
-    return ag.where(padded, rows.detach(), rows) if padded.any() else rows
+    if not (idx == padding_idx).any():
+        return rows
+    padded = (indices == padding_idx)[..., None]  # a Tensor's comparison and indexing are traced (ONNX export)
+    return ag.where(padded, rows.detach(), rows)
 
 
 def _padding_index(padding_idx, num_embeddings):

@@ -27,6 +27,9 @@ def additive_mask(mask, dtype, what, true_means_keep):
         return None
     data = _mask_data(mask)
     if data.dtype == np.bool_:
+        if isinstance(mask, Tensor):  # a Tensor's where is traced: an exported model computes it from its input
+            kept, dropped = np.zeros((), dtype), np.asarray(-np.inf, dtype)
+            return ag.where(mask, kept, dropped) if true_means_keep else ag.where(mask, dropped, kept)
         dropped = ~data if true_means_keep else data
         return np.where(dropped, -np.inf, 0.0).astype(dtype)
     if not np.issubdtype(data.dtype, np.floating):
@@ -75,6 +78,8 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         scores = scores + mask
         dead = np.isneginf(scores.data).all(-1, keepdims=True)
     if dead is not None and dead.any():
+        with ag.no_grad():  # the same rows from traced ops, so an exported model finds them in its own masks
+            dead = ag.amax(scores, -1, keepdim=True) == -np.inf
         # NOTE: as PyTorch's safe softmax, a query that may attend to nothing gets zero weights, not NaN
         weights = ag.where(dead, 0.0, ag.softmax(ag.where(dead, 0.0, scores), -1))
     else:

@@ -15,7 +15,7 @@ from .functional import _as_tensor, _check_reduction, _data, _reduce, _same_shap
 
 def _clamp_min0(x):
     """max(x, 0) whose gradient passes where x >= 0 (PyTorch's clamp_min at the boundary; relu's stops at 0)."""
-    return ag.where(_data(x) >= 0, x, 0.0)
+    return ag.where(x >= 0, x, 0.0)
 
 
 def _checked_reduction(reduction):
@@ -45,7 +45,7 @@ def kl_div(input, target, reduction="mean", log_target=False):
     if log_target:
         loss = ag.exp(target) * (target - input)
     else:
-        zero = _data(target) == 0
+        zero = target == 0
         safe = ag.where(zero, 1.0, target)  # log(1) = 0 where target = 0: xlogy(0, 0) = 0, and no -inf · 0
         loss = ag.where(zero, 0.0, target * ag.log(safe)) - target * input
     if reduction == "batchmean":
@@ -62,7 +62,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
     _same_shape(input, target, "huber_loss")
     d = input - target
     a = d.abs()
-    return _reduce(ag.where(a.data < delta, 0.5 * d * d, delta * (a - 0.5 * delta)), reduction, "huber_loss")
+    return _reduce(ag.where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta)), reduction, "huber_loss")
 
 
 def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
@@ -76,7 +76,7 @@ def smooth_l1_loss(input, target, reduction="mean", beta=1.0):
     a = d.abs()
     if beta == 0:
         return _reduce(a, reduction, "smooth_l1_loss")
-    return _reduce(ag.where(a.data < beta, (0.5 / beta) * d * d, a - 0.5 * beta), reduction, "smooth_l1_loss")
+    return _reduce(ag.where(a < beta, (0.5 / beta) * d * d, a - 0.5 * beta), reduction, "smooth_l1_loss")
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
@@ -94,7 +94,8 @@ def cosine_embedding_loss(input1, input2, target, margin=0.0, reduction="mean"):
     axis = t.ndim
     eps = 1e-12  # PyTorch's EPSILON: two zero vectors have cosine 0, not NaN
     cos = (x1 * x2).sum(axis=axis) / (((x1 * x1).sum(axis=axis) + eps) * ((x2 * x2).sum(axis=axis) + eps)).sqrt()
-    loss = ag.where(t == 1, 1.0 - cos, 0.0) + ag.where(t == -1, _clamp_min0(cos - margin), 0.0)
+    target = target if isinstance(target, ag.Tensor) else t  # a Tensor's comparisons are traced (ONNX export)
+    loss = ag.where(target == 1, 1.0 - cos, 0.0) + ag.where(target == -1, _clamp_min0(cos - margin), 0.0)
     return _reduce(loss, reduction, "cosine_embedding_loss")
 
 
@@ -134,7 +135,7 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2.0, eps=1e-6,
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
         d_swap = pairwise_distance(positive, negative, p, eps)
-        d_neg = ag.where(d_swap.data < d_neg.data, d_swap, d_neg)
+        d_neg = ag.where(d_swap < d_neg, d_swap, d_neg)
     return _reduce(_clamp_min0(margin + d_pos - d_neg), reduction, "triplet_margin_loss")
 
 
@@ -179,7 +180,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, eps=1e-8, reduct
     _same_shape(input, target, "poisson_nll_loss")
     loss = ag.exp(input) - target * input if log_input else input - target * ag.log(input + eps)
     if full:
-        big = _data(target) > 1
+        big = target > 1
         safe = ag.where(big, target, 2.0)  # any value > 1 where the term is not added: no log(0)
         stirling = safe * ag.log(safe) - safe + 0.5 * ag.log(safe * (2 * math.pi))
         loss = loss + ag.where(big, stirling, 0.0)

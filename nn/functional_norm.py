@@ -122,7 +122,7 @@ def _norm_along(x, p, dim):
         return x.abs().amin(dim, keepdim=True)
     powered = (x * x) if p == 2 else x.abs() ** p
     total = powered.sum(dim, keepdim=True)
-    nonzero = total.data > 0
+    nonzero = total > 0
     # NOTE: the root's derivative is infinite at 0: the second where keeps 0 * inf out of the gradient
     root = ag.where(nonzero, total, 1.0) ** (1.0 / p)
     return ag.where(nonzero, root, 0.0)
@@ -136,4 +136,4 @@ def normalize(input, p=2.0, dim=1, eps=1e-12):
     else:
         norm = _norm_along(x, float(p), dim)
     # clamp_min(norm, eps): the gradient goes to the norm wherever norm >= eps, as PyTorch's
-    return x / ag.where(norm.data >= eps, norm, np.asarray(eps, x.dtype))
+    return x / ag.where(norm >= eps, norm, np.asarray(eps, x.dtype))

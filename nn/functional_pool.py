@@ -13,6 +13,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 import autograd_core as ag
+from autograd_core.grad_mode import STATE, report_untraced
 from autograd_core.tensor import shared_tensor
 from autograd_core.ops import getitem, sliding_window
 
@@ -57,12 +58,20 @@ def _geometry(x, kernel_size, stride, padding, dilation, ceil_mode, what, n=2):
     return kernel, stride, padding, dilation, out
 
 
+def _traced_index(index, name, x, **params):
+    """The maxima's positions as a Tensor; while ONNX export traces, it is reported as an op of x (`name`, `params`),
+    so the file computes the positions from its input instead of holding these."""
+    out = shared_tensor(index.astype(np.int64, copy=False))
+    return report_untraced(name, (x,), params, out) if STATE.observers else out
+
+
 def _gather_maxima(x, index):
-    """x (..., H, W) read at flat positions `index` (..., OH, OW) of each image: the pooled values, linear in x."""
+    """x (..., H, W) read at flat positions `index` (..., OH, OW), a Tensor, of each image: the pooled values,
+    linear in x."""
     lead, (h, w) = tuple(x.shape[:-2]), tuple(x.shape[-2:])
     images = int(np.prod(lead))
     flat = x.reshape(images, h * w)
-    picked = getitem(flat, (np.arange(images)[:, None], index.reshape(images, -1)))
+    picked = getitem(flat, (np.arange(images)[:, None], index.reshape(images, -1).data))
     return picked.reshape(lead + tuple(index.shape[-2:]))
 
 
@@ -104,9 +113,10 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
         return fused_max_pool2d(x, kernel_size, stride, padding)
     kernel, stride, padding, dilation, out_hw = _geometry(x, kernel_size, stride, padding, dilation, ceil_mode,
                                                           "max_pool2d")
-    index = _window_argmax(x.data, kernel, stride, padding, dilation, out_hw)
+    index = _traced_index(_window_argmax(x.data, kernel, stride, padding, dilation, out_hw), "window_argmax", x,
+                          kernel=kernel, stride=stride, padding=padding, dilation=dilation, ceil_mode=ceil_mode)
     out = _gather_maxima(x, index)
-    return (out, shared_tensor(index.astype(np.int64))) if return_indices else out
+    return (out, index) if return_indices else out
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -207,8 +217,9 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
             window = image[..., r0[i]:r1[i], c0[j]:c1[j]]
             a, b = np.divmod(_first_maximum(window.reshape(window.shape[:-2] + (-1,))), c1[j] - c0[j])
             index[..., i, j] = (r0[i] + a) * w + c0[j] + b
+    index = _traced_index(index, "adaptive_argmax", x, output_size=(oh, ow))
     out = _gather_maxima(x, index)
-    return (out, shared_tensor(index)) if return_indices else out
+    return (out, index) if return_indices else out
 
 
 # ---- resizing -------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ except ImportError:
 from ..primitive import PRIMITIVES
 from ..tensor import Tensor
 from . import trace as tracing
-from . import layout_ops, math_ops, recurrent  # noqa: F401  (they register their translations)
+from . import index_ops, layout_ops, math_ops, pool_ops, recurrent  # noqa: F401  (they register their translations)
 from .builder import Builder, Op
 from .trace import ExportError
 from .translations import CANNOT_EXPORT, TRANSLATIONS
@@ -44,14 +44,31 @@ def export(fn_or_module, args, path, input_names=None, output_names=None, dynami
     if len(input_names) != len(arrays):
         raise ValueError(f"onnx.export: {len(input_names)} input_names for {len(arrays)} inputs")
     dynamic = _dynamic_axes(dynamic_axes or {}, input_names)
+    axes = {input_names.index(k): v for k, v in dynamic.items() if k in input_names}
     with _eval_mode(fn_or_module):
         first = tracing.run(fn_or_module, arrays)
-        second = tracing.run(fn_or_module, tracing.varied(arrays, {input_names.index(k): v for k, v in dynamic.items()
-                                                                   if k in input_names}))
+        second = tracing.run(fn_or_module, tracing.varied(arrays, axes))
+        third = _third_trace(fn_or_module, arrays, axes)
+    if not tracing.same_ops(first, second):
+        raise ExportError("onnx.export: the traced function ran different ops for inputs of other values or sizes "
+                          "(Python control flow on values or shapes); it cannot be one ONNX graph")
+    if third is not None:
+        tracing.check_sizes(first, second, third)
     model = _build(fn_or_module, first, second, input_names, output_names, dynamic, opset_version)
     onnx.checker.check_model(model, full_check=True)
     _write_atomically(model, os.fspath(path))
     return model
+
+
+def _third_trace(fn, arrays, axes):
+    """A trace two entries longer on each dynamic axis, to catch sizes the first two show as fixed; None when
+    there are no dynamic axes or the function refuses that size (a GPT at its block size)."""
+    if not any(axes.values()):
+        return None
+    try:
+        return tracing.run(fn, tracing.varied(arrays, axes, grow=2))
+    except (ValueError, RuntimeError, AssertionError, IndexError):
+        return None
 
 
 def _dynamic_axes(dynamic_axes, input_names):
@@ -89,6 +106,7 @@ def _build(fn, first, second, input_names, output_names, dynamic, opset_version)
     for name, t1, t2 in zip(input_names, first.inputs, second.inputs):
         b.fresh(name)
         b.bind((t1, t2), name)
+        b.graph_inputs.append((name, t1, t2, dynamic.get(name, {})))
         dims = [dynamic.get(name, {}).get(a, size) for a, size in enumerate(t1.shape)]
         graph_inputs.append(helper.make_tensor_value_info(name, helper.np_dtype_to_tensor_dtype(t1.data.dtype), dims))
     module_names = {}
@@ -98,9 +116,6 @@ def _build(fn, first, second, input_names, output_names, dynamic, opset_version)
             b.bind((t,), name)
             b.initializers.append(onnx.numpy_helper.from_array(np.asarray(t.data), name))
         module_names = {id(m): name for name, m in fn.named_modules()}
-    if len(first.calls) != len(second.calls) or any(c.prim.name != d.prim.name for c, d in zip(first.calls, second.calls)):
-        raise ExportError("onnx.export: the traced function ran different ops for inputs of other values or sizes "
-                          "(Python control flow on values or shapes); it cannot be one ONNX graph")
     for c1, c2 in zip(first.calls, second.calls):
         name = c1.prim.name
         where = _where(c1.scope, module_names)

@@ -16,7 +16,8 @@ class Builder:
         self.nodes, self.initializers = [], []
         self.names = {}  # id(Tensor) -> ONNX value name, for both traces
         self.data_names = {}  # memory key of an ndarray -> name: an index array passed as a param is a traced Tensor's data
-        self.summed = {}  # output of a ReduceSum -> (its input, axes, element count in each trace): for a mean
+        self.summed = {}  # output of a ReduceSum -> (its input, axes, its shape in each trace): a mean's count
+        self.graph_inputs = []  # (name, its Tensor in the first trace, in the second, {dynamic axis: symbol})
         self.windows = {}  # name standing for sliding windows -> (input, kernel, stride): only a Sum consumes it
         self._used = set()
 
@@ -74,10 +75,13 @@ class Op:
         return self._traced_name(self.first.args[i]) is not None
 
     def _traced_name(self, arg):
-        """The ONNX name of a traced Tensor, or of a traced Tensor's array passed as it is (where's condition)."""
+        """The ONNX name of a traced Tensor, or of a traced Tensor's array or detached copy passed as it is."""
         if isinstance(arg, np.ndarray):
             return self.b.data_names.get(memory_key(arg))
-        return self.b.names.get(id(arg))
+        name = self.b.names.get(id(arg))
+        if name is None and isinstance(arg, Tensor):  # x.detach() shares x's memory: it is x's values
+            name = self.b.data_names.get(memory_key(arg.data))
+        return name
 
     def constant_changes(self, i):
         """True when input i is a constant whose value differs between the traces (it depends on the inputs)."""
@@ -111,23 +115,32 @@ class Op:
             return None
         sizes = []
         for axis, (n, n2) in enumerate(zip(a.shape, a2.shape)):
-            source = n if n == n2 else self._size_source(n, n2)
+            source = n if n == n2 else self.size_source(n, n2)
             if source is None:
                 return None
             sizes.append(self.b.ints([source]) if isinstance(source, int) else source)
         fill = self.b.const(np.asarray(a.flat[0], dtype=dtype or (self.out.dtype if a.dtype.kind == "f" else a.dtype)))
         return self.b.node("Expand", [fill, self.b.node("Concat", sizes, axis=0)])
 
-    def _size_source(self, n, n2):
-        """A node giving the size of some traced input's axis that is n in the first trace and n2 in the second."""
+    def size_source(self, n, n2):
+        """A node giving a size that is n in the first trace and n2 in the second: an axis of a traced input of
+        this op, or else of a graph input. Refused when it fits two dynamic axes of the graph inputs."""
+        fits = [(name, axis, symbols.get(axis, f"{name}_dim_{axis}")) for name, t1, t2, symbols in self.b.graph_inputs
+                for axis, (m, m2) in enumerate(zip(t1.shape, t2.shape)) if (m, m2) == (n, n2) and m != m2]
+        # axes given as a list (named {input}_dim_{axis}) are told apart by their position only
+        if len({axis if symbol == f"{name}_dim_{axis}" else symbol for name, axis, symbol in fits}) > 1:
+            raise self.fail(f"a size ({n}, then {n2}) fits two dynamic axes ({', '.join(s for *_, s in fits)}); "
+                            "trace with example inputs whose dynamic sizes differ")
         for k in range(len(self)):
             if self.is_traced(k):
                 shape, shape2 = np.shape(self.value(k)), np.shape(self.value(k, second=True))
                 for axis, (m, m2) in enumerate(zip(shape, shape2)):
                     if (m, m2) == (n, n2):
-                        shape_node = self.b.node("Shape", [self._traced_name(self.first.args[k])])
-                        return self.b.node("Gather", [shape_node, self.b.ints([axis])], axis=0)
-        return None
+                        return self._size_node(self._traced_name(self.first.args[k]), axis)
+        return self._size_node(fits[0][0], fits[0][1]) if fits else None
+
+    def _size_node(self, name, axis):
+        return self.b.node("Gather", [self.b.node("Shape", [name]), self.b.ints([axis])], axis=0)
 
     def index_array(self, array, array2):
         """The ONNX name of an index array given as a param: the traced Tensor it came from, or a constant."""

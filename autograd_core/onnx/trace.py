@@ -28,7 +28,7 @@ class Trace:
 
 
 def run(fn, arrays):
-    """Trace `fn` on Tensors made from `arrays`; its outputs are flattened from a Tensor, tuple or list."""
+    """Trace `fn` on Tensors made from `arrays`; its outputs are flattened from a Tensor or nested tuples or lists."""
     inputs = [shared_tensor(np.array(a, copy=True)) for a in arrays]
     trace = Trace(inputs)
     versions = [version(t.data) for t in inputs]
@@ -37,13 +37,47 @@ def run(fn, arrays):
         result = fn(*inputs)
     trace.calls = recorder.calls
     _refuse_inplace_changes(trace, versions, recorder)
-    outputs = list(result) if isinstance(result, (tuple, list)) else [result]
+    outputs = _flatten(result)
     for i, out in enumerate(outputs):
         if not isinstance(out, Tensor):
             raise TypeError(f"onnx.export: output {i} of the traced function is a {type(out).__name__}, "
                             "not a Tensor")
     trace.outputs = outputs
     return trace
+
+
+def _flatten(result):
+    """The outputs in order, from a Tensor or (nested) tuples and lists of them (an LSTM's (out, (h, c))); a None
+    (the GPT's loss without targets) is left out, as torch.onnx does."""
+    outputs, pending = [], [result]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, (tuple, list)):
+            pending.extend(reversed(item))
+        elif item is not None:
+            outputs.append(item)
+    return outputs
+
+
+def same_ops(first, second):
+    """Whether two traces ran the same primitives in the same order."""
+    return len(first.calls) == len(second.calls) and all(c.prim.name == d.prim.name
+                                                         for c, d in zip(first.calls, second.calls))
+
+
+def check_sizes(first, second, third):
+    """Refuse a size that the first two traces show as fixed but a third (two more entries on each dynamic
+    axis) shows changing: it follows a dynamic axis by a floor division (a stride, a pooling window)."""
+    if not same_ops(first, third):
+        raise ExportError("onnx.export: the traced function ran different ops for inputs two entries longer on "
+                          "the dynamic axes (Python control flow on shapes); it cannot be one ONNX graph")
+    for c1, c2, c3 in zip(first.calls, second.calls, third.calls):
+        shapes = [np.shape(c.out.data) for c in (c1, c2, c3)]
+        if any(n1 == n2 != n3 for n1, n2, n3 in zip(*shapes)):
+            raise ExportError(f"onnx.export: the output of {c1.prim.name} has a size that follows a dynamic axis "
+                              f"but did not change between the first two traces ({shapes[0]}, {shapes[1]}, then "
+                              f"{shapes[2]}: a stride or pooling window); trace with example sizes where one "
+                              "more entry changes it")
 
 
 def _refuse_inplace_changes(trace, versions, recorder):
@@ -59,8 +93,8 @@ def _refuse_inplace_changes(trace, versions, recorder):
                           "+=, copy_ ...); in-place changes are not exported (write the function out of place)")
 
 
-def varied(arrays, dynamic):
-    """Inputs for the second trace: other values of the same kind, one more entry along each dynamic axis.
+def varied(arrays, dynamic, grow=1):
+    """Inputs for another trace: other values of the same kind, `grow` more entries along each dynamic axis.
 
     Floats move by a small relative amount (signs and domains stay); integers (token ids, class
     indices) are rolled, so they stay valid indices; booleans are rolled too.
@@ -70,7 +104,7 @@ def varied(arrays, dynamic):
     for i, a in enumerate(arrays):
         a = np.asarray(a)
         for axis in sorted(dynamic.get(i, ())):
-            a = np.concatenate([a, np.take(a, [0], axis=axis)], axis=axis)
+            a = np.concatenate([a, np.take(a, [0] * grow, axis=axis)], axis=axis)
         if np.issubdtype(a.dtype, np.floating):
             a = a * (1 + 0.25 * rng.uniform(0.1, 1, a.shape)).astype(a.dtype)
         elif a.size:

@@ -4,6 +4,8 @@
 its output. `CANNOT_EXPORT[name]` says why a primitive has no translation; every registered primitive
 is in one of the two (a test checks), so an op is either written exactly or refused by name.
 """
+import math
+
 import numpy as np
 from onnx import helper
 
@@ -12,16 +14,11 @@ from .builder import INT64_MAX
 TRANSLATIONS = {}
 
 CANNOT_EXPORT = {
-    "SetItem": "in-place assignment into a tensor has no ONNX form here; build the tensor with where/cat instead",
     "CopySlices": "an in-place change through a view has no ONNX form here; build the tensor with where/cat instead",
-    "IndexAdd": "adding into zeros at an index (indexing's adjoint, scatter_add, index_add) is not exported yet",
-    "Col2im": "folding columns back into an image (ConvTranspose2d's forward, im2col's adjoint) needs ONNX's Col2Im, "
-              "which opset 17 lacks",
     "WindowAdjoint": "it is the adjoint of a sliding window, used by backward only",
     "WindowScatter": "it is the adjoint of max pooling's gather, used by backward only",
     "WindowGather": "it is an internal op of max pooling's double backward",
     "Im2col": "it is an internal op of convolution's composed form (export the Conv2d layer)",
-    "BinaryCrossEntropy": "a training loss; export the model without its loss",
 }
 
 
@@ -39,28 +36,48 @@ def _direct(onnx_op):
     return translate
 
 
-for _name, _onnx in {"Add": "Add", "Sub": "Sub", "Div": "Div", "Neg": "Neg", "Exp": "Exp",
+for _name, _onnx in {"Add": "Add", "Sub": "Sub", "Neg": "Neg", "Exp": "Exp",
                      "Log": "Log", "Tanh": "Tanh", "Sigmoid": "Sigmoid", "Relu": "Relu", "Abs": "Abs",
                      "Maximum": "Max", "Minimum": "Min", "MatMul": "MatMul", "Pow": "Pow"}.items():
     TRANSLATIONS[_name] = _direct(_onnx)
 
 
-@translates("Mul")
-def _mul(b, op):
-    """x * c; a scale that depends on the batch size (a mean's 1 / count) is divided out by a count computed in the graph."""
-    scale = next((i for i in range(2) if not op.is_traced(i) and op.constant_changes(i)), None)
-    if scale is None:
-        return _direct("Mul")(b, op)
+@translates("Mul", "Div")
+def _scaled(b, op):
+    """x * c or x / c; a c that depends on the sizes (a mean's 1 / count, a batch mean's / N) is computed in
+    the graph."""
+    changing = [i for i in range(2) if not op.is_traced(i) and op.constant_changes(i)
+                and np.size(op.value(i)) == np.size(op.value(i, second=True)) == 1]
+    if not changing:  # other constants that change (a zero state) are Op.input's to fill or refuse
+        return _direct(op.name)(b, op)
+    if op.name == "Div" and changing != [1]:
+        raise op.fail("it divides by a tensor computed from the model's inputs outside the traced ops")
+    scale = changing[0]
     other = op.input(1 - scale)
-    summed = b.summed.get(other)
-    c1, c2 = float(op.value(scale)), float(op.value(scale, second=True))
-    if summed is None or not np.isclose(c1 * summed[2], 1) or not np.isclose(c2 * summed[3], 1):
-        raise op.fail("it multiplies by a number computed from the model's inputs (their values or sizes) outside "
-                      "the traced ops, and not a mean's 1 / count; it would be a constant in the file")
-    source, axes = summed[:2]
+    count = [np.asarray(op.value(scale, second=s), dtype=np.float64) for s in (False, True)]
+    if op.name == "Mul":
+        count = [1 / c if np.all(c) else c * 0 for c in count]
+    axes = _count_axes(b.summed.get(other), count)
+    if axes is None:
+        raise op.fail(f"it {'multiplies' if op.name == 'Mul' else 'divides'} by a number computed from the model's "
+                      "inputs (their values or sizes) outside the traced ops, and not a count of elements that were "
+                      "summed; it would be a constant in the file")
+    source = b.summed[other][0]
     sizes = b.node("Gather", [b.node("Shape", [source]), b.ints(axes)])
-    count = b.node("ReduceProd", [sizes], axes=[0], keepdims=0)
-    return b.node("Div", [other, b.node("Cast", [count], to=helper.np_dtype_to_tensor_dtype(op.out.dtype))])
+    total = b.node("ReduceProd", [sizes], axes=[0], keepdims=0)
+    return b.node("Div", [other, b.node("Cast", [total], to=helper.np_dtype_to_tensor_dtype(op.out.dtype))])
+
+
+def _count_axes(summed, count):
+    """Axes of a summed tensor whose sizes multiply to `count` in both traces (its summed axes first), or None."""
+    if summed is None:
+        return None
+    _, axes, shape, shape2 = summed
+    candidates = [axes] + [[a for a in range(len(shape)) if mask >> a & 1] for mask in range(1, 2 ** len(shape))]
+    for candidate in candidates:
+        if all(np.isclose(np.prod([s[a] for a in candidate]), c) for s, c in zip((shape, shape2), count)):
+            return candidate
+    return None
 
 
 def _comparison(onnx_op, negate=False):
@@ -167,26 +184,52 @@ def _transpose(b, op):
 
 @translates("Reshape")
 def _reshape(b, op):
-    return b.node("Reshape", [op.input(0), b.ints(_target_shape(op, op.params["shape"], op.params2["shape"]))])
+    shape = _target_shape(op, op.params["shape"], op.params2["shape"])
+    if all(isinstance(size, int) for size in shape):
+        return b.node("Reshape", [op.input(0), b.ints(shape)])
+    pieces = [size if isinstance(size, str) else b.ints([size]) for size in shape]
+    return b.node("Reshape", [op.input(0), b.node("Concat", pieces, axis=0)])
 
 
 def _target_shape(op, target, target2):
-    """A Reshape target that holds for other sizes of the dynamic axes: 0 copies an input dim, -1 is inferred."""
+    """A Reshape target that holds at other sizes: a dim that merges input dims (the same ones in both traces)
+    is read from the input's Shape (0 when it is the input dim at its own place), so a size that only looked
+    fixed in the traces (a pooled length) follows too; a dim split off an input dim is a number, or -1 or a
+    graph input's size when it changes."""
     source, source2 = op.value(0).shape, op.value(0, second=True).shape
-    shape = list(target)
-    moving = [i for i, (t, u) in enumerate(zip(target, target2)) if t != u]
-    for i in list(moving):
-        if i < len(source) and target[i] == source[i] and target2[i] == source2[i]:
-            shape[i] = 0
-            moving.remove(i)
-    if len(moving) > 1:
-        raise op.fail(f"its target shape {tuple(target)} depends on more than one dynamic size in a way "
-                      "0/-1 cannot express")
-    for i in moving:
-        shape[i] = -1
     if 0 in target:
         raise op.fail("a reshape to an empty shape")
+    shape, unresolved = [], []
+    for i, (t, t2) in enumerate(zip(target, target2)):
+        span = None if t == t2 == 1 else _aligned_span(source, source2, target, target2, i)
+        if span == (i, i + 1):
+            shape.append(0)
+        elif span is not None:
+            sizes = op.b.node("Gather", [op.b.node("Shape", [op.input(0)]), op.b.ints(range(*span))])
+            shape.append(op.b.node("ReduceProd", [sizes], axes=[0], keepdims=1))
+        elif t == t2:
+            shape.append(t)
+        else:
+            shape.append(-1)
+            unresolved.append(i)
+    for i in unresolved if len(unresolved) > 1 else ():
+        shape[i] = op.size_source(target[i], target2[i])  # a split-off dynamic size: a graph input's
+        if shape[i] is None:
+            raise op.fail(f"its target shape {tuple(target)} has a dynamic size {target[i]} that is no product of "
+                          f"input dims {tuple(source)} nor a graph input's size")
     return shape
+
+
+def _aligned_span(source, source2, target, target2, i):
+    """(start, stop): the input dims that target dim i merges, at the same place in both traces; or None."""
+    before, before2 = math.prod(target[:i]), math.prod(target2[:i])
+    for start in range(len(source)):
+        if (math.prod(source[:start]), math.prod(source2[:start])) != (before, before2):
+            continue
+        for stop in range(start + 1, len(source) + 1):
+            if (math.prod(source[start:stop]), math.prod(source2[start:stop])) == (target[i], target2[i]):
+                return start, stop
+    return None
 
 
 @translates("BroadcastTo")
@@ -215,8 +258,7 @@ def _sum(b, op):
     if op.input(0) in b.windows:
         return _window_sum(b, op, axes)
     out = b.node("ReduceSum", [op.input(0), b.ints(axes)], keepdims=int(op.params["keepdims"]))
-    sizes = [int(np.prod([np.shape(op.value(0, second=s))[a] for a in axes])) for s in (False, True)]
-    b.summed[out] = (op.input(0), axes, *sizes)
+    b.summed[out] = (op.input(0), axes, np.shape(op.value(0)), np.shape(op.value(0, second=True)))
     return out
 
 
@@ -271,18 +313,17 @@ def _pad(b, op):
 
 @translates("GetItem")
 def _getitem(b, op):
-    """Basic indexing as Slice (+ Squeeze for ints, Unsqueeze for None); one integer array as Gather."""
+    """Basic indexing as Slice (+ Squeeze for ints, Unsqueeze for None); one integer array as Gather, several as
+    GatherND (index_ops.py)."""
+    from .index_ops import gather_nd, index_value  # imported here: index_ops registers through this module
     index, index2 = op.params["index"], op.params2["index"]
     x, shape, shape2 = op.input(0), op.value(0).shape, op.value(0, second=True).shape
+    index, index2 = expand_ellipsis(index, len(shape)), expand_ellipsis(index2, len(shape))
     arrays = [k for k, part in enumerate(index) if isinstance(part, np.ndarray)]
-    if any(part is Ellipsis for part in index):
-        at = next(k for k, part in enumerate(index) if part is Ellipsis)
-        fill = len(shape) - (len(index) - 1 - sum(part is None for part in index))
-        index = index[:at] + (slice(None),) * fill + index[at + 1:]
-        index2 = index2[:at] + (slice(None),) * fill + index2[at + 1:]
-        arrays = [k for k, part in enumerate(index) if isinstance(part, np.ndarray)]
-    if arrays and (len(arrays) > 1 or index[arrays[0]].dtype == np.bool_):
-        raise op.fail("only one integer index array is exported (boolean masks and several arrays are not)")
+    if len(arrays) > 1:
+        return gather_nd(b, op, x, index, index2, len(shape))
+    if arrays and index[arrays[0]].dtype == np.bool_:
+        raise op.fail("a boolean mask index is not exported")
     starts, ends, axes, steps, squeeze, unsqueeze, axis = [], [], [], [], [], [], 0
     gather = None
     for k, (part, part2) in enumerate(zip(index, index2)):
@@ -290,11 +331,13 @@ def _getitem(b, op):
             unsqueeze.append(k - len(squeeze))
             continue
         if isinstance(part, np.ndarray):
-            gather = (axis, op.index_array(part, part2))
+            gather = (axis, index_value(b, op, part, part2))
         elif isinstance(part, slice):
             start, stop, step = part.indices(shape[axis])
             if part != slice(None):
-                starts.append(start)
+                if part.start is None:  # the first element in the slice's direction, at any size
+                    start = 0 if step > 0 else -1
+                starts.append(part.start if part.start is not None and part.start < 0 else start)
                 ends.append(_slice_end(op, part, part2, shape, shape2, axis, stop, step))
                 axes.append(axis)
                 steps.append(step)
@@ -309,7 +352,11 @@ def _getitem(b, op):
         axis += 1
     out = x
     if axes:
-        out = b.node("Slice", [out, b.ints(starts), b.ints(ends), b.ints(axes), b.ints(steps)])
+        if all(isinstance(end, int) for end in ends):
+            ends = b.ints(ends)
+        else:  # an end that follows a dynamic size is read from a Shape
+            ends = b.node("Concat", [end if isinstance(end, str) else b.ints([end]) for end in ends], axis=0)
+        out = b.node("Slice", [out, b.ints(starts), ends, b.ints(axes), b.ints(steps)])
     if gather is not None:
         out = b.node("Gather", [out, gather[1]], axis=gather[0])
         shift = np.ndim(index[arrays[0]]) - 1
@@ -321,14 +368,27 @@ def _getitem(b, op):
     return out
 
 
+def expand_ellipsis(index, ndim):
+    """The index with its Ellipsis (if any) replaced by the full slices it stands for."""
+    if not any(part is Ellipsis for part in index):
+        return index
+    at = next(k for k, part in enumerate(index) if part is Ellipsis)
+    fill = ndim - (len(index) - 1 - sum(part is None for part in index))
+    return index[:at] + (slice(None),) * fill + index[at + 1:]
+
+
 def _slice_end(op, part, part2, shape, shape2, axis, stop, step):
-    """A slice's end; a slice that runs to the end of a dynamic axis runs to the end at any size."""
-    runs_to_end = part.stop is None or (part.stop >= shape[axis] and (part2.stop or 0) >= shape2[axis])
-    if runs_to_end:
+    """A slice's end; a slice that runs to the end of a dynamic axis runs to the end at any size, and one that
+    stops at a dynamic size (x[:, :T] with T an input's length) stops there at any size (the name of a Shape)."""
+    if part.stop is None or part == part2 and part.stop >= max(shape[axis], shape2[axis]):
         return INT64_MAX if step > 0 else -INT64_MAX
-    if part != part2:
-        raise op.fail(f"a slice {part} that depends on the input")
-    return stop
+    if part == part2:
+        return part.stop if part.stop < 0 else stop  # a negative end counts from the end at any size
+    if (part.start, part.step) == (part2.start, part2.step) and step > 0 and min(part.stop, part2.stop) >= 0:
+        size = op.size_source(part.stop, part2.stop)
+        if size is not None:
+            return size
+    raise op.fail(f"a slice {part} that depends on the input")
 
 
 @translates("SoftmaxCrossEntropy")

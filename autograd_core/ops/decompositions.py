@@ -107,7 +107,6 @@ class Inv(Primitive):
 class Det(Primitive):
     """out = det A; d det = det · tr(A⁻¹ dA)"""
 
-    batched = True
     saves = ("inputs", "output")
 
     flops = cubic(2 / 3)
@@ -147,7 +146,6 @@ def _adjugate(xp, a, det):
 class LogAbsDet(Primitive):
     """out = log |det A| (slogdet's second part); d out = tr(A⁻¹ dA)"""
 
-    batched = True
     saves = ("inputs",)
 
     flops = cubic(2 / 3)

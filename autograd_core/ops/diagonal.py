@@ -16,7 +16,7 @@ def _diagonal_view(x, offset, dim1, dim2):
 class Diagonal(Primitive):
     """out[..., i] = x[.., i, .., i + offset, ..] over axes dim1, dim2 (a view; the diagonal axis goes last)"""
 
-    linear, batched, view = True, True, True  # an in-place change through it reaches x (views.py)
+    linear, view = True, True  # an in-place change through it reaches x (views.py)
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -45,7 +45,7 @@ class Diagonal(Primitive):
 class DiagonalAdjoint(Primitive):
     """out = zeros(shape) with g on its diagonal(offset, dim1, dim2): the adjoint of Diagonal, and diag_embed"""
 
-    linear, batched = True, True
+    linear = True
     saves = ()
 
     @staticmethod

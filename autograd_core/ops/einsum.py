@@ -37,7 +37,6 @@ class Einsum(Primitive):
     broadcast an index summed in operand k alone), so double backward comes for free.
     """
 
-    batched = True
     saves = ("inputs",)
 
     @staticmethod
@@ -90,10 +89,8 @@ class Einsum(Primitive):
         for k, t in enumerate(ts):
             if t is None:
                 continue
-            lead = _fresh(equation, 1)[0] if t.ndim > xs[k].ndim else ""  # a batch of tangents (jacfwd)
-            subs = [lead + s if i == k else s for i, s in enumerate(terms)]
             ops = [t if i == k else x for i, x in enumerate(xs)]
-            total = tangent_sum(total, xp.einsum(",".join(subs) + "->" + lead + rhs, *ops))
+            total = tangent_sum(total, xp.einsum(equation, *ops))
         return total
 
     @staticmethod

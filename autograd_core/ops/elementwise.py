@@ -152,7 +152,7 @@ def _pow_slope(xp, x, y):
 
 def _safe_log(xp, x, y):
     """ln x, with 0 where x == 0 and y >= 0, so x^y ln x is 0 there, as PyTorch takes it (below, it is ±inf)."""
-    return xp.log(xp.where((xp.value(x) == 0) & (xp.value(y) >= 0), 1, x))
+    return xp.log(xp.where((xp.value(x) == 0) & (xp.value(y) >= 0), 1.0, x))  # 1.0: a Python-int base gives a float64 log, as numpy
 
 
 class Exp(_Elementwise):

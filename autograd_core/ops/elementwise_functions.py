@@ -144,8 +144,8 @@ def celu(input, alpha=1.0):
 
 def leaky_relu(input, negative_slope=0.01):
     """input for input > 0, negative_slope · input otherwise (the gradient at 0 is negative_slope)."""
-    x = input.data if isinstance(input, Tensor) else np.asarray(input)
-    return Where.apply(x > 0, input, apply(Mul, (input, negative_slope), NO_PARAMS))
+    positive = input > 0 if isinstance(input, Tensor) else np.asarray(input) > 0  # a Tensor's comparison is traced
+    return Where.apply(positive, input, apply(Mul, (input, negative_slope), NO_PARAMS))
 
 
 # Tensor methods, as PyTorch's (attached in tensor.py)

@@ -13,7 +13,7 @@ from .views import ShapeError, _sizes
 class Flip(Primitive):
     """out = x reversed along `axes` (a copy, as PyTorch's flip)"""
 
-    linear, batched = True, True
+    linear = True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod

@@ -6,7 +6,11 @@ from ._rules import tangent_sum, unbroadcast
 
 
 def _is_transposed(a):
-    """A 2-D array laid out column by column (a transposed view); a hint for layouts only."""
+    """A 2-D array laid out column by column (a transposed view); a hint for layouts only.
+
+    Under vmap's recording the rules see Tensors (`tracing_ops.value`): the layout is read from their data."""
+    if type(a) is not np.ndarray:
+        a = a.data
     return a.ndim == 2 and a.strides[0] < a.strides[1]
 
 

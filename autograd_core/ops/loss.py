@@ -17,7 +17,7 @@ class SoftmaxCrossEntropy(Primitive):
     (a mean is scale = 1 / Σ weight): one node for the whole loss instead of three.
     """
 
-    nondiff, batched = (1,), True
+    nondiff = (1,)
     saves = ("inputs",)
 
     @staticmethod

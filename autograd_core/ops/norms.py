@@ -9,7 +9,7 @@ import numpy as np
 
 from ..primitive import Primitive, apply
 from . import abs, amax, amin, astype, broadcast_to, normalize_axes, sum, transpose, unsqueeze, value, _shape
-from ._rules import keepdims_shape, lead_axes
+from ._rules import keepdims_shape
 from .decompositions import as_input
 
 
@@ -35,7 +35,6 @@ def _slope(xp, x, out, ord, axis, keepdims):
 class VectorNorm(Primitive):
     """out = (Σ |x|^ord)^(1/ord) over `axis` (ord = inf: max |x|, -inf: min |x|, 0: count of non-zeros)"""
 
-    batched = True
     saves = ("inputs", "output")
 
     @staticmethod
@@ -71,8 +70,7 @@ class VectorNorm(Primitive):
     @staticmethod
     def jvp(ctx, xp, ts, out, x, ord, axis, keepdims):
         t = ts[0]
-        return (t * _slope(xp, x, out, ord, axis, keepdims)).sum(axis=lead_axes(axis, x.ndim, t.ndim - x.ndim),
-                                                                   keepdims=keepdims)
+        return (t * _slope(xp, x, out, ord, axis, keepdims)).sum(axis=axis, keepdims=keepdims)
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):

@@ -23,7 +23,7 @@ def _expand(xp, g, shape, axis, keepdims):
 class Sum(Primitive):
     """out = Σ x over `axis`"""
 
-    linear, batched = True, True
+    linear = True
     sample_inputs = staticmethod(_reduce_samples)
     saves = ()  # the VJP reads no values, only shapes
 
@@ -44,7 +44,6 @@ class _Extremum(Primitive):
     """max / min over `axis`: the gradient is split evenly among tied extreme elements."""
 
     sample_inputs = staticmethod(_reduce_samples)
-    batched = True
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, axis=None, keepdims=False):
@@ -54,7 +53,7 @@ class _Extremum(Primitive):
     @staticmethod
     def jvp(ctx, xp, ts, out, x, axis=None, keepdims=False):
         share = _tie_share(xp.value(x), xp.value(out), axis, keepdims)
-        return (ts[0] * share).sum(axis=lead_axes(axis, x.ndim, ts[0].ndim - x.ndim), keepdims=keepdims)
+        return (ts[0] * share).sum(axis=axis, keepdims=keepdims)
 
     @staticmethod
     def flops(out, x, axis=None, keepdims=False):
@@ -88,7 +87,6 @@ class LogSumExp(Primitive):
     """out = log Σ exp(x) over `axis`. A primitive for numerical stability (shifted by the max)."""
 
     sample_inputs = staticmethod(_reduce_samples)
-    batched = True
 
     @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
@@ -107,7 +105,7 @@ class LogSumExp(Primitive):
     @staticmethod
     def jvp(ctx, xp, ts, out, x, axis=None, keepdims=False):
         kept = out if keepdims else out.reshape(keepdims_shape(x.shape, axis))
-        return (ts[0] * xp.exp(x - kept)).sum(axis=lead_axes(axis, x.ndim, ts[0].ndim - x.ndim), keepdims=keepdims)
+        return (ts[0] * xp.exp(x - kept)).sum(axis=axis, keepdims=keepdims)
 
     @staticmethod
     def flops(out, x, axis=None, keepdims=False):

@@ -22,7 +22,7 @@ METHODS = ("cumsum", "cumprod", "logcumsumexp", "prod")
 class Cumsum(Primitive):
     """out[..., i, ...] = Σ_{j ≤ i} x[..., j, ...] along `axis`"""
 
-    linear, batched = True, True
+    linear = True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod

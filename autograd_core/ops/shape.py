@@ -12,7 +12,7 @@ from ._rules import unbroadcast
 class Reshape(Primitive):
     """out = x with a new shape (same elements, C order)"""
 
-    linear, batched, view = True, True, True
+    linear, view = True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -40,7 +40,7 @@ class Reshape(Primitive):
 class Transpose(Primitive):
     """out = x with its axes permuted (None reverses them)"""
 
-    linear, batched, view = True, True, True
+    linear, view = True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -70,7 +70,7 @@ class Transpose(Primitive):
 class BroadcastTo(Primitive):
     """out = x repeated along broadcast axes to `shape` (numpy's rules)"""
 
-    linear, batched, view = True, True, True
+    linear, view = True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -81,12 +81,6 @@ class BroadcastTo(Primitive):
     @staticmethod
     def forward(ctx, x, shape):
         return np.broadcast_to(x, shape)
-
-    @staticmethod
-    def batch_params(batch, x, shape):
-        # NOTE: x's axes are aligned to the right of `shape`; the batch axis goes in front of both
-        lead = len(shape) - np.ndim(x)
-        return {"shape": (batch,) + tuple(shape)} if lead == 0 else None
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, shape):
@@ -104,7 +98,7 @@ class GetItem(Primitive):
     VJP can assign instead of accumulating (JAX's `unique_indices`).
     """
 
-    linear, batched, view = True, True, True
+    linear, view = True, True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -123,23 +117,12 @@ class GetItem(Primitive):
         return out if type(out) is np.ndarray else x[index + (Ellipsis,)]
 
     @staticmethod
-    def batch_params(batch, x, index, unique=False):
-        return None if _advanced_apart(index) else {"index": (slice(None),) + index, "unique": unique}
-
-    @staticmethod
     def vjp(ctx, xp, g, out, x, index, unique=False):
         return (xp.getitem_adjoint(g, shape=x.shape, index=index, unique=unique),)
 
     @staticmethod
     def flops(out, x, index, unique=False):
         return 0
-
-
-def _advanced_apart(index):
-    """True when index arrays are separated by a slice: numpy then moves their axes to the front,
-    so a leading batch slice would not stay in front."""
-    spots = [k for k, i in enumerate(index) if isinstance(i, (np.ndarray, list))]
-    return bool(spots) and spots[-1] - spots[0] + 1 != len(spots)
 
 
 def _is_basic(index):
@@ -195,7 +178,7 @@ class IndexedGrad:
 class IndexAdd(Primitive):
     """out = zeros(shape) with g added at `index` (repeated indices accumulate): adjoint of GetItem"""
 
-    linear, batched = True, True
+    linear = True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -214,17 +197,11 @@ class IndexAdd(Primitive):
     def vjp(ctx, xp, g, out, x, shape, index, unique=False):
         return (g[index],)
 
-    @staticmethod
-    def batch_params(batch, g, shape, index, unique=False):
-        if _advanced_apart(index):
-            return None
-        return {"shape": (batch,) + tuple(shape), "index": (slice(None),) + index, "unique": unique}
-
 
 class Concatenate(Primitive):
     """out = the inputs joined along `axis`"""
 
-    linear, batched = True, True
+    linear = True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -235,10 +212,6 @@ class Concatenate(Primitive):
     @staticmethod
     def forward(ctx, *xs, axis=0):
         return np.concatenate(xs, axis=axis)
-
-    @staticmethod
-    def batch_params(batch, *xs, axis=0):
-        return {"axis": axis + 1}
 
     @staticmethod
     def vjp(ctx, xp, g, out, *xs, axis=0):
@@ -259,7 +232,7 @@ class Stack(Primitive):
     """out = the inputs (all of one shape) joined along a new axis. A primitive for speed:
     sequence layers stack one state per time step, and one op beats T reshapes and a concat."""
 
-    linear, batched = True, True
+    linear = True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -270,10 +243,6 @@ class Stack(Primitive):
     @staticmethod
     def forward(ctx, *xs, axis=0):
         return np.stack(xs, axis=axis)
-
-    @staticmethod
-    def batch_params(batch, *xs, axis=0):
-        return {"axis": axis + 1}
 
     @staticmethod
     def vjp(ctx, xp, g, out, *xs, axis=0):
@@ -288,7 +257,6 @@ class Stack(Primitive):
 class Pad(Primitive):
     """out = x padded with `value` by numpy-style `widths` ((before, after) per axis)"""
 
-    batched = True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -306,7 +274,7 @@ class Pad(Primitive):
 
     @staticmethod
     def jvp(ctx, xp, ts, out, x, widths, value=0.0):
-        return xp.pad(ts[0], ((0, 0),) * (ts[0].ndim - x.ndim) + tuple(widths))
+        return xp.pad(ts[0], tuple(widths))
 
     @staticmethod
     def flops(out, x, widths, value=0.0):

@@ -10,6 +10,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..grad_mode import STATE, report_untraced
 from ..tensor import Tensor, shared_tensor
 from . import normalize_axes, reshape, value, where, _shape
 from ._selection import quick_select, topk_positions
@@ -43,6 +44,13 @@ def _take(x, idx, axis):
     return GetItem.apply(x, index=tuple(parts), unique=True)
 
 
+def _reported(name, input, idx, **params):
+    """The indices as an int64 Tensor; while ONNX export traces, reported as an op of `input` (`name`, `params`),
+    so the file computes them from its input (ONNX's TopK) instead of holding these."""
+    out = shared_tensor(idx.astype(np.int64, copy=False))
+    return report_untraced(name, (input,), params, out) if STATE.observers else out
+
+
 def _with_0d(op, fn, input, dim, *args):
     """Run `fn` on a 0-d input as on one element, as PyTorch does (dim 0 or -1)."""
     _dim(op, dim, ())
@@ -57,8 +65,8 @@ def sort(input, dim=-1, descending=False, *, stable=False):
         _dim("sort", dim, ())
         return _TYPES["sort"](input * 1, shared_tensor(np.zeros((), np.int64)))
     d = _dim("sort", dim, _shape(input))
-    idx = _stable_order(value(input), d, descending)
-    return _TYPES["sort"](_take(input, idx, d), shared_tensor(idx.astype(np.int64)))
+    idx = _reported("sort_indices", input, _stable_order(value(input), d, descending), axis=d, descending=descending)
+    return _TYPES["sort"](_take(input, idx.data, d), idx)
 
 
 def argsort(input, dim=-1, descending=False, *, stable=False):
@@ -94,8 +102,9 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     flat = order[..., :k].reshape(rows.shape[0], k)
     for r in np.flatnonzero(_tied(a, order, k + 1)) if k else ():
         flat[r] = topk_positions(_keys(rows[r].tolist(), largest), k, sorted)
-    idx = np.moveaxis(flat.reshape(order.shape[:-1] + (k,)), -1, d)
-    return _TYPES["topk"](_take(input, idx, d), shared_tensor(idx.astype(np.int64)))
+    idx = _reported("topk_indices", input, np.moveaxis(flat.reshape(order.shape[:-1] + (k,)), -1, d), axis=d, k=k,
+                    largest=largest)
+    return _TYPES["topk"](_take(input, idx.data, d), idx)
 
 
 def _tied(a, order, m):
@@ -107,9 +116,9 @@ def _tied(a, order, m):
     return same.any(axis=1)
 
 
-def _select(op, input, dim, keepdim, pick):
+def _select(op, input, dim, keepdim, pick, rank):
     """(values, indices) at one index per row along `dim`: `pick(a)` gives, for `a` with that dim moved last,
-    the index per row (shape a.shape[:-1])."""
+    the index per row (shape a.shape[:-1]), that of the `rank(n)`-th smallest (from 0) of the n elements."""
     shape = _shape(input)
     if not shape:
         _dim(op, dim, ())
@@ -118,10 +127,11 @@ def _select(op, input, dim, keepdim, pick):
     if shape[d] == 0:
         raise IndexError(f"{op}(): expected a non-empty dimension {d}, got a tensor of shape {tuple(shape)}")
     idx = np.expand_dims(np.asarray(pick(np.moveaxis(value(input), d, -1)), dtype=np.int64), d)
-    values = _take(input, idx, d)
+    idx = _reported("kth_indices", input, idx, axis=d, k=rank(shape[d]) + 1)
+    values = _take(input, idx.data, d)
     if not keepdim:
-        values, idx = reshape(values, shape[:d] + shape[d + 1:]), np.squeeze(idx, d)
-    return _TYPES[op](values, shared_tensor(idx))
+        values, idx = reshape(values, shape[:d] + shape[d + 1:]), reshape(idx, shape[:d] + shape[d + 1:])
+    return _TYPES[op](values, idx)
 
 
 def kthvalue(input, k, dim=-1, keepdim=False):
@@ -140,7 +150,7 @@ def kthvalue(input, k, dim=-1, keepdim=False):
         for r in np.flatnonzero(same.reshape(rows.shape).sum(axis=1) > 1):
             idx[r] = quick_select([(1, 0.0) if v != v else (0, float(v)) for v in rows[r].tolist()], k - 1)
         return idx.reshape(a.shape[:-1])
-    return _select("kthvalue", input, dim, keepdim, pick)
+    return _select("kthvalue", input, dim, keepdim, pick, lambda n: k - 1)
 
 
 def median(input, dim=None, keepdim=False):
@@ -168,7 +178,7 @@ def median(input, dim=None, keepdim=False):
             return middle
         nan = np.isnan(a)
         return np.where(nan.any(axis=-1), np.argmax(nan, axis=-1), middle)
-    return _select("median", input, dim, keepdim, pick)
+    return _select("median", input, dim, keepdim, pick, lambda n: (n - 1) // 2)
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):

@@ -163,7 +163,7 @@ def contiguous(x):
 class Contiguous(Primitive):
     """out = x laid out in C order (a copy)"""
 
-    linear, batched = True, True
+    linear = True
     saves = ()
 
     @staticmethod

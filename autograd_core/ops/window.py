@@ -23,7 +23,7 @@ def output_hw(shape, kernel, stride, padding):
 class SlidingWindow(Primitive):
     """out[n, c, i, j, a, b] = x[n, c, i*sh + a, j*sw + b]"""
 
-    linear, batched = True, True
+    linear = True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod
@@ -52,7 +52,7 @@ class SlidingWindow(Primitive):
 class WindowAdjoint(Primitive):
     """out = image of `shape` where each window of g is added back at its place"""
 
-    linear, batched = True, True
+    linear = True
     saves = ()  # the VJP reads no values, only shapes
 
     @staticmethod

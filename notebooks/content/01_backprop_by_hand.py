@@ -7,7 +7,9 @@ node, like the notes' diagrams), then with `Tensor`s (the vectorized form of see
 Every number below is computed by the engine; the notes' printed values are quoted
 only in the text. Where the two differ, the text gives the reason for each case: the
 notes carry rounded intermediates through the chain rule, truncate instead of
-rounding, or misprint.
+rounding, or misprint. Example 3 (seed 001) has no numbers in the notes; there the
+engine catches a slip in the notes' formula. Three exercises with checks close the
+notebook.
 """),
 ("code", """
 import shutil
@@ -54,7 +56,7 @@ for name, w in weights.items():
 |---|---|---|---|
 | y5 | 0.690 | 0.690283 | agree (the notes round to 3 digits) |
 | C | 0.01805 | 0.0181039 | the notes square the rounded y5 = 0.690; exact C rounds to 0.01810 |
-| ∂C/∂w53 | 0.02763 | 0.0276740 | the notes multiply rounded factors (0.19 · 0.69 · 0.31 · 0.68 = 0.027636) and truncate |
+| ∂C/∂w53 | 0.02763 | 0.0276740 | the notes multiply rounded factors (0.19 · 0.69 · 0.31 · 0.68 = 0.027636, next cell) and truncate |
 | ∂C/∂w54 | 0.02711 | 0.0270016 | a slip: the notes' own rounded factors give 0.02694 (next cell) |
 
 The next cell redoes the notes' chain rule with their rounded intermediates, so each
@@ -64,12 +66,11 @@ mismatch is explained by a computation, not by a claim.
 y5_r, y3_r, y4_r = Value(0.69), Value(0.68), Value(0.663)
 common = (y5_r - 0.5) * y5_r * (1 - y5_r)
 print(f"C from the rounded y5:        {(0.5 * (y5_r - 0.5) ** 2).data:.5f}")
-print(f"dC/dw53 from rounded factors: {(common * y3_r).data:.5f}")
+print(f"dC/dw53 from rounded factors: {(common * y3_r).data:.6f}")
 print(f"dC/dw54 from rounded factors: {(common * y4_r).data:.5f}")
 """),
 ("md", """
-Every box below is a value with its gradient, every ellipse an operation. The backward
-pass visited each edge once.
+Every box below is a value with its gradient, every ellipse an operation.
 """),
 ("code", "show(ag.draw_graph(C, rankdir=\"TB\"))"),
 ("md", """
@@ -88,7 +89,7 @@ The exact hidden-weight gradients are small (∂C/∂w31 ≈ 0.0009), so w31 mov
 only to 0.0991. Of the notes' four values only w32 = 0.798 agrees (with 0.7976); 0.096,
 0.396 and 0.589 do not follow from the gradients the notes define. The new cost
 0.016565 is below the old 0.0181039, as a descent step should be; the notes' "0.165"
-would be ten times larger than the starting cost, a misplaced digit.
+would be about nine times the starting cost: a misplaced digit of 0.0165.
 
 ### The notes' 100 iterations
 
@@ -177,9 +178,10 @@ print(f"dE_total/dw1      = {w[1].grad:.6f}")
 print("after one step (lr 0.5):", "  ".join(f"w{k} = {w[k].data - 0.5 * w[k].grad:.5f}" for k in w))
 """),
 ("md", """
-The notes print 0.029 and −0.009 (from 0.02931 and −0.00972), 0.019, 0.238, 0.00009
-and w1 = 0.099. The engine agrees with each, except that 0.019 and 0.099 are once more
-truncations (of 0.01959 and 0.09995), not roundings.
+The notes print 0.029, −0.009, 0.019, 0.238, 0.00009 and w1 = 0.099. Against the
+engine's lines above: 0.029 (0.02931), 0.238 (0.23818) and 0.00009 (0.000093) are
+roundings; −0.009, 0.019 and 0.099 are once more truncations, of −0.00972, 0.01959
+and 0.09995, which round to −0.010, 0.020 and 0.100.
 
 ### The same network with Tensors
 
@@ -206,17 +208,24 @@ print("dE/dW1 =\\n", W1.grad.data.round(6))
 print("same gradients as the Value graph:",
       np.allclose([w[k].grad for k in range(1, 9)], np.r_[W0.grad.data.ravel(), W1.grad.data.ravel()]))
 print(f"op nodes per forward pass: {count_ops(v['E_total'])} Value ops, {count_ops(E)} Tensor ops")
+wide = [ag.tensor(np.full(shape, 0.1), requires_grad=True) for shape in ((64, 2), (2, 64))]
+print(f"the same network with 64 hidden units instead of 2: {count_ops(error(forward(*wide)[1]))} Tensor ops")
 """),
 ("md", """
 The two engines compute the same gradients; the scalar graph needs one node per
-multiplication and addition, the tensor graph one per matrix product, so it stays
-small however wide the layers are (counts measured by walking each graph).
+multiplication and addition, the tensor graph one per matrix product, so its size
+does not depend on the width of the layers (counts measured by walking each graph;
+the last line widens the hidden layer from 2 units to 64).
 
 The tensor graph below is coloured by the size of each gradient and numbered in the
 order the backward sweep ran. It is drawn after a plain `backward()`, which frees the
-arrays saved for the sweep but keeps the graph's structure and every gradient summary;
-that is why only the inputs and the output show values (`backward(retain_graph=True)`
-would keep the intermediate ones too).
+arrays saved for the sweep but keeps the graph's structure and every gradient summary.
+Only the weights W0 and W1 (leaves that require grad) and the output E show their
+data. The intermediate boxes show none because `backward()` freed their arrays
+(`backward(retain_graph=True)` would keep them). The two data inputs (the network's input and the
+target, the boxes titled "input") show only a shape: the graph never holds a tensor
+that needs no gradient, only a stub with its name, shape and dtype, so a batch is not
+kept alive by the graph.
 """),
 ("code", "show(ag.draw_graph(E, color_by=\"grad\", show_order=True, rankdir=\"TB\"))"),
 ("md", """
@@ -278,5 +287,106 @@ plt.figure(figsize=(6, 3))
 plt.semilogy(history)
 plt.xlabel("iteration"); plt.ylabel("E_total (log scale)"); plt.title("example 2: 10,000 steps of gradient descent")
 plt.show()
+"""),
+("md", """
+## Example 3: seed 001's 3-3-3 network, and a slip in its formula
+
+Seed 001 takes a network with three inputs, three sigmoid hidden units and three
+sigmoid outputs, the loss L = ⅓ Σᵢ (ŷᵢ − yᵢ)², and writes the derivative for a weight
+w7 that leaves hidden unit h1 for output o1:
+δ7 = ∂L/∂w7 = ∂L/∂ŷ1 · ∂ŷ1/∂in_o1 · ∂in_o1/∂w7, with ∂in_o1/∂w7 = out_h1.
+For w1 (from x1 into h1) it sums the three paths through h1 and concludes
+∂L/∂w1 = (δ7 + δ8 + δ9) · ∂out_h1/∂in_h1 · ∂in_h1/∂w1,
+where w8 and w9 leave h1 for o2 and o3. The notes give no numbers, so we pick some:
+x = (1.0, 0.5, −1.0), y = (1, 0, 0), weights from a seeded generator. V holds the
+input-to-hidden weights (w1 = V[0, 0]) and W the hidden-to-output ones
+(w7, w8, w9 = W[0, 0], W[1, 0], W[2, 0]).
+"""),
+("code", """
+rng = np.random.default_rng(0)
+x3, y3 = np.array([1.0, 0.5, -1.0]), np.array([1.0, 0.0, 0.0])
+V = ag.tensor(rng.normal(0, 1, (3, 3)), requires_grad=True, name="V")
+W = ag.tensor(rng.normal(0, 1, (3, 3)), requires_grad=True, name="W")
+out_h = (V @ ag.tensor(x3)).sigmoid()
+y_hat = (W @ out_h).sigmoid()
+L = ((y_hat - ag.tensor(y3)) ** 2).mean()
+L.backward()
+
+h1, yh = out_h.data[0], y_hat.data
+delta_789 = W.grad.data[:, 0]                     # dL/dw7, dL/dw8, dL/dw9 by the engine
+notes_formula = delta_789.sum() * h1 * (1 - h1) * x3[0]
+through_h1 = (2 / 3 * (yh - y3) * yh * (1 - yh) * W.data[:, 0]).sum()  # the bracket the notes expand
+corrected = through_h1 * h1 * (1 - h1) * x3[0]
+print(f"delta7, delta8, delta9 (engine) = {np.round(delta_789, 6)}")
+print(f"dL/dw1 by the engine:              {V.grad.data[0, 0]:.6f}")
+print(f"notes' (d7 + d8 + d9) formula:     {notes_formula:.6f}")
+print(f"corrected (w7, w8, w9 as factors): {corrected:.6f}")
+print(f"each delta has the factor out_h1 = {h1:.4f}; the paths need w7, w8, w9 = {np.round(W.data[:, 0], 4)}")
+print("each delta with out_h1 swapped for its weight, summed, equals the bracket:",
+      np.isclose((delta_789 / h1 * W.data[:, 0]).sum(), through_h1))
+"""),
+("md", """
+The engine's ∂L/∂w1 and the notes' formula disagree (even in sign), and the
+corrected formula reproduces the engine. The slip is in the last step. The
+bracket of three path terms has factors ∂in_ok/∂out_h1, and in_ok = … + w(6+k)·out_h1 + …,
+so each factor is the **weight** w7, w8 or w9. δ7, δ8 and δ9 were defined with
+∂in_ok/∂w(6+k) instead, and that factor is the **activation** out_h1. So δ7 + δ8 + δ9 is not the
+bracket; replacing it is right only if w7 = w8 = w9 = out_h1. The correct recursion
+is the one checked above: the error signal of h1 is Σₖ (output error of ok) · w(6+k),
+and the weights, not the activations, carry it back.
+
+## Exercises
+"""),
+("md", """
+**Exercise 1.** For example 1, compute ∂C/∂w31 by the chain rule with plain Python
+floats (no `Value`): δ5 = (y5 − 0.5)·y5(1 − y5) at the output, δ3 = δ5·w53·h3(1 − h3)
+at h3, then ∂C/∂w31 = δ3·x1. Store it in `my_dC_dw31`.
+"""),
+("code", """
+# Solution (try it yourself before reading on)
+import math
+sig = lambda t: 1 / (1 + math.exp(-t))
+h3_, h4_ = sig(0.1 * 0.35 + 0.8 * 0.9), sig(0.4 * 0.35 + 0.6 * 0.9)
+y5_ = sig(0.3 * h3_ + 0.9 * h4_)
+delta5 = (y5_ - 0.5) * y5_ * (1 - y5_)
+my_dC_dw31 = delta5 * 0.3 * h3_ * (1 - h3_) * 0.35
+"""),
+("code", """
+assert abs(my_dC_dw31 - weights["w31"].grad) < 1e-12, (my_dC_dw31, weights["w31"].grad)
+print(f"matches the engine: {my_dC_dw31:.10f}")
+"""),
+("md", """
+**Exercise 2.** Check a gradient without the chain rule: estimate ∂E_total/∂w5 of
+example 2 by a central difference (E(w5 + h) − E(w5 − h)) / 2h with h = 1e−6, using
+`example2` on plain `Value`s. Store it in `fd_dE_dw5`.
+"""),
+("code", """
+# Solution (try it yourself before reading on)
+def E_at(w5):
+    ws = {k: Value(x) for k, x in W_START.items()}
+    ws[5] = Value(w5)
+    return example2(ws)["E_total"].data
+
+h = 1e-6
+fd_dE_dw5 = (E_at(W_START[5] + h) - E_at(W_START[5] - h)) / (2 * h)
+"""),
+("code", """
+assert abs(fd_dE_dw5 - w[5].grad) < 1e-8, (fd_dE_dw5, w[5].grad)
+print(f"finite difference {fd_dE_dw5:.8f}, engine {w[5].grad:.8f}")
+"""),
+("md", """
+**Exercise 3.** In example 3, compute ∂L/∂V[1, 2] (the weight from x3 into h2) with the
+corrected recursion: the error signal of h2 is Σₖ ∂L/∂ŷk · ŷk(1 − ŷk) · W[k, 1], times
+out_h2(1 − out_h2), times x3. Store it in `my_dL_dV12`.
+"""),
+("code", """
+# Solution (try it yourself before reading on)
+h2 = out_h.data[1]
+signal_h2 = (2 / 3 * (yh - y3) * yh * (1 - yh) * W.data[:, 1]).sum()
+my_dL_dV12 = signal_h2 * h2 * (1 - h2) * x3[2]
+"""),
+("code", """
+assert np.isclose(my_dL_dV12, V.grad.data[1, 2], rtol=1e-12, atol=0), (my_dL_dV12, V.grad.data[1, 2])
+print(f"matches the engine: {my_dL_dV12:.8f}")
 """),
 ]

@@ -32,6 +32,8 @@ show(ag.draw_graph(e))
 `ag.explore(e)` replays that backward sweep on an interactive page, one VJP per step
 (next / back, the slider or the arrow keys): each node runs once all of its consumers'
 shares have arrived, so b waits for the shares from both of its paths and adds them.
+Above the page, a static picture shows the sweep after its last step, for viewers that
+strip scripts (GitHub, nbviewer).
 """),
 ("code", "ag.explore(e)"),
 ("md", """
@@ -53,10 +55,17 @@ print(ag.compare_modes(e_of, *point))
 """),
 ("md", """
 `ag.explore(e, mode="forward", wrt=b)` replays the pass seeded at b (db = 1): the
-tangent travels with the values from the inputs to the output, one JVP per op in the
-order the ops ran, and what reaches e is ∂e/∂b. ∂e/∂a would need a second pass.
+tangent travels with the values from the inputs to the output, one JVP per op, each op
+after the ops that made its inputs, and what reaches e is ∂e/∂b. ∂e/∂a would need a
+second pass. The page steps through the graph in its topological order, printed
+below the page: d = b + 1 comes before c = a + b, the reverse of the order the code
+ran them. Either order gives the same tangents, because neither c nor d uses the other.
 """),
-("code", 'ag.explore(e, mode="forward", wrt=b)'),
+("code", """
+from IPython.display import display
+display(ag.explore(e, mode="forward", wrt=b))
+print("order of the forward replay:", " -> ".join(v.label for v in topological_order(e, parents) if parents(v)))
+"""),
 ("md", """
 Forward mode can also carry several tangents at once: `ag.jacfwd` stacks both seed
 directions on a leading axis and pushes them through **one** forward pass (the work per
@@ -150,8 +159,15 @@ print(ag.compare_modes(dense_test_function(2, 40), rng.standard_normal(2)))
 """),
 ("md", """
 `cost(gradient)/cost(function)` is the price of one reverse pass relative to evaluating
-the function: Griewank & Walther's bound says it stays below a small constant (about
-4 to 5) whatever n is.
+the function. Griewank & Walther's bound is about operation counts: the function and
+one reverse pass together cost at most a small constant (about 4 to 5) times the
+arithmetic of the function, whatever n is. By FLOPs the three reports above print
+3.00, 2.00 and 2.00. By wall time the ratios in the same lines are larger, change
+from run to run, and can exceed 5. At these sizes the arithmetic of a function
+evaluation takes microseconds and most of the time is Python's fixed cost per op,
+which the gradient run pays more of: it records every op on the tape, keeps the
+arrays each VJP needs, then runs one VJP (often several numpy calls) per op. The
+bound is a statement about FLOPs, and the FLOP ratio is the one to compare with it.
 
 ## What grows with what
 
@@ -159,8 +175,11 @@ the function: Griewank & Walther's bound says it stays below a small constant (a
 Here: the full Jacobian of a two-layer tanh network (hidden width 16) against the
 number of inputs n (m = 4 outputs), and against the number of outputs m (n = 4).
 Solid lines are one pass per direction, dashed lines the batched transforms
-(`jacfwd` / `jacrev` carrying every direction in one pass); the dotted line marks the
-crossover, the size at which the mode needing fewer passes changes.
+(`jacfwd` / `jacrev` carrying every direction in one pass). The passes panels (top row)
+have no dashed lines, since a batched transform is always one pass (plus the taped
+forward pass in reverse mode). The dotted line marks the crossover, the first size at
+which the other mode needs strictly fewer passes (a tie, as at size 4, counts for
+neither).
 """),
 ("code", """
 SIZES = (1, 2, 4, 8, 16, 32)
@@ -178,13 +197,14 @@ print(by_n, by_m, sep="\\n\\n")
 
 fig, axes = plt.subplots(5, 2, figsize=(10, 15))
 for column, report, name in ((axes[:, 0], by_n, "n (inputs)"), (axes[:, 1], by_m, "m (outputs)")):
-    report.plot(axes=column)
+    report.plot(axes=column, legend=False)
+    for ax in column:
+        ax.set_ylabel(ax.get_title(), fontsize=8)
     column[0].set_title(f"{report.label}\\n{column[0].get_title()}", fontsize=10)
     for ax in column:
         ax.set_xscale("log", base=2)
         ax.set_xlabel(name)
-    for ax in column[1:]:
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=7)  # each panel lists the lines it draws
 fig.tight_layout()
 plt.show()
 reverse_flops = [r["reverse"]["flops"] for r in by_n.rows]
@@ -212,5 +232,65 @@ What grows with what, precisely:
 Training a network means one scalar loss and millions of inputs (the parameters):
 one reverse sweep costs a small multiple of one forward pass, where forward mode would
 need millions of passes.
+"""),
+("md", """
+## Exercises
+
+**Exercise 1.** Build the full Jacobian of `f = dense_test_function(3, 5)` at
+`x = np.arange(3.0)` in forward mode yourself: one `ag.jvp` per input direction, each
+giving one column. Store the 5 x 3 matrix in `J_forward` and the number of passes you
+made in `forward_passes`.
+"""),
+("code", """
+# Solution (try it yourself before reading on)
+f35, x35 = dense_test_function(3, 5), np.arange(3.0)
+columns = [ag.jvp(f35, (x35,), (np.eye(3)[i],))[1] for i in range(3)]
+J_forward, forward_passes = np.stack(columns, axis=1), len(columns)
+"""),
+("code", """
+assert J_forward.shape == (5, 3) and forward_passes == 3
+assert np.allclose(J_forward, ag.jacrev(f35)(x35), atol=1e-12)
+print("forward-mode columns match jacrev:\\n", J_forward.round(4))
+"""),
+("md", """
+**Exercise 2.** Same function, reverse mode: build the Jacobian one row at a time with
+`ag.vjp` (one cotangent per output). How many reverse passes does it take? Store the
+matrix in `J_reverse` and the count in `reverse_passes`; then say which mode needs
+fewer passes for this f: R³ → R⁵, and check your answer against `compare_modes`.
+"""),
+("code", """
+# Solution (try it yourself before reading on)
+value, pullback = ag.vjp(f35, x35)
+rows = [pullback(np.eye(5)[k])[0] for k in range(5)]
+J_reverse, reverse_passes = np.stack(rows), len(rows)
+fewer = "forward" if forward_passes < reverse_passes else "reverse"
+"""),
+("code", """
+assert reverse_passes == 5 and np.allclose(J_reverse, J_forward, atol=1e-12)
+report = ag.compare_modes(f35, x35)
+assert (report.forward["passes"], report.reverse["passes"]) == (forward_passes, reverse_passes)
+assert fewer == "forward"
+print(f"{forward_passes} forward passes vs {reverse_passes} reverse passes: {fewer} mode needs fewer")
+"""),
+("md", """
+**Exercise 3.** A ladder of k diamonds (`y = y * 1.0 + y * 1.0`, k times) has how many
+input-to-output paths, and how many VJPs does one reverse sweep run? Write both as
+functions of k (`paths_of(k)`, `vjps_of(k)`), then check them with the engine for k = 7.
+"""),
+("code", """
+# Solution (try it yourself before reading on)
+paths_of = lambda k: 2 ** k
+vjps_of = lambda k: 3 * k
+"""),
+("code", """
+x = ag.tensor(0.5, requires_grad=True, dtype=np.float64)
+y = x
+for _ in range(7):
+    y = y * 1.0 + y * 1.0
+counter = CountVJPs()
+with observe(counter):
+    y.backward()
+assert ag.count_paths(y, x) == paths_of(7) and counter.calls == vjps_of(7)
+print(f"k = 7: {paths_of(7)} paths, {vjps_of(7)} VJPs")
 """),
 ]

@@ -48,7 +48,8 @@ model.eval()
 with ag.no_grad():
     test_acc = (model(ag.tensor(x_test[:, None])).data.argmax(1) == y_test).mean()
 print(f"test accuracy after 8 epochs: {test_acc:.3f}")
-plt.figure(figsize=(5, 3)); plt.plot(losses); plt.xlabel("iteration"); plt.ylabel("loss"); plt.show()
+plt.figure(figsize=(5, 3)); plt.plot(losses); plt.xlabel("iteration (batch of 64)"); plt.ylabel("training loss")
+plt.title("small CNN on 8x8 digits, Adam"); plt.show()
 """),
 ("md", """
 ## What the first layer sees: kernels and feature maps of one digit
@@ -77,9 +78,9 @@ fig.colorbar(map_image, ax=axes[1, :].tolist(), label="activation", shrink=0.9)
 plt.show()
 """),
 ("md", """
-Each kernel responds to a different local pattern (edges at different orientations);
-max pooling keeps the strongest response in each 2x2 window, which makes the features
-tolerant to small shifts, and routes the gradient to that one winner in backward.
+The kernels differ from one another, so each feature map lights up on a different
+local pattern of the same digit. Max pooling keeps the strongest response in each 2x2
+window, and in backward routes the gradient to that one winner (shown below).
 """),
 ("md", """
 ## Backpropagation through a convolution
@@ -113,6 +114,11 @@ for t in (x, w, b):
     t.grad = None
 composed = conv2d_composed(ag.ops, x, w, b, padding=(1, 1))
 (composed * ag.tensor(G)).sum().backward()
+from autograd_core.graph import op_name, parents, topological_order
+def count_ops(root):
+    '''Op nodes (non-leaves) in the graph that produced `root`, counted by walking it.'''
+    return sum(1 for node in topological_order(root, parents) if op_name(node))
+print("op nodes recorded, fused:", count_ops(fused), "  composed:", count_ops(composed))
 print("forward, fused vs composed:  ", np.allclose(fused.data, composed.data))
 print("gradients, fused vs composed:", all(np.allclose(g, t.grad.data) for g, t in zip(grads_fused, (x, w, b))))
 
@@ -178,6 +184,8 @@ probe(image)[0, 0, 4, 4].backward()
 rows, cols = np.nonzero(image.grad.data[0, 0])
 print(f"measured by backprop: output unit (4, 4) depends on rows {rows.min()}..{rows.max()}, "
       f"columns {cols.min()}..{cols.max()}: {rows.max() - rows.min() + 1}x{cols.max() - cols.min() + 1} pixels")
+field_weights = image.grad.data[0, 0, rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+print(f"largest weight in the field / weight at its corner: {field_weights.max() / field_weights[0, 0]:.0f}")
 plt.figure(figsize=(5, 4))
 plt.imshow(image.grad.data[0, 0], cmap="viridis")
 plt.colorbar(label="d out[4, 4] / d pixel")
@@ -186,10 +194,122 @@ plt.xlabel("column"); plt.ylabel("row")
 plt.show()
 """),
 ("md", """
-The 10×10 field of the second pooling layer covers more than the whole 8×8 digit: the
-classifier's inputs each see the entire image, which is why two conv-pool stages are
-enough for these digits. The weights inside the field are not uniform (the centre is
-reached by more paths than the edge), the reason the *effective* receptive field is
-smaller than the nominal one.
+The nominal field of a final unit, 10×10 = 100 pixels, is larger than the whole 8×8
+digit, but only 49 of those 100 pixels lie on the digit (printed below); the other 51 lie
+in the zero padding. On the digit itself the same probe, fed an 8×8 image,
+gives a 2×2 grid of final units (the classifier's 16·2·2 inputs are 16 channels at
+these four positions); backprop shows which pixels each one depends on:
+"""),
+("code", """
+digit = ag.tensor(np.zeros((1, 1, 8, 8), dtype=np.float32), requires_grad=True)
+final = probe(digit)
+print("final feature map of an 8x8 digit:", final.shape[-2:])
+seen = np.zeros((2, 2, 8, 8), dtype=bool)
+for i in range(2):
+    for j in range(2):
+        digit.grad = None
+        probe(digit)[0, 0, i, j].backward()
+        seen[i, j] = digit.grad.data[0, 0] != 0
+        rows, cols = np.nonzero(seen[i, j])
+        print(f"final unit ({i}, {j}) sees rows {rows.min()}..{rows.max()}, columns {cols.min()}..{cols.max()}: "
+              f"{seen[i, j].sum()} of 64 pixels")
+print("pixels seen by all four units:", int(seen.all(axis=(0, 1)).sum()), "  by at least one:", int(seen.any(axis=(0, 1)).sum()))
+"""),
+("md", """
+So no single input of the classifier sees the entire image: each final unit sees a 7×7
+corner of the 8×8 digit (49 of 64 pixels), the four corners overlap in the middle 6×6,
+and only the Linear layer, which reads all four positions, combines information from
+the whole digit. The weights inside a field are not uniform either (in the 32×32 picture
+above, the centre is reached by more paths than the corner and weighs more, by the
+factor printed there), the reason the *effective*
+receptive field is smaller than the nominal one.
+
+## A fully-connected layer is a 1×1 convolution
+
+Seed 001 notes that a fully-connected computation is equivalent to a convolution with
+a 1×1 kernel. Precisely: a Linear layer from C to D features applied at every pixel of
+a C-channel feature map is a Conv2d(C, D, 1) whose kernel is the Linear weight reshaped
+to (D, C, 1, 1). (Our classifier's final Linear reads a flattened 16×2×2 map, so it is
+a 1×1 convolution on a 1×1 map of 64 channels.) Same weights, same outputs, and the
+engine gives the same gradients for the input, the weight and the bias:
+"""),
+("code", """
+C, D = 16, 10
+nn.init.manual_seed(1)
+fc = nn.Linear(C, D)
+conv = nn.Conv2d(C, D, 1)
+conv.weight.data[:] = fc.weight.data.reshape(D, C, 1, 1)
+conv.bias.data[:] = fc.bias.data
+features = rng.standard_normal((3, C, 2, 2)).astype(np.float32)
+x_fc = ag.tensor(features.transpose(0, 2, 3, 1), requires_grad=True)   # (N, H, W, C): Linear acts on the last axis
+x_conv = ag.tensor(features, requires_grad=True)                        # (N, C, H, W)
+G = rng.standard_normal((3, D, 2, 2)).astype(np.float32)
+out_fc, out_conv = fc(x_fc), conv(x_conv)
+(out_fc * ag.tensor(G.transpose(0, 2, 3, 1))).sum().backward()
+(out_conv * ag.tensor(G)).sum().backward()
+print("outputs equal:       ", np.allclose(out_fc.data.transpose(0, 3, 1, 2), out_conv.data, atol=1e-6))
+print("d/dinput equal:      ", np.allclose(x_fc.grad.data.transpose(0, 3, 1, 2), x_conv.grad.data, atol=1e-5))
+print("d/dweight equal:     ", np.allclose(fc.weight.grad.data.reshape(D, C, 1, 1), conv.weight.grad.data, atol=1e-5))
+print("d/dbias equal:       ", np.allclose(fc.bias.grad.data, conv.bias.grad.data, atol=1e-5))
+head = model[7]
+as_conv = nn.Conv2d(64, 10, 1)
+as_conv.weight.data[:] = head.weight.data.reshape(10, 64, 1, 1); as_conv.bias.data[:] = head.bias.data
+with ag.no_grad():
+    flat = model[:7](ag.tensor(x_test[:5, None]))
+    print("the trained classifier's Linear(64 -> 10) as Conv2d(64, 10, 1) on a 1x1 map, same logits:",
+          np.allclose(head(flat).data, as_conv(flat.reshape(5, 64, 1, 1)).data.reshape(5, 10), atol=1e-5))
+"""),
+("md", """
+## Exercises
+
+**Exercise 1.** A Conv2d(3, 4, kernel_size=5, stride=3, padding=1) reads a 17×17 image.
+Compute the output width `out_width` with the formula (w − F + 2P)/S + 1 (integer
+division), without running the layer.
+"""),
+("code", """
+# Solution (try it yourself before reading on)
+out_width = (17 - 5 + 2 * 1) // 3 + 1
+print(out_width)
+"""),
+("code", """
+assert out_width == nn.Conv2d(3, 4, 5, stride=3, padding=1)(ag.zeros(1, 3, 17, 17)).shape[-1]
+print("correct")
+"""),
+("md", """
+**Exercise 2.** Three 3×3 convolutions with stride 1 and no pooling are stacked. Use the
+recursion r ← r + (k − 1)·j, j ← j·s to compute the receptive field size `field` of one
+final unit; the assert measures it by backprop, as above.
+"""),
+("code", """
+# Solution (try it yourself before reading on)
+field, jump = 1, 1
+for k, s in [(3, 1), (3, 1), (3, 1)]:
+    field, jump = field + (k - 1) * jump, jump * s
+print(field)
+"""),
+("code", """
+stack = nn.Sequential(*[nn.Conv2d(1, 1, 3, padding=1, bias=False) for _ in range(3)])
+for layer in stack:
+    nn.init.ones_(layer.weight)
+probe_image = ag.tensor(np.zeros((1, 1, 20, 20), dtype=np.float32), requires_grad=True)
+stack(probe_image)[0, 0, 10, 10].backward()
+rows, cols = np.nonzero(probe_image.grad.data[0, 0])
+assert field == rows.max() - rows.min() + 1 == cols.max() - cols.min() + 1
+print("correct")
+"""),
+("md", """
+**Exercise 3.** A 2×2 max pooling reads x = [[1, 5], [3, 2]]. Write the gradient
+`pool_grad` (a 2×2 array) of the pooled output with respect to x.
+"""),
+("code", """
+# Solution (try it yourself before reading on)
+pool_grad = np.array([[0.0, 1.0], [0.0, 0.0]])
+print(pool_grad)
+"""),
+("code", """
+x = ag.tensor(np.array([[[[1.0, 5.0], [3.0, 2.0]]]]), requires_grad=True)
+F.max_pool2d(x, 2).sum().backward()
+assert np.array_equal(pool_grad, x.grad.data[0, 0])
+print("correct")
 """),
 ]

@@ -30,18 +30,21 @@ def train(seed, steps=1500):
         loss = F.binary_cross_entropy_with_logits(model(ag.tensor(X)).reshape(-1), label.astype(np.float32))
         opt.zero_grad(); loss.backward(); opt.step()
     accuracy = ((model(ag.tensor(X)).data.ravel() > 0) == label).mean()
-    return model, loss.item(), accuracy
+    gradient_norm = np.sqrt(sum((p.grad.data.astype(np.float64) ** 2).sum() for p in model.parameters()))
+    return model, loss.item(), accuracy, gradient_norm
 
 runs = {seed: train(seed) for seed in range(4)}
-for seed, (_, loss, accuracy) in runs.items():
-    print(f"initialization seed {seed}: final loss {loss:.4f}, training accuracy {accuracy:.1%}")
+for seed, (_, loss, accuracy, gradient_norm) in runs.items():
+    print(f"initialization seed {seed}: final loss {loss:.4f}, training accuracy {accuracy:.1%}, "
+          f"gradient norm at the last step below 1e-3: {gradient_norm < 1e-3}")
 best = max(runs, key=lambda s: runs[s][2])
 model = runs[best][0]
 """),
 ("md", """
 The result depends on where training starts: with only two units per layer some
-initializations end in a local minimum (seed 004's 局部最低点) and classify about
-three quarters of the points. We follow the best run. Below, the plane is drawn three
+initializations stop where the gradient is nearly zero (the printed gradient norms)
+while their loss is far above the other runs': a local minimum or a flat region
+(seed 004's 局部最低点). They classify about three quarters of the points. We follow the best run. Below, the plane is drawn three
 times: the input, the output of the first tanh layer, and the output of the second.
 The grey lines are a square grid of the input plane carried through the same layers,
 which shows how each layer bends, stretches and folds the plane. In the last panel the
@@ -86,5 +89,52 @@ In the input plane the boundary has to wind between the two curves; after two ta
 layers the same points lie on either side of a straight line. A hidden layer does not
 classify anything by itself: it moves the data until classifying is easy for the
 linear layer at the end.
+"""),
+]
+CELLS += [
+("md", """
+## Exercises
+
+**Exercise 1.** How many parameters does the 2 → 2 → 2 → 1 network have? Write
+`n_params` from the layer sizes (each Linear(m → n) has n·m weights and n biases).
+"""),
+("code", """
+# Solution (try it yourself before reading on)
+n_params = (2 * 2 + 2) + (2 * 2 + 2) + (1 * 2 + 1)
+print(n_params)
+"""),
+("code", """
+assert n_params == model.num_parameters()
+print("correct")
+"""),
+("md", """
+**Exercise 2.** Where does the first tanh layer send the point (0.5, 0.2)? Compute
+`h1` = tanh(W p + b) with numpy from `model[0].weight.data` and `model[0].bias.data`.
+"""),
+("code", """
+# Solution (try it yourself before reading on)
+point = np.array([0.5, 0.2], dtype=np.float32)
+h1 = np.tanh(model[0].weight.data @ point + model[0].bias.data)
+print(h1)
+"""),
+("code", """
+assert np.allclose(h1, layer_outputs(np.array([[0.5, 0.2]], dtype=np.float32))[1][0], atol=1e-6)
+print("correct")
+"""),
+("md", """
+**Exercise 3.** The output layer's line is w·h + b = 0 in the plane of the second
+layer's outputs h. For the first training point, compute its logit `logit` = w·h + b
+from `layer_outputs(X)[2][0]` and `model[4]`; its sign is the class the network predicts.
+"""),
+("code", """
+# Solution (try it yourself before reading on)
+h2 = layer_outputs(X)[2][0]
+logit = model[4].weight.data[0] @ h2 + model[4].bias.data[0]
+print(logit, "-> class", int(logit > 0), "; true class", label[0])
+"""),
+("code", """
+with ag.no_grad():
+    assert np.isclose(logit, model(ag.tensor(X[:1])).item(), atol=1e-5)
+print("correct")
 """),
 ]

@@ -113,6 +113,21 @@ def test_export_in_an_empty_folder_trains_first_then_uses_the_checkpoint(tmp_pat
     assert status == 0 and "weights: out/cnn.npz" in out and "training" not in out
 
 
+def test_export_gpt_from_its_checkpoint_checks_two_sizes_with_onnxruntime(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("onnx")
+    pytest.importorskip("onnxruntime")
+    from autograd_cli import text
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()
+    nn.save(text.build_gpt(len(text.Vocabulary(text.load_zen()))), "out/gpt.npz")  # untrained: no training here
+    status, out, err = run_here(["export", "--model", "gpt", "--out", "gpt.onnx"], capsys)
+    assert status == 0, err
+    assert "weights: out/gpt.npz" in out and (tmp_path / "gpt.onnx").exists()
+    checks = [line for line in out.splitlines() if line.startswith("checked with ONNX Runtime")]
+    assert len(checks) == 2 and all("same next characters: 100%" in line for line in checks)
+    assert all(float(line.split("our forward ")[1].split(",")[0]) < 1e-5 for line in checks)
+
+
 def test_export_without_onnx_names_the_missing_package_in_one_line(tmp_path):
     (tmp_path / "hide").mkdir()
     (tmp_path / "hide" / "onnx.py").write_text("raise ImportError(\"No module named 'onnx'\")\n")

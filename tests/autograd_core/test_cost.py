@@ -73,6 +73,17 @@ def test_compare_modes_reports_batched_cost_too():
     assert "batched: primitive ops" in str(report) and "forward_batched" in report.as_dict()
 
 
+def test_batched_reverse_is_one_sweep_when_f_closes_over_a_parameter_that_requires_grad():
+    w = ag.tensor(np.random.default_rng(1).standard_normal((5, 20)), requires_grad=True)
+    report = ag.compare_modes(lambda x: (x @ w).tanh(), np.random.default_rng(0).standard_normal(5))
+    w_constant = w.detach()
+    plain = ag.compare_modes(lambda x: (x @ w_constant).tanh(), np.random.default_rng(0).standard_normal(5))
+    # one batched sweep (about the cost without the closed-over graph), not one recorded sweep per output
+    assert report.reverse_batched["ops"] < report.reverse["ops"]
+    assert report.reverse_batched["ops"] < 2 * plain.reverse_batched["ops"]
+    assert report.jacobians_agree and w.grad is None
+
+
 def test_sweep_modes_finds_the_crossover():
     def make_f(n):
         return dense_test_function(n, 4, width=8), np.random.default_rng(0).standard_normal(n)
@@ -105,6 +116,19 @@ def test_report_plots_draw_every_measure(tmp_path):
     assert all(ax.lines for ax in fig.axes) and (tmp_path / "sweep.png").stat().st_size > 0
     fig = ag.compare_modes(dense_test_function(3, 2, width=4), np.ones(3)).plot()
     assert [len(ax.patches) for ax in fig.axes] == [4, 4, 4]
+
+
+def test_sweep_legend_in_given_axes_lists_only_lines_its_panel_draws():
+    plt = pytest.importorskip("matplotlib.pyplot")
+    report = ag.sweep_modes(lambda n: (dense_test_function(n, 2, width=4), np.ones(n)), [1, 2, 4])
+    fig, axes = plt.subplots(1, 5)
+    report.plot(axes=axes)
+    legends = [ax.get_legend() for ax in axes]
+    drawn = {line.get_label() for line in axes[1].lines}
+    assert [legend is not None for legend in legends] == [False, True, False, False, False]
+    assert {text.get_text() for text in legends[1].get_texts()} == drawn
+    assert any("batched" in label for label in drawn)
+    plt.close(fig)
 
 
 def test_sweep_figure_for_the_cli_and_no_backend_switch(tmp_path):

@@ -1,6 +1,7 @@
 """explore: the replayed sweep matches the engine's order and values (the page itself: test_explore_browser.py)."""
 import json
 import re
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -9,6 +10,8 @@ import autograd_core as ag
 import nn
 from autograd_core.explore import brief, summary, values
 from autograd_core.graph import parents, topological_order, trace_of
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 def page_data(exploration):
@@ -136,7 +139,10 @@ def test_page_is_self_contained_and_saves(tmp_path):
         "http://www.w3.org/2000/svg", "")
     path = page.save(tmp_path / "sweep.html")
     assert open(path, encoding="utf-8").read() == page.html
+    assert (tmp_path / "sweep.svg").read_text(encoding="utf-8") == page.svg  # the static picture, beside it
     assert page._repr_html_().startswith("<iframe srcdoc=") and "&lt;script&gt;" in page._repr_html_()
+    with pytest.raises(ValueError, match="names the HTML page"):
+        page.save(tmp_path / "sweep.svg")
 
 
 def test_a_label_cannot_end_the_script():
@@ -231,3 +237,59 @@ def test_a_checkpoint_in_the_graph_is_one_step_whose_shares_are_its_vjp():
         status = [s["status"][str(position(vertices, t))] for s in data["steps"]
                   if str(position(vertices, t)) in s["status"]]
         assert status[-1]["sum"] == brief(t.grad.data)
+
+
+def svg_texts(exploration):
+    """The static picture parsed as XML: (root element, every <text>'s string)."""
+    root = ElementTree.fromstring(exploration.svg)
+    return root, [t.text for t in root.iter(SVG_NS + "text")]
+
+
+def test_static_picture_is_the_pages_last_step_with_the_engines_gradients():
+    a, b, c, d = value_graph()
+    page = ag.explore(d)
+    data = page_data(page)
+    root, texts = svg_texts(page)
+    vertices = topological_order(d, parents)
+    d.backward()
+    boxes = [r for r in root.iter(SVG_NS + "rect") if r.get("rx")]
+    assert len(boxes) == len(vertices)
+    for v in vertices:
+        if v._prev:  # each op's box ends with the gradient the engine gives it
+            assert "g: " + brief(v.grad) in texts
+    leaf_sums = [t for t in texts if t.endswith(f"sum {brief(b.grad)}")]
+    assert leaf_sums == ["2 of 2 shares: sum " + brief(b.grad)]  # b's two shares, added up
+    shares = [sh["brief"] for step in data["steps"] for sh in step["shares"]]
+    assert sorted(t for t in texts if t in shares) == sorted(shares)  # every edge carries its share
+    arrowheads = [p for p in root.iter(SVG_NS + "path") if p.get("d").endswith("z")]
+    assert len(arrowheads) == len(data["edges"])
+
+
+def test_static_picture_needs_no_script_style_or_network_and_escapes_labels():
+    v = ag.Value(1.0, "<b>&</b>")
+    page = ag.explore(v * 2.0)
+    root, texts = svg_texts(page)  # parses: the label was escaped
+    assert "<b>&</b> = 1" in texts
+    tags = {element.tag for element in root.iter()}
+    assert tags <= {SVG_NS + t for t in ("svg", "rect", "path", "text")}  # no script, style, marker or image
+    assert "http" not in page.svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def test_static_picture_of_forward_mode_and_of_a_freed_graph_say_what_they_show():
+    _, hidden, loss = tensor_graph()
+    x = next(v for v in topological_order(loss, parents) if getattr(v, "name", None) == "x")
+    _, texts = svg_texts(ag.explore(loss, mode="forward", wrt=x))
+    assert texts[0] == "Forward mode after all 9 steps" and any(t.startswith("t: ") for t in texts)
+    loss.backward()
+    _, texts = svg_texts(ag.explore(loss))
+    assert any(t.startswith("loss.backward() has already run") for t in texts) and "freed" in texts
+
+
+def test_jupyter_shows_the_static_picture_then_the_interactive_page(monkeypatch):
+    display = pytest.importorskip("IPython.display")
+    shown = []
+    monkeypatch.setattr(display, "display", lambda bundle, raw: shown.append(bundle))
+    page = ag.explore(value_graph()[-1])
+    page._ipython_display_()
+    assert [sorted(bundle) for bundle in shown] == [["image/svg+xml", "text/plain"], ["text/html", "text/plain"]]
+    assert shown[0]["image/svg+xml"] == page.svg and shown[1]["text/html"] == page._repr_html_()

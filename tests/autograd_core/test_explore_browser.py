@@ -268,3 +268,27 @@ def test_after_backward_the_page_says_plainly_what_was_freed(browser, tmp_path):
     browser.find_element("id", "next").click()
     browser.find_element("id", "next").click()
     assert browser.execute_script(STATE)["shares"][0][1] == "freed by backward()"
+
+
+STATIC_TEXT = """
+const svg = document.documentElement, boxes = [...svg.querySelectorAll('rect[rx]')];
+return {width: +svg.getAttribute('width'),
+        boxes: boxes.map(r => [+r.getAttribute('x'), +r.getAttribute('y'), +r.getAttribute('width'), +r.getAttribute('height')]),
+        texts: [...svg.querySelectorAll('text')].map(t => [t.textContent, +t.getAttribute('x'), +t.getAttribute('y'),
+                                                          t.getComputedTextLength()])};
+"""
+
+
+@pytest.mark.parametrize("graph", ["values", "mlp"])
+def test_static_picture_beside_the_page_keeps_its_text_inside_boxes_and_picture(browser, tmp_path, graph):
+    root = value_graph_with_a_long_edge() if graph == "values" else small_mlp()[-1]
+    ag.explore(root).save(tmp_path / f"{graph}.html")
+    browser.get("file://" + os.path.abspath(tmp_path / f"{graph}.svg"))
+    shown = browser.execute_script(STATIC_TEXT)
+    assert len(shown["boxes"]) == len(topological_order(root, parents))
+    for text, x, y, length in shown["texts"]:
+        assert x + length <= shown["width"], text  # the header wraps to the picture's width
+        for bx, by, bw, bh in shown["boxes"]:
+            if bx < x < bx + bw and by < y < by + bh:  # a line inside a box fits it (clipped with an ellipsis)
+                assert x + length <= bx + bw - 4, text
+    browser.save_screenshot(str(tmp_path / f"static-{graph}.png"))

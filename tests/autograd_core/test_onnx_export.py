@@ -146,11 +146,11 @@ def test_an_op_without_translation_is_refused_naming_it_and_its_module(tmp_path,
     assert not list(tmp_path.iterdir())
 
 
-@pytest.mark.parametrize("layer,shape,op", [(lambda: nn.ConvTranspose2d(2, 3, 3, stride=2), (2, 2, 4, 4), "Col2im"),
-                                            (lambda: nn.MaxPool1d(2), (2, 3, 6), "GetItem")])
-def test_layers_without_a_translation_are_refused_by_name(tmp_path, layer, shape, op):
-    with pytest.raises(ag_onnx.ExportError, match=f"cannot export {op}"):
-        ag_onnx.export(layer(), np.ones(shape, np.float32), tmp_path / "r.onnx")
+@pytest.mark.parametrize("fn,op", [(lambda x: ag.linalg.inv(x @ x.transpose(0, 2, 1)), "Inv"),
+                                   (lambda x: ag.linalg.eigh(x @ x.transpose(0, 2, 1))[0], "Eigh")])
+def test_a_matrix_decomposition_is_refused_by_name(tmp_path, fn, op):
+    with pytest.raises(ag_onnx.ExportError, match=f"cannot export {op}: ONNX .* has no operator"):
+        ag_onnx.export(fn, _f32(np.random.default_rng(0), 2, 3, 3), tmp_path / "r.onnx")
     assert not list(tmp_path.iterdir())
 
 
@@ -201,17 +201,98 @@ def test_every_translation_computes_the_primitive(tmp_path, prim, args, params):
     np.testing.assert_allclose(got, fn(*[ag.tensor(x) for x in xs]).data, rtol=2e-5, atol=2e-5)
 
 
-def test_the_small_gpt_exports_and_runs_at_two_batch_sizes(tmp_path):
+def test_the_small_gpt_exports_and_runs_at_other_batch_sizes_and_lengths(tmp_path):
     from autograd_cli.gpt import GPT, GPTConfig
     ag.manual_seed(0)
     model = GPT(GPTConfig(vocab_size=11, block_size=8, n_layer=2, n_head=2, n_embd=16))
     rng = np.random.default_rng(0)
     logits = lambda idx: model(idx)[0]  # noqa: E731
-    ag_onnx.export(logits, (rng.integers(0, 11, (2, 8)),), tmp_path / "gpt.onnx", input_names=["idx"],
-                   dynamic_axes={"idx": {0: "batch"}})
+    ag_onnx.export(logits, (rng.integers(0, 11, (2, 6)),), tmp_path / "gpt.onnx", input_names=["idx"],
+                   dynamic_axes={"idx": {0: "batch", 1: "time"}})
     session = ort.InferenceSession(str(tmp_path / "gpt.onnx"))
     model.eval()
-    for batch in (2, 5):
-        idx = rng.integers(0, 11, (batch, 8))
+    for batch, time in ((2, 6), (5, 6), (3, 8), (4, 1)):
+        idx = rng.integers(0, 11, (batch, time))
         np.testing.assert_allclose(session.run(None, {"idx": idx})[0], logits(ag.tensor(idx)).data, rtol=1e-5,
                                    atol=1e-5)
+
+
+def test_two_dynamic_axes_of_one_size_are_refused_as_ambiguous(tmp_path):
+    """x[:, :n] with n = x.shape[0]: the batch and the length move together, so the file cannot tell them apart."""
+    with pytest.raises(ag_onnx.ExportError, match="fits two dynamic axes"):
+        ag_onnx.export(lambda x: x[:, :x.shape[0]], np.ones((4, 4), np.float32), tmp_path / "a.onnx",
+                       dynamic_axes={"input_0": {0: "batch", 1: "time"}})
+
+
+@pytest.mark.parametrize("name,make,shape,time_axis", [
+    ("lstm", lambda: nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True), (2, 5, 3), 1),
+    ("gru", lambda: nn.GRU(3, 4), (5, 2, 3), 0),
+    ("encoder", lambda: nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), (2, 5, 8), 1),
+    ("conv1d_pools", lambda: nn.Sequential(nn.Conv1d(2, 3, 3, padding=1), nn.MaxPool1d(2), nn.AvgPool1d(2)),
+     (2, 2, 9), 2)])
+def test_a_dynamic_sequence_axis_runs_at_other_lengths(tmp_path, name, make, shape, time_axis):
+    ag.manual_seed(0)
+    model = make()
+    rng = np.random.default_rng(0)
+    batch_axis = 1 if time_axis == 0 else 0
+    ag_onnx.export(model, _f32(rng, *shape), tmp_path / "s.onnx", input_names=["x"],
+                   dynamic_axes={"x": {batch_axis: "batch", time_axis: "time"}})
+    session = ort.InferenceSession(str(tmp_path / "s.onnx"))
+    model.eval()
+    for batch, time in ((3, 12), (1, 4)):
+        sizes = list(shape)
+        sizes[batch_axis], sizes[time_axis] = batch, time
+        x = _f32(rng, *sizes)
+        got, want = session.run(None, {"x": x}), model(ag.tensor(x))
+        want = [want] if isinstance(want, ag.Tensor) else [want[0]] + list(want[1:][0] if isinstance(
+            want[1], tuple) else want[1:])
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w.data, rtol=1e-5, atol=1e-5)
+
+
+def test_a_size_the_traces_show_fixed_but_that_follows_a_dynamic_axis_is_refused(tmp_path):
+    """Pooling by 2 over a length 6, then 7: the output length 3 looks fixed; the third trace (8) shows it is not."""
+    with pytest.raises(ag_onnx.ExportError, match="did not change between the first two traces"):
+        ag_onnx.export(nn.MaxPool1d(2), np.ones((2, 2, 6), np.float32), tmp_path / "p.onnx",
+                       dynamic_axes={"input_0": {2: "time"}})
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_rnn_unrolled_in_python_refuses_a_dynamic_length(tmp_path):
+    with pytest.raises(ag_onnx.ExportError, match="ran different ops"):
+        ag_onnx.export(nn.RNN(3, 4), np.ones((5, 2, 3), np.float32), tmp_path / "r.onnx",
+                       dynamic_axes={"input_0": {0: "time"}})
+
+
+def _padding_mask(batch, length):
+    """The last key of every sequence masked, one more in the first; the second sequence masked whole (its
+    queries attend to nothing: zero weights)."""
+    mask = np.zeros((batch, length), bool)
+    mask[:, -1] = True
+    mask[0, -2] = True
+    mask[1] = True
+    return mask
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy on the fully masked rows' -inf scores
+@pytest.mark.parametrize("name", ["attention", "encoder"])
+def test_a_key_padding_mask_given_as_an_input_is_computed_in_the_file(tmp_path, name):
+    ag.manual_seed(0)
+    if name == "attention":
+        layer = nn.MultiheadAttention(8, 2, batch_first=True)
+        fn = lambda x, m: layer(x, x, x, key_padding_mask=m)  # noqa: E731  (output and weights)
+    else:
+        layer = nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True), 2)
+        fn = lambda x, m: layer(x, src_key_padding_mask=m)  # noqa: E731
+    rng = np.random.default_rng(0)
+    ag_onnx.export(fn, (_f32(rng, 3, 5, 8), _padding_mask(3, 5)), tmp_path / "m.onnx", input_names=["x", "m"],
+                   dynamic_axes={"x": {0: "batch"}, "m": {0: "batch"}})
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"))
+    for batch in (3, 4):
+        x, m = _f32(rng, batch, 5, 8), _padding_mask(batch, 5)
+        m[-1, 1] = True  # a mask the traces never saw
+        m[1, 0] = False
+        want = fn(ag.tensor(x), ag.tensor(m))
+        want = [want] if isinstance(want, ag.Tensor) else list(want)
+        for got, w in zip(session.run(None, {"x": x, "m": m}), want):
+            np.testing.assert_allclose(got, w.data, rtol=1e-5, atol=1e-5)

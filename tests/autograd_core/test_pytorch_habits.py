@@ -225,3 +225,37 @@ def test_all_minus_inf_rows_and_keepdim_argmax_as_torch(torch):
     np.testing.assert_array_equal(ours.values.data, theirs.values.numpy())
     np.testing.assert_array_equal(ours.indices.data, theirs.indices.numpy())
     assert ag.tensor(X).argmax(keepdim=True).shape == tuple(torch.tensor(X).argmax(keepdim=True).shape) == (1, 1, 1)
+
+
+@pytest.mark.parametrize("scalar", [np.float64(0.5), np.float32(2.0), np.int64(3), np.bool_(True), np.sqrt(4)])
+def test_a_numpy_scalar_beside_a_tensor_counts_as_a_python_number_as_torch(torch, scalar):
+    """`x * (1 / np.sqrt(d))` keeps a float32 x float32, as torch does (numpy alone would give float64)."""
+    x = np.array([1.0, 2.0, 3.0], dtype=np.float32)
+    pairs = [(ag.tensor(x) * scalar, torch.tensor(x) * scalar), (scalar + ag.tensor(x), scalar + torch.tensor(x)),
+             (ag.tensor(x) / scalar, torch.tensor(x) / scalar),
+             (ag.where(ag.tensor(x) > 1, ag.tensor(x), scalar), torch.where(torch.tensor(x) > 1, torch.tensor(x), scalar))]
+    for ours, theirs in pairs:
+        assert ours.dtype == np.float32 and theirs.dtype == torch.float32
+        np.testing.assert_allclose(ours.data, theirs.numpy())
+    leaf = ag.tensor(x, requires_grad=True)
+    (leaf * scalar).sum().backward()
+    assert leaf.grad.dtype == np.float32
+    np.testing.assert_allclose(leaf.grad.data, np.full(3, float(scalar), np.float32))
+
+
+PROMOTIONS = ["x * 0.5", "x / 2", "0.5 + x", "b * 1.5", "x * f", "f * x", "f * z", "x * z", "d * x", "x.sqrt()",
+              "x.exp()", "(x * f).sum()", "x.float() * x", "x.double()", "where(x > 1, x, 0.5)", "f16 * x", "f16 * 2.5"]
+
+
+@pytest.mark.parametrize("expression", PROMOTIONS)
+def test_float_results_from_integers_take_torchs_dtype_not_numpys_float64(torch, expression):
+    """Integers with a float number or a float op give float32, int64 with float32 gives float32, a 0-d float64
+    beside a sized float32 gives float32 (numpy gives float64 for all three); a float64 tensor keeps float64."""
+    def operands(lib, f64, f16):
+        return dict(x=lib.tensor([1, 2, 3]), b=lib.tensor([True, False, True]), f=lib.tensor([1.0, 2.0, 4.0]),
+                    z=lib.tensor(2.0, dtype=f64), d=lib.tensor([1.0, 2.0, 3.0], dtype=f64),
+                    f16=lib.tensor([1.0, 2.0, 3.0], dtype=f16), where=lib.where)
+    ours = eval(expression, operands(ag, ag.float64, ag.float16))
+    theirs = eval(expression, operands(torch, torch.float64, torch.float16))
+    assert ours.dtype == np.dtype(str(theirs.dtype).replace("torch.", ""))
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-3)

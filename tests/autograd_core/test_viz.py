@@ -194,6 +194,8 @@ def test_stale_gradients_are_marked():
     assert src.count("stale grad ") == 4 and "style=dashed" in src
     assert "dashed: a gradient left by an earlier backward()" in src
     assert "stale" not in ag.draw_graph(loss, color_by="grad").source
+    hidden = ag.draw_graph(loss2, show_grad=False).source  # no gradients drawn: nothing to mark as stale
+    assert "dashed" not in hidden and "stale" not in hidden
 
 
 def test_draw_graph_names_what_it_expected():
@@ -213,6 +215,17 @@ def test_100k_chain_renders_its_source_without_recursion():
 def test_renders_svg_with_dot(tmp_path):
     path = ag.draw_graph(_value_example()).render(tmp_path / "graph", format="svg")
     assert open(path).read().lstrip().startswith("<?xml")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' program not installed")
+def test_the_whole_graph_of_a_small_gpt_renders_with_dot():
+    """Module clusters with records once made dot fail ("flat edge between adjacent nodes ... lost edge")."""
+    from autograd_cli.gpt import GPT, GPTConfig
+    ag.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=5, block_size=4, n_layer=1, n_head=2, n_embd=4))
+    _, loss = model(ag.tensor(np.array([[1, 2]])), ag.tensor(np.array([[2, 3]])))
+    svg = ag.draw_graph(loss).pipe(format="svg").decode()
+    assert svg.lstrip().startswith("<?xml") and "transformer.h.0: Block" in svg
 
 
 def test_missing_dot_program_gives_a_clear_error(monkeypatch, tmp_path):

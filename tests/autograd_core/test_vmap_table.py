@@ -90,3 +90,26 @@ def test_vmap_of_the_gradient_of_every_primitive_equals_a_loop(prim, examples, p
     per_example = ag.grad(loss, argnums=position)
     expected = np.stack([per_example(*_example(batched, dims, k)) for k in range(BATCH)])
     _check(per_example, batched, dims, expected, prim.name)
+
+
+# MatMul and Affine: "broadcast" is how their JVP rules take a batch of tangents (jacfwd's hot path), and their
+# rule in RULES is their forward's, where a batched vector or weight would broadcast to the wrong axes
+_FORWARD_REFINED = {"MatMul", "Affine"}
+
+
+@pytest.mark.parametrize("name", sorted(PRIMITIVES))
+def test_each_primitive_says_how_it_batches_in_one_place(name):
+    """One table for vmap and for the batched tangents of jacfwd/jacrev: a primitive declares
+    "broadcast", or `batch_params` (linear ops only), or has a rule in vmap_rules.RULES; not two of them."""
+    from autograd_core.vmap_rules import RULES
+    prim = PRIMITIVES[name]
+    ways = [w for w, said in (("broadcast", prim.batched == "broadcast"),
+                              ("batch_params", getattr(prim, "batch_params", None) is not None),
+                              ("rule", name in RULES)) if said]
+    if name in _FORWARD_REFINED:
+        assert ways == ["broadcast", "rule"]
+    else:
+        assert len(ways) <= 1, f"{name} batches by {ways}"
+    assert prim.batched in (False, "broadcast")
+    if "batch_params" in ways:
+        assert prim.linear

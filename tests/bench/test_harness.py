@@ -65,6 +65,6 @@ def test_rounds_rotate_and_ratios_are_per_round():
     assert timing.ratio({"a": [1, 2, 30], "b": [1, 1, 1]}, "a", "b") == 2
 
 
-@pytest.mark.parametrize("name", ["mlp", "cnn", "lstm", "gru"])
+@pytest.mark.parametrize("name", ["mlp", "cnn", "lstm", "lstm2", "bilstm", "gru"])
 def test_training_workloads_have_the_references(name):
     assert "numpy" in registry.WORKLOADS[name].impls

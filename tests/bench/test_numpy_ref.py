@@ -11,6 +11,9 @@ SMALL = {
     "mlp": (numpy_ref.MLP, lambda: workloads.mlp(1, batch=5, sizes=(7, 6, 5, 4), dtype=np.float64)),
     "cnn": (numpy_ref.CNN, lambda: workloads.cnn(1, batch=3, side=8, channels=(2, 3, 4), classes=5, dtype=np.float64)),
     "lstm": (numpy_ref.LSTM, lambda: workloads.lstm(1, batch=3, steps=4, n_in=5, hidden=6, classes=4, dtype=np.float64)),
+    "lstm2": (numpy_ref.LSTM, lambda: workloads.lstm2(1, batch=3, steps=4, n_in=5, hidden=6, classes=4, dtype=np.float64)),
+    "bilstm": (numpy_ref.LSTM, lambda: workloads.bilstm(1, batch=3, steps=4, n_in=5, hidden=6, classes=4,
+                                                        dtype=np.float64)),
     "gru": (numpy_ref.GRU, lambda: workloads.gru(1, batch=3, steps=4, n_in=5, hidden=6, classes=4, dtype=np.float64)),
 }
 
@@ -56,6 +59,18 @@ def test_benchmark_sizes_in_float32_track_torch(name):
     for _ in range(2):
         assert ours.step(x, y) == pytest.approx(theirs(x, y), rel=1e-5)
     assert all(p.dtype == np.float32 for p in ours.params)
+
+
+def test_lstm_reference_handles_deeper_bidirectional_stacks():
+    """Three layers, both directions: the layer-to-layer and reverse bookkeeping beyond the benchmark's rows."""
+    weights, x, y = workloads.recurrent(4, 2, batch=2, steps=3, n_in=4, hidden=5, classes=3, dtype=np.float64,
+                                        num_layers=3, bidirectional=True)
+    loss, grads = numpy_ref.LSTM(weights, 0.1).grads(x, y)
+    net, expected = _torch_loss("lstm", weights, x, y)
+    expected.backward()
+    assert loss == pytest.approx(expected.item(), rel=1e-12) and len(grads) == len(list(net.parameters()))
+    for (key, p), g in zip(net.named_parameters(), grads):
+        np.testing.assert_allclose(g, p.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=key)
 
 
 def test_sigmoid_saturates_without_nan():
