@@ -8,6 +8,7 @@ import numpy as np
 
 import autograd_core as ag
 from autograd_core import Tensor
+from autograd_core.ops.layer_norm_op import LayerNorm
 from autograd_core.tensor import shared_tensor
 
 
@@ -39,9 +40,14 @@ def _affine(out, weight, bias):
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
-    """Normalize over the trailing `normalized_shape` axes, then scale by weight and shift by bias (that shape)."""
+    """Normalize over the trailing `normalized_shape` axes, then scale by weight and shift by bias (that shape).
+
+    With both weight and bias, one LayerNorm primitive (autograd_core/ops/layer_norm_op.py); else composed.
+    """
     x, shape = _as_tensor(input), _trailing_shape(normalized_shape)
     _check_trailing(x, shape, "layer_norm")
+    if weight is not None and bias is not None:
+        return LayerNorm.apply(x, weight, bias, dims=len(shape), eps=eps)
     dims = tuple(range(x.ndim - len(shape), x.ndim))
     return _affine(_standardize(x, dims, eps), weight, bias)
 

@@ -283,7 +283,15 @@ TRANSLATIONS.update(Max=_reduce_with_attribute("ReduceMax"), Min=_reduce_with_at
 
 @translates("Softmax")
 def _softmax(b, op):
-    return b.node("Softmax", [op.input(0)], axis=op.params["axis"])  # opset >= 13: along that one axis
+    if len(op.params["axis"]) != 1:
+        raise op.fail("ONNX's Softmax normalizes along one axis; softmax over several axes is not exported")
+    return b.node("Softmax", [op.input(0)], axis=op.params["axis"][0])  # opset >= 13: along that one axis
+
+
+@translates("LayerNorm")
+def _layer_norm(b, op):  # opset >= 17: normalizes over the axes from `axis` on
+    return b.node("LayerNormalization", [op.input(0), op.input(1), op.input(2)], axis=-op.params["dims"],
+                  epsilon=op.params["eps"])
 
 
 @translates("Concatenate", "Stack")

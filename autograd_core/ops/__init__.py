@@ -533,6 +533,7 @@ from .decompositions import inv, matrix_exp, solve  # noqa: E402  (the rules' li
 from .norms import cdist, cosine_similarity, matrix_norm, norm, vector_norm  # noqa: E402
 from . import spectral  # noqa: E402,F401  (registers Eigh, Svd, Qr)
 from .products import bmm, dot, einsum, inner, kron, mm, mv, outer, tensordot  # noqa: E402
+from .layer_norm_op import LayerNorm as _LayerNorm  # noqa: E402,F401  (registers the primitive nn's layer_norm uses)
 
 
 __all__ = [name for name in dir() if not name.startswith("_") and name not in ("np", "builtins", "Tensor", "apply", "NO_PARAMS")]

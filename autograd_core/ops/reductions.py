@@ -14,7 +14,7 @@ from ..tensor import Tensor, shared_tensor
 from . import astype, maximum, minimum, normalize_axes, value, _shape  # defined before this module loads
 from .reduce import LogSumExp, Max, Min, Sum
 from .shape import GetItem
-from .softmax import Softmax
+from .softmax_op import Softmax
 
 # torch.return_types.max / .min: unpackable, with .values and .indices
 _RETURN_TYPES = {"max": namedtuple("max", ("values", "indices")), "min": namedtuple("min", ("values", "indices"))}
@@ -177,8 +177,8 @@ def softmax(x, dim=None, *, axis=None):
     if axis is not None:
         dim, _ = numpy_aliases("softmax", dim, False, axis, None)
     shape = _shape(x)
-    (a,) = normalize_axes("softmax", -1 if dim is None else dim, shape)
-    return Softmax.apply(x, axis=a - builtins.max(len(shape), 1))  # counted from the end (see Softmax)
+    axes = normalize_axes("softmax", -1 if dim is None else dim, shape)
+    return Softmax.apply(x, axis=tuple(a - len(shape) for a in axes) if shape else ())  # from the end (see Softmax)
 
 
 def argmax(x, dim=None, keepdim=False, *, axis=None, keepdims=None):

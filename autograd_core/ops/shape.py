@@ -130,6 +130,28 @@ def _is_basic(index):
     return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in index)
 
 
+def _add_at(buffer, index, values, unique):
+    """buffer[index] += values, repeated indices accumulating (numpy's add.at)."""
+    if unique or _is_basic(index):
+        buffer[index] += values
+    elif (len(index) == 1 and isinstance(index[0], np.ndarray) and index[0].dtype.kind in "iu" and index[0].size
+          and np.shape(values) == index[0].shape + buffer.shape[1:] and buffer.ndim > 1):
+        _add_at_rows(buffer, index[0].reshape(-1), values)
+    else:
+        np.add.at(buffer, index, values)
+
+
+def _add_at_rows(buffer, rows, values):
+    """buffer[rows] += values for whole rows (an embedding's gradient): each row's values summed
+    first, in their order, then added once. NOTE: np.add.at takes ~4x as long for whole rows."""
+    rows = np.where(rows < 0, rows + len(buffer), rows)  # -1 and n - 1 are one row
+    order = np.argsort(rows, kind="stable")
+    ordered = rows[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    sums = np.add.reduceat(values.reshape((len(rows),) + buffer.shape[1:])[order], starts, axis=0)
+    buffer[ordered[starts]] += sums
+
+
 class IndexedGrad:
     """A cotangent that is zero except at `index`, where it is `values` (cf. TF's IndexedSlices).
 
@@ -145,10 +167,7 @@ class IndexedGrad:
 
     def add_into(self, buffer):
         """buffer[index] += values, accumulating repeated indices."""
-        if self.unique or _is_basic(self.index):
-            buffer[self.index] += self.values
-        else:
-            np.add.at(buffer, self.index, self.values)
+        _add_at(buffer, self.index, self.values, self.unique)
 
     def dense(self, dtype):
         out = np.zeros(self.shape, dtype=dtype)
@@ -171,10 +190,7 @@ class IndexAdd(Primitive):
     @staticmethod
     def forward(ctx, g, shape, index, unique=False):
         out = np.zeros(shape, dtype=g.dtype)
-        if unique or _is_basic(index):
-            out[index] = g
-        else:
-            np.add.at(out, index, g)
+        _add_at(out, index, g, unique)
         return out
 
     @staticmethod

@@ -227,6 +227,11 @@ case("prelu", lambda x, w: F.prelu(x, w), TF.prelu, np.array([[0.0, -0.0], [-1.0
 case("rrelu_eval", lambda x: F.rrelu(x, training=False), lambda x: TF.rrelu(x, training=False), POINTS)
 case("batch_norm_constant_channel", lambda x: F.batch_norm(x, None, None, training=True),
      lambda x: TF.batch_norm(x, None, None, training=True), np.array([[1.0, 0.0], [1.0, 2.0]]))
+case("layer_norm_constant_row", lambda x, w, b: F.layer_norm(x, (3,), w, b), lambda x, w, b: TF.layer_norm(x, (3,), w, b),
+     np.array([[1.0, 1.0, 1.0], [0.0, -0.0, 0.0], [1e-200, 0.0, -1e-200], [1.0, 2.0, 4.0]]), np.array([1.0, -2.0, 0.0]),
+     np.array([0.0, 1.0, -1.0]))
+case("layer_norm_inf_nan", lambda x, w, b: F.layer_norm(x, (3,), w, b), lambda x, w, b: TF.layer_norm(x, (3,), w, b),
+     np.array([[INF, 0.0, 1.0], [NAN, 1.0, 2.0]]), np.array([1.0, 2.0, 0.5]), np.array([0.0, 0.0, 0.0]))
 case("linear", F.linear, TF.linear, np.array([[INF, 0.0], [NAN, 1.0]]), np.array([[1.0, 0.0], [0.0, 2.0]]),
      np.array([0.0, -INF]))
 case("embedding", lambda w: F.embedding(np.array([1, 1, 0]), w), lambda w: TF.embedding(torch.tensor([1, 1, 0]), w),

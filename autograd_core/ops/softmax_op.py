@@ -1,4 +1,4 @@
-"""Softmax as one primitive: exp(x - max) / Σ exp(x - max) along an axis, and its VJP out · (g - Σ g · out).
+"""Softmax as one primitive: exp(x - max) / Σ exp(x - max) over some axes, and its VJP out · (g - Σ g · out).
 
 Reason: speed (attention's scores). Composed as exp(x - logsumexp(x)), the forward takes exp
 twice (inside the log-sum-exp and for the result) and the backward a third time (the
@@ -11,9 +11,9 @@ from ._unary import QUIET, floating
 
 
 class Softmax(Primitive):
-    """out = exp(x) / Σ exp(x) along `axis`, a negative int; d x = out · (g - Σ g · out)
+    """out = exp(x) / Σ exp(x) over `axis`, a tuple of negative ints; d x = out · (g - Σ g · out)
 
-    The axis counts from the end, so a leading batch axis (jacfwd's tangents, vmap's examples)
+    The axes count from the end, so a leading batch axis (jacfwd's tangents, vmap's examples)
     leaves it right: both batch by broadcasting.
     """
 
@@ -22,12 +22,13 @@ class Softmax(Primitive):
 
     @staticmethod
     def sample_inputs(rng):
-        yield (rng.standard_normal((3, 4)),), {"axis": -1}
-        yield (rng.standard_normal((2, 3, 4)) * 3,), {"axis": -3}
-        yield (rng.standard_normal(5),), {"axis": -1}
+        yield (rng.standard_normal((3, 4)),), {"axis": (-1,)}
+        yield (rng.standard_normal((2, 3, 4)) * 3,), {"axis": (-3,)}
+        yield (rng.standard_normal((2, 3, 4)),), {"axis": (-3, -1)}
+        yield (rng.standard_normal(5),), {"axis": (-1,)}
 
     @staticmethod
-    def forward(ctx, x, axis=-1):
+    def forward(ctx, x, axis=(-1,)):
         x = floating(x)
         if x.size == 0:  # no maximum to shift by; PyTorch returns the empty result
             return x.copy()
@@ -38,13 +39,13 @@ class Softmax(Primitive):
         return out
 
     @staticmethod
-    def vjp(ctx, xp, g, out, x, axis=-1):
+    def vjp(ctx, xp, g, out, x, axis=(-1,)):
         return (out * (g - (g * out).sum(axis=axis, keepdims=True)),)
 
     @staticmethod
-    def jvp(ctx, xp, ts, out, x, axis=-1):
+    def jvp(ctx, xp, ts, out, x, axis=(-1,)):
         return out * (ts[0] - (ts[0] * out).sum(axis=axis, keepdims=True))
 
     @staticmethod
-    def flops(out, x, axis=-1):
+    def flops(out, x, axis=(-1,)):
         return 4 * x.size
