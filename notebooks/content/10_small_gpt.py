@@ -40,15 +40,15 @@ CLI's configuration (`CONFIG` in `autograd_cli/text.py`, printed first) has as m
 heads, with twice the embedding size and window; half of each trains inside this notebook.
 `build_gpt` seeds the initialisation.
 
-The MLP's activation is GELU. The CLI's configuration chooses GPT-2's tanh approximation,
-`nn.GELU(approximate="tanh")`, and so does this notebook (`gelu="tanh"` below); `GPTConfig`'s
-default, `gelu="none"`, is the exact GELU with erf. The cell prints how far apart the two are
+The MLP's activation is GELU. The CLI's configuration uses the exact GELU, x·Φ(x) with erf
+(`gelu="none"`, `GPTConfig`'s default), and so does this notebook; GPT-2 used a tanh
+approximation, `nn.GELU(approximate="tanh")`. The cell prints how far apart the two are
 on [-4, 4]:
 """),
 ("code", """
 from autograd_cli.text import CONFIG
 print("the CLI's configuration:", CONFIG)
-config = dict(block_size=16, n_layer=2, n_head=4, n_embd=32, gelu="tanh")
+config = dict(block_size=16, n_layer=2, n_head=4, n_embd=32, gelu="none")
 model = build_gpt(len(vocab), seed=0, **config)
 print(model.config)
 print("GPTConfig's default gelu:", repr(type(model.config)().gelu))
