@@ -194,8 +194,8 @@ def apply(prim, args, params):
     except (ValueError, IndexError, TypeError) as exc:
         raise _op_error(prim, exc, arrays, params) from exc
     out = out if type(out) is np.ndarray else np.asarray(out)
-    if out.dtype is _FLOAT64 and "dtype" not in params and any(isinstance(a, Tensor) for a in args):
-        out = _as_torch_promotes(out, args)
+    if out.dtype is _FLOAT64 and not _sized_float64(arrays[0] if arrays else None) and "dtype" not in params:
+        out = _as_torch_promotes(out, arrays, args)  # float64 not from a float64 first operand: check the rest
     result = wrap(out)
     if recording and STATE.grad_enabled:
         ctx.prim = prim
@@ -213,21 +213,28 @@ def apply(prim, args, params):
     return result
 
 
-def _as_torch_promotes(out, args):
+def _sized_float64(a):
+    return type(a) is np.ndarray and a.dtype is _FLOAT64 and a.ndim > 0
+
+
+def _as_torch_promotes(out, arrays, args):
     """A float64 result that numpy promoted from integers or Python floats, in PyTorch's dtype instead.
 
     PyTorch ranks operands: tensors with dimensions, then 0-d tensors, then Python numbers
     (which never set a float width). Integer tensors with a float number, or a float op on
     integers, give the default float32; int64 with float32 gives float32; float32 with a
-    0-d float64 gives float32. numpy gives float64 in all three.
+    0-d float64 gives float32. numpy gives float64 in all three. Calls without a Tensor keep
+    numpy's result.
     """
-    floats = [a for a in args if isinstance(a, (Tensor, np.ndarray, np.generic)) and a.dtype.kind == "f"]
-    if any(a.dtype == np.float64 and a.ndim for a in floats):
+    if any(_sized_float64(a) for a in arrays):
         return out
+    if not any(isinstance(a, Tensor) for a in args):
+        return out
+    floats = [a for a in arrays if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind == "f"]
     sized = [a.dtype for a in floats if a.ndim]
     if sized:
         return out.astype(np.result_type(*sized))
-    if floats:  # only 0-d float tensors: theirs is the highest rank with a float
+    if floats:  # only 0-d floats: theirs is the highest rank with a float
         return out
     return out.astype(np.float32)
 
