@@ -75,6 +75,10 @@ def executed(request):
     path = os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH")) if p)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PYTHONPATH", path)
+        # one BLAS thread per kernel: pytest-xdist already runs a kernel per core, and two BLAS
+        # threads per kernel on top made the GPT notebook several times slower
+        mp.setenv("OMP_NUM_THREADS", "1")
+        mp.setenv("OPENBLAS_NUM_THREADS", "1")
         nbclient.NotebookClient(nb, timeout=180, kernel_name="python3",
                                 resources={"metadata": {"path": NOTEBOOK_DIR}}).execute()
     return os.path.basename(request.param)[:-6], nb
