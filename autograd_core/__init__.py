@@ -23,8 +23,8 @@ from .ops import (chunk, clamp, clamp_max, clamp_min, contiguous, diag, diag_emb
                   movedim, narrow, permute, repeat, repeat_interleave, roll, split, swapdims, tile, trace, tril,
                   triu, unbind, unflatten, view, view_as)
 from .ops import (acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh, asin, asinh, atan, atan2,
-                  atanh, ceil, celu, cos, cosh, elu, erf, erfc, exp2, expm1, floor, fmod, frac, gelu, hardsigmoid,
-                  hardswish, hardtanh, hypot, leaky_relu, lerp, log1p, log2, log10, logaddexp, logsigmoid, mish,
+                  atanh, ceil, celu, cos, cosh, elu, erf, erfc, exp2, expm1, floor, floor_divide, fmod, frac, gelu,
+                  hardsigmoid, hardswish, hardtanh, hypot, leaky_relu, lerp, log1p, log2, log10, logaddexp, logsigmoid, mish,
                   nan_to_num, reciprocal, relu6, remainder, round, rsqrt, selu, sign, silu, sin, sinh, softplus, square,
                   tan, trunc, xlogy)
 from .ops.indexing import (count_nonzero, gather, index_add, index_copy, index_fill, index_select, masked_fill,

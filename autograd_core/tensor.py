@@ -253,6 +253,8 @@ class Tensor:
     def __rmul__(self, other): return _ops.mul(other, self)
     def __truediv__(self, other): return _ops.div(self, other)
     def __rtruediv__(self, other): return _ops.div(other, self)
+    def __floordiv__(self, other): return _ops.floor_divide(self, other)
+    def __rfloordiv__(self, other): return _ops.floor_divide(other, self)
     def __pow__(self, other): return _ops.pow(self, other)
     def __rpow__(self, other): return _ops.pow(other, self)
     def __matmul__(self, other): return _ops.matmul(self, other)
@@ -262,7 +264,8 @@ class Tensor:
     def add(self, other, alpha=1): return _ops.add(self, _scaled(other, alpha))
     def sub(self, other, alpha=1): return _ops.sub(self, _scaled(other, alpha))
     def mul(self, other): return _ops.mul(self, other)
-    def div(self, other): return _ops.div(self, other)
+    def div(self, other, rounding_mode=None): return _ops.div(self, other, rounding_mode)
+    def floor_divide(self, other): return _ops.floor_divide(self, other)
     def neg(self): return _ops.neg(self)
 
     def t(self):

@@ -19,6 +19,8 @@ CANNOT_EXPORT = {
     "WindowScatter": "it is the adjoint of max pooling's gather, used by backward only",
     "WindowGather": "it is an internal op of max pooling's double backward",
     "Im2col": "it is an internal op of convolution's composed form (export the Conv2d layer)",
+    "RoundedDiv": "ONNX's Div truncates integers and Floor(Div) rounds some float quotients up (1.0 // 0.1 is 9, "
+                  "floor(1.0 / 0.1) is 10); compute the index arithmetic outside the exported function",
 }
 
 

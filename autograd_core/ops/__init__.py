@@ -24,6 +24,7 @@ from .pool import MaxPool2d, WindowGather, WindowScatter
 from .assign import SetItem, assigns_once
 from .window import Col2im, Im2col, SlidingWindow, WindowAdjoint, window_output_size
 from .copy_slices import CopySlices
+from .rounding import RoundedDiv
 from ..views import replay as replay_view  # a view's ops again, on another tensor (CopySlices' VJP)
 
 
@@ -44,9 +45,18 @@ def mul(x, y):
     return apply(Mul, (x, y), NO_PARAMS)
 
 
-def div(x, y):
-    """x / y with broadcasting."""
-    return apply(Div, (x, y), NO_PARAMS)
+def div(x, y, rounding_mode=None):
+    """x / y with broadcasting; rounding_mode "floor" (Python's //) or "trunc" rounds the quotient, as PyTorch."""
+    if rounding_mode is None:
+        return apply(Div, (x, y), NO_PARAMS)
+    if rounding_mode not in ("floor", "trunc"):
+        raise ValueError(f"div: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
+    return apply(RoundedDiv, (x, y), {"rounding_mode": rounding_mode})
+
+
+def floor_divide(x, y):
+    """x // y, the quotient rounded down (Python's and PyTorch's //); zero gradient."""
+    return div(x, y, rounding_mode="floor")
 
 
 def neg(x):

@@ -95,9 +95,10 @@ class _Modulo(_Elementwise):
         return tangent_sum(dx, None if dy is None else -dy * cls.quotient(xp.value(x), xp.value(y)))
 
 
-def _integer_divisor_check(op, y):
+def _integer_divisor_check(op, x, y):
+    """PyTorch's ZeroDivisionError for integer division by 0; with a float operand it is inf or NaN instead."""
     y = np.asarray(y)
-    if y.dtype.kind in "iu" and (y == 0).any():
+    if np.result_type(x, y).kind in "iu" and (y == 0).any():
         raise ZeroDivisionError(f"{op}: integer division by zero (a divisor is 0)")
 
 
@@ -111,7 +112,7 @@ class Fmod(_Modulo):
 
     @staticmethod
     def forward(ctx, x, y):
-        _integer_divisor_check("fmod", y)
+        _integer_divisor_check("fmod", x, y)
         with np.errstate(**QUIET):
             return np.fmod(x, y)
 
@@ -126,9 +127,48 @@ class Remainder(_Modulo):
 
     @staticmethod
     def forward(ctx, x, y):
-        _integer_divisor_check("remainder", y)
+        _integer_divisor_check("remainder", x, y)
         with np.errstate(**QUIET):
             return np.remainder(x, y)
+
+
+def _trunc_divide(x, y):
+    """Integer quotient rounded toward zero, exactly (x / y in floating point would round large integers)."""
+    q = np.floor_divide(x, y)
+    return q + ((q < 0) & (np.remainder(x, y) != 0)).astype(q.dtype)
+
+
+class RoundedDiv(_Elementwise):
+    """out = x / y rounded down (rounding_mode "floor", Python's //) or toward 0 ("trunc"); zero gradient, as PyTorch's div"""
+
+    arity, sample_params, saves = 2, True, ()
+    domain = Div.domain
+
+    @classmethod
+    def sample_inputs(cls, rng):
+        for mode in ("floor", "trunc"):
+            for (x, y), _ in super().sample_inputs(rng):
+                yield (x, y), {"rounding_mode": mode}
+
+    @staticmethod
+    def forward(ctx, x, y, rounding_mode):
+        _integer_divisor_check(f"div(rounding_mode={rounding_mode!r})", x, y)
+        with np.errstate(**QUIET):
+            if rounding_mode == "floor":
+                return np.floor_divide(x, y)
+            if np.result_type(x, y).kind in "iub":
+                return _trunc_divide(x, y)
+            return np.trunc(np.true_divide(x, y))
+
+    @staticmethod
+    def vjp(ctx, xp, g, out, x, y, rounding_mode):
+        return (unbroadcast(masked(g, False, xp), np.shape(x)) if ctx.needs[0] else None,
+                unbroadcast(masked(g, False, xp), np.shape(y)) if ctx.needs[1] else None)
+
+    @staticmethod
+    def jvp(ctx, xp, ts, out, x, y, rounding_mode):
+        dx, dy = ts
+        return tangent_sum(None if dx is None else masked(dx, False, xp), None if dy is None else masked(dy, False, xp))
 
 
 class NanToNum(_Elementwise):

@@ -76,6 +76,9 @@ case("gelu_tanh", lambda x: ag.gelu(x, approximate="tanh"), lambda x: TF.gelu(x,
 case("round_decimals", lambda x: ag.round(x, decimals=1), lambda x: torch.round(x, decimals=1), POINTS)
 for _name in ("atan2", "hypot", "fmod", "remainder", "logaddexp", "xlogy"):
     case(_name, getattr(ag, _name), getattr(torch, _name), *PAIRS)
+for _mode in ("floor", "trunc"):
+    case(f"div_{_mode}", lambda x, y, m=_mode: ag.div(x, y, rounding_mode=m),
+         lambda x, y, m=_mode: torch.div(x, y, rounding_mode=m), *PAIRS)
 
 # ---- linear algebra (more cases, batched and degenerate, in test_linalg_oracle.py) --------------------
 _L = ag.linalg

@@ -259,3 +259,32 @@ def test_float_results_from_integers_take_torchs_dtype_not_numpys_float64(torch,
     theirs = eval(expression, operands(torch, torch.float64, torch.float16))
     assert ours.dtype == np.dtype(str(theirs.dtype).replace("torch.", ""))
     np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-3)
+
+
+@pytest.mark.parametrize("mode", ["floor", "trunc"])
+@pytest.mark.parametrize("dtype", ["int64", "int32", "float32", "float64"])
+def test_rounded_division_and_floordiv_operator_match_torch(torch, mode, dtype):
+    """div(rounding_mode=...) and //: values and dtypes as torch's, on signs, zeros and exact quotients."""
+    a = np.array([7, -7, 7, -7, 0, 6, -6, 1], dtype=dtype)
+    b = np.array([2, 2, -2, -2, 3, 3, -3, 10], dtype=dtype)
+    ours = ag.div(ag.tensor(a), ag.tensor(b), rounding_mode=mode)
+    theirs = torch.div(torch.tensor(a), torch.tensor(b), rounding_mode=mode)
+    assert ours.dtype == np.dtype(dtype) and str(theirs.dtype) == f"torch.{dtype}"
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    if mode == "floor":
+        np.testing.assert_array_equal((ag.tensor(a) // 3).data, (torch.tensor(a) // 3).numpy())
+        np.testing.assert_array_equal((13 // ag.tensor(b)).data, (13 // torch.tensor(b)).numpy())
+        np.testing.assert_array_equal(ag.tensor(a).floor_divide(ag.tensor(b)).data, theirs.numpy())
+
+
+def test_rounded_division_by_zero_and_its_gradient_as_torch(torch):
+    with pytest.raises(ZeroDivisionError, match="integer division by zero"):
+        ag.tensor([5, 6]) // 0
+    np.testing.assert_array_equal((ag.tensor([1.5, -1.5, 0.0]) // 0.0).data, (torch.tensor([1.5, -1.5, 0.0]) // 0.0).numpy())
+    with pytest.raises(ValueError, match="rounding_mode"):
+        ag.div(ag.tensor([1.0]), 2, rounding_mode="round")
+    x = ag.tensor([1.5, -2.5, 3.0], requires_grad=True)
+    ag.div(x, 2, rounding_mode="floor").sum().backward()
+    t = torch.tensor([1.5, -2.5, 3.0], requires_grad=True)
+    torch.div(t, 2, rounding_mode="floor").sum().backward()
+    np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
