@@ -96,7 +96,7 @@ def assign(t, index, value):
     if _through_an_op(t, value, "setitem"):
         value = _unaliased(t, value)
         return _rebase(t, lambda old: ops.setitem(old, index, value))
-    t.data[ops.normalize_index(index)] = value.data if isinstance(value, Tensor) else value
+    t.data[ops.normalize_index(index, "setitem", t.shape)] = value.data if isinstance(value, Tensor) else value
     t._version += 1
     return t
 
