@@ -284,3 +284,20 @@ def test_a_number_outside_float16s_range_beside_a_float16_tensor_is_not_rounded_
     finite = ~np.isnan(expected)  # NOTE: torch's float16 VJP of 1e-8 / h squares h = 1e-3 in float16 and gives NaN
     assert finite.sum() >= 2
     np.testing.assert_allclose(ours_leaf.grad.data.astype(np.float64)[finite], expected[finite], rtol=2e-3)
+
+
+@pytest.mark.parametrize("change", ["h *= 1e5", "h /= 1e5", "h *= 70000", "h /= np.float64(1e5)", "h -= 1e-6", "h += 1e5"])
+@pytest.mark.parametrize("recorded", [False, True])
+def test_in_place_float16_with_a_number_outside_its_range_as_torch(torch, change, recorded):
+    """In place as out of place: the number is not rounded to float16 first (h /= 1e5 is 2e-5, not 0)."""
+    h = np.array([1e-3, 2.0, -3.0], dtype=np.float16)
+    leaf, tleaf = ag.tensor(h, requires_grad=recorded), torch.tensor(h, requires_grad=recorded)
+    ours, theirs = leaf * 1.0, tleaf * 1.0
+    exec(change, dict(h=ours, np=np))
+    exec(change.replace("np.float64", "float"), dict(h=theirs, np=np))
+    assert ours.dtype == np.float16
+    np.testing.assert_array_equal(ours.data, theirs.detach().numpy())
+    if recorded:
+        ours.sum().backward()
+        theirs.sum().backward()
+        np.testing.assert_array_equal(leaf.grad.data, tleaf.grad.numpy())
