@@ -25,6 +25,7 @@ import weakref
 import numpy as np
 
 from . import ops, views
+from . import primitive as _primitive  # a module, not its names: primitive imports this module
 from .grad_mode import STATE
 from .tensor import CLOCK, Tensor, wrap
 
@@ -63,6 +64,8 @@ def update(t, op, other):
     """`t op= other` (op: the engine's add, sub, mul or div); returns t."""
     name = f"{op.__name__}_"
     value = other.data if isinstance(other, Tensor) else np.asarray(other) if isinstance(other, list) else other
+    if t.data.dtype == np.float16 and _primitive._off_float16([value]):
+        value = np.float32(value)  # as apply: float32 math, one rounding to float16 (h /= 1e5 is not h / inf)
     result_dtype = np.result_type(t.data, value)
     if not np.can_cast(result_dtype, t.data.dtype, "same_kind"):
         raise RuntimeError(f"{name}: result type {result_dtype} can't be cast to the desired output type {t.data.dtype}")
@@ -96,7 +99,7 @@ def assign(t, index, value):
     if _through_an_op(t, value, "setitem"):
         value = _unaliased(t, value)
         return _rebase(t, lambda old: ops.setitem(old, index, value))
-    t.data[ops.normalize_index(index)] = value.data if isinstance(value, Tensor) else value
+    t.data[ops.normalize_index(index, "setitem", t.shape)] = value.data if isinstance(value, Tensor) else value
     t._version += 1
     return t
 

@@ -26,6 +26,8 @@ from . import views as _views
 
 PRIMITIVES = {}
 _NUMPY_SCALARS = (np.number, np.bool_)
+_REALS = (int, float, np.integer, np.floating)  # bool is an int, but never off float16's range
+_FLOAT16 = np.dtype(np.float16)
 _FLOAT64 = np.dtype(np.float64)  # numpy's builtin dtypes are singletons: `is` is the cheap test
 NO_PARAMS = {}  # shared by every call without params; never mutated
 
@@ -173,13 +175,15 @@ class Primitive:
 
 def apply(prim, args, params):
     """Compute `prim` on the arrays behind `args`; link the result into the graph if needed."""
-    arrays, needs, recording, numpy_scalar = [], [], False, False
+    arrays, needs, recording, numpy_scalar, half = [], [], False, False, False
     for a in args:
         if isinstance(a, Tensor):
             if a._view is not None:
                 _views.sync(a)  # a view whose base changed in place takes the base's new history
-            arrays.append(a.data)
+            data = a.data
+            arrays.append(data)
             needs.append(a.requires_grad)
+            half = half or data.dtype is _FLOAT16
             recording = recording or a.requires_grad
         else:
             arrays.append(a)
@@ -188,12 +192,18 @@ def apply(prim, args, params):
     if numpy_scalar and any(isinstance(a, Tensor) for a in args):
         # PyTorch treats a numpy scalar beside a Tensor as a Python number: float32 * np.float64(2) stays float32
         arrays = [a.item() if isinstance(a, _NUMPY_SCALARS) else a for a in arrays]
+    half = half and _off_float16(arrays)
+    if half:  # as PyTorch, the number is not rounded to float16 first: float32 math, one rounding at the end
+        arrays = [np.float32(a) if isinstance(a, _REALS) else a for a in arrays]
     ctx = Node()
     try:
         out = prim.forward(ctx, *arrays, **params) if params else prim.forward(ctx, *arrays)
     except (ValueError, IndexError, TypeError) as exc:
         raise _op_error(prim, exc, arrays, params) from exc
     out = out if type(out) is np.ndarray else np.asarray(out)
+    if half and out.dtype == np.float32:
+        with np.errstate(over="ignore"):  # past 65504 is inf, as in PyTorch
+            out = out.astype(np.float16)
     if out.dtype is _FLOAT64 and not _sized_float64(arrays[0] if arrays else None) and "dtype" not in params:
         out = _as_torch_promotes(out, arrays, args)  # float64 not from a float64 first operand: check the rest
     result = wrap(out)
@@ -213,6 +223,14 @@ def apply(prim, args, params):
     return result
 
 
+def _off_float16(arrays):
+    """True when float16 arrays are the only floating operands beside a number that float16 would round
+    to inf, 0 or a subnormal (|x| > 65504 or 0 < |x| < 2^-14)."""
+    if any(isinstance(a, np.ndarray) and a.dtype.kind in "fc" and a.dtype != np.float16 for a in arrays):
+        return False
+    return any(isinstance(a, _REALS) and (abs(a) > 65504.0 or 0 < abs(a) < 6.103515625e-05) for a in arrays)
+
+
 def _sized_float64(a):
     return type(a) is np.ndarray and a.dtype is _FLOAT64 and a.ndim > 0
 
@@ -222,8 +240,8 @@ def _as_torch_promotes(out, arrays, args):
 
     PyTorch ranks operands: tensors with dimensions, then 0-d tensors, then Python numbers
     (which never set a float width). Integer tensors with a float number, or a float op on
-    integers, give the default float32; int64 with float32 gives float32; float32 with a
-    0-d float64 gives float32. numpy gives float64 in all three. Calls without a Tensor keep
+    integers, give the default float32; int64 with float32 (sized or 0-d) gives float32; float32
+    with a 0-d float64 gives float32. numpy gives float64 in all three. Calls without a Tensor keep
     numpy's result.
     """
     if any(_sized_float64(a) for a in arrays):
@@ -234,8 +252,8 @@ def _as_torch_promotes(out, arrays, args):
     sized = [a.dtype for a in floats if a.ndim]
     if sized:
         return out.astype(np.result_type(*sized))
-    if floats:  # only 0-d floats: theirs is the highest rank with a float
-        return out
+    if floats:  # only 0-d floats: theirs is the highest rank with a float (int64 with a 0-d float32 gives float32)
+        return out.astype(np.result_type(*[a.dtype for a in floats]), copy=False)
     return out.astype(np.float32)
 
 

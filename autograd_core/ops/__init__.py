@@ -336,13 +336,49 @@ def _index_part(i):
     return i
 
 
-def normalize_index(index, op="getitem"):
-    """`index` as a tuple of ints, slices, None, Ellipsis and integer or boolean numpy arrays."""
+def normalize_index(index, op="getitem", shape=None):
+    """`index` as a tuple of ints, slices, None, Ellipsis and integer or boolean numpy arrays.
+
+    Given the indexed `shape`, an index mixing integers and index arrays comes back as PyTorch
+    reads it (`_integers_first`)."""
     index = tuple(_index_part(i) for i in index) if isinstance(index, tuple) else (_index_part(index),)
+    arrays = False
     for i in index:
-        if isinstance(i, np.ndarray) and not (np.issubdtype(i.dtype, np.integer) or i.dtype == np.bool_):
-            raise IndexError(f"{op}: index arrays must be integer or boolean, got dtype {i.dtype}")
+        if isinstance(i, np.ndarray):
+            if not (np.issubdtype(i.dtype, np.integer) or i.dtype == np.bool_):
+                raise IndexError(f"{op}: index arrays must be integer or boolean, got dtype {i.dtype}")
+            arrays = arrays or i.ndim > 0
+    if arrays and shape is not None and builtins.any(_is_integer(i) for i in index):  # NOTE: `any` here is ours
+        return _integers_first(index, tuple(shape))
     return index
+
+
+def _is_integer(i):
+    return isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_))
+
+
+def _integers_first(index, shape):
+    """The index as integer arrays giving PyTorch's result, where integers select first and the arrays
+    then index what is left. numpy counts integers as arrays: x[1, :, idx] of a (3, 4, 5) x would be
+    (len(idx), 4) instead of PyTorch's (4, len(idx)), the same values transposed."""
+    first, rest = [], []
+    for i in index:
+        if _is_integer(i):
+            first.append(i)
+        elif i is None:
+            first.append(None)
+            rest.append(slice(None))
+        elif i is Ellipsis:
+            first.append(i)
+            rest.append(i)
+        elif isinstance(i, slice):
+            first.append(slice(None))
+            rest.append(i)
+        else:  # an index array; a boolean one spans as many axes as it has
+            first.extend([slice(None)] * (i.ndim if i.dtype == np.bool_ else 1))
+            rest.append(i)
+    positions = np.arange(int(np.prod(shape))).reshape(shape)[tuple(first)][tuple(rest)]
+    return np.unravel_index(positions, shape)
 
 
 def getitem(x, index, unique=False):
@@ -351,7 +387,7 @@ def getitem(x, index, unique=False):
     Pass `unique=True` when integer arrays select each element at most once: the
     gradient is then scattered by assignment instead of accumulation (faster).
     """
-    return GetItem.apply(x, index=normalize_index(index), unique=unique)
+    return GetItem.apply(x, index=normalize_index(index, shape=_shape(x)), unique=unique)
 
 
 def _broadcasts_to(shape, target):
@@ -363,7 +399,7 @@ def _broadcasts_to(shape, target):
 
 def setitem(x, index, v):
     """x with x[index] = v, as a new tensor (differentiable in x and v); `x[index] = v` changes x in place."""
-    index = normalize_index(index, "setitem")
+    index = normalize_index(index, "setitem", _shape(x))
     target = np.empty(_shape(x), dtype=np.bool_)[index].shape
     if not _broadcasts_to(_shape(v), target):
         raise ValueError(f"setitem: a value of shape {_shape(v)} cannot be assigned to x[index] of shape {target} "

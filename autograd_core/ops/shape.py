@@ -144,6 +144,7 @@ def _add_at(buffer, index, values, unique):
 def _add_at_rows(buffer, rows, values):
     """buffer[rows] += values for whole rows (an embedding's gradient): each row's values summed
     first, in their order, then added once. NOTE: np.add.at takes ~4x as long for whole rows."""
+    rows = rows.astype(np.intp, copy=False)  # NOTE: an int8/uint8 index overflows adding a long table's length
     rows = np.where(rows < 0, rows + len(buffer), rows)  # -1 and n - 1 are one row
     order = np.argsort(rows, kind="stable")
     ordered = rows[order]

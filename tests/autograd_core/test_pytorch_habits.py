@@ -244,7 +244,8 @@ def test_a_numpy_scalar_beside_a_tensor_counts_as_a_python_number_as_torch(torch
 
 
 PROMOTIONS = ["x * 0.5", "x / 2", "0.5 + x", "b * 1.5", "x * f", "f * x", "f * z", "x * z", "d * x", "x.sqrt()",
-              "x.exp()", "(x * f).sum()", "x.float() * x", "x.double()", "where(x > 1, x, 0.5)", "f16 * x", "f16 * 2.5"]
+              "x.exp()", "(x * f).sum()", "x.float() * x", "x.double()", "where(x > 1, x, 0.5)", "f16 * x", "f16 * 2.5",
+              "x * s", "s * x", "i * s", "i / s", "where(x > 1, x, s)", "i * z", "s * z"]
 
 
 @pytest.mark.parametrize("expression", PROMOTIONS)
@@ -254,7 +255,7 @@ def test_float_results_from_integers_take_torchs_dtype_not_numpys_float64(torch,
     def operands(lib, f64, f16):
         return dict(x=lib.tensor([1, 2, 3]), b=lib.tensor([True, False, True]), f=lib.tensor([1.0, 2.0, 4.0]),
                     z=lib.tensor(2.0, dtype=f64), d=lib.tensor([1.0, 2.0, 3.0], dtype=f64),
-                    f16=lib.tensor([1.0, 2.0, 3.0], dtype=f16), where=lib.where)
+                    f16=lib.tensor([1.0, 2.0, 3.0], dtype=f16), where=lib.where, s=lib.tensor(0.5), i=lib.tensor(3))
     ours = eval(expression, operands(ag, ag.float64, ag.float16))
     theirs = eval(expression, operands(torch, torch.float64, torch.float16))
     assert ours.dtype == np.dtype(str(theirs.dtype).replace("torch.", ""))
@@ -288,3 +289,44 @@ def test_rounded_division_by_zero_and_its_gradient_as_torch(torch):
     t = torch.tensor([1.5, -2.5, 3.0], requires_grad=True)
     torch.div(t, 2, rounding_mode="floor").sum().backward()
     np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
+
+
+HALF_SCALARS = ["h * 1e5", "h / 1e5", "1e-8 / h", "h * 70000", "h - 1e-6", "h * np.float64(1e5)", "h / np.float64(1e5)",
+                "np.float64(1e-8) / h", "where(h > 1, h, 1e5)"]
+
+
+@pytest.mark.parametrize("expression", HALF_SCALARS)
+def test_a_number_outside_float16s_range_beside_a_float16_tensor_is_not_rounded_first_as_torch(torch, expression):
+    """PyTorch computes float16 with a number in float32 and rounds once: h / 1e5 is 2e-5, h * 7e4 finite where
+    h < 0.93; rounding the number to float16 first (numpy's rule) made them 0 and inf. Gradients too."""
+    h = np.array([1e-3, 2.0, -3.0], dtype=np.float16)
+    ours_leaf, theirs_leaf = ag.tensor(h, requires_grad=True), torch.tensor(h, requires_grad=True)
+    ours = eval(expression, dict(h=ours_leaf, np=np, where=ag.where))
+    theirs = eval(expression.replace("np.float64", "float"), dict(h=theirs_leaf, np=np, where=torch.where))
+    assert ours.dtype == np.float16 and theirs.dtype == torch.float16
+    np.testing.assert_array_equal(ours.data, theirs.detach().numpy())
+    weights = np.array([1.0, 0.5, 0.25], dtype=np.float16)
+    (ours * ag.tensor(weights)).sum().backward()
+    (theirs * torch.tensor(weights)).sum().backward()
+    assert ours_leaf.grad.dtype == np.float16
+    expected = theirs_leaf.grad.numpy().astype(np.float64)
+    finite = ~np.isnan(expected)  # NOTE: torch's float16 VJP of 1e-8 / h squares h = 1e-3 in float16 and gives NaN
+    assert finite.sum() >= 2
+    np.testing.assert_allclose(ours_leaf.grad.data.astype(np.float64)[finite], expected[finite], rtol=2e-3)
+
+
+@pytest.mark.parametrize("change", ["h *= 1e5", "h /= 1e5", "h *= 70000", "h /= np.float64(1e5)", "h -= 1e-6", "h += 1e5"])
+@pytest.mark.parametrize("recorded", [False, True])
+def test_in_place_float16_with_a_number_outside_its_range_as_torch(torch, change, recorded):
+    """In place as out of place: the number is not rounded to float16 first (h /= 1e5 is 2e-5, not 0)."""
+    h = np.array([1e-3, 2.0, -3.0], dtype=np.float16)
+    leaf, tleaf = ag.tensor(h, requires_grad=recorded), torch.tensor(h, requires_grad=recorded)
+    ours, theirs = leaf * 1.0, tleaf * 1.0
+    exec(change, dict(h=ours, np=np))
+    exec(change.replace("np.float64", "float"), dict(h=theirs, np=np))
+    assert ours.dtype == np.float16
+    np.testing.assert_array_equal(ours.data, theirs.detach().numpy())
+    if recorded:
+        ours.sum().backward()
+        theirs.sum().backward()
+        np.testing.assert_array_equal(leaf.grad.data, tleaf.grad.numpy())
