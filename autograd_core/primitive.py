@@ -175,15 +175,13 @@ class Primitive:
 
 def apply(prim, args, params):
     """Compute `prim` on the arrays behind `args`; link the result into the graph if needed."""
-    arrays, needs, recording, numpy_scalar, half = [], [], False, False, False
+    arrays, needs, recording, numpy_scalar = [], [], False, False
     for a in args:
         if isinstance(a, Tensor):
             if a._view is not None:
                 _views.sync(a)  # a view whose base changed in place takes the base's new history
-            data = a.data
-            arrays.append(data)
+            arrays.append(a.data)
             needs.append(a.requires_grad)
-            half = half or data.dtype is _FLOAT16
             recording = recording or a.requires_grad
         else:
             arrays.append(a)
@@ -192,20 +190,18 @@ def apply(prim, args, params):
     if numpy_scalar and any(isinstance(a, Tensor) for a in args):
         # PyTorch treats a numpy scalar beside a Tensor as a Python number: float32 * np.float64(2) stays float32
         arrays = [a.item() if isinstance(a, _NUMPY_SCALARS) else a for a in arrays]
-    half = half and _off_float16(arrays)
-    if half:  # as PyTorch, the number is not rounded to float16 first: float32 math, one rounding at the end
+    ctx, out = _forward(prim, arrays, params)
+    dtype = out.dtype
+    if dtype is _FLOAT16 and _off_float16(arrays):
+        # as PyTorch, a number float16 cannot hold is not rounded to float16 first: float32 math, one rounding
         arrays = [np.float32(a) if isinstance(a, _REALS) else a for a in arrays]
-    ctx = Node()
-    try:
-        out = prim.forward(ctx, *arrays, **params) if params else prim.forward(ctx, *arrays)
-    except (ValueError, IndexError, TypeError) as exc:
-        raise _op_error(prim, exc, arrays, params) from exc
-    out = out if type(out) is np.ndarray else np.asarray(out)
-    if half and out.dtype == np.float32:
+        ctx, out = _forward(prim, arrays, params)
         with np.errstate(over="ignore"):  # past 65504 is inf, as in PyTorch
             out = out.astype(np.float16)
-    if out.dtype is _FLOAT64 and not _sized_float64(arrays[0] if arrays else None) and "dtype" not in params:
-        out = _as_torch_promotes(out, arrays, args)  # float64 not from a float64 first operand: check the rest
+    elif dtype is _FLOAT64 and "dtype" not in params:
+        first = arrays[0] if arrays else None
+        if not (type(first) is np.ndarray and first.dtype is _FLOAT64 and first.ndim):  # the common float64 case
+            out = _as_torch_promotes(out, arrays, args)
     result = wrap(out)
     if recording and STATE.grad_enabled:
         ctx.prim = prim
@@ -223,16 +219,22 @@ def apply(prim, args, params):
     return result
 
 
+def _forward(prim, arrays, params):
+    """(ctx, out): the primitive's forward on `arrays`, its errors naming the op and the input shapes."""
+    ctx = Node()
+    try:
+        out = prim.forward(ctx, *arrays, **params) if params else prim.forward(ctx, *arrays)
+    except (ValueError, IndexError, TypeError) as exc:
+        raise _op_error(prim, exc, arrays, params) from exc
+    return ctx, out if type(out) is np.ndarray else np.asarray(out)
+
+
 def _off_float16(arrays):
     """True when float16 arrays are the only floating operands beside a number that float16 would round
     to inf, 0 or a subnormal (|x| > 65504 or 0 < |x| < 2^-14)."""
     if any(isinstance(a, np.ndarray) and a.dtype.kind in "fc" and a.dtype != np.float16 for a in arrays):
         return False
     return any(isinstance(a, _REALS) and (abs(a) > 65504.0 or 0 < abs(a) < 6.103515625e-05) for a in arrays)
-
-
-def _sized_float64(a):
-    return type(a) is np.ndarray and a.dtype is _FLOAT64 and a.ndim > 0
 
 
 def _as_torch_promotes(out, arrays, args):
@@ -244,7 +246,7 @@ def _as_torch_promotes(out, arrays, args):
     with a 0-d float64 gives float32. numpy gives float64 in all three. Calls without a Tensor keep
     numpy's result.
     """
-    if any(_sized_float64(a) for a in arrays):
+    if any(type(a) is np.ndarray and a.dtype is _FLOAT64 and a.ndim for a in arrays):
         return out
     if not any(isinstance(a, Tensor) for a in args):
         return out
