@@ -30,8 +30,8 @@ def kl_div(input, target, reduction="mean", log_target=False):
     With log_target, target holds log-probabilities: e^target · (target - input).
     reduction "batchmean" divides the sum by the batch size (the true KL divergence);
     "mean" divides by every element and warns, as PyTorch.
-    NOTE: where target = 0 the gradient with respect to target is finite (that of -target · input);
-    PyTorch's xlogy gives 0/0 = NaN there.
+    Where target = 0 the gradient with respect to target is NaN, as PyTorch's (xlogy's 0/0: the
+    true slope of t log t there is -inf, so no finite number would be right).
     """
     if reduction not in ("mean", "batchmean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -45,9 +45,7 @@ def kl_div(input, target, reduction="mean", log_target=False):
     if log_target:
         loss = ag.exp(target) * (target - input)
     else:
-        zero = target == 0
-        safe = ag.where(zero, 1.0, target)  # log(1) = 0 where target = 0: xlogy(0, 0) = 0, and no -inf · 0
-        loss = ag.where(zero, 0.0, target * ag.log(safe)) - target * input
+        loss = ag.xlogy(target, target) - target * input
     if reduction == "batchmean":
         return loss.sum() / (input.shape[0] if input.ndim else 1)
     return _reduce(loss, reduction, "kl_div")

@@ -220,13 +220,8 @@ def test_v3_losses_match_torch_values_and_gradients(torch, name, args, diff, kwa
     out.backward(u)
     ref.backward(torch.tensor(u))
     for i in diff:
-        expected = theirs[i].grad.numpy()
-        if name == "kl_div" and args[i] == "p":
-            # d/dt t·log t at t = 0: torch's xlogy gives 0/0 = NaN; ours keeps it finite, -input · u (documented)
-            zero = data["p"] == 0
-            scale = 1 / len(zero) if kwargs["reduction"] == "batchmean" else 1
-            expected = np.where(zero, -data["logp"] * u * scale, expected)
-        np.testing.assert_allclose(ours[i].grad.data, expected, rtol=1e-9, atol=1e-12, err_msg=args[i])
+        # kl_div's target gradient at target 0 is NaN in both (the slope of t log t there is -inf)
+        np.testing.assert_allclose(ours[i].grad.data, theirs[i].grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=args[i])
 
 
 @pytest.mark.parametrize("module,kwargs,args", [
