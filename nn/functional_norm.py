@@ -20,9 +20,14 @@ def _trailing_shape(normalized_shape):
     return (int(normalized_shape),) if isinstance(normalized_shape, (int, np.integer)) else tuple(normalized_shape)
 
 
-def _check_trailing(x, shape, what):
+def _check_trailing(x, shape, what, **affine):
+    """The input ends in normalized_shape, and weight and bias (when given) have exactly that shape, as PyTorch."""
     if len(shape) > x.ndim or tuple(x.shape[x.ndim - len(shape):]) != shape:
         raise RuntimeError(f"{what}: input of shape {tuple(x.shape)} does not end in normalized_shape {list(shape)}")
+    for name, t in affine.items():
+        if t is not None and tuple(np.shape(t)) != shape:
+            raise RuntimeError(f"{what}: expected {name} to be of same shape as normalized_shape, but got {name} of "
+                               f"shape {list(np.shape(t))} and normalized_shape = {list(shape)}")
 
 
 def _standardize(x, dims, eps):
@@ -45,7 +50,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     With both weight and bias, one LayerNorm primitive (autograd_core/ops/layer_norm_op.py); else composed.
     """
     x, shape = _as_tensor(input), _trailing_shape(normalized_shape)
-    _check_trailing(x, shape, "layer_norm")
+    _check_trailing(x, shape, "layer_norm", weight=weight, bias=bias)
     if weight is not None and bias is not None:
         return LayerNorm.apply(x, weight, bias, dims=len(shape), eps=eps)
     dims = tuple(range(x.ndim - len(shape), x.ndim))
@@ -58,7 +63,7 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     eps=None is the machine epsilon of the input's dtype, as PyTorch.
     """
     x, shape = _as_tensor(input), _trailing_shape(normalized_shape)
-    _check_trailing(x, shape, "rms_norm")
+    _check_trailing(x, shape, "rms_norm", weight=weight)
     eps = float(np.finfo(x.dtype).eps) if eps is None else eps
     dims = tuple(range(x.ndim - len(shape), x.ndim))
     return _affine(x / ((x * x).mean(dims, keepdim=True) + eps).sqrt(), weight, None)

@@ -202,3 +202,20 @@ def test_large_float16_batch_is_normalized_in_float32_as_torch(torch, ours, thei
     ours.eval(), theirs.eval()
     np.testing.assert_allclose(ours(x).data.astype(np.float32), theirs(torch.tensor(x)).detach().numpy(),
                                rtol=2e-3, atol=2e-3)
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, lib: F.layer_norm(lib.ones(2, 3), (3,), lib.ones(1), lib.zeros(3)),
+    lambda F, lib: F.layer_norm(lib.ones(2, 3), (3,), lib.ones(3), lib.zeros(2, 3)),
+    lambda F, lib: F.layer_norm(lib.ones(2, 3), (3,), lib.ones(3)),
+    lambda F, lib: F.rms_norm(lib.ones(2, 3), (3,), lib.ones(1)),
+], ids=["weight_of_one", "bias_with_batch_axis", "weight_only", "rms_weight_of_one"])
+def test_norm_weight_and_bias_must_have_the_normalized_shape_as_torch(torch, call):
+    """A weight or bias that would broadcast is an error in PyTorch, not a silently different normalization."""
+    try:
+        expected = call(torch.nn.functional, torch)
+    except RuntimeError:
+        with pytest.raises(RuntimeError, match="same shape as normalized_shape"):
+            call(F, ag)
+    else:
+        np.testing.assert_allclose(call(F, ag).data, expected.numpy())
