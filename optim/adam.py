@@ -4,6 +4,15 @@ import numpy as np
 from .optimizer import Optimizer, _check_nonnegative, _descend
 
 
+def _check_adam_like(group, *extra):
+    """PyTorch's checks, in its order: lr, eps, both betas in [0, 1), weight_decay, then `extra`."""
+    _check_nonnegative(group, "lr", "eps")
+    for i, beta in enumerate(group["betas"]):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
+    _check_nonnegative(group, "weight_decay", *extra)
+
+
 def _pair(betas):
     """betas as a tuple of two, or a TypeError naming the argument (a lone 0.9 is a common slip)."""
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
@@ -33,11 +42,7 @@ class Adam(Optimizer):
                                       maximize=maximize, decoupled_weight_decay=decoupled_weight_decay))
 
     def _check(self, group):
-        _check_nonnegative(group, "lr", "eps")
-        for i, beta in enumerate(group["betas"]):
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
-        _check_nonnegative(group, "weight_decay")
+        _check_adam_like(group)
 
     def _update(self, p, grad, group):
         lr, (beta1, beta2), decay = group["lr"], group["betas"], group["weight_decay"]

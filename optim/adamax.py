@@ -1,7 +1,7 @@
 """Adamax (Kingma & Ba, 2015, section 7): Adam with the infinity norm in place of the second moment."""
 import numpy as np
 
-from .nadam import _check_adam_like
+from .adam import _check_adam_like
 from .optimizer import Optimizer, _descend
 
 

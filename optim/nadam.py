@@ -1,16 +1,8 @@
 """NAdam (Dozat, 2016): Adam with Nesterov momentum and PyTorch's momentum-decay schedule μ_t."""
 import numpy as np
 
-from .optimizer import Optimizer, _check_nonnegative, _descend
-
-
-def _check_adam_like(group, *extra):
-    """PyTorch's checks, in its order: lr, eps, both betas in [0, 1), weight_decay, then `extra`."""
-    _check_nonnegative(group, "lr", "eps")
-    for i, beta in enumerate(group["betas"]):
-        if not 0.0 <= beta < 1.0:
-            raise ValueError(f"Invalid beta parameter at index {i}: {beta}")
-    _check_nonnegative(group, "weight_decay", *extra)
+from .adam import _check_adam_like
+from .optimizer import Optimizer, _descend
 
 
 class NAdam(Optimizer):

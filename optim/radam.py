@@ -1,7 +1,7 @@
 """RAdam (Liu et al., 2020): Adam whose adaptive step is switched on, and rectified, once the variance is tractable."""
 import numpy as np
 
-from .nadam import _check_adam_like
+from .adam import _check_adam_like
 from .optimizer import Optimizer, _descend
 
 
