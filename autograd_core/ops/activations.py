@@ -7,7 +7,7 @@ import numpy as np
 from ._rules import masked
 from ._unary import QUIET, _Unary, floating
 from .elementwise import _Elementwise
-from .special import _erf_float32, erf_numpy
+from .special import normal_cdf
 
 _SQRT_HALF, _INV_SQRT_2PI, _SQRT_2_OVER_PI, _KAPPA = math.sqrt(0.5), 1 / math.sqrt(2 * math.pi), math.sqrt(2 / math.pi), 0.044715
 
@@ -133,9 +133,9 @@ class Elu(_Unary):
 class Gelu(_Unary):
     """out = x Φ(x) (Φ the normal CDF, through erf), or PyTorch's tanh approximation (approximate="tanh")
 
-    Reason: speed (GPT's MLP). The exact form's forward keeps Φ(x) for its VJP, which so needs no second
-    erf, and both rules work in place on as few fresh arrays as they can. That VJP runs on numpy only:
-    create_graph differentiates `composed`. The JVP stays the `slope` formula, written against `xp`.
+    Reason: speed (GPT's MLP). The exact form's forward keeps its slope Φ(x) + x φ(x) for the VJP,
+    which so is one product: Φ and φ share one exponential (special.normal_cdf). That VJP runs on
+    numpy only: create_graph differentiates `composed`. The JVP stays the `slope` formula, against `xp`.
     """
 
     sample_params, saves = True, ("inputs",)
@@ -156,24 +156,20 @@ class Gelu(_Unary):
             return super().forward(ctx, x, approximate=approximate)
         x = floating(x)
         with np.errstate(**QUIET):
-            cdf = _normal_cdf(x)
-            if ctx is not None:
-                ctx.cdf = cdf
-            return x * cdf
+            cdf, gauss = normal_cdf(x)
+            if ctx is not None:  # d out / dx = Φ(x) + x e^(-x²/2) / √(2π), kept for the VJP
+                gauss *= x
+                gauss *= _INV_SQRT_2PI
+                gauss += cdf
+                ctx.slope = gauss
+            cdf *= x
+            return cdf
 
     @classmethod
     def vjp(cls, ctx, xp, g, out, x, approximate="none"):
         if approximate == "tanh":
             return super().vjp(ctx, xp, g, out, x, approximate=approximate)
-        with np.errstate(**QUIET):
-            slope = np.square(x.reshape(-1))  # then Φ(x) + x φ(x), φ(x) = e^(-x²/2) / √(2π), in place (1-D: 0-d too)
-            slope *= -0.5
-            np.exp(slope, out=slope)
-            slope *= x.reshape(-1)
-            slope *= _INV_SQRT_2PI
-            slope += ctx.cdf.reshape(-1)
-            slope *= g.reshape(-1)
-        return (slope.reshape(x.shape),)
+        return (g * ctx.slope,)
 
     @staticmethod
     def slope(xp, x, out, approximate="none"):
@@ -187,11 +183,3 @@ class Gelu(_Unary):
         if approximate == "tanh":
             return 0.5 * x * (1 + xp.tanh(_SQRT_2_OVER_PI * (x + _KAPPA * x * x * x)))
         return x * 0.5 * (1 + xp.erf(x * _SQRT_HALF))
-
-
-def _normal_cdf(x):
-    """Φ(x) = (1 + erf(x / √2)) / 2 of a numpy array, in place on erf's result (float32: no scaled copy of x)."""
-    cdf = _erf_float32(x, _SQRT_HALF).reshape(x.shape) if x.dtype == np.float32 else erf_numpy(x * _SQRT_HALF)
-    cdf += 1
-    cdf *= 0.5
-    return cdf

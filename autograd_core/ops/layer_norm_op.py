@@ -5,16 +5,25 @@ reads and writes the whole activation; here forward keeps x̂ and 1/σ, and the 
 three-term formula of hand-written code. That VJP runs on numpy only: create_graph
 differentiates the declared composed form. The JVP is written against `xp` from the inputs.
 """
+import math
+
 import numpy as np
 
 from ..primitive import Primitive
-from ._rules import tangent_sum, unbroadcast
+from ._rules import sum_last, tangent_sum, unbroadcast
 
 
 def _stats(x, axes, eps):
     """(x - μ, 1 / √(σ² + eps)) over `axes`, the biased variance; numpy arrays or Tensors alike."""
     centered = x - x.mean(axis=axes, keepdims=True)
     return centered, ((centered * centered).mean(axis=axes, keepdims=True) + eps) ** -0.5
+
+
+def _mean_last(a, dims):
+    """The mean of numpy array `a` over its last `dims` axes, kept as size-1 axes (through BLAS: `sum_last`)."""
+    means = sum_last(a, dims)
+    means /= math.prod(a.shape[a.ndim - dims:])
+    return means
 
 
 class LayerNorm(Primitive):
@@ -35,7 +44,10 @@ class LayerNorm(Primitive):
 
     @staticmethod
     def forward(ctx, x, w, b, dims=1, eps=1e-5):
-        xhat, rstd = _stats(x, tuple(range(-dims, 0)), eps)
+        xhat = x - _mean_last(x, dims)  # _stats, with faster means
+        rstd = _mean_last(np.square(xhat), dims)
+        rstd += eps
+        rstd **= -0.5
         xhat *= rstd
         if ctx is not None:
             ctx.xhat, ctx.rstd = xhat, rstd
@@ -45,13 +57,13 @@ class LayerNorm(Primitive):
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, w, b, dims=1, eps=1e-5):
-        xhat, axes = ctx.xhat, tuple(range(-dims, 0))
+        xhat = ctx.xhat
         needs_x, needs_w, needs_b = ctx.needs
         dx = dw = db = None
         if needs_x:  # (ĝ - mean ĝ - x̂ mean(ĝ x̂)) / σ, ĝ = g w, in place on ĝ
             dx = g * w
-            second = (dx * xhat).mean(axis=axes, keepdims=True)
-            dx -= dx.mean(axis=axes, keepdims=True)
+            second = _mean_last(dx * xhat, dims)
+            dx -= _mean_last(dx, dims)
             dx -= xhat * second
             dx *= ctx.rstd
         if needs_w:

@@ -7,7 +7,13 @@ log-sum-exp's VJP); here forward takes one exp, and the rules read only the outp
 import numpy as np
 
 from ..primitive import Primitive
+from ._rules import sum_last
 from ._unary import QUIET, floating
+
+
+def _sum(a, axis):
+    """Σ of numpy array `a` over `axis`, kept: through BLAS (`sum_last`) for the last axis, attention's."""
+    return sum_last(a) if axis == (-1,) and a.ndim else np.sum(a, axis=axis, keepdims=True)
 
 
 class Softmax(Primitive):
@@ -35,12 +41,12 @@ class Softmax(Primitive):
         with np.errstate(**QUIET):  # a row holding +inf or only -inf gives NaN, as in PyTorch
             out = np.subtract(x, np.max(x, axis=axis, keepdims=True), out=np.empty_like(x))  # an array also when 0-d
             np.exp(out, out=out)
-            out /= np.sum(out, axis=axis, keepdims=True)
+            out /= _sum(out, axis)
         return out
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, axis=(-1,)):
-        return (out * (g - (g * out).sum(axis=axis, keepdims=True)),)
+        return (out * (g - _sum(g * out, axis)),)
 
     @staticmethod
     def jvp(ctx, xp, ts, out, x, axis=(-1,)):

@@ -1,5 +1,6 @@
 """erf of float32 runs a float32 formula of its own (ops/special.py `_erf_float32`): its accuracy on a dense grid
-against math.erf, its edge points and GELU (value and gradient) against PyTorch's float32 kernels."""
+against math.erf, its edge points and GELU (value and gradient) against PyTorch's float32 kernels. GELU's Φ in
+float32 takes another formula (`normal_cdf`): its accuracy against math.erfc."""
 import math
 
 import numpy as np
@@ -50,3 +51,19 @@ def test_float32_erf_and_gelu_match_torch():
     assert out.dtype == np.float32 and t.grad.dtype == np.float32
     np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-6, atol=2e-6)
     np.testing.assert_allclose(t.grad.data, tt.grad.numpy(), rtol=1e-6, atol=1e-6)
+
+
+def test_float32_gelu_and_its_slope_are_accurate_on_a_dense_grid():
+    x = np.linspace(-12, 12, 240001).astype(np.float32)
+    t = ag.tensor(x, requires_grad=True)
+    out = ag.gelu(t)
+    out.sum().backward()
+    x64 = x.astype(np.float64)
+    cdf = np.array([0.5 * math.erfc(-v / math.sqrt(2)) for v in x64])
+    exact, slope = x64 * cdf, cdf + x64 * np.exp(-x64 * x64 / 2) / math.sqrt(2 * math.pi)
+    error = np.abs(out.data - exact)
+    assert (error / np.maximum(1, np.abs(x64))).max() < 2e-7  # PyTorch's float32 erf: 1.5e-7 absolute
+    assert np.abs(t.grad.data - slope).max() < 4e-7
+    tail = (x64 < 0) & (np.abs(exact) > 1e-37)  # Φ(x) far below zero keeps digits (PyTorch's float32 GELU is 0 there)
+    assert (error[tail] / np.abs(exact[tail])).max() < 0.04
+    assert (error[x64 > -4] / np.abs(exact[x64 > -4]).clip(1e-30)).max() < 5e-4
