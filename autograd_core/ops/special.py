@@ -107,13 +107,10 @@ def normal_cdf(x):
         np.divide(1, t, out=t)
         tail = _horner(t, _AS_A[::-1])
         tail *= t
-        tail *= gauss
-        # NOTE: Φ = tail + [x >= 0] (1 - 2 tail), in arithmetic: np.where on a random sign costs 20 passes
-        cdf = np.multiply(tail, -2, out=t)  # t's memory, free now
-        cdf += 1
-        np.multiply(cdf, x >= 0, out=cdf)
-        cdf += tail
-        return cdf.reshape(shape), gauss.reshape(shape)
+        tail *= gauss  # Φ(-|x|)
+        # NOTE: Φ = |[x >= 0] - tail|, in arithmetic: np.where on a random sign costs 30 passes
+        cdf = np.subtract(x >= 0, tail, out=tail)
+        return np.abs(cdf, out=cdf).reshape(shape), gauss.reshape(shape)
 
 
 def _small(y):
