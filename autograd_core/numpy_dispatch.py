@@ -240,12 +240,17 @@ def _sum(a, axis=None, dtype=None, keepdims=False, initial=None, where=None):
 
 def _mean(a, axis=None, dtype=None, keepdims=False, where=None):
     _no_extras(dtype=dtype, where=where)
-    return ops.mean(a, axis, keepdims)
+    return ops.mean(_as_float(a), axis, keepdims)
 
 
 def _var(a, axis=None, dtype=None, ddof=0, keepdims=False, where=None, mean=None, correction=None):
     _no_extras(dtype=dtype, where=where, mean=mean, correction=correction)
-    return ops.var(a, axis, keepdims, ddof)
+    return ops.var(_as_float(a), axis, keepdims, ddof)
+
+
+def _as_float(a):
+    """An integer or boolean tensor as float32: numpy's mean, var and std take integers (PyTorch's raise)."""
+    return ops.astype(a, np.float32) if np.asarray(ops.value(a)).dtype.kind in "biu" else a
 
 
 def _extremum(op):
@@ -329,7 +334,7 @@ _FUNCTIONS.update({
 # ---- reductions, scans and sorting of v3 (ops/scan.py, ops/sorting.py), with numpy's meaning ----
 def _std(a, axis=None, dtype=None, ddof=0, keepdims=False, where=None, mean=None, correction=None):
     _no_extras(dtype=dtype, where=where, mean=mean, correction=correction)
-    return ops.std(a, axis, keepdims, ddof)
+    return ops.std(_as_float(a), axis, keepdims, ddof)
 
 
 def _prod(a, axis=None, dtype=None, keepdims=False, initial=None, where=None):

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..grad_mode import STATE, report_untraced
 from ..tensor import Tensor, shared_tensor
-from . import astype, maximum, minimum, normalize_axes, value, _shape  # defined before this module loads
+from . import abs, astype, maximum, minimum, normalize_axes, value, _shape  # defined before this module loads
 from .reduce import LogSumExp, Max, Min, Sum
 from .shape import GetItem
 from .softmax_op import Softmax
@@ -44,7 +44,12 @@ def sum(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         dim, keepdim = numpy_aliases("sum", dim, keepdim, axis, keepdims)
     if dtype is not None:
         x = astype(x, dtype)
-    return Sum.apply(x, axis=normalize_axes("sum", dim, _shape(x)), keepdims=keepdim)
+    elif getattr(value(x), "dtype", _FLOAT).kind in "biu":
+        x = astype(x, np.int64)  # as PyTorch: integers and booleans sum in int64 (numpy: uint64 for uint8)
+    out = Sum.apply(x, axis=normalize_axes("sum", dim, _shape(x)), keepdims=keepdim)
+    if dtype is not None and out.dtype != dtype:  # numpy sums int8 .. int32 in int64
+        out = astype(out, dtype)
+    return out
 
 
 def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
@@ -54,9 +59,11 @@ def mean(x, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
         dim, keepdim = numpy_aliases("mean", dim, keepdim, axis, keepdims)
     if dtype is not None:
         x = astype(x, dtype)
+    x_dtype = _floating_only(x, "mean(): could not infer output dtype. Input dtype must be either a floating point "
+                                "or complex dtype. Got: {}; pass dtype= (e.g. float32)")
     shape = _shape(x)
     axes = normalize_axes("mean", dim, shape)
-    if getattr(value(x), "dtype", None) == np.float16:
+    if x_dtype == np.float16:
         # NOTE: as PyTorch, half precision sums in float32 (1e5 ones would overflow float16 to inf)
         return astype(mean(astype(x, np.float32), axes, keepdim), np.float16)
     n = _count(shape, axes)
@@ -72,13 +79,15 @@ def var(x, dim=None, keepdim=False, ddof=None, *, unbiased=None, correction=None
     if axis is not None or keepdims is not None:
         dim, keepdim = numpy_aliases("var", dim, keepdim, axis, keepdims)
     ddof = _ddof(ddof, unbiased, correction)
+    x_dtype = _floating_only(x, "std and var only support floating point and complex dtypes (got {}); convert "
+                                "first, e.g. t.float()")
     shape = _shape(x)
     axes = normalize_axes("var", dim, shape)
-    if getattr(value(x), "dtype", None) == np.float16:  # NOTE: as mean: a float16 sum of squares overflows
+    if x_dtype == np.float16:  # NOTE: as mean: a float16 sum of squares overflows
         return astype(var(astype(x, np.float32), axes, keepdim, ddof), np.float16)
     n = _count(shape, axes)
     d = x - Sum.apply(x, axis=axes, keepdims=True) * (1.0 / n if n else np.nan)
-    squares = Sum.apply(d * d, axis=axes, keepdims=keepdim)
+    squares = Sum.apply(d * d if x_dtype.kind != "c" else abs(d) ** 2, axis=axes, keepdims=keepdim)  # |d|², real
     if n - ddof > 0:
         return squares * (1.0 / (n - ddof))
     warnings.warn(f"var(): degrees of freedom is <= 0 (correction={ddof} for {n} elements of a tensor of shape "
@@ -91,6 +100,19 @@ def std(x, dim=None, keepdim=False, ddof=None, *, unbiased=None, correction=None
     """Standard deviation, the square root of `var` (same arguments: unbiased by default, as PyTorch)."""
     out = var(x, dim, keepdim, ddof, unbiased=unbiased, correction=correction, axis=axis, keepdims=keepdims)
     return out ** 0.5
+
+
+_FLOAT = np.dtype(np.float32)
+_TORCH_NAMES = {"b": "Bool", "u1": "Byte", "i1": "Char", "i2": "Short", "i4": "Int", "i8": "Long"}
+
+
+def _floating_only(x, message):
+    """x's dtype, or PyTorch's RuntimeError for an integer or boolean input to a reduction that only takes floats."""
+    dtype = getattr(value(x), "dtype", _FLOAT)
+    if dtype.kind in "biu":
+        name = _TORCH_NAMES.get("b" if dtype.kind == "b" else dtype.str[1:], str(dtype))
+        raise RuntimeError(message.format(name))
+    return dtype
 
 
 def _ddof(ddof, unbiased, correction):
