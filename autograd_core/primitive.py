@@ -28,7 +28,9 @@ PRIMITIVES = {}
 _NUMPY_SCALARS = (np.number, np.bool_)
 _REALS = (int, float, np.integer, np.floating)  # bool is an int, but never off float16's range
 _FLOAT16 = np.dtype(np.float16)
+_FLOAT32 = np.dtype(np.float32)
 _FLOAT64 = np.dtype(np.float64)  # numpy's builtin dtypes are singletons: `is` is the cheap test
+_NDARRAY = np.ndarray
 NO_PARAMS = {}  # shared by every call without params; never mutated
 
 
@@ -121,7 +123,10 @@ class Primitive:
     Class attributes:
       linear   -- the op is linear in its differentiable inputs, so its JVP is the op
                   applied to the tangents (no jvp rule to write).
-      nondiff  -- positions of inputs that never receive a gradient (masks, indices).
+      nondiff  -- positions of inputs that never receive a gradient (masks, indices); they take
+                  no part in dtype promotion.
+      promotes -- an integer or boolean result is given PyTorch's promoted dtype of all the other
+                  inputs (elementwise ops); float and complex results always are (`apply`).
       composed -- None, or a staticmethod `composed(xp, *inputs, **params)` building the
                   op from engine ops: what create_graph differentiates instead of `vjp`.
       saves    -- the values the backward rules read: "inputs" (the Tensor arguments)
@@ -145,6 +150,7 @@ class Primitive:
     linear = False
     view = False
     nondiff = ()
+    promotes = False
     batched = False
     composed = None
     saves = ("inputs", "output")
@@ -190,18 +196,19 @@ def apply(prim, args, params):
     if numpy_scalar and any(isinstance(a, Tensor) for a in args):
         # PyTorch treats a numpy scalar beside a Tensor as a Python number: float32 * np.float64(2) stays float32
         arrays = [a.item() if isinstance(a, _NUMPY_SCALARS) else a for a in arrays]
-    ctx, out = _forward(prim, arrays, params)
-    dtype = out.dtype
-    if dtype is _FLOAT16 and _off_float16(arrays):
-        # as PyTorch, a number float16 cannot hold is not rounded to float16 first: float32 math, one rounding
-        arrays = [np.float32(a) if isinstance(a, _REALS) else a for a in arrays]
-        ctx, out = _forward(prim, arrays, params)
-        with np.errstate(over="ignore"):  # past 65504 is inf, as in PyTorch
-            out = out.astype(np.float16)
-    elif dtype is _FLOAT64 and "dtype" not in params:
-        first = arrays[0] if arrays else None
-        if not (type(first) is np.ndarray and first.dtype is _FLOAT64 and first.ndim):  # the common float64 case
-            out = _as_torch_promotes(out, arrays, args)
+    ctx = Node()  # _forward, written out here: one call fewer on every op
+    try:
+        out = prim.forward(ctx, *arrays, **params) if params else prim.forward(ctx, *arrays)
+    except (ValueError, IndexError, TypeError) as exc:
+        raise _op_error(prim, exc, arrays, params) from exc
+    if type(out) is not _NDARRAY:
+        out = np.asarray(out)
+    if arrays:
+        dtype, first, last = out.dtype, arrays[0], arrays[-1]
+        if dtype is _FLOAT16 or not (type(first) is _NDARRAY and first.dtype is dtype and first.ndim or
+                                     type(last) is _NDARRAY and last.dtype is dtype and last.ndim):
+            # else the common case: numpy's result has the dtype of a sized operand, so PyTorch's has it too
+            ctx, out, arrays = _as_torch_promotes(prim, ctx, out, arrays, args, params)
     result = wrap(out)
     if recording and STATE.grad_enabled:
         ctx.prim = prim
@@ -237,26 +244,108 @@ def _off_float16(arrays):
     return any(isinstance(a, _REALS) and (abs(a) > 65504.0 or 0 < abs(a) < 6.103515625e-05) for a in arrays)
 
 
-def _as_torch_promotes(out, arrays, args):
-    """A float64 result that numpy promoted from integers or Python floats, in PyTorch's dtype instead.
+def _as_torch_promotes(prim, ctx, out, arrays, args, params):
+    """(ctx, out, arrays): `out` in PyTorch's result dtype where numpy's promotion differs from it, and the
+    operands the rules are to read (a number float16 cannot hold becomes float32, see below).
 
     PyTorch ranks operands: tensors with dimensions, then 0-d tensors, then Python numbers
-    (which never set a float width). Integer tensors with a float number, or a float op on
-    integers, give the default float32; int64 with float32 (sized or 0-d) gives float32; float32
-    with a 0-d float64 gives float32. numpy gives float64 in all three. Calls without a Tensor keep
-    numpy's result.
+    (`_torch_result_type`). So integer tensors under a float op or beside a float number give
+    float32 (numpy: float16 for 8-bit integers, float64 from int32 up), a float16 tensor beside
+    a 0-d float32 stays float16, complex64 with int32 or a 0-d complex128 stays complex64, and
+    `bool_tensor ** 2` is int64 (numpy: int8). Integer and boolean results are changed only for
+    elementwise ops (`promotes`), whose operands are all promoted; index and mask inputs
+    (`nondiff`) take no part. A result numpy computed narrower (float16) is computed again in
+    PyTorch's dtype. Calls without a Tensor, or with `dtype=`, keep numpy's result.
     """
-    if any(type(a) is np.ndarray and a.dtype is _FLOAT64 and a.ndim for a in arrays):
-        return out
-    if not any(isinstance(a, Tensor) for a in args):
-        return out
-    floats = [a for a in arrays if isinstance(a, (np.ndarray, np.generic)) and a.dtype.kind == "f"]
-    sized = [a.dtype for a in floats if a.ndim]
-    if sized:
-        return out.astype(np.result_type(*sized))
-    if floats:  # only 0-d floats: theirs is the highest rank with a float (int64 with a 0-d float32 gives float32)
-        return out.astype(np.result_type(*[a.dtype for a in floats]), copy=False)
-    return out.astype(np.float32)
+    dtype = out.dtype
+    if dtype is _FLOAT16 and _off_float16(arrays):
+        # as PyTorch, a number float16 cannot hold is not rounded to float16 first: float32 math, one rounding
+        arrays = [np.float32(a) if isinstance(a, _REALS) else a for a in arrays]
+        ctx, out = _forward(prim, arrays, params)
+        with np.errstate(over="ignore"):  # past 65504 is inf, as in PyTorch
+            return ctx, out.astype(np.float16), arrays
+    uniform = True
+    for a in arrays:
+        if type(a) is _NDARRAY:
+            if a.dtype is not dtype:
+                uniform = False
+            elif a.ndim:
+                return ctx, out, arrays  # numpy's result is a sized operand's dtype: PyTorch's too
+    if uniform:
+        return ctx, out, arrays  # operands all of the result's dtype (or numbers): PyTorch's dtype too
+    kind = dtype.kind
+    if kind in "fc" or (kind in "biu" and prim.promotes):
+        if "dtype" in params or not any(isinstance(a, Tensor) for a in args):
+            return ctx, out, arrays
+        torch_type = _torch_result_type(arrays, prim.nondiff)
+        want = None if torch_type is None else _result_dtype(kind, torch_type)
+        if want is not None and want != dtype:
+            if want.itemsize > dtype.itemsize and kind == "f":  # numpy's float16 from 8-bit integers: again in float32
+                ctx, out = _forward(prim, [a.astype(want) if isinstance(a, np.ndarray) and a.dtype.kind in "biu"
+                                           else a for a in arrays], params)
+            out = out.astype(want, copy=False)
+    return ctx, out, arrays
+
+
+_NUMBERS = {bool: np.dtype(np.bool_), int: np.dtype(np.int64), float: _FLOAT32, complex: np.dtype(np.complex64)}
+_COMPLEX = {_FLOAT16: np.dtype(np.complex64), _FLOAT32: np.dtype(np.complex64), _FLOAT64: np.dtype(np.complex128)}
+
+
+def _torch_result_type(arrays, skip=()):
+    """PyTorch's result dtype of these operands (c10's ResultTypeState): each rank (sized, 0-d, Python
+    number) promoted within itself, then a lower rank counts only when it is of a higher category
+    (bool < integer < float < complex). A Python float stands for the default float32, a complex for
+    complex64. None when no operand has a dtype."""
+    sized = zero_d = number = None
+    for i, a in enumerate(arrays):
+        if i in skip:
+            continue
+        if isinstance(a, np.ndarray):
+            if a.ndim:
+                sized = _promote(sized, a.dtype)
+            else:
+                zero_d = _promote(zero_d, a.dtype)
+        elif type(a) in _NUMBERS:
+            number = _promote(number, _NUMBERS[type(a)])
+    return _combine(sized, _combine(zero_d, number))
+
+
+def _promote(a, b):
+    """PyTorch's promote_types: as numpy's, but any float or complex type wins over every integer one."""
+    if a is None or a is b:
+        return b
+    if a.kind in "fc" and b.kind in "biu":
+        return a
+    if b.kind in "fc" and a.kind in "biu":
+        return b
+    return np.promote_types(a, b)
+
+
+def _combine(higher, lower):
+    """c10's combine_categories: the higher rank's dtype unless the lower rank's category is higher."""
+    if higher is None:
+        return lower
+    if lower is None or higher is lower or higher.kind == "c":
+        return higher
+    if lower.kind == "c":
+        return _COMPLEX.get(higher, lower)  # a float keeps its width as complex (float16: complex64, numpy has no complex32)
+    if higher.kind == "f":
+        return higher
+    if higher.kind == "b" or lower.kind == "f":
+        return _promote(higher, lower)
+    return higher
+
+
+def _result_dtype(kind, torch_type):
+    """The dtype of an op's result of numpy kind `kind` (float, complex or integer) when PyTorch promotes its
+    operands to `torch_type`: a float op on integers gives float32, |complex64| float32, fft(float32) complex64."""
+    if kind == "c":
+        return torch_type if torch_type.kind == "c" else _COMPLEX.get(torch_type, _COMPLEX[_FLOAT32])
+    if kind == "f":
+        if torch_type.kind == "c":
+            return _FLOAT64 if torch_type.itemsize == 16 else _FLOAT32
+        return torch_type if torch_type.kind == "f" else _FLOAT32
+    return torch_type if torch_type.kind in "biu" else None
 
 
 def _op_error(prim, exc, arrays, params):

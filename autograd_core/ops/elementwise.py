@@ -13,6 +13,7 @@ class _Elementwise(Primitive):
 
     arity = 1
     sample_params = False
+    promotes = True  # an integer result takes PyTorch's promoted dtype (bool ** 2 is int64)
     batched = "broadcast"  # a tangent batch, aligned to the output's rank, broadcasts through every rule
 
     @staticmethod

@@ -6,7 +6,7 @@ import numpy as np
 from ..primitive import NO_PARAMS, apply
 from ..tensor import Tensor
 from .activations import Elu, Gelu, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Softplus
-from .elementwise import Add, Mul, Sigmoid, Sub, Tanh, Where
+from .elementwise import Add, Mul, Pow, Sigmoid, Sub, Tanh, Where
 from .exponential import Exp2, Expm1, Log1p, Log2, Log10, LogAddExp, Reciprocal, Rsqrt, Xlogy
 from .rounding import Ceil, Floor, Fmod, Frac, NanToNum, Remainder, Round, Sign, Trunc
 from .special import Erf, Erfc
@@ -62,7 +62,9 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 
 
 def square(input):
-    """input * input."""
+    """input * input; a boolean input gives int64, as PyTorch's (its square is pow(input, 2))."""
+    if getattr(input, "dtype", None) == np.bool_:
+        return apply(Pow, (input, 2), NO_PARAMS)
     return apply(Mul, (input, input), NO_PARAMS)
 
 
