@@ -1,0 +1,163 @@
+"""Result dtypes against PyTorch where numpy's promotion differs: integer and boolean reductions, bool
+arithmetic, the rank of sized tensors over 0-d tensors over Python numbers, complex widths.
+
+Each row: a name, an expression of the library `L` and the operands `a`, `b` (numpy arrays become tensors of
+their dtype in both libraries; Python numbers stay numbers), compared by dtype name and by value at the
+precision of that dtype. Skipped cleanly without torch.
+"""
+import numpy as np
+import pytest
+
+import autograd_core as ag
+
+torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.torch
+
+
+def arr(values, dtype):
+    return np.array(values, dtype=dtype)
+
+
+def dtype(L, name):
+    """The dtype `name` of library L (the engine takes numpy's)."""
+    return getattr(torch, name) if L is torch else np.dtype(name)
+
+
+U8 = arr([200, 100, 7], "uint8")  # sums past 255
+I8, I16, I32, I64 = (arr([100, 90, -7], t) for t in ("int8", "int16", "int32", "int64"))  # int8 sums past 127
+MASK = arr([True, False, True], bool)
+H = arr([1.5, -2.25, 1e-3], "float16")
+F = arr([0.1, -3.0, 2.5], "float32")
+D = arr([0.1, -3.0, 2.5], "float64")
+C64 = arr([1 + 2j, -0.5j, 3], "complex64")
+C128 = arr([1 + 2j, -0.5j, 3], "complex128")
+SMALL_U8 = arr([1, 2, 3], "uint8")
+
+CASES = [
+    # integer and boolean reductions: int64, as torch (numpy: uint64 for uint8)
+    ("sum_uint8", lambda L, a: a.sum(), [U8]),
+    ("sum_uint8_dim", lambda L, a: L.sum(a, 0), [arr([[200, 100], [250, 1]], "uint8")]),
+    ("sum_int8", lambda L, a: a.sum(), [I8]),
+    ("sum_int16_keepdim", lambda L, a: a.sum(0, keepdim=True), [I16]),
+    ("sum_int32", lambda L, a: a.sum(), [I32]),
+    ("sum_bool", lambda L, a: a.sum(), [MASK]),
+    ("sum_uint8_0d", lambda L, a: a.sum(), [arr(255, "uint8")]),
+    ("sum_uint8_empty", lambda L, a: a.sum(), [arr([], "uint8")]),
+    ("sum_dtype_int8", lambda L, a: a.sum(dtype=dtype(L, "int8")), [arr([1, 2, 3], "uint8")]),
+    ("sum_dtype_int32", lambda L, a: a.sum(dtype=dtype(L, "int32")), [I8]),
+    ("prod_uint8", lambda L, a: a.prod(), [SMALL_U8]),
+    ("cumsum_uint8", lambda L, a: a.cumsum(0), [U8]),
+    ("cumsum_int8", lambda L, a: L.cumsum(a, 0), [I8]),
+    ("cumprod_bool", lambda L, a: a.cumprod(0), [MASK]),
+    ("mean_int_with_dtype", lambda L, a: a.mean(dtype=dtype(L, "float64")), [I32]),
+    # complex reductions keep complex (they were taken for integers)
+    ("prod_complex64", lambda L, a: a.prod(), [C64]),
+    ("cumsum_complex64", lambda L, a: a.cumsum(0), [C64]),
+    ("cumprod_complex128", lambda L, a: a.cumprod(0), [C128]),
+    # boolean arithmetic
+    ("bool_pow_2", lambda L, a: a ** 2, [MASK]),
+    ("bool_pow_true", lambda L, a: a ** True, [MASK]),
+    ("two_pow_bool", lambda L, a: 2 ** a, [MASK]),
+    ("bool_square", lambda L, a: L.square(a), [MASK]),
+    ("bool_plus_bool", lambda L, a: a + a, [MASK]),
+    ("bool_plus_true", lambda L, a: a + True, [MASK]),
+    ("bool_times_3", lambda L, a: a * 3, [MASK]),
+    ("bool_times_half", lambda L, a: a * 2.5, [MASK]),
+    ("bool_div_bool", lambda L, a: a / (a + True), [MASK]),
+    ("bool_plus_int8_0d", lambda L, a, b: a + b, [MASK, arr(5, "int8")]),
+    ("bool_0d_plus_1", lambda L, a: a + 1, [arr(True, bool)]),
+    ("exp_bool", lambda L, a: L.exp(a), [MASK]),
+    # float ops on 8-bit integers: float32, not numpy's float16
+    ("exp_uint8", lambda L, a: L.exp(a), [arr([1, 5, 11], "uint8")]),
+    ("log_int8", lambda L, a: L.log(a), [arr([1, 5, 100], "int8")]),
+    ("tanh_uint8_0d", lambda L, a: L.tanh(a), [arr(3, "uint8")]),
+    ("sigmoid_int8", lambda L, a: L.sigmoid(a), [arr([-3, 0, 7], "int8")]),
+    ("uint8_div_2", lambda L, a: a / 2, [U8]),
+    ("int32_times_half", lambda L, a: a * 2.5, [I32]),
+    # ranks: sized tensors, then 0-d tensors, then Python numbers
+    ("float16_plus_float32_0d", lambda L, a, b: a + b, [H, arr(0.3, "float32")]),
+    ("float32_0d_times_float16", lambda L, a, b: a * b, [arr(0.3, "float32"), H]),
+    ("float16_div_float64_0d", lambda L, a, b: a / b, [H, arr(3.0, "float64")]),
+    ("float16_0d_plus_float32_0d", lambda L, a, b: a + b, [arr(1.5, "float16"), arr(0.3, "float32")]),
+    ("float16_maximum_float32_0d", lambda L, a, b: L.maximum(a, b), [H, arr(0.3, "float32")]),
+    ("float16_empty_plus_float32_0d", lambda L, a, b: a + b, [arr([], "float16"), arr(0.3, "float32")]),
+    ("int16_plus_float16", lambda L, a, b: a + b, [arr([1, 2, 300], "int16"), H]),
+    ("float16_times_int64", lambda L, a, b: a * b, [H, arr([1, 2, 3], "int64")]),
+    ("uint8_plus_int64_0d", lambda L, a, b: a + b, [SMALL_U8, arr(4, "int64")]),
+    ("int8_0d_plus_uint8", lambda L, a, b: a + b, [arr(4, "int8"), SMALL_U8]),
+    ("int64_plus_float64_0d", lambda L, a, b: a + b, [I64, arr(0.5, "float64")]),
+    ("int64_plus_float32_0d", lambda L, a, b: a + b, [I64, arr(0.5, "float32")]),
+    ("float32_0d_plus_1", lambda L, a: a + 1, [arr(0.5, "float32")]),
+    ("int64_0d_times_half", lambda L, a: a * 2.5, [arr(3, "int64")]),
+    ("where_int8_int64_0d", lambda L, a, b: L.where(a > 1, a, b), [arr([1, 2, 3], "int8"), arr(9, "int64")]),
+    ("where_float16_float32_0d", lambda L, a, b: L.where(a > 0, a, b), [H, arr(0.3, "float32")]),
+    # complex widths
+    ("complex64_plus_int32", lambda L, a, b: a + b, [C64, arr([1, 2, 3], "int32")]),
+    ("complex64_div_int64_0d", lambda L, a, b: a / b, [C64, arr(3, "int64")]),
+    ("complex64_plus_float64_0d", lambda L, a, b: a + b, [C64, arr(0.5, "float64")]),
+    ("complex64_times_complex128_0d", lambda L, a, b: a * b, [C64, arr(2 - 1j, "complex128")]),
+    ("float32_plus_complex128_0d", lambda L, a, b: a + b, [F, arr(2 - 1j, "complex128")]),
+    ("float64_0d_times_complex64", lambda L, a, b: a * b, [arr(0.5, "float64"), C64]),
+    ("int64_plus_python_complex", lambda L, a: a + (1 + 2j), [I64]),
+    ("uint8_times_python_complex", lambda L, a: a * 1j, [SMALL_U8]),
+    ("float64_plus_python_complex", lambda L, a: a + 1j, [D]),
+    ("complex64_pow_int32", lambda L, a, b: a ** b, [C64, arr([1, 2, 3], "int32")]),
+    ("abs_complex128", lambda L, a: L.abs(a), [C128]),
+    ("abs_complex64", lambda L, a: L.abs(a), [C64]),
+    ("var_complex64", lambda L, a: a.var(), [C64]),
+    ("std_complex128_dim", lambda L, a: L.std(a, 0, keepdim=True), [C128]),
+]
+
+TOLERANCE = {"float16": 1e-3, "float32": 1e-6, "complex64": 1e-6}
+
+
+def _operand(L, x):
+    return (ag.tensor(x) if L is ag else torch.tensor(x)) if isinstance(x, np.ndarray) else x
+
+
+@pytest.mark.parametrize("name,fn,operands", CASES, ids=[c[0] for c in CASES])
+def test_result_dtype_and_value_as_torch(name, fn, operands):
+    ref = fn(torch, *(_operand(torch, x) for x in operands))
+    ours = fn(ag, *(_operand(ag, x) for x in operands))
+    expected = str(ref.dtype).removeprefix("torch.")
+    assert str(ours.dtype) == expected
+    assert tuple(ours.shape) == tuple(ref.shape)
+    rtol = TOLERANCE.get(expected, 1e-12)
+    np.testing.assert_allclose(ours.data, ref.numpy(), rtol=rtol, atol=rtol * 1e-3)
+
+
+ERRORS = [
+    ("mean_int64", lambda L, a: a.mean(), [I64], RuntimeError, "could not infer output dtype"),
+    ("mean_bool_dim", lambda L, a: L.mean(a, 0), [MASK], RuntimeError, "Got: Bool"),
+    ("mean_uint8", lambda L, a: a.mean(), [U8], RuntimeError, "Got: Byte"),
+    ("mean_dtype_int64", lambda L, a: a.mean(dtype=dtype(L, "int64")), [F], RuntimeError, "Got: Long"),
+    ("var_int32", lambda L, a: a.var(), [I32], RuntimeError, "floating point"),
+    ("std_bool", lambda L, a: L.std(a), [MASK], RuntimeError, "floating point"),
+    ("neg_bool", lambda L, a: -a, [MASK], TypeError, "negative"),
+    ("bool_minus_bool", lambda L, a: a - a, [MASK], TypeError, "subtract"),
+]
+
+
+@pytest.mark.parametrize("name,fn,operands,error,match", ERRORS, ids=[c[0] for c in ERRORS])
+def test_what_torch_refuses_raises(name, fn, operands, error, match):
+    with pytest.raises(Exception):
+        fn(torch, *(_operand(torch, x) for x in operands))
+    with pytest.raises(error, match=match):
+        fn(ag, *(_operand(ag, x) for x in operands))
+
+
+def test_numpy_functions_keep_numpys_int_mean_var_std():
+    """np.mean / np.var / np.std of an integer tensor stay numpy's (a number), as float32 (the engine's float)."""
+    t = ag.tensor(arr([1, 2, 3, 4], "int64"))
+    assert np.mean(t).dtype == np.float32 and float(np.mean(t)) == 2.5
+    assert float(np.var(t)) == pytest.approx(1.25) and float(np.std(t)) == pytest.approx(1.25 ** 0.5)
+
+
+def test_float16_beside_a_0d_float32_tensor_differentiates_in_float16():
+    h = ag.tensor(H.astype(np.float32), requires_grad=True)
+    half = h.to(ag.float16)
+    out = half * ag.tensor(np.float32(0.5), requires_grad=True)
+    assert out.dtype == np.float16
+    out.sum().backward()
+    assert h.grad.dtype == np.float32
+    np.testing.assert_allclose(h.grad.data, 0.5)
