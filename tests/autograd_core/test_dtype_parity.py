@@ -90,6 +90,12 @@ CASES = [
     ("float32_0d_plus_1", lambda L, a: a + 1, [arr(0.5, "float32")]),
     ("int64_0d_times_half", lambda L, a: a * 2.5, [arr(3, "int64")]),
     ("where_int8_int64_0d", lambda L, a, b: L.where(a > 1, a, b), [arr([1, 2, 3], "int8"), arr(9, "int64")]),
+    ("float16_plus_1", lambda L, a: a + 1, [H]),
+    ("int8_plus_bool", lambda L, a, b: a + b, [I8, MASK]),
+    ("int8_times_true", lambda L, a: a * True, [I8]),
+    ("uint8_0d_plus_int8_0d", lambda L, a, b: a + b, [arr(3, "uint8"), arr(-4, "int8")]),
+    ("int64_empty_times_half", lambda L, a: a * 0.5, [arr([], "int64")]),
+    ("bool_empty_sum", lambda L, a: a.sum(0), [np.zeros((0, 2), bool)]),
     ("where_float16_float32_0d", lambda L, a, b: L.where(a > 0, a, b), [H, arr(0.3, "float32")]),
     # complex widths
     ("complex64_plus_int32", lambda L, a, b: a + b, [C64, arr([1, 2, 3], "int32")]),
@@ -153,11 +159,17 @@ def test_numpy_functions_keep_numpys_int_mean_var_std():
     assert float(np.var(t)) == pytest.approx(1.25) and float(np.std(t)) == pytest.approx(1.25 ** 0.5)
 
 
-def test_float16_beside_a_0d_float32_tensor_differentiates_in_float16():
-    h = ag.tensor(H.astype(np.float32), requires_grad=True)
-    half = h.to(ag.float16)
-    out = half * ag.tensor(np.float32(0.5), requires_grad=True)
-    assert out.dtype == np.float16
-    out.sum().backward()
-    assert h.grad.dtype == np.float32
-    np.testing.assert_allclose(h.grad.data, 0.5)
+@pytest.mark.parametrize("expression", ["h * s", "s * h", "h / s", "h + s", "maximum(h, s)"])
+def test_float16_beside_a_0d_float32_tensor_differentiates_as_torch(expression):
+    """The result is float16; the gradients keep each leaf's dtype and torch's values (float16 precision)."""
+    grads = []
+    for L in (ag, torch):
+        h = _operand(L, H).requires_grad_(True)
+        s = _operand(L, arr(3.0, "float32")).requires_grad_(True)
+        out = eval(expression, {"h": h, "s": s, "maximum": L.maximum})
+        assert str(out.dtype).removeprefix("torch.") == "float16"
+        out.sum().backward()
+        grads.append([np.asarray(g.detach().numpy() if L is torch else g.data) for g in (h.grad, s.grad)])
+    for ours, theirs in zip(*grads):
+        assert ours.dtype == theirs.dtype
+        np.testing.assert_allclose(ours.astype(np.float64), theirs.astype(np.float64), rtol=2e-3, atol=1e-4)
