@@ -19,6 +19,7 @@ from .grad_mode import STATE
 from .cotangents import Cotangents
 from .graph import record_trace
 from . import inplace, views
+from .prune import unreachable
 from .ops.shape import Reshape
 from .tensor import Tensor, shared_tensor
 from . import backend
@@ -88,6 +89,7 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
     # a heap of (-creation number, key, tensor, its node then): a view re-derived meanwhile (views.sync) keeps its place
     queue = [(0, id(root), root, root._node)]  # the root, alone, goes first
     captured, position, stubs, rebased = {}, 0, {}, []
+    dead = None if capture is None else unreachable(root, capture, stop)  # what reaches no requested input
     xp = backend.recorded_ops() if create_graph else backend.numpy_ops
     saved_mode, STATE.grad_enabled = STATE.grad_enabled, create_graph
     try:
@@ -107,7 +109,12 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
                 continue
             if node.parents is None:
                 raise _freed_error(t, node)
-            _propagate(t, node, g, xp, cotangents, queue)
+            if dead is not None:
+                if key in dead:
+                    continue  # only the root can be here: it reaches no input (its hooks ran, as in PyTorch)
+                _propagate_pruned(t, node, g, xp, cotangents, queue, dead)
+            else:
+                _propagate(t, node, g, xp, cotangents, queue)
             # NOTE: every node keeps its sweep position and a summary of g (one vdot), for draw_graph and explore
             record_trace(node, t, g, position)
             position += 1
@@ -123,16 +130,28 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
     return captured
 
 
-def _propagate(t, node, g, xp, cotangents, queue):
+def _propagate_pruned(t, node, g, xp, cotangents, queue, dead):
+    """`_propagate` with `needs` off for the inputs in `dead`: their VJPs are neither computed nor queued."""
+    needs = node.needs
+    parents = node.parents if node.order >= inplace.last_change else inplace.recorded_inputs(node, t)
+    node.needs = [need and id(p) not in dead for p, need in zip(parents, needs)]
+    try:
+        _propagate(t, node, g, xp, cotangents, queue, parents)
+    finally:
+        node.needs = needs  # the graph may be swept again (retain_graph)
+
+
+def _propagate(t, node, g, xp, cotangents, queue, parents=None):
     """Run one node's VJP, add each input's share into `cotangents`, and queue inputs seen for the first time.
 
     A function of its own, not inlined into the sweep, so that the VJP's results die on
     return: kept as loop variables they would live one node longer (7% more peak memory
     on the LSTM benchmark).
     """
-    parents = node.parents
-    if node.order < inplace.last_change:  # something was changed in place since this node was recorded
-        parents = inplace.recorded_inputs(node, t)
+    if parents is None:  # (else _propagate_pruned has mapped them)
+        parents = node.parents
+        if node.order < inplace.last_change:  # something was changed in place since this node was recorded
+            parents = inplace.recorded_inputs(node, t)
     if cotangents.differentiable:
         in_grads = _differentiable_vjp(node, parents, xp, g, t)
     elif node.params:
