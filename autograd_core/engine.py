@@ -19,7 +19,7 @@ from .grad_mode import STATE
 from .cotangents import Cotangents
 from .graph import record_trace
 from . import inplace, views
-from .prune import unreachable
+from .prune import forget_trace, unreachable
 from .ops.shape import Reshape
 from .tensor import Tensor, shared_tensor
 from . import backend
@@ -109,12 +109,11 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
                 continue
             if node.parents is None:
                 raise _freed_error(t, node)
-            if dead is not None:
-                if key in dead:
-                    continue  # only the root can be here: it reaches no input (its hooks ran, as in PyTorch)
-                _propagate_pruned(t, node, g, xp, cotangents, queue, dead)
-            else:
+            if dead is None:
                 _propagate(t, node, g, xp, cotangents, queue)
+            elif not _propagate_pruned(t, node, g, xp, cotangents, queue, dead):
+                forget_trace(node)  # no input of its op leads to a requested input: not run, as in PyTorch
+                continue
             # NOTE: every node keeps its sweep position and a summary of g (one vdot), for draw_graph and explore
             record_trace(node, t, g, position)
             position += 1
@@ -131,14 +130,22 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
 
 
 def _propagate_pruned(t, node, g, xp, cotangents, queue, dead):
-    """`_propagate` with `needs` off for the inputs in `dead`: their VJPs are neither computed nor queued."""
+    """`_propagate` with `needs` off for the inputs in `dead`: their shares are neither computed nor queued.
+
+    False, and nothing run, when every input is off: the root or a requested tensor below which no
+    requested input lies.
+    """
     needs = node.needs
     parents = node.parents if node.order >= inplace.last_change else inplace.recorded_inputs(node, t)
-    node.needs = [need and id(p) not in dead for p, need in zip(parents, needs)]
+    pruned = [need and id(p) not in dead for p, need in zip(parents, needs)]
+    if not any(pruned):
+        return False
+    node.needs = pruned
     try:
         _propagate(t, node, g, xp, cotangents, queue, parents)
     finally:
         node.needs = needs  # the graph may be swept again (retain_graph)
+    return True
 
 
 def _propagate(t, node, g, xp, cotangents, queue, parents=None):

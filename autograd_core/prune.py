@@ -9,51 +9,48 @@ A tensor whose node an earlier backward freed counts as needed, so the sweep sti
 it and raises the freed-graph error, as it did before pruning.
 """
 from . import inplace
-from .tensor import Tensor
 
 
 def unreachable(root, capture, stop):
     """Ids of the tensors the sweep from `root` would reach that reach no tensor of `capture` (ids),
     or None if there are none. With `stop` the sweep ends at each captured tensor, so the walk does too."""
     reaches, dead = {}, []
+    changed = inplace.last_change
     stack = [(root, None)]
     while stack:
         t, kids = stack.pop()
         key = id(t)
-        if kids is not None:  # every input is settled: a DAG's inputs are finished before their consumer
-            if key in capture or any(reaches[id(p)] for p in kids):
-                reaches[key] = True
-            else:
-                reaches[key] = False
-                dead.append(t)
-            continue
-        if key in reaches:
-            continue
-        node = t._node
-        if node is None or node.parents is None or stop and key in capture:
-            reaches[key] = found = key in capture or node is not None
-            if not found:
-                dead.append(t)
-            continue
-        kids = _inputs(node)
-        stack.append((t, kids))
-        stack.extend((p, None) for p in kids if id(p) not in reaches)
+        if kids is None:
+            if key in reaches:
+                continue
+            node = t._node
+            if node is not None and node.parents is not None and not (stop and key in capture):
+                # (a need is True only for a Tensor input)
+                kids = [p for p, need in zip(node.parents, node.needs) if need]
+                if node.order < changed:
+                    kids = [inplace.as_recorded(p, node) for p in kids]
+                stack.append((t, kids))
+                stack.extend([(p, None) for p in kids if id(p) not in reaches])
+                continue
+            found = node is not None or key in capture  # a freed node counts as needed: the sweep raises there
+        else:  # every input is settled: a DAG's inputs are finished before their consumer
+            found = key in capture
+            for p in kids:
+                if reaches[id(p)]:
+                    found = True
+                    break
+        reaches[key] = found
+        if not found:
+            dead.append(t)
     if not dead:
         return None
     for t in dead:
         if t._node is not None:
-            _forget_trace(t._node)
+            forget_trace(t._node)
     return {id(t) for t in dead}
 
 
-def _inputs(node):
-    """The Tensor inputs of `node` that need a gradient, as the sweep sees them (engine._propagate)."""
-    changed = node.order < inplace.last_change
-    return [inplace.as_recorded(p, node) if changed else p
-            for p, need in zip(node.parents, node.needs) if need and isinstance(p, Tensor)]
-
-
-def _forget_trace(node):
+def forget_trace(node):
     """Drop the summary an earlier sweep left on a node this one skips: a drawing shows the last sweep only."""
     try:
         del node.position
