@@ -19,7 +19,7 @@ from .grad_mode import STATE
 from .cotangents import Cotangents
 from .graph import record_trace
 from . import inplace, views
-from .prune import forget_trace, unreachable
+from .prune import forget_trace, skipped
 from .ops.shape import Reshape
 from .tensor import Tensor, shared_tensor
 from . import backend
@@ -65,7 +65,7 @@ def grad_of(root, inputs, grad=None, retain_graph=None, create_graph=False, stop
     With `stop`, the sweep ends at the inputs: partial derivatives, as if each were a leaf.
     """
     inputs = list(inputs)
-    captured = _sweep(root, grad, retain_graph, create_graph, capture={id(t) for t in inputs}, stop=stop)
+    captured = _sweep(root, grad, retain_graph, create_graph, capture={id(t): t for t in inputs}, stop=stop)
     results = []
     for t in inputs:
         g = captured.get(id(t))
@@ -89,7 +89,7 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
     # a heap of (-creation number, key, tensor, its node then): a view re-derived meanwhile (views.sync) keeps its place
     queue = [(0, id(root), root, root._node)]  # the root, alone, goes first
     captured, position, stubs, rebased = {}, 0, {}, []
-    dead = None if capture is None else unreachable(root, capture, stop)  # what reaches no requested input
+    skip = None if capture is None else skipped(root, capture, stop)  # ops below which no requested input lies
     xp = backend.recorded_ops() if create_graph else backend.numpy_ops
     saved_mode, STATE.grad_enabled = STATE.grad_enabled, create_graph
     try:
@@ -107,13 +107,15 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
                 cotangents.accumulate_into(t, g)
             if node is None:
                 continue
+            if skip is not None and key in skip:
+                forget_trace(node)  # the root, or a requested tensor: nothing requested lies below, so not run
+                continue
             if node.parents is None:
                 raise _freed_error(t, node)
-            if dead is None:
+            if skip is None:
                 _propagate(t, node, g, xp, cotangents, queue)
-            elif not _propagate_pruned(t, node, g, xp, cotangents, queue, dead):
-                forget_trace(node)  # no input of its op leads to a requested input: not run, as in PyTorch
-                continue
+            else:
+                _propagate_pruned(t, node, g, xp, cotangents, queue, skip, capture)
             # NOTE: every node keeps its sweep position and a summary of g (one vdot), for draw_graph and explore
             record_trace(node, t, g, position)
             position += 1
@@ -129,23 +131,16 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
     return captured
 
 
-def _propagate_pruned(t, node, g, xp, cotangents, queue, dead):
-    """`_propagate` with `needs` off for the inputs in `dead`: their shares are neither computed nor queued.
-
-    False, and nothing run, when every input is off: the root or a requested tensor below which no
-    requested input lies.
-    """
+def _propagate_pruned(t, node, g, xp, cotangents, queue, skip, capture):
+    """`_propagate` with `needs` off for the inputs that neither are requested nor lead to one (`prune.skipped`):
+    their shares are neither computed nor queued."""
     needs = node.needs
     parents = node.parents if node.order >= inplace.last_change else inplace.recorded_inputs(node, t)
-    pruned = [need and id(p) not in dead for p, need in zip(parents, needs)]
-    if not any(pruned):
-        return False
-    node.needs = pruned
+    node.needs = [need and (id(p) not in skip or id(p) in capture) for p, need in zip(parents, needs)]
     try:
         _propagate(t, node, g, xp, cotangents, queue, parents)
     finally:
         node.needs = needs  # the graph may be swept again (retain_graph)
-    return True
 
 
 def _propagate(t, node, g, xp, cotangents, queue, parents=None):

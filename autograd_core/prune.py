@@ -1,53 +1,72 @@
-"""Which tensors a `grad_of` sweep can skip: those from which none of the requested inputs is reachable.
+"""Which tensors a `grad_of` sweep can skip: those below which no requested input lies.
 
 PyTorch's engine, asked for the gradients of some inputs (`torch.autograd.grad`), runs only
-the nodes on a path from the output to one of them. `unreachable` finds the others with one
+the nodes on a path from the output to one of them. `skipped` finds the others with one
 iterative depth-first pass over the graph (no recursion: a 100,000-op chain is fine), walking
 the edges exactly as the sweep does: inputs that need a gradient, as they were when each
 node was recorded (an input changed in place since stands for its old value, inplace.py).
-A tensor whose node an earlier backward freed counts as needed, so the sweep still reaches
-it and raises the freed-graph error, as it did before pruning.
+A node an earlier backward freed is walked through the structure it keeps (`Node.inputs`),
+so the sweep raises the freed-graph error only if it would have to run that node, as PyTorch.
 """
 from . import inplace
+from .primitive import Node
+from .tensor import Tensor
 
 
-def unreachable(root, capture, stop):
-    """Ids of the tensors the sweep from `root` would reach that reach no tensor of `capture` (ids),
-    or None if there are none. With `stop` the sweep ends at each captured tensor, so the walk does too."""
-    reaches, dead = {}, []
+def skipped(root, capture, stop):
+    """Ids of the tensors, reached from `root`, whose op the sweep does not run: no tensor of `capture`
+    (id -> Tensor) lies below them; or None if there are none. A requested tensor among them still
+    gets its gradient; any other is not even queued. With `stop` the walk ends at requested tensors."""
+    reaches, skip, nodes = {}, [], None
     changed = inplace.last_change
     stack = [(root, None)]
     while stack:
-        t, kids = stack.pop()
-        key = id(t)
+        v, kids = stack.pop()
+        key = id(v)
         if kids is None:
             if key in reaches:
                 continue
-            node = t._node
-            if node is not None and node.parents is not None and not (stop and key in capture):
-                # (a need is True only for a Tensor input)
-                kids = [p for p, need in zip(node.parents, node.needs) if need]
-                if node.order < changed:
-                    kids = [inplace.as_recorded(p, node) for p in kids]
-                stack.append((t, kids))
+            if type(v) is Node:
+                if nodes is None:  # only under a freed node: the ops of the requested tensors
+                    nodes = {id(t._node) for t in capture.values() if t._node is not None}
+                requested = key in nodes
+                kids = [] if stop and requested else _node_inputs(v, changed)
+            else:
+                requested = key in capture
+                node = getattr(v, "_node", None)  # (an InputStub under a freed node has none)
+                kids = [] if node is None or stop and requested else _node_inputs(node, changed)
+            if kids:
+                stack.append((v, kids))
                 stack.extend([(p, None) for p in kids if id(p) not in reaches])
                 continue
-            found = node is not None or key in capture  # a freed node counts as needed: the sweep raises there
+            below = False
         else:  # every input is settled: a DAG's inputs are finished before their consumer
-            found = key in capture
+            below = False
             for p in kids:
                 if reaches[id(p)]:
-                    found = True
+                    below = True
                     break
-        reaches[key] = found
-        if not found:
-            dead.append(t)
-    if not dead:
+            requested = key in (nodes if type(v) is Node else capture)
+        reaches[key] = requested or below
+        if not below and isinstance(v, Tensor):
+            skip.append(v)
+    if not skip:
         return None
-    for t in dead:
+    for t in skip:
         if t._node is not None:
             forget_trace(t._node)
-    return {id(t) for t in dead}
+    return {id(t) for t in skip}
+
+
+def _node_inputs(node, changed):
+    """The inputs the sweep would send `node`'s shares to (engine._propagate), or what a freed node keeps of them."""
+    if node.parents is None:
+        inputs = node.inputs
+        return list(inputs) if type(inputs) is tuple else [inputs]
+    kids = [p for p, need in zip(node.parents, node.needs) if need]  # (a need is True only for a Tensor input)
+    if node.order < changed:
+        kids = [inplace.as_recorded(p, node) for p in kids]
+    return kids
 
 
 def forget_trace(node):

@@ -137,6 +137,22 @@ def test_retain_graph_false_frees_only_the_ops_that_ran(rng):
         ag.grad_of(y, [a])
 
 
+@pytest.mark.parametrize("lib", ["ag", "torch"])
+def test_a_freed_graph_raises_only_where_the_sweep_must_run_it(lib):
+    if lib == "torch":
+        torch = pytest.importorskip("torch")
+        make, grad = (lambda d: torch.tensor(d, requires_grad=True)), torch.autograd.grad
+    else:
+        make, grad = (lambda d: ag.tensor(d, requires_grad=True)), ag.grad_of
+    x, w = make(np.array([0.5, 1.0])), make(np.array([2.0, 3.0]))
+    y = x.exp() * x
+    grad(y.sum(), [x])  # frees Mul and Exp
+    np.testing.assert_allclose(np.asarray(grad((y * w).sum(), [w])[0]), np.exp([0.5, 1.0]) * [0.5, 1.0])
+    np.testing.assert_allclose(np.asarray(grad((y * w).sum(), [y])[0]), [2.0, 3.0])  # y's own op is not run
+    with pytest.raises(RuntimeError, match="second time"):
+        grad((y * w).sum(), [x])
+
+
 def test_a_100k_op_chain_is_walked_without_recursion_and_pruned():
     x = ag.tensor(1.0, requires_grad=True, dtype=np.float64)
     w = ag.tensor(2.0, requires_grad=True, dtype=np.float64)
