@@ -9,8 +9,7 @@ A node an earlier backward freed is walked through the structure it keeps (`Node
 so the sweep raises the freed-graph error only if it would have to run that node, as PyTorch.
 """
 from . import inplace
-from .primitive import Node
-from .tensor import Tensor
+from .primitive import InputStub, Node
 
 
 def skipped(root, capture, stop):
@@ -26,18 +25,32 @@ def skipped(root, capture, stop):
         if kids is None:
             if key in reaches:
                 continue
-            if type(v) is Node:
-                if nodes is None:  # only under a freed node: the ops of the requested tensors
+            if type(v) is Node:  # only under a freed node
+                if nodes is None:  # the ops of the requested tensors
                     nodes = {id(t._node) for t in capture.values() if t._node is not None}
                 requested = key in nodes
-                kids = [] if stop and requested else _node_inputs(v, changed)
+                kids = () if stop and requested else _node_inputs(v, changed)
             else:
                 requested = key in capture
-                node = getattr(v, "_node", None)  # (an InputStub under a freed node has none)
-                kids = [] if node is None or stop and requested else _node_inputs(node, changed)
+                node = v._node
+                if node is None or stop and requested:
+                    kids = ()
+                elif node.parents is None or node.order < changed:
+                    kids = _node_inputs(node, changed)
+                else:  # (a need is True only for a Tensor input)
+                    kids = [p for p, need in zip(node.parents, node.needs) if need]
             if kids:
                 stack.append((v, kids))
-                stack.extend([(p, None) for p in kids if id(p) not in reaches])
+                for p in kids:
+                    k = id(p)
+                    if k in reaches:
+                        continue
+                    if type(p) is Node or p._node is not None:
+                        stack.append((p, None))
+                    else:  # a leaf, settled at once
+                        reaches[k] = hit = k in capture
+                        if not hit:
+                            skip.append(p)
                 continue
             below = False
         else:  # every input is settled: a DAG's inputs are finished before their consumer
@@ -48,8 +61,8 @@ def skipped(root, capture, stop):
                     break
             requested = key in (nodes if type(v) is Node else capture)
         reaches[key] = requested or below
-        if not below and isinstance(v, Tensor):
-            skip.append(v)
+        if not below and type(v) is not Node and (not requested or v._node is not None and not stop):
+            skip.append(v)  # not queued, or (requested) queued but its op not run
     if not skip:
         return None
     for t in skip:
@@ -59,11 +72,12 @@ def skipped(root, capture, stop):
 
 
 def _node_inputs(node, changed):
-    """The inputs the sweep would send `node`'s shares to (engine._propagate), or what a freed node keeps of them."""
+    """The inputs the sweep would send `node`'s shares to (engine._propagate), or what a freed node keeps
+    of them that can lead to a requested tensor (a node, a leaf; not an `InputStub`)."""
     if node.parents is None:
         inputs = node.inputs
-        return list(inputs) if type(inputs) is tuple else [inputs]
-    kids = [p for p, need in zip(node.parents, node.needs) if need]  # (a need is True only for a Tensor input)
+        return [p for p in (inputs if type(inputs) is tuple else (inputs,)) if type(p) is not InputStub]
+    kids = [p for p, need in zip(node.parents, node.needs) if need]
     if node.order < changed:
         kids = [inplace.as_recorded(p, node) for p in kids]
     return kids

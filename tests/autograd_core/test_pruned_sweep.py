@@ -51,6 +51,17 @@ def test_a_requested_non_leaf_with_nothing_requested_below_it_ends_the_sweep(rng
     np.testing.assert_allclose(gh, 1 - np.tanh(2 * a.data) ** 2, rtol=1e-12)
 
 
+def test_a_sweep_with_nothing_to_skip_takes_the_plain_path(rng):
+    from autograd_core.prune import skipped
+    a, b = _leaf(rng, 3), _leaf(rng, 3)
+    h = a * b
+    y = h.exp().sum()
+    assert skipped(y, {id(a): a, id(b): b}, False) is None
+    assert skipped(y, {id(h): h}, True) is None  # the sweep stops at h anyway
+    assert skipped(y, {id(a): a}, False) == {id(b)}
+    assert skipped(y, {id(h): h}, False) == {id(h), id(a), id(b)}  # h gets its gradient; its op is not run
+
+
 def test_flops_of_a_branch_that_only_feeds_a_parameter_are_not_spent():
     # s = Σ tanh(W @ W) @ x, n = 8: MatMul(W, W) 2·n³ = 1024 flops per input, Tanh n² = 64,
     # MatMul(h, x) 2·n² = 128 per input, Sum 1
