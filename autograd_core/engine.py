@@ -19,6 +19,7 @@ from .grad_mode import STATE
 from .cotangents import Cotangents
 from .graph import record_trace
 from . import inplace, views
+from .prune import forget_trace, skipped
 from .ops.shape import Reshape
 from .tensor import Tensor, shared_tensor
 from . import backend
@@ -64,7 +65,7 @@ def grad_of(root, inputs, grad=None, retain_graph=None, create_graph=False, stop
     With `stop`, the sweep ends at the inputs: partial derivatives, as if each were a leaf.
     """
     inputs = list(inputs)
-    captured = _sweep(root, grad, retain_graph, create_graph, capture={id(t) for t in inputs}, stop=stop)
+    captured = _sweep(root, grad, retain_graph, create_graph, capture={id(t): t for t in inputs}, stop=stop)
     results = []
     for t in inputs:
         g = captured.get(id(t))
@@ -88,6 +89,7 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
     # a heap of (-creation number, key, tensor, its node then): a view re-derived meanwhile (views.sync) keeps its place
     queue = [(0, id(root), root, root._node)]  # the root, alone, goes first
     captured, position, stubs, rebased = {}, 0, {}, []
+    skip = None if capture is None else skipped(root, capture, stop)  # ops below which no requested input lies
     xp = backend.recorded_ops() if create_graph else backend.numpy_ops
     saved_mode, STATE.grad_enabled = STATE.grad_enabled, create_graph
     try:
@@ -105,9 +107,15 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
                 cotangents.accumulate_into(t, g)
             if node is None:
                 continue
+            if skip is not None and key in skip:
+                forget_trace(node)  # the root, or a requested tensor: nothing requested lies below, so not run
+                continue
             if node.parents is None:
                 raise _freed_error(t, node)
-            _propagate(t, node, g, xp, cotangents, queue)
+            if skip is None:
+                _propagate(t, node, g, xp, cotangents, queue)
+            else:
+                _propagate_pruned(t, node, g, xp, cotangents, queue, skip, capture)
             # NOTE: every node keeps its sweep position and a summary of g (one vdot), for draw_graph and explore
             record_trace(node, t, g, position)
             position += 1
@@ -123,16 +131,29 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
     return captured
 
 
-def _propagate(t, node, g, xp, cotangents, queue):
+def _propagate_pruned(t, node, g, xp, cotangents, queue, skip, capture):
+    """`_propagate` with `needs` off for the inputs that neither are requested nor lead to one (`prune.skipped`):
+    their shares are neither computed nor queued."""
+    needs = node.needs
+    parents = node.parents if node.order >= inplace.last_change else inplace.recorded_inputs(node, t)
+    node.needs = [need and (id(p) not in skip or id(p) in capture) for p, need in zip(parents, needs)]
+    try:
+        _propagate(t, node, g, xp, cotangents, queue, parents)
+    finally:
+        node.needs = needs  # the graph may be swept again (retain_graph)
+
+
+def _propagate(t, node, g, xp, cotangents, queue, parents=None):
     """Run one node's VJP, add each input's share into `cotangents`, and queue inputs seen for the first time.
 
     A function of its own, not inlined into the sweep, so that the VJP's results die on
     return: kept as loop variables they would live one node longer (7% more peak memory
     on the LSTM benchmark).
     """
-    parents = node.parents
-    if node.order < inplace.last_change:  # something was changed in place since this node was recorded
-        parents = inplace.recorded_inputs(node, t)
+    if parents is None:  # (else _propagate_pruned has mapped them)
+        parents = node.parents
+        if node.order < inplace.last_change:  # something was changed in place since this node was recorded
+            parents = inplace.recorded_inputs(node, t)
     if cotangents.differentiable:
         in_grads = _differentiable_vjp(node, parents, xp, g, t)
     elif node.params:

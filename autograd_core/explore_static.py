@@ -3,8 +3,8 @@
 Viewers that strip scripts and iframes (GitHub, nbviewer) show image outputs, so the
 picture gives them the replay's end state: the same boxes, layout and arrows as the
 page, each box with its gradient (or tangent) and each edge with the share it carried.
-Only presentation attributes are used (no <style>, no markers), which survive SVG
-sanitizers. The geometry constants and formulas mirror explore_page.html.
+Only presentation attributes are used (no <style>, no markers, no paint-order), which
+survive SVG sanitizers and renderers such as cairosvg. The geometry constants and formulas mirror explore_page.html.
 """
 from html import escape
 
@@ -161,6 +161,8 @@ def _clip(text, room):
 
 
 def _halo_text(x, y, size, colour, text):
-    """Text with a white outline, readable where it crosses an edge."""
-    return (f'<text x="{x:g}" y="{y:g}" font-size="{size}" fill="{colour}" stroke="#ffffff" stroke-width="3" '
-            f'paint-order="stroke">{escape(text)}</text>')
+    """Text with a white outline, readable where it crosses an edge: the outline is a copy drawn first,
+    not paint-order (which cairosvg and some viewers ignore, painting the white stroke over the letters)."""
+    at = f'x="{x:g}" y="{y:g}" font-size="{size}"'
+    return (f'<text {at} fill="#ffffff" stroke="#ffffff" stroke-width="3" aria-hidden="true">{escape(text)}</text>\n'
+            f'<text {at} fill="{colour}">{escape(text)}</text>')

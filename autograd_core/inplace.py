@@ -165,10 +165,16 @@ def recorded_inputs(node, out):
             continue
         if "inputs" in saves and changed_since(array, node.order):
             raise _modified_error(node, f"input {i}", array)
-        while p._node is not None and p._node.order > node.order and p._node.parents is not None:
-            p = p._node.rebased_from  # (a released in-place node stays: the sweep reaching it raises)
-        parents[i] = p
+        parents[i] = as_recorded(p, node)
     return parents
+
+
+def as_recorded(p, node):
+    """The tensor standing for input `p` of `node` as it was when `node` was recorded: `p` itself unless
+    an in-place op rebased it since (a released in-place node stays: the sweep reaching it raises)."""
+    while p._node is not None and p._node.order > node.order and p._node.parents is not None:
+        p = p._node.rebased_from
+    return p
 
 
 def changed_since(array, order):

@@ -1,7 +1,8 @@
 """`draw_graph`: the computational graph of a Value or Tensor as a graphviz Digraph.
 
 One box per value (name, shape, data, gradient) and one ellipse per op. Ops recorded
-inside nn modules are grouped into clusters labelled `path: Type(in→out)`. Layout
+inside nn modules are grouped into clusters labelled `path: Type(in→out)`, with each
+module's parameters; inputs (even ones that require grad) stay outside them. Layout
 plumbing (transpose, reshape, broadcast, cast) is folded into the edge to the op that
 uses it unless `show_all=True`. `max_nodes` collapses the outermost module clusters,
 then the oldest part of the graph, until at most that many nodes are drawn.
@@ -167,13 +168,13 @@ class _Layout:
         folded = set() if show_all else {id(n) for n in self.nodes if n is not root and op_name(n) in PLUMBING}
         self.visible = [n for n in self.nodes if id(n) not in folded]
         self.inputs = {id(n): [self._through(p, folded) for p in parents(n)] for n in self.visible}
-        self.titles, self.scope = {}, {}
+        self.titles, self.scope, self._owned = {}, {}, {}
         for n in self.visible:
             self.scope[id(n)] = self._scope_of(n)
-        for n in self.visible:  # a parameter sits in the cluster of the module that uses it
+        for n in self.visible:  # a parameter sits in the cluster of its module; an input (x) stays outside
             for p, _ in self.inputs[id(n)]:
                 if not self.scope[id(p)] and getattr(p, "requires_grad", False) and not op_name(p):
-                    self.scope[id(p)] = self.scope[id(n)]
+                    self.scope[id(p)] = self._owner_path(p, n)
 
     @staticmethod
     def _through(p, folded):
@@ -192,6 +193,17 @@ class _Layout:
         for path, module in scopes:
             self.titles.setdefault(path, module_title(module))
         return scopes[-1][0] if scopes else (node.scope if isinstance(node.scope, str) else "")
+
+    def _owner_path(self, leaf, user):
+        """Path of the innermost module around op `user` whose parameters include `leaf`, or "" (outside every cluster)."""
+        node = node_of(user)
+        for path, module in reversed(module_scopes(node.scope) if node is not None else []):
+            owned = self._owned.get(id(module))
+            if owned is None:
+                owned = self._owned[id(module)] = {id(q) for q in getattr(module, "parameters", tuple)()}
+            if id(leaf) in owned:
+                return path
+        return ""
 
     def cost(self, n):
         """Nodes drawn for a vertex: its value box, plus the op ellipse for a computed one."""

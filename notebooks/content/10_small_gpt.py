@@ -272,13 +272,16 @@ print(loss_report)
 ("md", """
 For the block map, both modes need 128 passes and the recommendation falls back to the
 measured time; the FLOP counts differ because a JVP and a VJP of the same op do different
-work. The batched rows push all 128 directions through one pass: far fewer primitive ops and
-fewer FLOPs than 128 separate passes. For the loss, reverse mode needs one pass against forward
+work. The batched rows push all 128 directions through one pass: far fewer primitive ops;
+forward mode's FLOPs halve, reverse mode's stay about those of its 128 separate sweeps
+(batching saves per-op overhead, not arithmetic). For the loss, reverse mode needs one pass against forward
 mode's 128, and its FLOPs are a small fraction of forward mode's; with a single output there is
 nothing for reverse mode to batch, and its batched row (one pass through the batching rules)
 counts more ops and FLOPs than its plain single pass. By FLOPs the gradient
-costs under 4 times the function (the cost(gradient)/cost(function) line), within the bound of
-about 5. That is why training uses reverse mode. The wall times (and the ratio by time) vary
+costs about twice the function (the cost(gradient)/cost(function) line), within the bound of
+about 5: only the gradient with respect to the block's input is asked for, so the sweep
+skips the weights' shares, as `torch.autograd.grad` does (asking for them too, as training does,
+costs more, still within the bound). That is why training uses reverse mode. The wall times (and the ratio by time) vary
 from run to run and machine to machine; the pass, op and FLOP counts do not.
 
 ## Exercises

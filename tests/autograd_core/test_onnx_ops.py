@@ -13,6 +13,7 @@ import nn.functional as F
 pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 from autograd_core import onnx as ag_onnx  # noqa: E402  (needs the optional onnx package)
+from autograd_core.pytree import tree_flatten  # noqa: E402
 
 IDX = np.array([2, 0, 2, 1])  # a constant index with a repeat
 
@@ -97,12 +98,6 @@ def _inputs(shapes, batch, rng):
     return tuple(result)
 
 
-def _flat(result):
-    if isinstance(result, (tuple, list)):
-        return [t for part in result for t in _flat(part)]
-    return [result]
-
-
 @pytest.mark.parametrize("name", sorted(OPS))
 def test_op_exports_and_matches_our_forward_at_two_batch_sizes(tmp_path, name):
     fn, shapes = OPS[name]
@@ -116,7 +111,7 @@ def test_op_exports_and_matches_our_forward_at_two_batch_sizes(tmp_path, name):
     for batch in (3, 5):
         xs = _inputs(shapes, batch, rng)
         got = session.run(None, dict(zip(names, xs)))
-        want = [t.data for t in _flat(fn(*[ag.tensor(x) for x in xs]))]
+        want = [t.data for t in tree_flatten(fn(*[ag.tensor(x) for x in xs]))[0]]
         assert len(got) == len(want)
         for g, w in zip(got, want):
             np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)

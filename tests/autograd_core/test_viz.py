@@ -77,6 +77,44 @@ def test_nested_module_paths_become_nested_clusters():
     assert 'label="encoder: Sequential"' in src and 'label="encoder.0: Linear(2→3)"' in src
 
 
+def _cluster_of(src, label):
+    """The innermost cluster (module path, "" for none) holding the node whose label starts with `label`."""
+    stack, found = [], []
+    for line in src.splitlines():
+        line = line.strip()
+        if line.startswith("subgraph "):
+            stack.append(line[len("subgraph "):-1].strip().strip('"')[len("cluster_"):])
+        elif line == "}" and stack:  # the last one closes the digraph
+            stack.pop()
+        elif f'[label="{label}' in line:
+            found.append(stack[-1] if stack else "")
+    assert len(found) == 1, f"{len(found)} nodes labelled {label!r}"
+    return found[0]
+
+
+@pytest.mark.parametrize("swept", [False, True], ids=["before_backward", "after_backward"])
+def test_an_input_that_requires_grad_is_drawn_outside_the_module_clusters(swept):
+    model = nn.Sequential(nn.Linear(4, 3), nn.Tanh(), nn.Linear(3, 2))
+    x = ag.Tensor(np.ones((8, 4), np.float32), requires_grad=True, name="x")
+    loss = nn.functional.cross_entropy(model(x), np.arange(8) % 2)
+    if swept:
+        loss.backward()
+    src = ag.draw_graph(loss).source
+    assert _cluster_of(src, "x (8, 4)") == ""  # not created by 0: Linear, which uses it first
+    assert _cluster_of(src, "weight (3, 4)") == _cluster_of(src, "bias (3,)") == "0"
+    assert _cluster_of(src, "weight (2, 3)") == _cluster_of(src, "bias (2,)") == "2"
+
+
+def test_a_gpt_block_keeps_its_input_outside_and_each_parameter_in_its_innermost_module():
+    from autograd_cli.gpt import GPT, GPTConfig
+    ag.manual_seed(0)
+    block = GPT(GPTConfig(vocab_size=5, block_size=4, n_layer=1, n_head=2, n_embd=4)).transformer.h[0]
+    e = ag.Tensor(np.ones((1, 3, 4), np.float32), requires_grad=True, name="e")
+    src = ag.draw_graph(block(e).sum()).source
+    assert _cluster_of(src, "e (1, 3, 4)") == ""
+    assert _cluster_of(src, "weight (12, 4)") == "attn.c_attn" and _cluster_of(src, "weight (16, 4)") == "mlp.c_fc"
+
+
 @pytest.mark.parametrize("max_nodes", [1, 2, 5, 9, 20, 38])
 def test_max_nodes_collapses_clusters(max_nodes):
     model = nn.Sequential(*[nn.Sequential(nn.Linear(4, 4), nn.Tanh()) for _ in range(6)])
