@@ -206,12 +206,13 @@ def apply(prim, args, params):
     if arrays:
         # the common cases, checked without a call: numpy's result has the dtype of a sized operand, or of
         # a 0-d one alone or beside a number; then PyTorch's result has it too
-        dtype, first, last, n = out.dtype, arrays[0], arrays[-1], len(arrays)
-        if dtype is _FLOAT16 or not (
-                type(first) is _NDARRAY and first.dtype is dtype and (first.ndim or n == 1 or
-                                                                     n == 2 and type(last) is not _NDARRAY)
-                or type(last) is _NDARRAY and last.dtype is dtype and (last.ndim or n == 2 and type(first) is not _NDARRAY)):
-            ctx, out, arrays = _as_torch_promotes(prim, ctx, out, arrays, args, params)
+        dtype, first = out.dtype, arrays[0]
+        if dtype is _FLOAT16 or type(first) is not _NDARRAY or first.dtype is not dtype or not first.ndim:
+            last, n = arrays[-1], len(arrays)
+            if dtype is _FLOAT16 or not (
+                    type(last) is _NDARRAY and last.dtype is dtype and (last.ndim or n == 2 and type(first) is not _NDARRAY)
+                    or type(first) is _NDARRAY and first.dtype is dtype and (n == 1 or n == 2 and type(last) is not _NDARRAY)):
+                ctx, out, arrays = _as_torch_promotes(prim, ctx, out, arrays, args, params)
     result = wrap(out)
     if recording and STATE.grad_enabled:
         ctx.prim = prim
