@@ -209,9 +209,10 @@ def apply(prim, args, params):
         dtype, first = out.dtype, arrays[0]
         if dtype is _FLOAT16 or type(first) is not _NDARRAY or first.dtype is not dtype or not first.ndim:
             last, n = arrays[-1], len(arrays)
+            first_array, last_array = type(first) is _NDARRAY, type(last) is _NDARRAY
             if dtype is _FLOAT16 or not (
-                    type(last) is _NDARRAY and last.dtype is dtype and (last.ndim or n == 2 and type(first) is not _NDARRAY)
-                    or type(first) is _NDARRAY and first.dtype is dtype and (n == 1 or n == 2 and type(last) is not _NDARRAY)):
+                    last_array and last.dtype is dtype and (last.ndim or n == 2 and not first_array)
+                    or first_array and first.dtype is dtype and (n == 1 or n == 2 and not last_array)):
                 ctx, out, arrays = _as_torch_promotes(prim, ctx, out, arrays, args, params)
     result = wrap(out)
     if recording and STATE.grad_enabled:
@@ -332,7 +333,7 @@ def _combine(higher, lower):
     if lower is None or higher is lower or higher.kind == "c":
         return higher
     if lower.kind == "c":
-        return _COMPLEX.get(higher, lower)  # a float keeps its width as complex (float16: complex64, numpy has no complex32)
+        return _COMPLEX.get(higher, lower)  # a float keeps its width (float16: complex64, as numpy has no complex32)
     if higher.kind == "f":
         return higher
     if higher.kind == "b" or lower.kind == "f":
