@@ -306,8 +306,8 @@ _THETA13 = 5.371920351148152
 
 
 def _expm(a):
-    """exp(A) for a stack of matrices by scaling and squaring with Padé [13/13], in float64."""
-    a = np.asarray(a, dtype=np.float64)
+    """exp(A) for a stack of matrices by scaling and squaring with Padé [13/13], in float64 (complex128)."""
+    a = np.asarray(a, dtype=np.result_type(a, np.float64))
     norm = np.abs(a).sum(axis=-2).max() if a.size else 0.0
     s = max(0, int(np.ceil(np.log2(norm / _THETA13)))) if norm > _THETA13 else 0
     a = a / 2.0 ** s
@@ -347,7 +347,7 @@ class MatrixExp(Primitive):
     @staticmethod
     def forward(ctx, a):
         square("matrix_exp", a)
-        return _expm(a).astype(a.dtype if np.issubdtype(a.dtype, np.floating) else np.float64, copy=False)
+        return _expm(a).astype(a.dtype if a.dtype.kind in "fc" else np.float64, copy=False)
 
     @staticmethod
     def vjp(ctx, xp, g, out, a):

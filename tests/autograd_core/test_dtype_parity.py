@@ -113,6 +113,8 @@ CASES = [
     ("complex64_pow_int32", lambda L, a, b: a ** b, [C64, arr([1, 2, 3], "int32")]),
     ("abs_complex128", lambda L, a: L.abs(a), [C128]),
     ("abs_complex64", lambda L, a: L.abs(a), [C64]),
+    ("matrix_exp_complex64", lambda L, a: L.linalg.matrix_exp(a), [np.outer(C64, C64[::-1]) / 4]),
+    ("matrix_exp_complex128", lambda L, a: L.linalg.matrix_exp(a), [np.outer(C128, C128[::-1]) / 4]),
     ("var_complex64", lambda L, a: a.var(), [C64]),
     ("std_complex128_dim", lambda L, a: L.std(a, 0, keepdim=True), [C128]),
 ]
