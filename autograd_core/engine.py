@@ -134,13 +134,24 @@ def _sweep(root, grad, retain_graph, create_graph, capture, stop=False):
 def _propagate_pruned(t, node, g, xp, cotangents, queue, skip, capture):
     """`_propagate` with `needs` off for the inputs that neither are requested nor lead to one (`prune.skipped`):
     their shares are neither computed nor queued."""
-    needs = node.needs
     parents = node.parents if node.order >= inplace.last_change else inplace.recorded_inputs(node, t)
-    node.needs = [need and (id(p) not in skip or id(p) in capture) for p, need in zip(parents, needs)]
-    try:
-        _propagate(t, node, g, xp, cotangents, queue, parents)
-    finally:
-        node.needs = needs  # the graph may be swept again (retain_graph)
+    needs = [need and (id(p) not in skip or id(p) in capture) for p, need in zip(parents, node.needs)]
+    _propagate(t, _NeedsView(node, needs), g, xp, cotangents, queue, parents)
+
+
+class _NeedsView:
+    """`node` as its VJP sees it in a pruned sweep: other `needs`, every other attribute the node's.
+
+    The node itself is not changed: another sweep of a kept graph (another thread's) reads its own needs.
+    """
+
+    __slots__ = ("_node", "needs")
+
+    def __init__(self, node, needs):
+        self._node, self.needs = node, needs
+
+    def __getattr__(self, name):
+        return getattr(self._node, name)
 
 
 def _propagate(t, node, g, xp, cotangents, queue, parents=None):

@@ -249,3 +249,26 @@ def test_two_pruned_sweeps_of_one_retained_graph_match_torch():
         results.append([np.asarray(g) for g in (first, *second)])
     for g, gt in zip(*results):
         np.testing.assert_allclose(g, gt, rtol=1e-12)
+
+
+def test_threads_pruning_one_kept_graph_each_get_their_own_gradient(rng):
+    """A pruned sweep hands the VJP its own view of the needs; the shared node is never changed, so another
+    thread's sweep of the same kept graph, asking for another input, still computes that input's share."""
+    import threading
+    x, w = _leaf(rng, 96, 96), _leaf(rng, 96, 96)
+    y = (x @ w).tanh().sum()
+    slope = 1 - np.tanh(x.data @ w.data) ** 2
+    expected = {"x": slope @ w.data.T, "w": x.data.T @ slope}
+    wrong = []
+
+    def sweep(name, tensor):
+        for _ in range(150):
+            (g,) = ag.grad_of(y, [tensor], retain_graph=True)
+            if not np.allclose(g, expected[name], rtol=1e-10, atol=1e-12):
+                wrong.append(name)
+    threads = [threading.Thread(target=sweep, args=item) for item in (("x", x), ("w", w))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []
