@@ -201,6 +201,12 @@ def apply(prim, args, params):
         out = prim.forward(ctx, *arrays, **params) if params else prim.forward(ctx, *arrays)
     except (ValueError, IndexError, TypeError) as exc:
         raise _op_error(prim, exc, arrays, params) from exc
+    except OverflowError as exc:  # numpy refuses uint8 + 300; PyTorch wraps the number into uint8 first
+        wrapped = _wrapped_ints(arrays)
+        if wrapped is None:
+            raise _op_error(prim, exc, arrays, params) from exc
+        arrays = wrapped
+        ctx, out = _forward(prim, arrays, params)
     if type(out) is not _NDARRAY:
         out = np.asarray(out)
     if arrays:
@@ -239,6 +245,30 @@ def _forward(prim, arrays, params):
     except (ValueError, IndexError, TypeError) as exc:
         raise _op_error(prim, exc, arrays, params) from exc
     return ctx, out if type(out) is np.ndarray else np.asarray(out)
+
+
+def wrap_int(number, dtype):
+    """The Python int `number` in the integer `dtype`, wrapped around as PyTorch's cast does (300 -> uint8 44);
+    None outside [-2^63, 2^64), where PyTorch refuses the number too."""
+    if not -2 ** 63 <= number < 2 ** 64:
+        return None
+    return np.array(number % 2 ** 64, np.uint64).astype(dtype)[()]
+
+
+def _wrapped_ints(arrays):
+    """`arrays` with each Python int out of range of the integer tensors' dtype wrapped into it; None when
+    there is no such int (or the tensors' dtype is not an integer one, or an int PyTorch refuses too)."""
+    dtype = _torch_result_type([a for a in arrays if type(a) is not int])
+    if dtype is None or dtype.kind not in "iu":
+        return None
+    info, wrapped, changed = np.iinfo(dtype), [], False
+    for a in arrays:
+        if type(a) is int and not info.min <= a <= info.max:
+            a, changed = wrap_int(a, dtype), True
+            if a is None:
+                return None
+        wrapped.append(a)
+    return wrapped if changed else None
 
 
 def _off_float16(arrays):

@@ -33,6 +33,16 @@ C64 = arr([1 + 2j, -0.5j, 3], "complex64")
 C128 = arr([1 + 2j, -0.5j, 3], "complex128")
 SMALL_U8 = arr([1, 2, 3], "uint8")
 
+
+def _iadd(t, v):
+    t += v
+    return t
+
+
+def _imul(t, v):
+    t *= v
+    return t
+
 CASES = [
     # integer and boolean reductions: int64, as torch (numpy: uint64 for uint8)
     ("sum_uint8", lambda L, a: a.sum(), [U8]),
@@ -117,6 +127,20 @@ CASES = [
     ("matrix_exp_complex128", lambda L, a: L.linalg.matrix_exp(a), [np.outer(C128, C128[::-1]) / 4]),
     ("var_complex64", lambda L, a: a.var(), [C64]),
     ("std_complex128_dim", lambda L, a: L.std(a, 0, keepdim=True), [C128]),
+    # a Python int an integer tensor's dtype cannot hold wraps into it, as torch (numpy raises OverflowError)
+    ("uint8_plus_300", lambda L, a: a + 300, [arr([1, 250], "uint8")]),
+    ("300_plus_uint8", lambda L, a: 300 + a, [arr([1, 250], "uint8")]),
+    ("uint8_minus_300", lambda L, a: a - 300, [arr([1, 250], "uint8")]),
+    ("uint8_plus_minus_1", lambda L, a: a + (-1), [arr([1, 250], "uint8")]),
+    ("uint8_times_300", lambda L, a: a * 300, [arr([1, 250], "uint8")]),
+    ("uint8_floordiv_300", lambda L, a: a // 300, [arr([1, 250], "uint8")]),
+    ("int8_plus_200", lambda L, a: a + 200, [arr([1, -100], "int8")]),
+    ("int16_plus_100000", lambda L, a: a + 100000, [arr([1, -100], "int16")]),
+    ("int32_plus_2_to_40", lambda L, a: a + 2 ** 40, [arr([1, 2], "int32")]),
+    ("uint8_iadd_300", lambda L, a: _iadd(a, 300), [arr([1, 250], "uint8")]),
+    ("int8_iadd_200", lambda L, a: _iadd(a, 200), [arr([1, -100], "int8")]),
+    ("int16_iadd_100000", lambda L, a: _iadd(a, 100000), [arr([1, -100], "int16")]),
+    ("uint8_imul_300", lambda L, a: _imul(a, 300), [arr([1, 250], "uint8")]),
 ]
 
 TOLERANCE = {"float16": 1e-3, "float32": 1e-6, "complex64": 1e-6}
@@ -146,6 +170,7 @@ ERRORS = [
     ("std_bool", lambda L, a: L.std(a), [MASK], RuntimeError, "floating point"),
     ("neg_bool", lambda L, a: -a, [MASK], TypeError, "negative"),
     ("bool_minus_bool", lambda L, a: a - a, [MASK], TypeError, "subtract"),
+    ("int64_plus_2_to_70", lambda L, a: a + 2 ** 70, [I64], OverflowError, "Add"),
 ]
 
 
