@@ -66,6 +66,8 @@ def update(t, op, other):
     value = other.data if isinstance(other, Tensor) else np.asarray(other) if isinstance(other, list) else other
     if type(value) is int and t.data.dtype.kind in "iu" and _primitive.wrap_int(value, t.data.dtype) is not None:
         value = _primitive.wrap_int(value, t.data.dtype)  # as PyTorch, u8 += 300 wraps 300 into uint8 (44)
+    if op is ops.sub:
+        ops.Sub.check_operands(t.data, value)  # t -= mask: PyTorch's error, although numpy would subtract
     if t.data.dtype == np.float16 and _primitive._off_float16([value]):
         value = np.float32(value)  # as apply: float32 math, one rounding to float16 (h /= 1e5 is not h / inf)
     result_dtype = np.result_type(t.data, value)

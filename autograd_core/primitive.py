@@ -127,6 +127,10 @@ class Primitive:
                   no part in dtype promotion.
       promotes -- an integer or boolean result is given PyTorch's promoted dtype of all the other
                   inputs (elementwise ops); float and complex results always are (`apply`).
+      check_operands -- None, or a staticmethod raising PyTorch's error for operands it refuses (a bool in
+                  a subtraction) although numpy computes them. `apply` calls it only when the first operand
+                  is not a sized array of the result's dtype (the common case pays nothing); an operand
+                  that keeps the result's dtype is for `forward` to check.
       composed -- None, or a staticmethod `composed(xp, *inputs, **params)` building the
                   op from engine ops: what create_graph differentiates instead of `vjp`.
       saves    -- the values the backward rules read: "inputs" (the Tensor arguments)
@@ -153,6 +157,7 @@ class Primitive:
     promotes = False
     batched = False
     composed = None
+    check_operands = None
     saves = ("inputs", "output")
 
     def __init_subclass__(cls, **kwargs):
@@ -214,6 +219,8 @@ def apply(prim, args, params):
         # a 0-d one alone or beside a number; then PyTorch's result has it too
         dtype, first = out.dtype, arrays[0]
         if dtype is _FLOAT16 or type(first) is not _NDARRAY or first.dtype is not dtype or not first.ndim:
+            if prim.check_operands is not None:
+                prim.check_operands(*arrays)
             last, n = arrays[-1], len(arrays)
             first_array, last_array = type(first) is _NDARRAY, type(last) is _NDARRAY
             if dtype is _FLOAT16 or not (

@@ -45,15 +45,43 @@ class Add(_Elementwise):
         return unbroadcast(g, np.shape(x)), unbroadcast(g, np.shape(y))
 
 
+_NDARRAY, _BOOL = np.ndarray, np.dtype(bool)
+
+
+def _is_bool(x):
+    return x.dtype is _BOOL if type(x) is _NDARRAY else isinstance(x, (bool, np.bool_))
+
+
+def _refuse_bool_subtraction(x, y):
+    """PyTorch's error for a subtraction with a bool operand (numpy takes True as 1, or refuses only bool - bool)."""
+    if _is_bool(x) and _is_bool(y):
+        raise RuntimeError("Sub: Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if _is_bool(x) or _is_bool(y):
+        raise RuntimeError("Sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 class Sub(_Elementwise):
-    """out = x - y"""
+    """out = x - y; a bool operand is refused, as PyTorch"""
 
     arity, linear = 2, True
     saves = ()  # the VJP reads no values, only shapes
 
+    check_operands = staticmethod(_refuse_bool_subtraction)  # a bool x: apply calls it, as bool is never the result
+
     @staticmethod
     def forward(ctx, x, y):
-        return x - y
+        if y.__class__ is _NDARRAY:
+            if y.dtype is _BOOL:
+                _refuse_bool_subtraction(x, y)
+        elif y.__class__ is bool:
+            _refuse_bool_subtraction(x, y)
+        try:
+            return x - y
+        except TypeError:  # numpy refuses bool - bool, with its own message
+            _refuse_bool_subtraction(x, y)
+            raise
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, y):
@@ -68,7 +96,13 @@ class Neg(_Elementwise):
 
     @staticmethod
     def forward(ctx, x):
-        return -x
+        try:
+            return -x
+        except TypeError:  # numpy refuses -bool too, with its own message: PyTorch's is RuntimeError
+            if not _is_bool(x):
+                raise
+            raise RuntimeError("Neg: Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                               "trying to invert a mask, use the `~` or `logical_not()` operator instead.") from None
 
     @staticmethod
     def vjp(ctx, xp, g, out, x):

@@ -39,6 +39,11 @@ def _iadd(t, v):
     return t
 
 
+def _isub(t, v):
+    t -= v
+    return t
+
+
 def _imul(t, v):
     t *= v
     return t
@@ -168,8 +173,20 @@ ERRORS = [
     ("mean_dtype_int64", lambda L, a: a.mean(dtype=dtype(L, "int64")), [F], RuntimeError, "Got: Long"),
     ("var_int32", lambda L, a: a.var(), [I32], RuntimeError, "floating point"),
     ("std_bool", lambda L, a: L.std(a), [MASK], RuntimeError, "floating point"),
-    ("neg_bool", lambda L, a: -a, [MASK], TypeError, "negative"),
-    ("bool_minus_bool", lambda L, a: a - a, [MASK], TypeError, "subtract"),
+    # subtraction and negation with a bool operand: torch refuses even where numpy takes True as 1
+    ("neg_bool", lambda L, a: -a, [MASK], RuntimeError, "Negation, the `-` operator, on a bool tensor"),
+    ("bool_minus_bool", lambda L, a: a - a, [MASK], RuntimeError, "with two bool tensors is not supported"),
+    ("bool_minus_float", lambda L, a, b: a - b, [MASK, F], RuntimeError, "with a bool tensor is not supported"),
+    ("float_minus_bool", lambda L, a, b: a - b, [F, MASK], RuntimeError, "with a bool tensor is not supported"),
+    ("bool_minus_1", lambda L, a: a - 1, [MASK], RuntimeError, "with a bool tensor is not supported"),
+    ("1_minus_bool", lambda L, a: 1 - a, [MASK], RuntimeError, "with a bool tensor is not supported"),
+    ("half_minus_bool", lambda L, a: 0.5 - a, [MASK], RuntimeError, "with a bool tensor is not supported"),
+    ("float_minus_true", lambda L, a: a - True, [F], RuntimeError, "with a bool tensor is not supported"),
+    ("bool_0d_minus_float", lambda L, a, b: a - b, [arr(True, bool), F], RuntimeError, "with a bool tensor"),
+    ("float_minus_bool_0d", lambda L, a, b: a - b, [F, arr(True, bool)], RuntimeError, "with a bool tensor"),
+    ("sub_int64_bool", lambda L, a, b: L.sub(a, b), [I64, MASK], RuntimeError, "with a bool tensor"),
+    ("float_isub_bool", lambda L, a, b: _isub(a, b), [F, MASK], RuntimeError, "with a bool tensor"),
+    ("bool_isub_1", lambda L, a: _isub(a, 1), [MASK], RuntimeError, "with a bool tensor"),
     ("int64_plus_2_to_70", lambda L, a: a + 2 ** 70, [I64], OverflowError, "Add"),
 ]
 
