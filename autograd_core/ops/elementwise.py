@@ -252,9 +252,13 @@ class Sigmoid(_Elementwise):
 
     @staticmethod
     def forward(ctx, x):
+        try:
+            minus_x = -x
+        except TypeError:  # numpy's -bool: PyTorch computes bool in float32 (sigmoid(True) = 0.7311)
+            minus_x = -x.astype(np.float32)
         # NOTE: e^-x overflows to inf for very negative x, and 1 / (1 + inf) = 0 is the right limit
         with np.errstate(over="ignore"):
-            return 1 / (1 + np.exp(-x))
+            return 1 / (1 + np.exp(minus_x))
 
     @staticmethod
     def vjp(ctx, xp, g, out, x):
@@ -395,6 +399,7 @@ class Clip(_Elementwise):
 
     sample_params = True
     saves = ("inputs",)
+    promotes = False  # the bounds are params: forward gives the result PyTorch's dtype itself (bool with 1: int64)
 
     @classmethod
     def sample_inputs(cls, rng):
@@ -406,6 +411,10 @@ class Clip(_Elementwise):
     def forward(ctx, x, lo=None, hi=None):
         if lo is None and hi is None:
             return x.copy()
+        if x.dtype.kind == "b":  # as PyTorch: an int bound makes it int64, a float one float32; bool alone has no kernel
+            if all(b is None or isinstance(b, (bool, np.bool_)) for b in (lo, hi)):
+                raise TypeError('"clamp" not implemented for bool tensors with bool bounds, as in PyTorch')
+            x = x.astype(np.int64)
         return np.clip(x, lo, hi)
 
     @staticmethod

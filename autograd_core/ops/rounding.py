@@ -6,15 +6,28 @@ from ._unary import QUIET, _Piecewise, floating
 from .elementwise import Div, _Elementwise
 
 
+def _not_implemented(name, x, kinds):
+    """PyTorch has no `name` kernel for these dtype kinds (frac of integers, floor of bool): its refusal, as a
+    TypeError (numpy would compute one)."""
+    if x.dtype.kind in kinds:
+        raise TypeError(f'"{name}" not implemented for {x.dtype} tensors, as in PyTorch')
+
+
 def _keep_integers(fn):
-    """fn for floats; an integer array comes back unchanged (numpy's floor would make it float64, PyTorch's does not)."""
+    """fn for floats; an integer array comes back unchanged (numpy's floor would make it float64, PyTorch's does
+    not); a bool one is refused, as PyTorch."""
     def apply(x, **params):
-        return x.copy() if x.dtype.kind in "iub" else fn(x, **params)
+        if x.dtype.kind in "iub":
+            _not_implemented(fn.__name__, x, "b")
+            return x.copy()
+        return fn(x, **params)
     return apply
 
 
 def _sign(x):
-    """numpy's sign, with 0 at NaN as PyTorch's."""
+    """numpy's sign, with 0 at NaN as PyTorch's; a bool array comes back unchanged, as PyTorch's (numpy refuses)."""
+    if x.dtype.kind == "b":
+        return x.copy()
     out = np.sign(x)
     return np.where(np.isnan(x), 0, out).astype(out.dtype, copy=False) if out.dtype.kind == "f" else out
 
@@ -62,6 +75,7 @@ class Frac(_Elementwise):
 
     @staticmethod
     def forward(ctx, x):
+        _not_implemented("frac", np.asarray(x), "biu")
         x = floating(x)
         return x - np.trunc(x)
 

@@ -132,6 +132,13 @@ CASES = [
     ("matrix_exp_complex128", lambda L, a: L.linalg.matrix_exp(a), [np.outer(C128, C128[::-1]) / 4]),
     ("var_complex64", lambda L, a: a.var(), [C64]),
     ("std_complex128_dim", lambda L, a: L.std(a, 0, keepdim=True), [C128]),
+    # step, float and clamp functions of bool (and integer) tensors
+    ("sign_bool", lambda L, a: L.sign(a), [MASK]),
+    ("sign_bool_method", lambda L, a: a.sign(), [arr(True, bool)]),
+    ("sigmoid_bool", lambda L, a: L.sigmoid(a), [MASK]),
+    ("sigmoid_bool_0d", lambda L, a: a.sigmoid(), [arr(True, bool)]),
+    ("clamp_bool_1_2", lambda L, a: L.clamp(a, 1, 2), [MASK]),
+    ("clip_bool_min_0", lambda L, a: L.clip(a, min=0), [MASK]),
     # a Python int an integer tensor's dtype cannot hold wraps into it, as torch (numpy raises OverflowError)
     ("uint8_plus_300", lambda L, a: a + 300, [arr([1, 250], "uint8")]),
     ("300_plus_uint8", lambda L, a: 300 + a, [arr([1, 250], "uint8")]),
@@ -173,6 +180,13 @@ ERRORS = [
     ("mean_dtype_int64", lambda L, a: a.mean(dtype=dtype(L, "int64")), [F], RuntimeError, "Got: Long"),
     ("var_int32", lambda L, a: a.var(), [I32], RuntimeError, "floating point"),
     ("std_bool", lambda L, a: L.std(a), [MASK], RuntimeError, "floating point"),
+    ("floor_bool", lambda L, a: L.floor(a), [MASK], TypeError, "not implemented for bool"),
+    ("ceil_bool", lambda L, a: a.ceil(), [MASK], TypeError, "not implemented for bool"),
+    ("trunc_bool", lambda L, a: L.trunc(a), [MASK], TypeError, "not implemented for bool"),
+    ("round_bool", lambda L, a: L.round(a), [MASK], TypeError, "not implemented for bool"),
+    ("frac_bool", lambda L, a: L.frac(a), [MASK], TypeError, "not implemented for bool"),
+    ("frac_int64", lambda L, a: L.frac(a), [I64], TypeError, "not implemented for int64"),
+    ("clamp_bool_bool_bounds", lambda L, a: L.clamp(a, True, True), [MASK], TypeError, "not implemented for bool"),
     # subtraction and negation with a bool operand: torch refuses even where numpy takes True as 1
     ("neg_bool", lambda L, a: -a, [MASK], RuntimeError, "Negation, the `-` operator, on a bool tensor"),
     ("bool_minus_bool", lambda L, a: a - a, [MASK], RuntimeError, "with two bool tensors is not supported"),
