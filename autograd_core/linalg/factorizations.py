@@ -26,6 +26,18 @@ def _mT(a):
     return swapaxes(a, -1, -2)
 
 
+def _complex(op, a):
+    """The numpy array of a complex `a`, else None. Complex matrices are decomposed by numpy without a graph
+    (complex autograd is not implemented: a complex input that requires grad is refused), so the eigen- and
+    singular values come out real, of the matching precision (complex64: float32), as PyTorch's."""
+    arr = value(a)
+    if np.result_type(arr).kind != "c":
+        return None
+    if isinstance(a, Tensor) and a.requires_grad and is_grad_enabled():
+        raise RuntimeError(f"linalg.{op}: gradients of complex inputs are not supported; detach() the input")
+    return arr
+
+
 def det(a):
     """Determinant of square matrices (..., n, n) -> (...); its gradient exists at singular matrices too."""
     a = as_input(a)
@@ -77,6 +89,10 @@ def eigh(a, UPLO="L"):
     a = as_input(a)
     if UPLO not in ("L", "U"):
         raise ValueError(f"linalg.eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
+    arr = _complex("eigh", a)
+    if arr is not None:  # Hermitian: numpy reads the UPLO triangle, as PyTorch
+        w, v = np.linalg.eigh(arr, UPLO=UPLO)
+        return _eigh(shared_tensor(w), shared_tensor(v))
     packed = Eigh.apply(a)
     return _eigh(packed[..., 0, :], packed[..., 1:, :])
 
@@ -95,6 +111,9 @@ def svd(a, full_matrices=True):
     a = as_input(a)
     _matrices("svd", a)
     m, n = _shape(a)[-2:]
+    arr = _complex("svd", a)
+    if arr is not None:
+        return _svd(*(shared_tensor(f) for f in np.linalg.svd(arr, full_matrices=full_matrices)))
     packed = Svd.apply(a)
     u, s, v = packed[..., :m, :], packed[..., m, :], packed[..., m + 1:, :]
     if full_matrices and m != n:
@@ -115,9 +134,9 @@ def svdvals(a):
     """Singular values (..., k), descending; their gradient needs no distinct values."""
     a = as_input(a)
     _matrices("svdvals", a)
-    if isinstance(a, Tensor):  # the vectors are what its derivative (and a transform's tangent) needs
-        return Svd.apply(a)[..., _shape(a)[-2], :]
-    return shared_tensor(np.linalg.svd(a, compute_uv=False))
+    if isinstance(a, Tensor) and _complex("svdvals", a) is None:
+        return Svd.apply(a)[..., _shape(a)[-2], :]  # the vectors are what its derivative (and a tangent) needs
+    return shared_tensor(np.linalg.svd(value(a), compute_uv=False))
 
 
 def qr(a, mode="reduced"):

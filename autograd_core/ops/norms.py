@@ -80,6 +80,8 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     float16 accumulates in float32, as PyTorch. Returns x's shape without `dim` (kept as 1 with keepdim).
     """
     x = as_input(x)
+    if np.result_type(value(x)).kind == "c":
+        x = abs(x)  # the norm of |x|: real, of the matching precision (complex64: float32), as PyTorch
     if not np.issubdtype(np.result_type(value(x)), np.floating):
         raise TypeError("linalg.vector_norm: expected a floating point tensor as input, "
                         f"got {np.result_type(value(x))}")
