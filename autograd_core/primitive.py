@@ -322,9 +322,11 @@ def _as_torch_promotes(prim, ctx, out, arrays, args, params):
         torch_type = _torch_result_type(arrays, prim.nondiff)
         want = None if torch_type is None else _result_dtype(kind, torch_type)
         if want is not None and want != dtype:
-            if want.itemsize > dtype.itemsize and kind == "f":  # numpy's float16 from 8-bit integers: again in float32
+            if kind != "f" or want.itemsize > dtype.itemsize:
+                # numpy's float16 from 8-bit integers: again in float32; an integer result: again on operands
+                # cast (wrapped) to it, as PyTorch computes (uint8 [1, 250] max a 0-d int64 300 is [44, 250])
                 ctx, out = _forward(prim, [a.astype(want) if isinstance(a, np.ndarray) and a.dtype.kind in "biu"
-                                           else a for a in arrays], params)
+                                           and i not in prim.nondiff else a for i, a in enumerate(arrays)], params)
             out = out.astype(want, copy=False)
     return ctx, out, arrays
 
