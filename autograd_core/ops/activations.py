@@ -5,14 +5,32 @@ import math
 import numpy as np
 
 from ._rules import masked
-from ._unary import QUIET, _Unary, floating
+from ._unary import QUIET, _Unary
 from .elementwise import _Elementwise
 from .special import normal_cdf
+
+def float_input(name, x):
+    """x as an array, refused unless float or complex: PyTorch has no integer or bool kernel of these activations
+    (its NotImplementedError, here a TypeError), where exp, tanh, sigmoid compute such input in float32."""
+    x = np.asarray(x)
+    if x.dtype.kind not in "fc":
+        raise TypeError(f'"{name.lower()}" not implemented for {x.dtype} tensors, as in PyTorch')
+    return x
+
+
+class _Activation(_Unary):
+    """A `_Unary` that refuses integer and bool input, as PyTorch's activation kernels."""
+
+    @classmethod
+    def forward(cls, ctx, x, **params):
+        with np.errstate(**QUIET):
+            return cls.fn(float_input(cls.name, x), **params)
+
 
 _SQRT_HALF, _INV_SQRT_2PI, _SQRT_2_OVER_PI, _KAPPA = math.sqrt(0.5), 1 / math.sqrt(2 * math.pi), math.sqrt(2 / math.pi), 0.044715
 
 
-class Softplus(_Unary):
+class Softplus(_Activation):
     """out = ln(1 + e^(βx)) / β, and x where βx > threshold; d out = sigmoid(βx), 1 past the threshold"""
 
     sample_params, saves = True, ("inputs",)
@@ -33,7 +51,7 @@ class Softplus(_Unary):
         return xp.where(xp.value(bx) > threshold, 1, xp.sigmoid(bx))
 
 
-class LogSigmoid(_Unary):
+class LogSigmoid(_Activation):
     """out = ln sigmoid(x) = -ln(1 + e^-x), without overflow; d out = sigmoid(-x)"""
 
     saves = ("inputs",)
@@ -59,7 +77,14 @@ class Hardtanh(_Elementwise):
 
     @staticmethod
     def forward(ctx, x, min_val=-1.0, max_val=1.0):
-        return np.clip(floating(x), min_val, max_val)
+        x = np.asarray(x)
+        if x.dtype.kind in "fc":
+            return np.clip(x, min_val, max_val)
+        # as PyTorch: integers stay in their dtype, the bounds cut toward 0; bool and a negative bound on unsigned refused
+        if x.dtype.kind == "b" or x.dtype.kind == "u" and min_val < 0:
+            raise TypeError(f"hardtanh (or relu6) of {x.dtype} with limits ({min_val}, {max_val}) is not supported, "
+                            "as in PyTorch")
+        return np.clip(x, int(min_val), int(max_val)).astype(x.dtype, copy=False)
 
     @staticmethod
     def vjp(ctx, xp, g, out, x, min_val=-1.0, max_val=1.0):
@@ -75,7 +100,7 @@ def _passes(x, lo, hi):
     return ~((x <= lo) | (x >= hi))
 
 
-class Hardsigmoid(_Unary):
+class Hardsigmoid(_Activation):
     """out = relu6(x + 3) / 6; d out = 1/6 strictly between -3 and 3, else 0 (NaN too, as PyTorch's)"""
 
     saves = ("inputs",)
@@ -90,7 +115,7 @@ class Hardsigmoid(_Unary):
         return np.asarray((x > -3) & (x < 3), dtype=x.dtype) / 6
 
 
-class Hardswish(_Unary):
+class Hardswish(_Activation):
     """out = x relu6(x + 3) / 6; d out = 0 up to -3, x/3 + 1/2 below 3, else 1 (NaN too, as PyTorch's)"""
 
     saves = ("inputs",)
@@ -105,7 +130,7 @@ class Hardswish(_Unary):
         return xp.where(inside, x / 3 + 0.5, (xp.value(x) > -3) | np.isnan(xp.value(x)))
 
 
-class Elu(_Unary):
+class Elu(_Activation):
     """out = scale · x for x > 0, else scale · alpha · (e^(input_scale · x) - 1): ELU, SELU and CELU in one
     (PyTorch's elu kernel); the gradient at 0 is the left one, scale · alpha · input_scale"""
 
@@ -130,7 +155,7 @@ class Elu(_Unary):
         return xp.where(negative, left, scale)
 
 
-class Gelu(_Unary):
+class Gelu(_Activation):
     """out = x Φ(x) (Φ the normal CDF, through erf), or PyTorch's tanh approximation (approximate="tanh")
 
     Reason: speed (GPT's MLP). The exact form's forward keeps its slope Φ(x) + x φ(x) for the VJP,
@@ -154,7 +179,7 @@ class Gelu(_Unary):
     def forward(cls, ctx, x, approximate="none"):
         if approximate == "tanh":
             return super().forward(ctx, x, approximate=approximate)
-        x = floating(x)
+        x = float_input("gelu", x)
         with np.errstate(**QUIET):
             cdf, gauss = normal_cdf(x)
             if ctx is not None:  # d out / dx = Φ(x) + x e^(-x²/2) / √(2π), kept for the VJP

@@ -5,7 +5,7 @@ import numpy as np
 
 from ..primitive import NO_PARAMS, apply
 from ..tensor import Tensor
-from .activations import Elu, Gelu, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Softplus
+from .activations import float_input, Elu, Gelu, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Softplus
 from .elementwise import Add, Mul, Pow, Sigmoid, Sub, Tanh, Where
 from .exponential import Exp2, Expm1, Log1p, Log2, Log10, LogAddExp, Reciprocal, Rsqrt, Xlogy
 from .rounding import Ceil, Floor, Fmod, Frac, NanToNum, Remainder, Round, Sign, Trunc
@@ -90,6 +90,7 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 def silu(input):
     """input · sigmoid(input) (also called swish)."""
+    float_input("silu", input.data if isinstance(input, Tensor) else input)  # sigmoid alone takes integers
     return apply(Mul, (input, apply(Sigmoid, (input,), NO_PARAMS)), NO_PARAMS)
 
 
@@ -102,6 +103,7 @@ def gelu(input, approximate="none"):
 
 def mish(input):
     """input · tanh(softplus(input))."""
+    float_input("mish", input.data if isinstance(input, Tensor) else input)
     return apply(Mul, (input, apply(Tanh, (softplus(input),), NO_PARAMS)), NO_PARAMS)
 
 
@@ -146,6 +148,7 @@ def celu(input, alpha=1.0):
 
 def leaky_relu(input, negative_slope=0.01):
     """input for input > 0, negative_slope · input otherwise (the gradient at 0 is negative_slope)."""
+    float_input("leaky_relu", input.data if isinstance(input, Tensor) else input)
     positive = input > 0 if isinstance(input, Tensor) else np.asarray(input) > 0  # a Tensor's comparison is traced
     return Where.apply(positive, input, apply(Mul, (input, negative_slope), NO_PARAMS))
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import autograd_core as ag
+import nn.functional as nn_functional
 
 torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.torch
@@ -39,6 +40,11 @@ HERMITIAN128 = HERMITIAN64.astype("complex128")
 def _iadd(t, v):
     t += v
     return t
+
+
+def _F(L):
+    """nn.functional of library L."""
+    return torch.nn.functional if L is torch else nn_functional
 
 
 def _isub(t, v):
@@ -155,6 +161,9 @@ CASES = [
     ("sigmoid_bool_0d", lambda L, a: a.sigmoid(), [arr(True, bool)]),
     ("clamp_bool_1_2", lambda L, a: L.clamp(a, 1, 2), [MASK]),
     ("clip_bool_min_0", lambda L, a: L.clip(a, min=0), [MASK]),
+    ("hardtanh_int64", lambda L, a: _F(L).hardtanh(a, -0.5, 2.7), [arr([-3, 0, 1, 5], "int64")]),
+    ("relu6_uint8", lambda L, a: _F(L).relu6(a), [arr([253, 0, 1, 5], "uint8")]),
+    ("hardtanh_int8", lambda L, a: _F(L).hardtanh(a, -1.5, 1.5), [arr([-3, 0, 1, 5], "int8")]),
     # a Python int an integer tensor's dtype cannot hold wraps into it, as torch (numpy raises OverflowError)
     ("uint8_plus_300", lambda L, a: a + 300, [arr([1, 250], "uint8")]),
     ("300_plus_uint8", lambda L, a: 300 + a, [arr([1, 250], "uint8")]),
@@ -206,6 +215,22 @@ ERRORS = [
     ("frac_bool", lambda L, a: L.frac(a), [MASK], TypeError, "not implemented for bool"),
     ("frac_int64", lambda L, a: L.frac(a), [I64], TypeError, "not implemented for int64"),
     ("clamp_bool_bool_bounds", lambda L, a: L.clamp(a, True, True), [MASK], TypeError, "not implemented for bool"),
+    # the activations PyTorch has no integer or bool kernel of
+    ("softplus_int64", lambda L, a: _F(L).softplus(a), [I64], TypeError, "not implemented for int64"),
+    ("gelu_bool", lambda L, a: _F(L).gelu(a), [MASK], TypeError, "not implemented for bool"),
+    ("silu_int64", lambda L, a: _F(L).silu(a), [I64], TypeError, "not implemented for int64"),
+    ("elu_bool", lambda L, a: _F(L).elu(a), [MASK], TypeError, "not implemented for bool"),
+    ("selu_int64", lambda L, a: _F(L).selu(a), [I64], TypeError, "not implemented for int64"),
+    ("celu_bool", lambda L, a: _F(L).celu(a), [MASK], TypeError, "not implemented for bool"),
+    ("leaky_relu_int64", lambda L, a: _F(L).leaky_relu(a), [I64], TypeError, "not implemented for int64"),
+    ("mish_bool", lambda L, a: _F(L).mish(a), [MASK], TypeError, "not implemented for bool"),
+    ("logsigmoid_int64", lambda L, a: _F(L).logsigmoid(a), [I64], TypeError, "not implemented for int64"),
+    ("hardsigmoid_bool", lambda L, a: _F(L).hardsigmoid(a), [MASK], TypeError, "not implemented for bool"),
+    ("hardswish_int64", lambda L, a: _F(L).hardswish(a), [I64], TypeError, "not implemented for int64"),
+    ("gelu_tanh_bool", lambda L, a: _F(L).gelu(a, approximate="tanh"), [MASK], TypeError, "not implemented"),
+    ("hardtanh_bool", lambda L, a: _F(L).hardtanh(a), [MASK], TypeError, "hardtanh"),
+    ("relu6_bool", lambda L, a: _F(L).relu6(a), [MASK], TypeError, "hardtanh"),
+    ("hardtanh_uint8_negative", lambda L, a: _F(L).hardtanh(a), [SMALL_U8], TypeError, "hardtanh"),
     # subtraction and negation with a bool operand: torch refuses even where numpy takes True as 1
     ("neg_bool", lambda L, a: -a, [MASK], RuntimeError, "Negation, the `-` operator, on a bool tensor"),
     ("bool_minus_bool", lambda L, a: a - a, [MASK], RuntimeError, "with two bool tensors is not supported"),
