@@ -394,6 +394,17 @@ class Where(_Elementwise):
         return xp.where(cond, 0 if dx is None else dx, 0 if dy is None else dy)
 
 
+def _integer_bound(dtype, bound):
+    """An int bound of an integer clamp in `dtype`, as PyTorch converts it: -1 wraps into an unsigned dtype (255),
+    a bound past the dtype's range (300 for uint8) raises; other bounds (None, floats) unchanged."""
+    if type(bound) is not int:
+        return bound
+    info = np.iinfo(dtype)
+    if bound > info.max or bound < (-info.max if info.min == 0 else info.min):
+        raise ValueError(f"the clamp bound {bound} cannot be converted to {dtype} without overflow, as in PyTorch")
+    return bound if bound >= info.min else np.array(bound).astype(dtype)[()]
+
+
 class Clip(_Elementwise):
     """out = min(max(x, lo), hi); the gradient passes where lo <= x <= hi, as in PyTorch."""
 
@@ -415,6 +426,8 @@ class Clip(_Elementwise):
             if all(b is None or isinstance(b, (bool, np.bool_)) for b in (lo, hi)):
                 raise TypeError('"clamp" not implemented for bool tensors with bool bounds, as in PyTorch')
             x = x.astype(np.int64)
+        elif x.dtype.kind in "iu":
+            lo, hi = _integer_bound(x.dtype, lo), _integer_bound(x.dtype, hi)
         return np.clip(x, lo, hi)
 
     @staticmethod

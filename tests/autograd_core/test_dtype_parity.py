@@ -161,6 +161,7 @@ CASES = [
     ("sigmoid_bool_0d", lambda L, a: a.sigmoid(), [arr(True, bool)]),
     ("clamp_bool_1_2", lambda L, a: L.clamp(a, 1, 2), [MASK]),
     ("clip_bool_min_0", lambda L, a: L.clip(a, min=0), [MASK]),
+    ("clamp_uint8_min_minus_1", lambda L, a: L.clamp(a, -1), [arr([1, 250], "uint8")]),
     ("hardtanh_int64", lambda L, a: _F(L).hardtanh(a, -0.5, 2.7), [arr([-3, 0, 1, 5], "int64")]),
     ("relu6_uint8", lambda L, a: _F(L).relu6(a), [arr([253, 0, 1, 5], "uint8")]),
     ("hardtanh_int8", lambda L, a: _F(L).hardtanh(a, -1.5, 1.5), [arr([-3, 0, 1, 5], "int8")]),
@@ -215,6 +216,8 @@ ERRORS = [
     ("frac_bool", lambda L, a: L.frac(a), [MASK], TypeError, "not implemented for bool"),
     ("frac_int64", lambda L, a: L.frac(a), [I64], TypeError, "not implemented for int64"),
     ("clamp_bool_bool_bounds", lambda L, a: L.clamp(a, True, True), [MASK], TypeError, "not implemented for bool"),
+    ("clamp_uint8_max_300", lambda L, a: L.clamp(a, 2, 300), [SMALL_U8], ValueError, "without overflow"),
+    ("clamp_int8_min_minus_200", lambda L, a: a.clamp(min=-200), [I8], ValueError, "without overflow"),
     # the activations PyTorch has no integer or bool kernel of
     ("softplus_int64", lambda L, a: _F(L).softplus(a), [I64], TypeError, "not implemented for int64"),
     ("gelu_bool", lambda L, a: _F(L).gelu(a), [MASK], TypeError, "not implemented for bool"),
