@@ -207,7 +207,7 @@ def apply(prim, args, params):
     except (ValueError, IndexError, TypeError) as exc:
         raise _op_error(prim, exc, arrays, params) from exc
     except OverflowError as exc:  # numpy refuses uint8 + 300; PyTorch wraps the number into uint8 first
-        wrapped = _wrapped_ints(arrays)
+        wrapped = wrapped_ints(arrays)
         if wrapped is None:
             raise _op_error(prim, exc, arrays, params) from exc
         arrays = wrapped
@@ -262,7 +262,7 @@ def wrap_int(number, dtype):
     return np.array(number % 2 ** 64, np.uint64).astype(dtype)[()]
 
 
-def _wrapped_ints(arrays):
+def wrapped_ints(arrays):
     """`arrays` with each Python int out of range of the integer tensors' dtype wrapped into it; None when
     there is no such int (or the tensors' dtype is not an integer one, or an int PyTorch refuses too)."""
     dtype = _torch_result_type([a for a in arrays if type(a) is not int])

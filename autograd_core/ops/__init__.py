@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from ..grad_mode import STATE, report_untraced
-from ..primitive import NO_PARAMS, apply
+from ..primitive import NO_PARAMS, apply, wrapped_ints
 from ..tensor import Tensor, shared_tensor
 from .conv import Conv2d, conv2d_composed
 from .elementwise import (Abs, Add, Cast, Clip, Div, Exp, Log, Maximum, Minimum, Mul, Neg, Pow,
@@ -175,9 +175,16 @@ def clone(x):
     return Cast.apply(x, dtype=value(x).dtype)
 
 
+def _integer_beside_int(a, b):
+    return type(b) is int and isinstance(a, np.ndarray) and a.dtype.kind in "iu"
+
+
 def _compare(fn):
     def compare(x, y):
-        out = shared_tensor(fn(value(x), value(y)))
+        a, b = value(x), value(y)
+        if _integer_beside_int(a, b) or _integer_beside_int(b, a):  # as PyTorch, uint8 < 300 compares with 300 wrapped (44)
+            a, b = wrapped_ints([a, b]) or (a, b)
+        out = shared_tensor(fn(a, b))
         return report_untraced(fn.__name__, (x, y), NO_PARAMS, out) if STATE.observers else out
     compare.__doc__ = f"Elementwise {fn.__name__}; returns a boolean Tensor without gradient."
     return compare
