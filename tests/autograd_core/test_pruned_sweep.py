@@ -92,39 +92,31 @@ def test_jacrev_spends_on_a_closed_over_parameter_nothing_more_than_on_a_constan
     assert flops[0] == flops[1]
 
 
-def test_hooks_in_a_pruned_branch_are_not_called_and_the_roots_are(rng):
-    a, b, c = _leaf(rng, 3), _leaf(rng, 3), _leaf(rng, 3)
+def _hooks_called(a, b, c, grad):
+    """The tensor hooks a gradient with respect to b alone calls, then one with respect to c (which y does not use)."""
     calls = []
     u, v = a.exp(), b * 2.0
     u.register_hook(lambda g: calls.append("u"))
     v.register_hook(lambda g: calls.append("v"))
     y = (u * v).sum()
     y.register_hook(lambda g: calls.append("y"))
-    ag.grad_of(y, [b])
-    assert calls == ["y", "v"]
-    calls.clear()
+    grad(y, [b])
+    first, calls[:] = list(calls), []
     z = a.exp().sum()
     z.register_hook(lambda g: calls.append("z"))
-    ag.grad_of(z, [c])
-    assert calls == ["z"]
+    grad(z, [c])
+    return first, calls
+
+
+def test_hooks_in_a_pruned_branch_are_not_called_and_the_roots_are(rng):
+    assert _hooks_called(_leaf(rng, 3), _leaf(rng, 3), _leaf(rng, 3), ag.grad_of) == (["y", "v"], ["z"])
 
 
 def test_torch_calls_the_same_hooks():
     torch = pytest.importorskip("torch")
-    a, b, c = (torch.randn(3, requires_grad=True) for _ in range(3))
-    calls = []
-    u, v = a.exp(), b * 2.0
-    u.register_hook(lambda g: calls.append("u"))
-    v.register_hook(lambda g: calls.append("v"))
-    y = (u * v).sum()
-    y.register_hook(lambda g: calls.append("y"))
-    torch.autograd.grad(y, [b])
-    assert calls == ["y", "v"]
-    calls.clear()
-    z = a.exp().sum()
-    z.register_hook(lambda g: calls.append("z"))
-    torch.autograd.grad(z, [c], allow_unused=True)
-    assert calls == ["z"]
+    leaves = (torch.randn(3, requires_grad=True) for _ in range(3))
+    grad = lambda y, inputs: torch.autograd.grad(y, inputs, allow_unused=True)  # noqa: E731
+    assert _hooks_called(*leaves, grad) == (["y", "v"], ["z"])
 
 
 def test_a_skipped_node_keeps_no_trace_of_an_earlier_sweep(rng):
