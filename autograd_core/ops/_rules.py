@@ -53,7 +53,10 @@ def sum_last(a, dims=1):
 
     NOTE: a matrix-vector product with ones (BLAS): 4-5 times faster than numpy's sum along
     a short last axis (a LayerNorm row, an attention row), and as exact (float32 sums, in blocks).
+    Other dtypes than float32 and float64 (no BLAS: float16 would sum in float16) take numpy's sum.
     """
+    if a.dtype not in _BLAS_FLOATS:
+        return np.sum(a, axis=tuple(range(a.ndim - dims, a.ndim)), keepdims=True)
     lead, n = a.shape[:a.ndim - dims], math.prod(a.shape[a.ndim - dims:])
     return (a.reshape(math.prod(lead), n) @ np.ones(n, a.dtype)).reshape(lead + (1,) * dims)
 
