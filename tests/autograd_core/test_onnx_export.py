@@ -9,6 +9,7 @@ import nn.functional as F
 pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 from autograd_core import onnx as ag_onnx  # noqa: E402  (needs the optional onnx package)
+from onnx_cases import assert_runtime_matches  # noqa: E402
 
 
 def _f32(rng, *shape):
@@ -90,10 +91,7 @@ def test_exported_model_matches_our_forward_at_two_batch_sizes(tmp_path, name, m
                    dynamic_axes={**{n: {0: "batch"} for n in names}, "y": {0: "batch"}})
     session = ort.InferenceSession(str(path))
     model.eval()
-    for batch in (shapes[0][0], 7):
-        xs = _inputs(shapes, rng, batch)
-        got = session.run(None, dict(zip(names, xs)))[0]
-        np.testing.assert_allclose(got, model(*[ag.tensor(x) for x in xs]).data, rtol=1e-5, atol=1e-5)
+    assert_runtime_matches(session, model, names, lambda batch: _inputs(shapes, rng, batch), (shapes[0][0], 7))
 
 
 def test_parameters_are_initializers_with_their_state_dict_names(tmp_path):

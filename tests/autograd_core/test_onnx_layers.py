@@ -13,7 +13,7 @@ import nn
 pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 from autograd_core import onnx as ag_onnx  # noqa: E402  (needs the optional onnx package)
-from autograd_core.pytree import tree_flatten  # noqa: E402
+from onnx_cases import assert_runtime_matches  # noqa: E402
 
 BATCHES = (3, 5)  # traced, then another on the dynamic axis
 
@@ -189,10 +189,4 @@ def test_layer_exports_and_matches_our_forward_at_two_batch_sizes(tmp_path, name
                    dynamic_axes={n: {spec[2]: "batch"} for n, spec in zip(names, specs)})
     session = ort.InferenceSession(str(path))
     model.eval()
-    for batch in BATCHES:
-        xs = _inputs(specs, batch, rng)
-        got = session.run(None, dict(zip(names, xs)))
-        want = [t.data for t in tree_flatten(model(*[ag.tensor(x) for x in xs]))[0]]
-        assert len(got) == len(want)
-        for g, w in zip(got, want):
-            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
+    assert_runtime_matches(session, model, names, lambda batch: _inputs(specs, batch, rng), BATCHES)

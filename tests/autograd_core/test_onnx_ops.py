@@ -13,7 +13,7 @@ import nn.functional as F
 pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 from autograd_core import onnx as ag_onnx  # noqa: E402  (needs the optional onnx package)
-from autograd_core.pytree import tree_flatten  # noqa: E402
+from onnx_cases import assert_runtime_matches  # noqa: E402
 
 IDX = np.array([2, 0, 2, 1])  # a constant index with a repeat
 
@@ -108,13 +108,7 @@ def test_op_exports_and_matches_our_forward_at_two_batch_sizes(tmp_path, name):
     session = ort.InferenceSession(str(path))
     if isinstance(fn, nn.Module):
         fn.eval()
-    for batch in (3, 5):
-        xs = _inputs(shapes, batch, rng)
-        got = session.run(None, dict(zip(names, xs)))
-        want = [t.data for t in tree_flatten(fn(*[ag.tensor(x) for x in xs]))[0]]
-        assert len(got) == len(want)
-        for g, w in zip(got, want):
-            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
+    assert_runtime_matches(session, fn, names, lambda batch: _inputs(shapes, batch, rng), (3, 5))
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
