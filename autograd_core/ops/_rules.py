@@ -5,6 +5,17 @@ import numpy as np
 
 
 _BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_HALF = np.dtype(np.float16)
+
+
+def float_sum(a, axis=None, keepdims=False):
+    """np.sum of numpy array `a`, float16 accumulated in float32 and rounded once, as PyTorch's sum.
+
+    numpy adds float16 rows in float16: 5000 ones summed over their first axis give 2048.
+    """
+    if a.dtype is _HALF:
+        return np.sum(a, axis=axis, keepdims=keepdims, dtype=np.float32).astype(_HALF)
+    return np.sum(a, axis=axis, keepdims=keepdims)
 
 
 def unbroadcast(g, shape):
@@ -20,7 +31,7 @@ def unbroadcast(g, shape):
         rows = g.reshape(math.prod(g.shape[:extra]), math.prod(shape))
         return (np.ones(len(rows), g.dtype) @ rows).reshape(shape)
     if axes:
-        g = g.sum(axis=axes, keepdims=True)
+        g = float_sum(g, axes, keepdims=True) if type(g) is np.ndarray else g.sum(axis=axes, keepdims=True)
     return g.reshape(shape)
 
 
@@ -53,10 +64,10 @@ def sum_last(a, dims=1):
 
     NOTE: a matrix-vector product with ones (BLAS): 4-5 times faster than numpy's sum along
     a short last axis (a LayerNorm row, an attention row), and as exact (float32 sums, in blocks).
-    Other dtypes than float32 and float64 (no BLAS: float16 would sum in float16) take numpy's sum.
+    Other dtypes than float32 and float64 (no BLAS) take `float_sum`.
     """
     if a.dtype not in _BLAS_FLOATS:
-        return np.sum(a, axis=tuple(range(a.ndim - dims, a.ndim)), keepdims=True)
+        return float_sum(a, tuple(range(a.ndim - dims, a.ndim)), keepdims=True)
     lead, n = a.shape[:a.ndim - dims], math.prod(a.shape[a.ndim - dims:])
     return (a.reshape(math.prod(lead), n) @ np.ones(n, a.dtype)).reshape(lead + (1,) * dims)
 

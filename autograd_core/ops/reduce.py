@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..primitive import Primitive
-from ._rules import keepdims_shape, lead_axes
+from ._rules import float_sum, keepdims_shape, lead_axes
 
 _REDUCE_CASES = [((3, 4), None, False), ((3, 4), (1,), False), ((2, 3, 4), (0, 2), True),
                  ((5,), (0,), True), ((2, 3, 4), (1,), False)]
@@ -29,7 +29,7 @@ class Sum(Primitive):
 
     @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
-        return np.sum(x, axis=axis, keepdims=keepdims)
+        return float_sum(np.asarray(x), axis, keepdims)
 
     @staticmethod
     def batch_params(batch, x, axis=None, keepdims=False):
